@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tracebridge.agencies.models import Agency
+from tracebridge.agencies.services import create_agency
+from tracebridge.commands import SubcommandCommand
+
+
+def _create_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("code", help="agency code, e.g. US-FBI")
+    p.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, e.g. US or IN")
+    p.add_argument("--name", required=True, help="full name")
+
+
+class Command(SubcommandCommand):
+    help = "Create and list agencies (tenants) of this node."
+    verbs = {
+        "create": ("Create an agency, or update its name and country.", _create_args),
+        "list": ("List the agencies of this node.", lambda p: None),
+    }
+
+    def do_create(self, code: str, country: str, name: str, **_: Any) -> None:
+        agency = create_agency(code, country, name)
+        self.stdout.write(f"{agency.code}\t{agency.country}\t{agency.name}")
+
+    def do_list(self, **_: Any) -> None:
+        for agency in Agency.objects.all():
+            self.stdout.write(f"{agency.code}\t{agency.country}\t{agency.name}")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tracebridge.agencies.models import ApiToken, User
+from tracebridge.agencies.services import ServiceError, issue_token, revoke_token
+from tracebridge.commands import SubcommandCommand
+
+
+def _create_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", required=True, help="username the token acts as")
+    p.add_argument("--name", default="cli", help="what the token is for")
+
+
+def _revoke_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("prefix", help="the token's prefix, as `token list` shows it")
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", default="")
+
+
+class Command(SubcommandCommand):
+    help = "Create, list and revoke API tokens for machine clients."
+    verbs = {
+        "create": ("Create a token; it is printed once and stored only as a hash.", _create_args),
+        "list": ("List tokens (prefixes only).", _list_args),
+        "revoke": ("Revoke a token at once.", _revoke_args),
+    }
+
+    def do_create(self, user: str, name: str, **_: Any) -> None:
+        owner = User.objects.filter(username=user).first()
+        if owner is None:
+            raise ServiceError(f"no user {user!r}; create one with `tracebridge user create`")
+        self.stdout.write(issue_token(owner, name).secret)
+
+    def do_list(self, user: str, **_: Any) -> None:
+        tokens = ApiToken.objects.select_related("user").order_by("created_at")
+        if user:
+            tokens = tokens.filter(user__username=user)
+        for t in tokens:
+            state = "revoked" if t.revoked_at else "active"
+            self.stdout.write(f"{t.prefix}\t{t.user.username}\t{t.name}\t{state}")
+
+    def do_revoke(self, prefix: str, **_: Any) -> None:
+        token = revoke_token(prefix)
+        self.stdout.write(f"revoked {token.prefix} ({token.user.username})")

@@ -1,0 +1,123 @@
+"""Agencies, their users and roles, API tokens, and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracebridge.agencies.markings import PAP_CHOICES, TLP, TLP_CHOICES
+
+
+class Agency(models.Model):
+    code = models.CharField(max_length=32, unique=True, help_text="e.g. US-FBI, IN-CBI")
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    ANALYST = "analyst", _("Analyst")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+    OPERATOR = "operator", _("Site operator")
+
+
+ROLE_RANK = {
+    Role.VIEWER: 0,
+    Role.ANALYST: 1,
+    Role.SUPERVISOR: 2,
+    Role.AGENCY_ADMIN: 3,
+    Role.OPERATOR: 4,
+}
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    def has_role(self, minimum: str) -> bool:
+        """True when this user's role is ``minimum`` or above it."""
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+
+class MarkedRecord(models.Model):
+    """A record owned by one agency and carrying a TLP 2.0 (and optional PAP) marking."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    tlp = models.CharField(max_length=12, choices=TLP_CHOICES, default=TLP.AMBER.value)
+    pap = models.CharField(max_length=6, choices=PAP_CHOICES, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the token; never the token")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AppendOnlyError(RuntimeError):
+    """Someone tried to change or remove an audit event."""
+
+
+class AuditQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+    username = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=128, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, default="ok")
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["agency", "-at"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"

@@ -1,0 +1,103 @@
+"""Who may see and do what: the one set of helpers every view and API route uses.
+
+A record is visible to its own agency; CLEAR records to every agency user; other markings to
+another agency only when a sharing agreement (registered by the sharing app through
+``register_policy``) grants that marking for that kind of record. RED and AMBER+STRICT never
+leave the owning agency, whatever an agreement says.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.markings import TLP
+
+M = TypeVar("M", bound=models.Model)
+
+
+class SharingPolicy(Protocol):
+    def grants(self, viewer_agency_id: int, kind: str) -> dict[int, frozenset[str]]:
+        """Owner agency id -> TLP markings the viewer's agency may see for ``kind``."""
+        ...
+
+
+class _NoSharing:
+    def grants(self, viewer_agency_id: int, kind: str) -> dict[int, frozenset[str]]:
+        return {}
+
+
+_policy: SharingPolicy = _NoSharing()
+NEVER_SHARED = frozenset({TLP.RED.value, TLP.AMBER_STRICT.value})
+
+
+def register_policy(policy: SharingPolicy) -> None:
+    global _policy  # noqa: PLW0603 - one policy per process, set at app start-up
+    _policy = policy
+
+
+def record_kind(obj_or_model: Any) -> str:
+    return str(getattr(obj_or_model, "share_kind", None) or obj_or_model._meta.model_name)
+
+
+def is_agency_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "agency_id", None))
+
+
+def has_role(user: Any, minimum: str) -> bool:
+    return is_agency_user(user) and bool(user.has_role(minimum))
+
+
+def can_view(user: Any, obj: Any) -> bool:
+    """May ``user`` see the marked record ``obj`` (which has ``agency_id`` and ``tlp``)?"""
+    if not is_agency_user(user):
+        return False
+    if obj.agency_id == user.agency_id:
+        return True
+    if obj.tlp in NEVER_SHARED:
+        return False
+    if obj.tlp == TLP.CLEAR.value:
+        return True
+    allowed = _policy.grants(user.agency_id, record_kind(obj)).get(obj.agency_id, frozenset())
+    return obj.tlp in allowed
+
+
+def visible_q(user: Any, kind: str, prefix: str = "") -> Q:
+    """A filter for the records of ``kind`` that ``user`` may see (``prefix`` for relations)."""
+    if not is_agency_user(user):
+        return Q(pk__in=[])
+    own = Q(**{f"{prefix}agency_id": user.agency_id})
+    clear = Q(**{f"{prefix}tlp": TLP.CLEAR.value})
+    query = own | clear
+    for owner_id, markings in _policy.grants(user.agency_id, kind).items():
+        shareable = sorted(set(markings) - NEVER_SHARED)
+        if shareable:
+            query |= Q(**{f"{prefix}agency_id": owner_id, f"{prefix}tlp__in": shareable})
+    return query
+
+
+def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset.filter(visible_q(user, record_kind(queryset.model)))
+
+
+def get_visible_or_404(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one marked record for the requester, auditing the read.
+
+    Absent and forbidden answer the same 404 so that nobody learns what exists elsewhere;
+    the audit log still records the refused attempt.
+    """
+    user = getattr(request, "auth_user", None) or request.user
+    kind = record_kind(queryset.model)
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not can_view(user, obj):
+        audit.record(
+            f"{kind}.read", request=request, object_type=kind,
+            object_id=str(next(iter(lookup.values()), "")), outcome="denied",
+        )
+        raise Http404(f"No {kind} matches the given query.")
+    audit.record(f"{kind}.read", request=request, obj=obj)
+    return obj

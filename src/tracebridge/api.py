@@ -1,0 +1,118 @@
+"""The node's JSON API at /api/v1: authentication, the one error shape, and every app's router."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.services import user_for_token
+from tracebridge.api_support import ApiError, error_body
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer tb_…`` for machine clients (carriers, banks, partner tools)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is None:
+            audit.record("api.auth", request=request, outcome="denied", reason="bad or revoked token",
+                         path=request.path)
+            return None
+        request.auth_user = user  # type: ignore[attr-defined]
+        request.user = user
+        return user
+
+
+class SessionUserAuth(SessionAuth):
+    """The browser's signed-in session (CSRF-checked for unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.auth_user = user  # type: ignore[attr-defined]
+        return user
+
+
+AUTH = [TokenAuth(), SessionUserAuth()]
+
+api = NinjaAPI(
+    title="TraceBridge node API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   details: list[Any] | None = None) -> HttpResponse:
+    return api.create_response(request, error_body(code, message, details), status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload")),
+         "message": e.get("msg", "invalid")}
+        for e in exc.errors
+    ]
+    return error_response(request, 422, "invalid", "The request is not valid; see details.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated",
+                          "Sign in, or send 'Authorization: Bearer <token>' with a valid API token.")
+
+
+@api.exception_handler(AuthorizationError)
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    audit.record("api.forbidden", request=request, outcome="denied", path=request.path)
+    return error_response(request, 403, "forbidden", str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if settings.DEBUG and getattr(settings, "TRACEBRIDGE_RAISE_API_ERRORS", False):
+        raise exc
+    import logging
+
+    logging.getLogger("tracebridge.api").exception("unexpected API error")
+    return error_response(request, 500, "internal", "Something went wrong on this node; "
+                          "the operator can find the details in the server log.")
+
+
+for _app in settings.TRACEBRIDGE_APPS:
+    try:
+        _module = import_module(f"{_app}.api")
+    except ModuleNotFoundError as exc:  # an app without an API
+        if exc.name != f"{_app}.api":
+            raise
+        continue
+    api.add_router("", _module.router)
