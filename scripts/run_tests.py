@@ -12,13 +12,17 @@ import subprocess
 import sys
 from urllib.parse import urlparse
 
-PG_URL = os.environ.get("TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def reachable(url: str) -> bool:
     parts = urlparse(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 5432), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -36,13 +40,18 @@ def main() -> int:
     code = pytest("SQLite", base, ["--cov", "--cov-report=term", "--cov-fail-under=85"])
     if code:
         return code
-    required = os.environ.get("CI") == "true" or os.environ.get("TRACEBRIDGE_REQUIRE_POSTGRES") == "1"
+    required = (
+        os.environ.get("CI") == "true" or os.environ.get("TRACEBRIDGE_REQUIRE_POSTGRES") == "1"
+    )
     if not reachable(PG_URL):
         if required:
             print(f"PostgreSQL is required but nothing answers at {PG_URL}", file=sys.stderr)
             return 1
-        print(f"\n*** SKIPPING the PostgreSQL run: nothing answers at {PG_URL}. "
-              "Start PostgreSQL or set TRACEBRIDGE_TEST_POSTGRES_URL. ***", flush=True)
+        print(
+            f"\n*** SKIPPING the PostgreSQL run: nothing answers at {PG_URL}. "
+            "Start PostgreSQL or set TRACEBRIDGE_TEST_POSTGRES_URL. ***",
+            flush=True,
+        )
         return 0
     return pytest("PostgreSQL", dict(base, DATABASE_URL=PG_URL), [])
 

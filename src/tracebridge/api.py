@@ -23,8 +23,13 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
         if user is None:
-            audit.record("api.auth", request=request, outcome="denied", reason="bad or revoked token",
-                         path=request.path)
+            audit.record(
+                "api.auth",
+                request=request,
+                outcome="denied",
+                reason="bad or revoked token",
+                path=request.path,
+            )
             return None
         request.auth_user = user  # type: ignore[attr-defined]
         request.user = user
@@ -53,9 +58,26 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str,
-                   details: list[Any] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: list[Any] | None = None
+) -> HttpResponse:
     return api.create_response(request, error_body(code, message, details), status=status)
+
+
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters"}
+
+
+def field_name(loc: Any) -> str:
+    """('body', 'payload', 'loss', 'amount') -> 'loss.amount'; ('query', 'limit') -> 'limit'."""
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _LOCATIONS:
+        parts.pop(0)
+    return ".".join(parts)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown paths under /api/v1 answer in the API's error shape, not an HTML page."""
+    return error_response(request, 404, "not_found", "Not found.")
 
 
 @api.exception_handler(ApiError)
@@ -66,17 +88,22 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload")),
-         "message": e.get("msg", "invalid")}
+        {"field": field_name(e.get("loc", ())), "message": e.get("msg", "invalid")}
         for e in exc.errors
     ]
-    return error_response(request, 422, "invalid", "The request is not valid; see details.", details)
+    return error_response(
+        request, 422, "invalid", "The request is not valid; see details.", details
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated",
-                          "Sign in, or send 'Authorization: Bearer <token>' with a valid API token.")
+    return error_response(
+        request,
+        401,
+        "unauthenticated",
+        "Sign in, or send 'Authorization: Bearer <token>' with a valid API token.",
+    )
 
 
 @api.exception_handler(AuthorizationError)
@@ -104,8 +131,12 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     import logging
 
     logging.getLogger("tracebridge.api").exception("unexpected API error")
-    return error_response(request, 500, "internal", "Something went wrong on this node; "
-                          "the operator can find the details in the server log.")
+    return error_response(
+        request,
+        500,
+        "internal",
+        "Something went wrong on this node; the operator can find the details in the server log.",
+    )
 
 
 for _app in settings.TRACEBRIDGE_APPS:

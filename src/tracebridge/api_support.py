@@ -34,21 +34,28 @@ def auth_user(request: HttpRequest) -> Any:
 def require_role(request: HttpRequest, minimum: str) -> Any:
     user = auth_user(request)
     if not has_role(user, minimum):
-        audit.record("api.forbidden", request=request, outcome="denied", path=request.path,
-                     needed=minimum)
+        audit.record(
+            "api.forbidden", request=request, outcome="denied", path=request.path, needed=minimum
+        )
         raise ApiError(403, "forbidden", f"This needs the {minimum} role or above.")
     return user
 
 
-def page_of(queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]], limit: int,
-            offset: int) -> dict[str, Any]:
+def page_of(
+    queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]], limit: int, offset: int
+) -> dict[str, Any]:
     """One page with the total, as every list route answers."""
     if limit < 1 or limit > MAX_PAGE:
-        raise ApiError(422, "invalid", f"limit must be between 1 and {MAX_PAGE}",
-                       [{"field": "limit", "message": f"1..{MAX_PAGE}"}])
+        raise ApiError(
+            422,
+            "invalid",
+            f"limit must be between 1 and {MAX_PAGE}",
+            [{"field": "limit", "message": f"1..{MAX_PAGE}"}],
+        )
     if offset < 0:
-        raise ApiError(422, "invalid", "offset must not be negative",
-                       [{"field": "offset", "message": ">= 0"}])
+        raise ApiError(
+            422, "invalid", "offset must not be negative", [{"field": "offset", "message": ">= 0"}]
+        )
     total = queryset.count()
     items = [row(obj) for obj in queryset[offset : offset + limit]]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

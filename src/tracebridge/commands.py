@@ -23,8 +23,9 @@ class SubcommandCommand(BaseCommand):
     verbs: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {}
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB",
-                                    parser_class=argparse.ArgumentParser)
+        sub = parser.add_subparsers(
+            dest="verb", required=True, metavar="VERB", parser_class=argparse.ArgumentParser
+        )
         for name, (text, add) in self.verbs.items():
             add(sub.add_parser(name, help=text, description=text))
 

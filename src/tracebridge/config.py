@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-INSECURE_KEY = "tracebridge-insecure-development-key-do-not-use-in-production"  # noqa: S105
+INSECURE_KEY = "tracebridge-insecure-development-key-do-not-use-in-production"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

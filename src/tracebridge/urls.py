@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from tracebridge.api import api
+from tracebridge.api import api, not_found
 
 
 def _app_urls() -> list[URLPattern | URLResolver]:
@@ -28,5 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", not_found),
     *_app_urls(),
 ]

@@ -7,10 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tracebridge.agencies.permissions import has_role
 from tracebridge.agencies.selectors import audit_events
 from tracebridge.agencies.views import event_row
-from tracebridge.api_support import ApiError, auth_user, page_of
+from tracebridge.api_support import ApiError, auth_user, page_of, require_role
 
 router = Router(tags=["agencies"])
 
@@ -25,8 +24,12 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="The signed-in user, their agency and role")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = auth_user(request)
-    return {"username": user.username, "agency": user.agency.code if user.agency else None,
-            "country": user.agency.country if user.agency else None, "role": user.role}
+    return {
+        "username": user.username,
+        "agency": user.agency.code if user.agency else None,
+        "country": user.agency.country if user.agency else None,
+        "role": user.role,
+    }
 
 
 class AuditFilters(Schema):
@@ -42,12 +45,12 @@ class AuditFilters(Schema):
 
 @router.get("/audit", summary="Audit events of the caller's agency (agency admins)")
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, Any]:
-    user = auth_user(request)
-    if not has_role(user, "agency_admin"):
-        raise ApiError(403, "forbidden", "Only agency admins may read the audit log.")
+    user = require_role(request, "agency_admin")
     params = filters.dict(exclude={"limit", "offset"})
     try:
         events = audit_events(user, **params)
     except ValueError as exc:
-        raise ApiError(422, "invalid", str(exc), [{"field": "since/until", "message": str(exc)}]) from None
+        raise ApiError(
+            422, "invalid", str(exc), [{"field": "since/until", "message": str(exc)}]
+        ) from None
     return page_of(events, event_row, filters.limit, filters.offset)

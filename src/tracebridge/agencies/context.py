@@ -27,7 +27,9 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
                 url = reverse(url_name)
             except NoReverseMatch:
                 continue
-            items.append({"url": url, "label": text, "active": request.path == url, "public": public})
+            items.append(
+                {"url": url, "label": text, "active": request.path == url, "public": public}
+            )
     return items
 
 

@@ -14,7 +14,9 @@ AGENCIES = [
     ("IN-I4C", "IN", "Indian Cyber Crime Coordination Centre"),
 ]
 ROLE_SUFFIX = {
-    Role.VIEWER: "viewer", Role.ANALYST: "analyst", Role.SUPERVISOR: "supervisor",
+    Role.VIEWER: "viewer",
+    Role.ANALYST: "analyst",
+    Role.SUPERVISOR: "supervisor",
     Role.AGENCY_ADMIN: "admin",
 }
 

@@ -31,9 +31,12 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/v1/docs"):
             # The OpenAPI page (Swagger UI from the ninja package, served locally) needs inline code.
-            response.setdefault("Content-Security-Policy", CSP.replace(
-                "script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-                "style-src 'self'", "style-src 'self' 'unsafe-inline'"))
+            response.setdefault(
+                "Content-Security-Policy",
+                CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+                    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+                ),
+            )
         else:
             response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

@@ -36,7 +36,7 @@ NEVER_SHARED = frozenset({TLP.RED.value, TLP.AMBER_STRICT.value})
 
 
 def register_policy(policy: SharingPolicy) -> None:
-    global _policy  # noqa: PLW0603 - one policy per process, set at app start-up
+    global _policy
     _policy = policy
 
 
@@ -95,8 +95,11 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet[M], **lookup: An
     obj = queryset.filter(**lookup).first()
     if obj is None or not can_view(user, obj):
         audit.record(
-            f"{kind}.read", request=request, object_type=kind,
-            object_id=str(next(iter(lookup.values()), "")), outcome="denied",
+            f"{kind}.read",
+            request=request,
+            object_type=kind,
+            object_id=str(next(iter(lookup.values()), "")),
+            outcome="denied",
         )
         raise Http404(f"No {kind} matches the given query.")
     audit.record(f"{kind}.read", request=request, obj=obj)

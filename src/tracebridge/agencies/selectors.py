@@ -24,8 +24,16 @@ def _when(text: str) -> datetime | None:
     return moment if moment.tzinfo else make_aware(moment)
 
 
-def audit_events(user: Any, *, action: str = "", username: str = "", object_type: str = "",
-                 outcome: str = "", since: str = "", until: str = "") -> QuerySet[AuditEvent]:
+def audit_events(
+    user: Any,
+    *,
+    action: str = "",
+    username: str = "",
+    object_type: str = "",
+    outcome: str = "",
+    since: str = "",
+    until: str = "",
+) -> QuerySet[AuditEvent]:
     """Audit events an agency admin may browse: their agency's (an operator sees all)."""
     events = AuditEvent.objects.select_related("agency")
     if not user.is_operator:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, ApiToken, Role, User
 
-TOKEN_PREFIX = "tb"
+TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
 
 
 class ServiceError(ValueError):
@@ -24,10 +24,14 @@ def create_agency(code: str, country: str, name: str) -> Agency:
     code = code.strip().upper()
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
-        raise ServiceError(f"country must be an ISO 3166-1 alpha-2 code such as US or IN; got {country!r}")
+        raise ServiceError(
+            f"country must be an ISO 3166-1 alpha-2 code such as US or IN; got {country!r}"
+        )
     if not code or " " in code:
         raise ServiceError(f"agency code must be one word such as US-FBI; got {code!r}")
-    agency, created = Agency.objects.get_or_create(code=code, defaults={"country": country, "name": name})
+    agency, created = Agency.objects.get_or_create(
+        code=code, defaults={"country": country, "name": name}
+    )
     if not created and (agency.country, agency.name) != (country, name):
         agency.country, agency.name = country, name
         agency.save(update_fields=["country", "name"])
@@ -38,13 +42,16 @@ def get_agency(code: str) -> Agency:
     agency = Agency.objects.filter(code=code.strip().upper()).first()
     if agency is None:
         known = ", ".join(Agency.objects.values_list("code", flat=True)) or "none yet"
-        raise ServiceError(f"no agency with code {code!r} (known: {known}); create it with "
-                           "`tracebridge agency create`")
+        raise ServiceError(
+            f"no agency with code {code!r} (known: {known}); create it with "
+            "`tracebridge agency create`"
+        )
     return agency
 
 
-def create_user(username: str, agency_code: str, role: str, password: str | None = None,
-                email: str = "") -> tuple[User, str]:
+def create_user(
+    username: str, agency_code: str, role: str, password: str | None = None, email: str = ""
+) -> tuple[User, str]:
     """Create or update a user; returns the user and the password that was set."""
     if role not in Role.values:
         raise ServiceError(f"role must be one of {', '.join(Role.values)}; got {role!r}")

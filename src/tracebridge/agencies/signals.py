@@ -22,7 +22,12 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                  **kwargs: Any) -> None:
-    audit.record("auth.login", request=request, outcome="denied",
-                 username=str(credentials.get("username", "")))
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    audit.record(
+        "auth.login",
+        request=request,
+        outcome="denied",
+        username=str(credentials.get("username", "")),
+    )

@@ -17,12 +17,15 @@ from tracebridge.agencies.permissions import has_role
 from tracebridge.agencies.selectors import audit_events
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None,
-               *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     username = (credentials or {}).get("username", "")
     audit.record("auth.locked_out", request=request, outcome="denied", username=username)
-    message = _("Too many failed sign-in attempts. This account is locked for 15 minutes; "
-                "ask your agency admin if you need access sooner.")
+    message = _(
+        "Too many failed sign-in attempts. This account is locked for 15 minutes; "
+        "ask your agency admin if you need access sooner."
+    )
     return render(request, "agencies/locked.html", {"message": message}, status=403)
 
 
@@ -42,20 +45,35 @@ def require_role(request: HttpRequest, minimum: str) -> None:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_role(request, "agency_admin")
-    filters = {k: request.GET.get(k, "").strip() for k in ("action", "username", "object_type",
-                                                              "outcome", "since", "until")}
+    filters = {
+        k: request.GET.get(k, "").strip()
+        for k in ("action", "username", "object_type", "outcome", "since", "until")
+    }
     events = audit_events(request.user, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit.record("audit.read", request=request, object_type="auditevent", **{
-        k: v for k, v in filters.items() if v})
-    return render(request, "agencies/audit.html", {"page": page, "filters": filters,
-                                                    "outcomes": ["ok", "denied", "failed"]})
+    audit.record(
+        "audit.read",
+        request=request,
+        object_type="auditevent",
+        filters={k: v for k, v in filters.items() if v},
+    )
+    return render(
+        request,
+        "agencies/audit.html",
+        {"page": page, "filters": filters, "outcomes": ["ok", "denied", "failed"]},
+    )
 
 
 def event_row(event: AuditEvent) -> dict[str, Any]:
     return {
-        "id": event.pk, "at": event.at.isoformat(), "username": event.username,
-        "agency": event.agency.code if event.agency else None, "action": event.action,
-        "object_type": event.object_type, "object_id": event.object_id,
-        "client_address": event.client_address, "outcome": event.outcome, "detail": event.detail,
+        "id": event.pk,
+        "at": event.at.isoformat(),
+        "username": event.username,
+        "agency": event.agency.code if event.agency else None,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "client_address": event.client_address,
+        "outcome": event.outcome,
+        "detail": event.detail,
     }

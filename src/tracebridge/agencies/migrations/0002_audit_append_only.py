@@ -1,4 +1,9 @@
-"""The database itself refuses UPDATE and DELETE on the audit log."""
+"""The database itself refuses UPDATE and DELETE on the audit log.
+
+TRUNCATE (PostgreSQL) is left to database privileges: only the table owner can run it, which is
+how `tracebridge flush` (wiping the whole node) works; run the application under a role that
+does not own the tables to forbid even that.
+"""
 
 from django.db import migrations
 
@@ -11,13 +16,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER agencies_auditevent_append_only
   BEFORE UPDATE OR DELETE ON agencies_auditevent
   FOR EACH ROW EXECUTE FUNCTION tracebridge_audit_append_only();
-CREATE TRIGGER agencies_auditevent_no_truncate
-  BEFORE TRUNCATE ON agencies_auditevent
-  FOR EACH STATEMENT EXECUTE FUNCTION tracebridge_audit_append_only();
 """
 PG_DOWN = """
 DROP TRIGGER IF EXISTS agencies_auditevent_append_only ON agencies_auditevent;
-DROP TRIGGER IF EXISTS agencies_auditevent_no_truncate ON agencies_auditevent;
 DROP FUNCTION IF EXISTS tracebridge_audit_append_only();
 """
 SQLITE_UP = [
@@ -36,7 +37,7 @@ def _run(statements_by_vendor):
     def run(apps, schema_editor):
         statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
         for sql in statements:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 

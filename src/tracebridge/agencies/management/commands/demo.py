@@ -15,8 +15,10 @@ from tracebridge.demo import DEMO_PASSWORD, load_world
 
 
 class Command(BaseCommand):
-    help = ("Build the embedded database, load the demo world and serve it on 127.0.0.1 "
-            "(a development server; use `tracebridge serve` in production).")
+    help = (
+        "Build the embedded database, load the demo world and serve it on 127.0.0.1 "
+        "(a development server; use `tracebridge serve` in production)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -40,8 +42,10 @@ class Command(BaseCommand):
         out.print(table)
         for what, value in ctx.summary:
             out.print(f"  {what}: {value}")
-        out.print(f"Open http://127.0.0.1:{port}/login/ and sign in, e.g. as fbi.analyst or "
-                  f"cbi.analyst with password {DEMO_PASSWORD}. Data lives in {home}.")
+        out.print(
+            f"Open http://127.0.0.1:{port}/login/ and sign in, e.g. as fbi.analyst or "
+            f"cbi.analyst with password {DEMO_PASSWORD}. Data lives in {home}."
+        )
         if not no_serve:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
 

@@ -11,8 +11,9 @@ from tracebridge.commands import SubcommandCommand
 
 
 def _compile_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--check", action="store_true", help="fail when a catalog has untranslated "
-                   "or fuzzy entries")
+    p.add_argument(
+        "--check", action="store_true", help="fail when a catalog has untranslated or fuzzy entries"
+    )
 
 
 class Command(SubcommandCommand):
@@ -20,13 +21,16 @@ class Command(SubcommandCommand):
     verbs = {"compile": ("Compile every locale's .po catalog.", _compile_args)}
 
     def do_compile(self, check: bool, **_: Any) -> None:
-        for po_path in sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po")):
+        for po_path in sorted(Path(settings.BASE_DIR).glob("**/locale/*/LC_MESSAGES/*.po")):
             catalog = polib.pofile(str(po_path))
             missing = catalog.untranslated_entries() + catalog.fuzzy_entries()
             if check and missing:
-                raise SystemExit(f"{po_path}: {len(missing)} untranslated or fuzzy entries, "
-                                 f"first: {missing[0].msgid!r}")
+                raise SystemExit(
+                    f"{po_path}: {len(missing)} untranslated or fuzzy entries, "
+                    f"first: {missing[0].msgid!r}"
+                )
             catalog.save_as_mofile(str(po_path.with_suffix(".mo")))
             if int(_.get("verbosity", 1)) > 0:
-                self.stdout.write(f"{po_path.parent.parent.name}: {catalog.percent_translated()}% "
-                                  f"translated")
+                self.stdout.write(
+                    f"{po_path.parent.parent.name}: {catalog.percent_translated()}% translated"
+                )

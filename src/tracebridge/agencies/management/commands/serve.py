@@ -15,11 +15,20 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
         parser.add_argument("--no-collectstatic", action="store_true")
 
-    def handle(self, *args: Any, bind: str, workers: int, no_collectstatic: bool,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, bind: str, workers: int, no_collectstatic: bool, **options: Any
+    ) -> None:
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         call_command("i18n", "compile", verbosity=0)
-        argv = ["gunicorn", "tracebridge.wsgi:application", "--bind", bind,
-                "--workers", str(workers), "--access-logfile", "-"]
+        argv = [
+            "gunicorn",
+            "tracebridge.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
         os.execvp("gunicorn", argv)  # noqa: S606 - replaces this process with the server

@@ -14,17 +14,21 @@ def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--agency", required=True, help="agency code, e.g. IN-CBI")
     p.add_argument("--role", required=True, choices=Role.values)
     p.add_argument("--email", default="")
-    p.add_argument("--password-env", default="",
-                   help="name of an environment variable holding the password "
-                        "(default: a random password is generated and printed once)")
+    p.add_argument(
+        "--password-env",
+        default="",
+        help="name of an environment variable holding the password "
+        "(default: a random password is generated and printed once)",
+    )
 
 
 class Command(SubcommandCommand):
     help = "Create agency users with one role each."
     verbs = {"create": ("Create or update a user of an agency.", _create_args)}
 
-    def do_create(self, username: str, agency: str, role: str, email: str, password_env: str,
-                  **_: Any) -> None:
+    def do_create(
+        self, username: str, agency: str, role: str, email: str, password_env: str, **_: Any
+    ) -> None:
         password = os.environ.get(password_env) if password_env else None
         user, secret = create_user(username, agency, role, password=password, email=email)
         self.stdout.write(f"user {user.username} ({role}) of {agency}")

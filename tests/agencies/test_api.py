@@ -1,0 +1,63 @@
+from typing import Any
+
+from tests.conftest import assert_error
+from tracebridge.agencies.models import AuditEvent
+from tracebridge.agencies.services import revoke_token
+
+
+def test_me_with_token(analyst: Any, api_for: Any) -> None:
+    response = api_for(analyst).get("/me")
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": analyst.username,
+        "agency": "US-FBI",
+        "country": "US",
+        "role": "analyst",
+    }
+
+
+def test_missing_token_is_401_in_the_error_shape(db: None, api_for: Any) -> None:
+    assert_error(api_for(None).get("/me"), 401, "unauthenticated")
+
+
+def test_unknown_and_revoked_tokens_are_401_and_audited(analyst: Any, api_for: Any) -> None:
+    client = api_for(analyst)
+    prefix = client.headers["Authorization"].split("_")[1]
+    revoke_token(prefix)
+    assert_error(client.get("/me"), 401, "unauthenticated")
+    client.headers["Authorization"] = "Bearer tb_nope_nope"
+    assert_error(client.get("/me"), 401, "unauthenticated")
+    denied = AuditEvent.objects.filter(action="api.auth", outcome="denied")
+    assert denied.count() == 2
+
+
+def test_session_auth_works_for_the_browser(analyst: Any, client_for: Any) -> None:
+    response = client_for(analyst).get("/api/v1/me")
+    assert response.json()["username"] == analyst.username
+
+
+def test_audit_api_needs_agency_admin_and_shows_own_agency_only(
+    analyst: Any, agency_admin: Any, cbi_analyst: Any, api_for: Any
+) -> None:
+    assert_error(api_for(analyst).get("/audit"), 403, "forbidden")
+    api_for(cbi_analyst).get("/me")  # an IN-CBI event (token creation)
+    body = api_for(agency_admin).get("/audit", limit=500).json()
+    assert body["total"] == len(body["items"]) > 0
+    assert {item["agency"] for item in body["items"]} == {"US-FBI"}
+    forbidden = api_for(agency_admin).get("/audit", action="api.forbidden").json()
+    assert forbidden["items"][0]["username"] == analyst.username
+
+
+def test_audit_api_validates_filters(agency_admin: Any, api_for: Any) -> None:
+    error = assert_error(api_for(agency_admin).get("/audit", since="yesterday"), 422, "invalid")
+    assert "yesterday" in error["message"]
+    assert_error(api_for(agency_admin).get("/audit", limit=0), 422, "invalid")
+    error = assert_error(api_for(agency_admin).get("/audit", limit="many"), 422, "invalid")
+    assert error["details"][0]["field"] == "limit"
+
+
+def test_unknown_route_and_openapi(analyst: Any, api_for: Any, client: Any) -> None:
+    assert_error(api_for(analyst).get("/no-such-thing"), 404, "not_found")
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"] == "TraceBridge node API"
+    assert "/api/v1/me" in spec["paths"]

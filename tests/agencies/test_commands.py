@@ -1,0 +1,59 @@
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tracebridge.agencies.models import Agency, ApiToken, User
+from tracebridge.agencies.services import user_for_token
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_agency_user_token_lifecycle(db: None) -> None:
+    assert "IN-CBI\tIN" in run("agency", "create", "in-cbi", "--country", "in", "--name", "CBI")
+    assert Agency.objects.get(code="IN-CBI").country == "IN"
+    out = run("user", "create", "asha", "--agency", "IN-CBI", "--role", "analyst")
+    assert "password (shown once):" in out
+    secret = run("token", "create", "--user", "asha", "--name", "bank feed").strip()
+    assert secret.startswith("tb_")
+    assert user_for_token(secret) == User.objects.get(username="asha")
+    assert ApiToken.objects.get().digest != secret  # only the hash is stored
+    prefix = secret.split("_")[1]
+    assert f"{prefix}\tasha\tbank feed\tactive" in run("token", "list")
+    run("token", "revoke", prefix)
+    assert user_for_token(secret) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("user", "create", "x", "--agency", "NOPE", "--role", "analyst"), "no agency with code"),
+        (("agency", "create", "X", "--country", "USA", "--name", "n"), "alpha-2"),
+        (("token", "create", "--user", "ghost"), "no user 'ghost'"),
+        (("token", "revoke", "abc"), "no token with prefix"),
+    ],
+)
+def test_bad_arguments_say_what_to_do(db: None, args: tuple[str, ...], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_demo_loads_agencies_and_users_without_serving(db: None, capsys: Any) -> None:
+    call_command("demo", "--no-serve")
+    assert set(Agency.objects.values_list("code", flat=True)) >= {
+        "US-DOJ-CPB",
+        "US-FBI",
+        "US-FTC",
+        "IN-CBI",
+        "IN-I4C",
+    }
+    fbi = User.objects.get(username="fbi.analyst")
+    assert (fbi.agency.code, fbi.role) == ("US-FBI", "analyst")
+    assert fbi.check_password("tracebridge-demo")
+    assert "tracebridge-demo" in capsys.readouterr().err
