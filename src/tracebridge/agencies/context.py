@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -33,5 +35,12 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+@cache
+def _htmx_available() -> bool:
+    """htmx is installed from the npm registry at build time; pages work without it."""
+    return finders.find("vendor/htmx.min.js") is not None
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": _items(request), "node_name": settings.NODE_NAME}
+    return {"nav_items": _items(request), "node_name": settings.NODE_NAME,
+            "htmx_available": _htmx_available()}
