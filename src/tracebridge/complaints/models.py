@@ -64,8 +64,9 @@ class Complaint(MarkedRecord):
     received_at = models.DateTimeField(db_index=True)
     incident_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.OTHER)
-    scam_type = models.CharField(max_length=32, choices=ScamType.choices, default=ScamType.UNKNOWN,
-                                 db_index=True)
+    scam_type = models.CharField(
+        max_length=32, choices=ScamType.choices, default=ScamType.UNKNOWN, db_index=True
+    )
     narrative = models.TextField(blank=True)
     loss_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     loss_currency = models.CharField(max_length=3, blank=True)

@@ -1,0 +1,178 @@
+"""The canonical complaint of DESIGN.md as a pydantic v2 model: the API, every importer and the
+intake benchmark validate through it, so a record means the same thing whichever way it came.
+
+No Django import: the choice lists below mirror ``complaints.models`` (a test pins them equal) so
+that the schema can be used by tools that never set Django up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tracebridge.agencies.markings import PAP, TLP
+
+CHANNELS = (
+    "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app",
+    "other",
+)  # fmt: skip
+SCAM_TYPES = (
+    "tech_support", "government_impersonation", "digital_arrest", "kyc_update", "investment",
+    "loan_app", "job_offer", "lottery_prize", "romance", "sextortion", "shopping",
+    "customer_care", "utility", "debt_relief", "other", "unknown",
+)  # fmt: skip
+PAYMENT_METHODS = (
+    "gift_card", "wire", "upi", "card", "crypto", "cash", "bank_transfer", "payment_app", "other",
+)  # fmt: skip
+
+Channel = Literal[
+    "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app", "other"
+]
+ScamType = Literal[
+    "tech_support", "government_impersonation", "digital_arrest", "kyc_update", "investment",
+    "loan_app", "job_offer", "lottery_prize", "romance", "sextortion", "shopping",
+    "customer_care", "utility", "debt_relief", "other", "unknown",
+]  # fmt: skip
+PaymentMethod = Literal[
+    "gift_card", "wire", "upi", "card", "crypto", "cash", "bank_transfer", "payment_app", "other"
+]
+
+MAX_NARRATIVE = 20_000  # characters; a long story fits, a pasted e-book does not
+MAX_ITEMS = 50  # per suspect list
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Code2 = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Loss(_Strict):
+    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    currency: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
+    ]
+    payment_method: PaymentMethod | None = None
+
+
+class Victim(_Strict):
+    """Personal data: shown only to the owning agency, never a sighting."""
+
+    name: Short | None = None
+    phone: Short | None = None
+    email: Short | None = None
+    city: Short | None = None
+    state: Short | None = None
+    age_band: Annotated[str, StringConstraints(max_length=20)] | None = None
+
+
+class BankAccount(_Strict):
+    ifsc: Short | None = None
+    routing: Short | None = None
+    iban: Short | None = None
+    account: Short | None = None
+
+    @model_validator(mode="after")
+    def _has_number(self) -> BankAccount:
+        if not (self.iban or self.account):
+            raise ValueError("a bank account needs 'account' (with 'ifsc' or 'routing') or 'iban'")
+        if self.ifsc and self.routing:
+            raise ValueError("give 'ifsc' (India) or 'routing' (US), not both")
+        return self
+
+
+class Suspect(_Strict):
+    phones: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    emails: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    urls: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    upi_ids: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    bank_accounts: list[BankAccount] = Field(default_factory=list, max_length=MAX_ITEMS)
+    crypto_wallets: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    names: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+
+class CanonicalComplaint(_Strict):
+    ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    source: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+        ),
+    ]
+    country: Code2
+    received_at: AwareDatetime
+    incident_at: AwareDatetime | date | None = None
+    channel: Channel = "other"
+    scam_type: ScamType = "unknown"
+    narrative: Annotated[str, StringConstraints(max_length=MAX_NARRATIVE)] = ""
+    loss: Loss | None = None
+    victim: Victim | None = None
+    suspect: Suspect = Field(default_factory=Suspect)
+    tlp: str = TLP.AMBER.value
+    pap: str | None = None
+
+    @field_validator("tlp", mode="before")
+    @classmethod
+    def _tlp(cls, value: Any) -> str:
+        return TLP.parse(str(value)).value
+
+    @field_validator("pap", mode="before")
+    @classmethod
+    def _pap(cls, value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().upper().removeprefix("PAP:")
+        if text == "WHITE":
+            return PAP.CLEAR.value
+        try:
+            return PAP(text).value
+        except ValueError:
+            raise ValueError(f"unknown PAP marking {value!r}") from None
+
+    def incident_datetime(self) -> datetime | None:
+        """A date alone means the start of that day (UTC)."""
+        if self.incident_at is None or isinstance(self.incident_at, datetime):
+            return self.incident_at
+        return datetime.combine(self.incident_at, time(0), tzinfo=UTC)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the record in one fixed spelling: same content, same hash."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def error_details(exc: ValidationError) -> list[dict[str, str]]:
+    """[{"field": "loss.amount", "message": "..."}] for every problem pydantic found."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "(record)"
+        out.append({"field": loc, "message": err.get("msg", "invalid")})
+    return out
+
+
+def error_text(exc: ValidationError) -> str:
+    """One line naming each bad field, for rejects files and summaries."""
+    return "; ".join(f"{d['field']}: {d['message']}" for d in error_details(exc))
+
+
+def parse_line(line: str | bytes) -> CanonicalComplaint:
+    """Validate one JSON Lines record (raises ValidationError, which names the field)."""
+    return CanonicalComplaint.model_validate_json(line)
