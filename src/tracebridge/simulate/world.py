@@ -1,0 +1,261 @@
+"""Scam operations, their campaigns and the infrastructure each campaign rotates through.
+
+The world is small (tens to hundreds of campaigns) and built in memory; the big streams
+(complaints, calls, transactions) draw from it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tracebridge.simulate import catalog, ids
+
+DAYS = 365
+START_EPOCH = 1735689600  # 2025-01-01T00:00:00Z: the simulated year
+
+# playbook -> (victim country -> scam types, where such operations sit, wallet chain)
+PLAYBOOKS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[tuple[str, str], ...], str]] = {
+    "tech_support": (
+        {"US": ("tech_support",), "IN": ("tech_support",)},
+        (("IN", "Kolkata"), ("IN", "Noida"), ("IN", "Gurugram")),
+        "btc",
+    ),
+    "impersonation": (
+        {"US": ("government_impersonation",), "IN": ("digital_arrest",)},
+        (("IN", "Ahmedabad"), ("IN", "Mumbai")),
+        "btc",
+    ),
+    "investment": (
+        {"US": ("investment",), "IN": ("investment",)},
+        (("KH", "Sihanoukville"), ("IN", "Mumbai")),
+        "trx",
+    ),
+    "customer_care": (
+        {"US": ("customer_care",), "IN": ("customer_care",)},
+        (("IN", "Noida"), ("IN", "Kolkata")),
+        "btc",
+    ),
+    "jobs": ({"US": ("job_offer",), "IN": ("job_offer",)}, (("KH", "Phnom Penh"),), "trx"),
+    "kyc": ({"IN": ("kyc_update", "utility")}, (("IN", "Jamtara"), ("IN", "Nuh")), "trx"),
+    "loan_app": ({"IN": ("loan_app",)}, (("IN", "Bengaluru"),), "trx"),
+    "romance": ({"US": ("romance",), "IN": ("sextortion",)}, (("NG", "Lagos"),), "eth"),
+    "lottery": ({"US": ("lottery_prize",)}, (("JM", "Montego Bay"),), "btc"),
+    "debt_relief": ({"US": ("debt_relief",)}, (("US", "Miami"),), "btc"),
+}
+# The order campaigns are created in: most are cross-border, as the issue asks.
+PLAYBOOK_CYCLE = (
+    "tech_support",
+    "impersonation",
+    "investment",
+    "customer_care",
+    "jobs",
+    "tech_support",
+    "impersonation",
+    "kyc",
+    "loan_app",
+    "romance",
+    "lottery",
+    "debt_relief",
+)
+THEME = {
+    "impersonation": "government_impersonation",
+    "kyc": "kyc_update",
+    "jobs": "job_offer",
+    "lottery": "lottery_prize",
+    "debt_relief": "customer_care",
+}
+
+
+@dataclass
+class Epoch:
+    """One rotation of a campaign's infrastructure, live from ``start_day`` on."""
+
+    start_day: int
+    phones: list[str] = field(default_factory=list)  # E.164
+    domains: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    upi_ids: list[str] = field(default_factory=list)
+    in_accounts: list[tuple[str, str]] = field(default_factory=list)  # (ifsc, account)
+    us_accounts: list[tuple[str, str]] = field(default_factory=list)  # (routing, account)
+    wallets: list[tuple[str, str]] = field(default_factory=list)  # (chain, address)
+
+
+@dataclass
+class Operation:
+    id: str
+    country: str
+    city: str
+    # Second-layer accounts that collect from every campaign's first-layer mules.
+    collectors: list[str] = field(default_factory=list)
+    consolidation_wallets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Campaign:
+    id: str
+    operation: Operation
+    playbook: str
+    scam_types: dict[str, tuple[str, ...]]
+    start_day: int
+    end_day: int
+    weight: float
+    chain: str
+    epochs: list[Epoch] = field(default_factory=list)
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted(self.scam_types)
+
+    @property
+    def theme(self) -> str:
+        return THEME.get(self.playbook, self.playbook)
+
+    def epoch_at(self, day: int) -> Epoch:
+        current = self.epochs[0]
+        for epoch in self.epochs:
+            if epoch.start_day <= day:
+                current = epoch
+        return current
+
+    def identifier_keys(self) -> list[str]:
+        keys: set[str] = set()
+        for epoch in self.epochs:
+            keys.update(ids.key_phone(p) for p in epoch.phones)
+            keys.update(ids.key_domain(d) for d in epoch.domains)
+            keys.update(ids.key_email(e) for e in epoch.emails)
+            keys.update(ids.key_upi(u) for u in epoch.upi_ids)
+            keys.update(f"bank:{ids.account_in(*a)}" for a in epoch.in_accounts)
+            keys.update(f"bank:{ids.account_us(*a)}" for a in epoch.us_accounts)
+            keys.update(ids.key_wallet(c, a) for c, a in epoch.wallets)
+        return sorted(keys)
+
+
+@dataclass
+class World:
+    seed: int
+    operations: list[Operation]
+    campaigns: list[Campaign]
+    reminder_callers: list[str]
+
+    def mule_accounts(self) -> list[str]:
+        """Account keys (transaction-file form) that scammers control."""
+        keys: set[str] = set()
+        for op in self.operations:
+            keys.update(op.collectors)
+            keys.update(op.consolidation_wallets)
+        for campaign in self.campaigns:
+            for e in campaign.epochs:
+                keys.update(ids.account_upi(u) for u in e.upi_ids)
+                keys.update(ids.account_in(*a) for a in e.in_accounts)
+                keys.update(ids.account_us(*a) for a in e.us_accounts)
+                keys.update(ids.account_wallet(c, a) for c, a in e.wallets)
+        return sorted(keys)
+
+
+def campaign_count(complaints: int) -> int:
+    """About 12 campaigns for the small world, growing slowly with size (heavy tails)."""
+    growth: float = (max(complaints, 1) / 600) ** 0.35
+    return max(12, round(12 * growth))
+
+
+def build(seed: int, complaints: int) -> World:
+    rng = random.Random(f"{seed}:world")
+    operations: list[Operation] = []
+    campaigns: list[Campaign] = []
+    for index in range(campaign_count(complaints)):
+        playbook = PLAYBOOK_CYCLE[index % len(PLAYBOOK_CYCLE)]
+        op = _operation_for(rng, playbook, operations)
+        campaigns.append(_campaign(rng, f"CMP-{index + 1:04d}", op, playbook))
+    reminders = [ids.us_toll_free(rng), ids.us_line(rng), ids.us_toll_free(rng)]
+    return World(seed, operations, campaigns, reminders)
+
+
+def _operation_for(rng: random.Random, playbook: str, operations: list[Operation]) -> Operation:
+    bases = PLAYBOOKS[playbook][1]
+    same_base = [op for op in operations if (op.country, op.city) in bases]
+    if same_base and rng.random() < 0.4:
+        return rng.choice(same_base)  # one call centre running several playbooks
+    country, city = rng.choice(bases)
+    op = Operation(f"OP-{len(operations) + 1:03d}", country, city)
+    for _ in range(rng.randint(2, 4)):
+        bank = rng.choice(catalog.FOREIGN_ACCOUNT_BANKS)
+        op.collectors.append(ids.account_in(ids.ifsc(rng, bank), ids.in_account(rng, bank)))
+    op.consolidation_wallets.append(ids.account_wallet("trx", ids.wallet(rng, "trx")))
+    op.consolidation_wallets.append(ids.account_wallet("btc", ids.wallet(rng, "btc")))
+    operations.append(op)
+    return op
+
+
+def _campaign(rng: random.Random, cid: str, op: Operation, playbook: str) -> Campaign:
+    start = rng.randint(0, DAYS - 90)
+    end = min(DAYS - 1, start + rng.randint(90, 365))
+    weight = min(rng.paretovariate(1.3), 12.0)  # a few big campaigns, many small
+    campaign = Campaign(
+        cid, op, playbook, PLAYBOOKS[playbook][0], start, end, weight, PLAYBOOKS[playbook][2]
+    )
+    day, previous = start, None
+    while day <= end:
+        previous = _epoch(rng, campaign, day, previous)
+        campaign.epochs.append(previous)
+        day += rng.randint(25, 70)
+    return campaign
+
+
+def _epoch(rng: random.Random, campaign: Campaign, day: int, previous: Epoch | None) -> Epoch:
+    """New infrastructure, keeping one item of each kind from the last rotation."""
+    epoch = Epoch(day)
+    countries = campaign.countries
+    theme = campaign.theme
+    fresh: dict[str, list[Any]] = {
+        "phones": [
+            ids.us_toll_free(rng) if rng.random() < 0.5 else ids.us_line(rng)
+            for _ in range(_n(countries, "US", 2))
+        ]
+        + [ids.in_mobile(rng) for _ in range(_n(countries, "IN", 2))],
+        "domains": [ids.scam_domain(rng, theme)] if theme in catalog.DOMAIN_WORDS else [],
+        "upi_ids": [ids.upi_id(rng, _handle_name(rng)) for _ in range(_n(countries, "IN", 2))],
+        "in_accounts": [_in_account(rng) for _ in range(2)],
+        "us_accounts": [ids.us_account(rng) for _ in range(_n(countries, "US", 1))],
+        "wallets": [(campaign.chain, ids.wallet(rng, campaign.chain))],
+    }
+    fresh["emails"] = [_email(rng, [str(d) for d in fresh["domains"]])]
+    for kind, items in fresh.items():
+        kept = getattr(previous, kind) if previous else []
+        carry = [rng.choice(kept)] if kept else []
+        getattr(epoch, kind).extend(carry + [i for i in items if i not in carry])
+    return epoch
+
+
+def _n(countries: list[str], country: str, count: int) -> int:
+    return count if country in countries else 0
+
+
+def _in_account(rng: random.Random) -> tuple[str, str]:
+    bank = rng.choice(list(catalog.IN_BANKS))
+    return ids.ifsc(rng, bank), ids.in_account(rng, bank)
+
+
+def _handle_name(rng: random.Random) -> str:
+    first = rng.choice(catalog.IN_NAMES[0]).lower()
+    return f"{first}{rng.choice(['', '.', '_'])}{rng.randint(10, 9999)}"
+
+
+def _email(rng: random.Random, domains: list[str]) -> str:
+    if domains and rng.random() < 0.5:
+        return f"{rng.choice(catalog.ALIAS_ROLE)}@{domains[0]}"
+    return f"{ids.mailbox(rng)}@{rng.choice(catalog.FREE_MAIL)}"
+
+
+def hub_identifiers() -> list[str]:
+    """Legitimate identifiers victims name across unrelated campaigns: never a link."""
+    keys = {ids.key_phone(p) for phones in catalog.TRAP_PHONES.values() for p in phones}
+    keys |= {ids.key_domain(d) for doms in catalog.TRAP_DOMAINS.values() for d in doms}
+    keys |= {ids.key_domain(d) for d in catalog.FREE_MAIL}
+    return sorted(keys)
+
+
+def day_iso(day: int) -> str:
+    return datetime.fromtimestamp(START_EPOCH + day * 86400, UTC).date().isoformat()
