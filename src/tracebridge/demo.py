@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from rich.console import Console
 
+from tracebridge.progress import console_progress
+
 DEMO_PASSWORD = "tracebridge-demo"  # noqa: S105 - printed for the demo; never used in production
 DEMO_SEED = 20261129
 
@@ -33,9 +35,28 @@ class DemoContext:
         self.summary.append((what, str(value)))
 
 
+def _generate_world(ctx: DemoContext) -> None:
+    """Write the small simulated world once; later runs reuse it (same seed, same bytes)."""
+    from tracebridge.simulate import generate
+
+    if (ctx.world_dir / "truth.json").exists():
+        return
+    with console_progress(ctx.console) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"simulating {stage}", total=total)
+            progress.update(tasks[stage], completed=done)
+
+        summary = generate(ctx.world_dir, seed=ctx.seed, scale="small", progress=report)
+    ctx.note("simulated world", f"{summary.line()} in {ctx.world_dir}")
+
+
 def load_world(console: Console) -> DemoContext:
     home = Path(settings.HOME)
     ctx = DemoContext(home=home, console=console, world_dir=home / "demo-world")
+    _generate_world(ctx)
     for app in settings.TRACEBRIDGE_APPS:
         try:
             module = import_module(f"{app}.demo")
