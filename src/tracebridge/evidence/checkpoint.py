@@ -1,0 +1,275 @@
+"""C2SP checkpoints, signed notes and cosignatures with Ed25519 (only `cryptography` needed).
+
+- tlog-checkpoint: https://c2sp.org/tlog-checkpoint  (origin, size, base64 root, extensions)
+- signed-note: https://c2sp.org/signed-note  (body, blank line, "— name base64(keyid||sig)")
+- tlog-cosignature: https://c2sp.org/tlog-cosignature  (timestamped Ed25519, algorithm 0x04)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import struct
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+ALG_ED25519 = 0x01
+ALG_COSIGNATURE_V1 = 0x04
+SIGNATURE_PREFIX = "\u2014 "  # em dash and space start every signature line
+COSIGNATURE_HEADER = b"cosignature/v1\n"
+
+
+class NoteError(ValueError):
+    """A malformed checkpoint, note or key, or a signature that does not verify."""
+
+
+def _b64decode(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise NoteError(f"{what} is not valid base64") from None
+
+
+def _check_name(name: str) -> None:
+    if not name or any(c.isspace() for c in name) or "+" in name:
+        raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
+
+
+def key_id(name: str, algorithm: int, public_key: bytes) -> bytes:
+    """SHA-256(name || "\\n" || algorithm || public key)[:4] (signed-note §Signatures)."""
+    return hashlib.sha256(name.encode() + b"\n" + bytes([algorithm]) + public_key).digest()[:4]
+
+
+def raw_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """A verifier key: who signs (name), how (algorithm) and with which Ed25519 public key."""
+
+    name: str
+    algorithm: int
+    public_key: bytes
+
+    @property
+    def key_id(self) -> bytes:
+        return key_id(self.name, self.algorithm, self.public_key)
+
+    def encode(self) -> str:
+        """<name>+<hex key id>+<base64(algorithm || public key)>."""
+        blob = base64.b64encode(bytes([self.algorithm]) + self.public_key).decode()
+        return f"{self.name}+{self.key_id.hex()}+{blob}"
+
+    def ed25519(self) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(self.public_key)
+
+
+def parse_verifier(text: str) -> Verifier:
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3:
+        raise NoteError("a verifier key has the form <name>+<hex key id>+<base64 key>")
+    name, hex_id, blob = parts
+    _check_name(name)
+    raw = _b64decode(blob, "verifier key")
+    if len(raw) != 33 or raw[0] not in (ALG_ED25519, ALG_COSIGNATURE_V1):
+        raise NoteError("verifier key must be an Ed25519 key (algorithm 0x01 or 0x04)")
+    verifier = Verifier(name, raw[0], raw[1:])
+    if verifier.key_id.hex() != hex_id.lower():
+        raise NoteError(f"verifier key id {hex_id} does not match its name and key")
+    return verifier
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An Ed25519 signing key with its note name."""
+
+    name: str
+    private_key: Ed25519PrivateKey
+    algorithm: int = ALG_ED25519
+
+    def __post_init__(self) -> None:
+        _check_name(self.name)
+
+    @property
+    def verifier(self) -> Verifier:
+        return Verifier(self.name, self.algorithm, raw_public(self.private_key.public_key()))
+
+    def encode(self) -> str:
+        """PRIVATE+KEY+<name>+<hex key id>+<base64(algorithm || seed)> (as Go's note package)."""
+        seed = self.private_key.private_bytes_raw()
+        blob = base64.b64encode(bytes([self.algorithm]) + seed).decode()
+        return f"PRIVATE+KEY+{self.name}+{self.verifier.key_id.hex()}+{blob}"
+
+
+def generate_signer(name: str, algorithm: int = ALG_ED25519) -> Signer:
+    return Signer(name, Ed25519PrivateKey.generate(), algorithm)
+
+
+def parse_signer(text: str) -> Signer:
+    parts = text.strip().split("+", 4)
+    if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+        raise NoteError("a signer key has the form PRIVATE+KEY+<name>+<hex key id>+<base64 key>")
+    raw = _b64decode(parts[4], "signer key")
+    if len(raw) != 33 or raw[0] not in (ALG_ED25519, ALG_COSIGNATURE_V1):
+        raise NoteError("signer key must be an Ed25519 key (algorithm 0x01 or 0x04)")
+    signer = Signer(parts[2], Ed25519PrivateKey.from_private_bytes(raw[1:]), raw[0])
+    if signer.verifier.key_id.hex() != parts[3].lower():
+        raise NoteError("signer key id does not match its name and key")
+    return signer
+
+
+# --- checkpoints --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root: bytes
+    extensions: tuple[str, ...] = ()
+
+    def body(self) -> bytes:
+        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode()]
+        return ("\n".join([*lines, *self.extensions]) + "\n").encode()
+
+
+def parse_checkpoint(body: bytes) -> Checkpoint:
+    """tlog-checkpoint: origin, decimal size, base64 32-byte root, optional extension lines."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NoteError("checkpoint is not UTF-8") from None
+    if not text.endswith("\n"):
+        raise NoteError("checkpoint must end with a newline")
+    lines = text[:-1].split("\n")
+    if len(lines) < 3 or not lines[0]:
+        raise NoteError("checkpoint needs an origin, a tree size and a root hash line")
+    origin, size_text, root_text, *extensions = lines
+    if not size_text.isdigit() or (size_text.startswith("0") and size_text != "0"):
+        raise NoteError(
+            f"checkpoint tree size {size_text!r} is not a decimal without leading zeros"
+        )
+    root = _b64decode(root_text, "checkpoint root hash")
+    if len(root) != 32:
+        raise NoteError(f"checkpoint root hash has {len(root)} bytes, expected 32")
+    if any(not line for line in extensions):
+        raise NoteError("checkpoint has an empty extension line")
+    return Checkpoint(origin, int(size_text), root, tuple(extensions))
+
+
+# --- signed notes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteSignature:
+    name: str
+    key_id: bytes
+    signature: bytes
+
+    def line(self) -> str:
+        return f"{SIGNATURE_PREFIX}{self.name} {base64.b64encode(self.key_id + self.signature).decode()}"
+
+
+@dataclass(frozen=True)
+class Note:
+    body: bytes
+    signatures: tuple[NoteSignature, ...] = field(default=())
+
+    def encode(self) -> bytes:
+        lines = "".join(sig.line() + "\n" for sig in self.signatures)
+        return self.body + b"\n" + lines.encode()
+
+    def with_signature(self, signature: NoteSignature) -> Note:
+        return Note(self.body, (*self.signatures, signature))
+
+
+def sign_note(body: bytes, signer: Signer) -> Note:
+    if not body.endswith(b"\n"):
+        raise NoteError("a note body must end with a newline")
+    signature = signer.private_key.sign(body)
+    return Note(body, (NoteSignature(signer.name, signer.verifier.key_id, signature),))
+
+
+def parse_note(data: bytes) -> Note:
+    """Split a signed note into its body and signature lines (signatures not yet verified)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NoteError("note is not UTF-8") from None
+    cut = text.rfind("\n\n")
+    if cut < 0 or not text.endswith("\n"):
+        raise NoteError("note has no blank line between body and signatures")
+    body, sig_text = text[: cut + 1], text[cut + 2 : -1]
+    signatures = tuple(_parse_signature_line(line) for line in sig_text.split("\n"))
+    return Note(body.encode(), signatures)
+
+
+def _parse_signature_line(line: str) -> NoteSignature:
+    if not line.startswith(SIGNATURE_PREFIX):
+        raise NoteError(f"signature line {line[:40]!r} does not start with an em dash")
+    name, _, blob = line[len(SIGNATURE_PREFIX) :].partition(" ")
+    _check_name(name)
+    raw = _b64decode(blob, f"signature of {name}")
+    if len(raw) < 5:
+        raise NoteError(f"signature of {name} is too short")
+    return NoteSignature(name, raw[:4], raw[4:])
+
+
+def _signatures_for(note: Note, verifier: Verifier) -> list[NoteSignature]:
+    return [s for s in note.signatures if s.name == verifier.name and s.key_id == verifier.key_id]
+
+
+def verify_note(note: Note, verifier: Verifier) -> None:
+    """Raise NoteError unless the note carries a valid Ed25519 signature by ``verifier``."""
+    if verifier.algorithm != ALG_ED25519:
+        raise NoteError("a note signer key must use algorithm 0x01 (Ed25519)")
+    candidates = _signatures_for(note, verifier)
+    if not candidates:
+        raise NoteError(f"no signature by {verifier.name} ({verifier.key_id.hex()}) on the note")
+    for sig in candidates:
+        try:
+            verifier.ed25519().verify(sig.signature, note.body)
+        except InvalidSignature:
+            raise NoteError(f"the signature by {verifier.name} does not verify") from None
+
+
+# --- cosignatures -------------------------------------------------------------------------
+
+
+def cosigned_message(body: bytes, timestamp: int) -> bytes:
+    return COSIGNATURE_HEADER + f"time {timestamp}\n".encode() + body
+
+
+def cosign(body: bytes, signer: Signer, timestamp: int) -> NoteSignature:
+    """A tlog-cosignature/v1 line: key id || u64 big-endian timestamp || Ed25519 signature."""
+    if signer.algorithm != ALG_COSIGNATURE_V1:
+        raise NoteError("a cosigner key must use algorithm 0x04 (cosignature/v1)")
+    if not 0 <= timestamp < 2**63:
+        raise NoteError("cosignature timestamp is out of range")
+    signature = signer.private_key.sign(cosigned_message(body, timestamp))
+    return NoteSignature(
+        signer.name, signer.verifier.key_id, struct.pack(">Q", timestamp) + signature
+    )
+
+
+def verify_cosignature(note: Note, verifier: Verifier) -> int:
+    """Raise NoteError unless ``verifier`` cosigned the note; returns the cosignature time."""
+    if verifier.algorithm != ALG_COSIGNATURE_V1:
+        raise NoteError("a cosigner key must use algorithm 0x04 (cosignature/v1)")
+    candidates = _signatures_for(note, verifier)
+    if not candidates:
+        raise NoteError(f"no cosignature by {verifier.name} ({verifier.key_id.hex()})")
+    sig = candidates[0]
+    if len(sig.signature) != 8 + 64:
+        raise NoteError(f"cosignature by {verifier.name} has the wrong length")
+    (timestamp,) = struct.unpack(">Q", sig.signature[:8])
+    try:
+        verifier.ed25519().verify(sig.signature[8:], cosigned_message(note.body, timestamp))
+    except InvalidSignature:
+        raise NoteError(f"the cosignature by {verifier.name} does not verify") from None
+    return int(timestamp)
