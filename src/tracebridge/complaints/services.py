@@ -8,6 +8,7 @@ linking) which complaints are new or changed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +25,7 @@ from tracebridge.complaints.schema import CanonicalComplaint
 from tracebridge.complaints.sightings import SightingRow, sightings_of
 from tracebridge.complaints.signals import complaints_saved
 
+log = logging.getLogger(__name__)
 MAX_KEY = Sighting._meta.get_field("key").max_length or 300
 UPDATED_FIELDS = [
     "country", "received_at", "incident_at", "channel", "scam_type", "narrative", "loss_amount",
@@ -180,9 +182,7 @@ def _write(
 
 def _after_write(result: IngestResult, agency: Agency, user: User | None) -> None:
     if result.complaint_ids:
-        transaction.on_commit(
-            partial(complaints_saved.send, sender=Complaint, complaint_ids=result.complaint_ids)
-        )
+        transaction.on_commit(partial(_announce, result.complaint_ids))
     if result.saved or result.conflicts:
         audit.record(
             "complaint.import",
@@ -194,6 +194,20 @@ def _after_write(result: IngestResult, agency: Agency, user: User | None) -> Non
             unchanged=result.unchanged,
             conflicts=len(result.conflicts),
         )
+
+
+def _announce(complaint_ids: list[int]) -> None:
+    """Tell higher stages; their failure must not undo or abort an intake that has committed."""
+    for receiver, outcome in complaints_saved.send_robust(
+        sender=Complaint, complaint_ids=complaint_ids
+    ):
+        if isinstance(outcome, Exception):
+            log.error(
+                "complaints_saved receiver %r failed for %d complaints",
+                receiver,
+                len(complaint_ids),
+                exc_info=outcome,
+            )
 
 
 def complaint_fields(record: CanonicalComplaint) -> dict[str, Any]:

@@ -1,0 +1,56 @@
+"""``tracebridge import complaints FILE --agency CODE [--format …]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from tracebridge.agencies.services import get_agency
+from tracebridge.commands import SubcommandCommand, console, run_service
+from tracebridge.complaints.importers import FORMATS, ImportFormatError, import_file
+
+
+def _complaints_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="the file to import")
+    parser.add_argument("--agency", required=True, help="code of the owning agency, e.g. US-FTC")
+    parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    parser.add_argument("--rejects", type=Path, help="where bad rows go (JSON Lines)")
+    parser.add_argument("--batch", type=int, default=1000, help="rows per transaction")
+
+
+class Command(SubcommandCommand):
+    help = "Import records from files: complaints (canonical JSON Lines, FTC DNC CSV, STIX, MISP)."
+    verbs = {
+        "complaints": (
+            "Import complaints idempotently (source + ref is the identity); bad rows go to a "
+            "rejects file with their line number and reason.",
+            _complaints_args,
+        )
+    }
+
+    def do_complaints(
+        self, file: Path, agency: str, format: str, rejects: Path | None, batch: int, **_: Any
+    ) -> None:
+        if not file.is_file():
+            raise CommandError(f"no such file: {file}")
+        owner = run_service(get_agency, agency)
+        out = console()
+        columns = [*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn()]
+        with Progress(*columns[:1], BarColumn(), *columns[2:], console=out) as bar:
+            task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
+            try:
+                summary = import_file(
+                    file,
+                    owner,
+                    format,
+                    rejects_path=rejects,
+                    progress=lambda done: bar.update(task, completed=done),
+                    batch=max(1, batch),
+                )
+            except ImportFormatError as exc:
+                raise CommandError(str(exc)) from None
+        self.stdout.write(summary.line())
