@@ -158,10 +158,12 @@ class SafeZip:
                     read += len(chunk)
                     # zipfile stops at the declared size; this guards a lying reader anyway
                     if read > info.file_size:
-                        raise VerificationError(name, "inflates beyond its declared size")
+                        raise VerificationError(f"file {name}", "inflates beyond its declared size")
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise VerificationError(name, f"cannot be read (corrupt or truncated): {exc}") from None
+            raise VerificationError(
+                f"file {name}", f"cannot be read (corrupt or truncated): {exc}"
+            ) from None
 
     def digest(self, name: str) -> tuple[str, int]:
         h = hashlib.sha256()
