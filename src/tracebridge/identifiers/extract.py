@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from .banking import UPI_HANDLES, parse_iban, parse_upi
 from .model import Found, Identifier, Rejected
@@ -17,6 +18,17 @@ from .numbers import numbers_in
 from .text import same_length
 from .wallets import parse_wallet
 from .web import parse_domain, parse_email, parse_url
+
+_Parser = Callable[[str], Identifier | Rejected]
+
+
+def _cached(parser: _Parser) -> _Parser:
+    # Narratives repeat the same scam URLs, e-mails and UPI IDs: parse each spelling once.
+    return lru_cache(maxsize=1 << 14)(parser)
+
+
+_email, _url, _domain = _cached(parse_email), _cached(parse_url), _cached(parse_domain)
+_upi_id, _iban, _wallet = _cached(parse_upi), _cached(parse_iban), _cached(parse_wallet)
 
 _D = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\])"  # a dot, possibly defanged
 _URL = re.compile(
@@ -39,10 +51,20 @@ _DOMAIN = re.compile(
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 _WALLET = re.compile(
-    r"\b(?:(?:bc1|BC1|ltc1|LTC1)[a-zA-Z0-9]{8,87}|0x[0-9a-fA-F]{40}"
-    r"|[13TLMDr][1-9A-HJ-NP-Za-km-z]{24,34}|[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b"
+    r"(?:(?:bc1|BC1|ltc1|LTC1)[a-zA-Z0-9]{8,87}|0x[0-9a-fA-F]{40}"
+    r"|[13TLMDr][1-9A-HJ-NP-Za-km-z]{24,34}|[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93})"
 )
 _DIGIT = re.compile(r"\d")
+# Fast finders (a literal or a plain class first, so the regex engine can skip ahead); the
+# precise patterns above are then matched only where a finder hit.
+_DOT_LETTER = re.compile(r"\.[a-zA-Z]")
+_DEFANGED_DOT = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]", re.IGNORECASE)
+_URL_HINT = re.compile(r"://|\[:\]//|www[.\[(]")
+_IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
+_LONG_TOKEN = re.compile(r"[0-9A-Za-z]{25,}")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+'-")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.[]()")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz[]")
 _TRAILING = ".,;:!?'\"।)]}>*"
 _PRIORITY = {
     "url": 0,
@@ -55,7 +77,6 @@ _PRIORITY = {
     "phone": 7,
 }
 _PRIORITY["domain"] = 8
-_Parser = Callable[[str], Identifier | Rejected]
 
 
 def extract(text: str, region: str | None = None) -> list[Found]:
@@ -78,18 +99,19 @@ def extract(text: str, region: str | None = None) -> list[Found]:
 
 def _scan(t: str, low: str, region: str | None) -> Iterator[Found]:
     if "@" in t:
-        yield from _matches(_EMAIL, t, parse_email)
-        yield from _upi(t)
-    elif "[at]" in low or "(at)" in low or "{at}" in low:
-        yield from _matches(_EMAIL, t, parse_email)
-    if "://" in t or "www" in low or "[:]" in t:
-        yield from _urls(t)
-    if "." in t or "[dot]" in low:
-        yield from _domains(t)
+        yield from _at_signs(t)
+    if "[at]" in low or "(at)" in low or "{at}" in low or "[@]" in low:
+        yield from _matches(_EMAIL, t, _email)  # defanged addresses: the slow, full scan
+    if "//" in t or "www" in low:
+        yield from _urls(t, low)
+    if "." in t:
+        yield from _domains(t, _DOT_LETTER.finditer(t))
+    if "[.]" in t or "(.)" in t or "{.}" in t or "[dot]" in low:
+        yield from _domains(t, _DEFANGED_DOT.finditer(t))
     if _DIGIT.search(t):
         yield from numbers_in(t, low, region)
-        yield from _matches(_IBAN, t, parse_iban)
-    yield from _matches(_WALLET, t, parse_wallet)
+        yield from _ibans(t)
+    yield from _wallets(t)
 
 
 def _matches(pattern: re.Pattern[str], t: str, parser: _Parser) -> Iterator[Found]:
@@ -99,14 +121,35 @@ def _matches(pattern: re.Pattern[str], t: str, parser: _Parser) -> Iterator[Foun
             yield Found(result, match.start(), match.end(), match.group(0))
 
 
-def _upi(t: str) -> Iterator[Found]:
-    for match in _UPI.finditer(t):
-        handle, psp = match.group(0).rsplit("@", 1)
-        # An unknown handle could be a half-typed e-mail; keep it only when the name is a number.
-        if psp.lower() in UPI_HANDLES or handle.isdigit():
-            result = parse_upi(match.group(0))
-            if isinstance(result, Identifier):
-                yield Found(result, match.start(), match.end(), match.group(0))
+def _back(t: str, i: int, chars: frozenset[str], limit: int) -> int:
+    """Where a token of ``chars`` that ends at ``i`` starts (at most ``limit`` back)."""
+    stop = max(0, i - limit)
+    while i > stop and t[i - 1] in chars:
+        i -= 1
+    return i
+
+
+def _at_signs(t: str) -> Iterator[Found]:
+    i = t.find("@")
+    while i >= 0:
+        left = _back(t, i, _LOCAL_CHARS, 64)
+        while left < i and t[left] in "._%+'-":
+            left += 1
+        match = _EMAIL.match(t, left)
+        if match and isinstance(found := _email(match.group(0)), Identifier):
+            yield Found(found, left, match.end(), match.group(0))
+        elif (match := _UPI.match(t, left)) is not None:
+            yield from _upi(match)
+        i = t.find("@", i + 1)
+
+
+def _upi(match: re.Match[str]) -> Iterator[Found]:
+    handle, psp = match.group(0).rsplit("@", 1)
+    # An unknown handle could be a half-typed e-mail; keep it only when the name is a number.
+    if psp.lower() in UPI_HANDLES or handle.isdigit():
+        result = _upi_id(match.group(0))
+        if isinstance(result, Identifier):
+            yield Found(result, match.start(), match.end(), match.group(0))
 
 
 def _trim(t: str, start: int, end: int) -> int:
@@ -120,30 +163,67 @@ def _trim(t: str, start: int, end: int) -> int:
     return end
 
 
-def _urls(t: str) -> Iterator[Found]:
-    for match in _URL.finditer(t):
-        start = match.start()
-        end = _trim(t, start, match.end())
-        result = parse_url(t[start:end])
+def _urls(t: str, low: str) -> Iterator[Found]:
+    pos = 0
+    for hint in _URL_HINT.finditer(low):
+        if hint.start() < pos:
+            continue
+        left = _back(low, hint.start(), _SCHEME_CHARS, 8)
+        match = _URL.match(t, left)
+        if match is None:
+            continue
+        end = _trim(t, left, match.end())
+        result = _url(t[left:end])
         if isinstance(result, Identifier):
-            yield Found(result, start, end, t[start:end])
+            pos = end
+            yield Found(result, left, end, t[left:end])
 
 
-def _domains(t: str) -> Iterator[Found]:
-    for match in _DOMAIN.finditer(t):
-        start, end = match.span()
-        host_end = match.start(1) if match.group(1) else end
-        tld = t[start:host_end].rsplit(".", 1)[-1].rstrip("]")
-        if tld[:1].isupper() and tld[1:].islower():
-            continue  # "paid.Then" is a missing space, not the .then top-level domain
-        if match.group(1) and len(match.group(1)) > 1:
-            end = _trim(t, start, end)
-            result: Identifier | Rejected = parse_url(t[start:end])
-        else:
-            end = host_end
-            result = parse_domain(t[start:end])
-        if isinstance(result, Identifier):
-            yield Found(result, start, end, t[start:end])
+def _domains(t: str, dots: Iterator[re.Match[str]]) -> Iterator[Found]:
+    pos = 0
+    for dot in dots:
+        if dot.start() < pos:
+            continue
+        left = _back(t, dot.start(), _HOST_CHARS, 253)
+        while left < dot.start() and t[left] in "[](){}.-":
+            left += 1
+        match = _DOMAIN.match(t, left)
+        if match is None:
+            continue
+        pos = match.end()
+        found = _domain_or_url(t, match)
+        if found:
+            yield found
+
+
+def _domain_or_url(t: str, match: re.Match[str]) -> Found | None:
+    start, end = match.span()
+    host_end = match.start(1) if match.group(1) else end
+    tld = t[start:host_end].rsplit(".", 1)[-1].rstrip("]")
+    if tld[:1].isupper() and tld[1:].islower():
+        return None  # "paid.Then" is a missing space, not the .then top-level domain
+    if match.group(1) and len(match.group(1)) > 1:
+        end = _trim(t, start, end)
+        result: Identifier | Rejected = _url(t[start:end])
+    else:
+        end = host_end
+        result = _domain(t[start:end])
+    return Found(result, start, end, t[start:end]) if isinstance(result, Identifier) else None
+
+
+def _ibans(t: str) -> Iterator[Found]:
+    for hint in _IBAN_HINT.finditer(t):
+        match = _IBAN.match(t, hint.start())
+        if match and isinstance(result := _iban(match.group(0)), Identifier):
+            yield Found(result, match.start(), match.end(), match.group(0))
+
+
+def _wallets(t: str) -> Iterator[Found]:
+    for token in _LONG_TOKEN.finditer(t):
+        if _WALLET.fullmatch(token.group(0)) and isinstance(
+            result := _wallet(token.group(0)), Identifier
+        ):
+            yield Found(result, token.start(), token.end(), token.group(0))
 
 
 def _without_overlaps(found: list[Found]) -> list[Found]:

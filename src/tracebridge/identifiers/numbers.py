@@ -10,34 +10,74 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from stdnum import luhn
 
-from .banking import bare_account, card_brand, indian_account, mask, us_account
+from .banking import bare_account, card_brand, indian_account, mask, parse_card, us_account
 from .model import Found, Identifier
 from .phones import parse_phone
 
 RUN = re.compile(r"(?<![A-Za-z0-9_@/#:=&?%+\-])(?:\+ ?|\(\+?)?\d(?:[ .\-()]{0,3}\d){6,}")
+_CANDIDATE = re.compile(r"\d[\d .\-()]{6,}")  # a fast finder; RUN then decides
 _TOKEN = re.compile(r"[^ ]+")
 _NON_DIGIT = re.compile(r"\D")
 _DATE_OR_TIME = re.compile(
     r"^\(?(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d{1,2}[.:]\d{2}|\d+\.\d{1,2})\)?$"
 )
-_KEYWORD_TAIL = r"(?:\s*(?:no|nos|number|num|id|#|संख्या|नंबर|सं))?\.?\s*[:#=\-]?\s*$"
-_NOT_PHONE_BEFORE = re.compile(
-    r"(?:\butr|\brrn|\btxn|transaction|\bref(?:erence)?|\border|\back(?:nowledge?ment)?|complaint"
-    r"|\bcase|\bfir|ticket|invoice|\botp|\bpin(?:code)?|amount|\brs|\binr|\busd|\$|₹|aadhaa?r"
-    r"|\bpan|\bimei|\bcin|\bgst(?:in)?|policy|loan|लेनदेन|शिकायत|संदर्भ|रु|रुपये|आधार)" + _KEYWORD_TAIL
+_WORD = re.compile(r"[^\s:#=.\-,;()\[\]]+")
+_FILLERS = frozenset({"no", "nos", "number", "num", "id", "#", "संख्या", "नंबर", "सं", "is", "of"})
+_NOT_PHONE_WORDS = frozenset(
+    [
+        "utr",
+        "rrn",
+        "txn",
+        "txnid",
+        "transaction",
+        "trans",
+        "ref",
+        "reference",
+        "refno",
+        "order",
+        "ack",
+        "acknowledgement",
+        "acknowledgment",
+        "complaint",
+        "case",
+        "fir",
+        "ticket",
+        "invoice",
+        "otp",
+        "pin",
+        "pincode",
+        "amount",
+        "rs",
+        "inr",
+        "usd",
+        "$",
+        "₹",
+        "aadhaar",
+        "aadhar",
+        "pan",
+        "imei",
+        "cin",
+        "gst",
+        "gstin",
+        "policy",
+        "loan",
+        "लेनदेन",
+        "शिकायत",
+        "संदर्भ",
+        "रु",
+        "रुपये",
+        "आधार",
+    ]
 )
+_ACCOUNT_WORDS = frozenset(["a/c", "ac", "acct", "account", "acc", "khata", "खाता", "खाते"])
+_CARD_WORDS = frozenset(["card", "कार्ड", "visa", "mastercard", "rupay", "amex", "debit", "credit"])
+_IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$", re.IGNORECASE)
 _NOT_PHONE_AFTER = re.compile(
-    r"^\s*(?:/-|rs\b|rupees?|inr\b|usd\b|dollars?|रु|रुपये|lakh|crore|लाख|करोड़)", re.IGNORECASE
-)
-_ACCOUNT_BEFORE = re.compile(
-    r"(?:\ba/c|\bacct|\baccount|\bkhata|खाता|खाते)" + _KEYWORD_TAIL
-    + r"|[A-Z]{4}0[A-Z0-9]{6}\s*[:/,\-]?\s*$"
-)  # fmt: skip
-_CARD_BEFORE = re.compile(
-    r"(?:card|कार्ड|visa|master ?card|rupay|amex|debit|credit)" + _KEYWORD_TAIL
+    r"\s*(?:/-|rs\b|rupees?|inr\b|usd\b|dollars?|रु|रुपये|lakh|crore|लाख|करोड़)", re.IGNORECASE
 )
 _IFSC_NEAR = re.compile(r"\b([A-Z]{4}0[A-Z0-9]{6})\b", re.IGNORECASE)
 _ROUTING_NEAR = re.compile(r"(?:routing|\baba|\brtn)[^\d]{0,20}(\d{9})\b", re.IGNORECASE)
@@ -46,43 +86,66 @@ _CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1
 
 def numbers_in(text: str, low: str, region: str | None) -> Iterator[Found]:
     """Phones, cards and bank accounts in ``text`` (``low`` is its lower-case copy)."""
-    for match in RUN.finditer(text):
-        start, end = match.span()
-        before = low[max(0, start - 32) : start]
-        yield from _classify(text, start, end, before, region)
+    for candidate in _CANDIDATE.finditer(text):
+        for match in RUN.finditer(text, max(0, candidate.start() - 2), candidate.end()):
+            start, end = match.span()
+            context = _context(low, start)
+            if context == "account":
+                account = _account(text, start, end, _NON_DIGIT.sub("", match.group(0)))
+                if account:
+                    yield account
+                continue
+            if not context and _NOT_PHONE_AFTER.match(low, end, end + 12):
+                context = "other"
+            for a, b, found, shown in _classify(match.group(0), context, region):
+                yield Found(found, start + a, start + b, shown)
 
 
-def _classify(text: str, start: int, end: int, before: str, region: str | None) -> Iterator[Found]:
-    run = text[start:end]
+def _context(low: str, start: int) -> str:
+    """What the word just before a run says it is: account, card, other (not a phone) or ''."""
+    words = _WORD.findall(low, max(0, start - 40), start)
+    while words and words[-1] in _FILLERS:
+        words.pop()
+    if not words:
+        return ""
+    word = words[-1]
+    if word in _ACCOUNT_WORDS or _IFSC.match(word):
+        return "account"
+    if word in _CARD_WORDS:
+        return "card"
+    if word in _NOT_PHONE_WORDS or word.endswith(("$", "₹")) or word.startswith(("₹", "$")):
+        return "other"
+    return ""
+
+
+Span = tuple[int, int, Identifier, str]  # relative to the run, with the text to show
+
+
+@lru_cache(maxsize=1 << 15)
+def _classify(run: str, context: str, region: str | None) -> tuple[Span, ...]:
+    """What a run is, given the word before it; cached because scam numbers repeat."""
     digits = _NON_DIGIT.sub("", run)
-    if _ACCOUNT_BEFORE.search(before) or _ACCOUNT_BEFORE.search(text[max(0, start - 16) : start]):
-        found = _account(text, start, end, digits)
-        if found:
-            yield found
-        return
     groups = tuple(len(_NON_DIGIT.sub("", t)) for t in run.split())
-    if 13 <= len(digits) <= 19 and (groups in _CARD_GROUPS or _CARD_BEFORE.search(before)):
-        card = _card(start, end, digits)
-        if card:
-            yield card
-        return
-    if _NOT_PHONE_BEFORE.search(before) or _NOT_PHONE_AFTER.match(text[end : end + 12]):
-        return
+    if 13 <= len(digits) <= 19 and (groups in _CARD_GROUPS or context == "card"):
+        card = _card(digits)
+        return ((0, len(run), card, mask(digits)),) if card else ()
+    if context == "other":
+        return ()
     if all(g == 4 for g in groups) and len(groups) >= 3:
-        return  # Aadhaar (4-4-4) and card-like groups are not phone numbers
-    yield from _phones(text, start, end, region)
+        return ()  # Aadhaar (4-4-4) and card-like groups are not phone numbers
+    return tuple(_phones(run, region))
 
 
-def _phones(text: str, start: int, end: int, region: str | None) -> Iterator[Found]:
+def _phones(run: str, region: str | None) -> Iterator[Span]:
     """Longest valid phone number windows of whole tokens, left to right."""
-    tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+    tokens = [m.span() for m in _TOKEN.finditer(run)]
     i = 0
     while i < len(tokens):
         for j in range(len(tokens), i, -1):
             a, b = tokens[i][0], tokens[j - 1][1]
-            phone = _phone(text[a:b], region)
+            phone = _phone(run[a:b], region)
             if phone:
-                yield Found(phone, a, b, text[a:b])
+                yield a, b, phone, run[a:b]
                 i = j
                 break
         else:
@@ -112,13 +175,11 @@ def _plausible_digits(digits: str) -> bool:
     return n == 12 and digits.startswith("91") and digits[2] in "6789"
 
 
-def _card(start: int, end: int, digits: str) -> Found | None:
+def _card(digits: str) -> Identifier | None:
     if not luhn.is_valid(digits) or card_brand(digits) is None:
         return None
-    from .banking import parse_card
-
     card = parse_card(digits)
-    return Found(card, start, end, mask(digits)) if isinstance(card, Identifier) else None
+    return card if isinstance(card, Identifier) else None
 
 
 def _account(text: str, start: int, end: int, digits: str) -> Found | None:
