@@ -1,0 +1,123 @@
+"""Complaints API: submit canonical complaints (one or a batch), list them with filters, read one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import TypeAdapter, ValidationError
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.permissions import get_visible_or_404
+from tracebridge.api_support import ApiError, page_of, require_role
+from tracebridge.complaints.models import Complaint
+from tracebridge.complaints.schema import CanonicalComplaint, error_details
+from tracebridge.complaints.selectors import (
+    FilterError,
+    Filters,
+    complaint_row,
+    complaints_for,
+    sighting_rows,
+)
+from tracebridge.complaints.services import IngestResult, ingest
+
+router = Router(tags=["complaints"])
+MAX_BATCH = 10_000
+_ONE = TypeAdapter(CanonicalComplaint)
+_MANY = TypeAdapter(list[CanonicalComplaint])
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "description": "One canonical complaint (docs/complaints.md), or a JSON array of up to "
+        f"{MAX_BATCH}. A batch is all or nothing: one bad record rejects the whole batch with "
+        "422, and details name each record (by index) and field.",
+        "content": {"application/json": {"schema": {"type": ["object", "array"]}}},
+    }
+}
+
+
+def _records(body: bytes) -> list[CanonicalComplaint]:
+    text = body.lstrip()
+    if not text:
+        raise ApiError(422, "invalid", "The request body is empty; send a complaint or an array.")
+    try:
+        records = _MANY.validate_json(text) if text.startswith(b"[") else [_ONE.validate_json(text)]
+    except ValidationError as exc:
+        details = error_details(exc)[:200]
+        raise ApiError(
+            422, "invalid", "Some complaints are not valid; see details.", details
+        ) from None
+    if len(records) > MAX_BATCH:
+        raise ApiError(413, "too_large", f"A batch holds at most {MAX_BATCH} complaints.")
+    return records
+
+
+def _result(result: IngestResult) -> dict[str, Any]:
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "duplicates": result.duplicates,
+        "sightings": result.sightings,
+        "conflicts": [
+            {"index": c.index, "ref": c.ref, "reason": c.reason} for c in result.conflicts
+        ],
+        "ids": result.complaint_ids,
+    }
+
+
+@router.post(
+    "/complaints",
+    summary="Submit complaints (one, or a batch of up to 10,000) owned by the caller's agency",
+    openapi_extra=_BODY_DOC,
+    response={200: dict[str, Any], 201: dict[str, Any]},
+)
+def submit(request: HttpRequest) -> Any:
+    user = require_role(request, "analyst")
+    if len(request.body) > 64 * 1024 * 1024:
+        raise ApiError(413, "too_large", "The body is over 64 MiB; send smaller batches.")
+    result = ingest(_records(request.body), user.agency, user=user)
+    return Status(201 if result.created else 200, _result(result))
+
+
+class ListParams(Schema):
+    since: str = ""
+    until: str = ""
+    country: str = ""
+    scam_type: str = ""
+    identifier: str = ""
+    campaign: str = ""
+    source: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("/complaints", summary="Complaints the caller may see, filtered, with the total")
+def list_complaints(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    filters = Filters.from_mapping(params.dict())
+    try:
+        queryset = complaints_for(user, filters)
+    except FilterError as exc:
+        raise ApiError(
+            422, "invalid", str(exc), [{"field": exc.field, "message": exc.message}]
+        ) from None
+    page = page_of(queryset, lambda c: complaint_row(c, user), params.limit, params.offset)
+    audit.record(
+        "complaint.list",
+        request=request,
+        object_type="complaint",
+        filters=filters.active(),
+        returned=len(page["items"]),
+    )
+    return page
+
+
+@router.get("/complaints/{complaint_id}", summary="One complaint with its sightings")
+def read_complaint(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    complaint = get_visible_or_404(
+        request, Complaint.objects.select_related("agency"), pk=complaint_id
+    )
+    return {**complaint_row(complaint, user), "sightings": sighting_rows(complaint)}

@@ -1,0 +1,141 @@
+"""Reads of complaints: the filtered list an analyst (or API client) may see, and one row's shape.
+
+Higher stages add filters without being imported: the campaigns app registers "campaign"
+(``register_filter("campaign", fn)``), and ``?campaign=`` then works on the list page and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from tracebridge.agencies.permissions import visible
+from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.schema import SCAM_TYPES
+from tracebridge.identifiers import Identifier, parse_any
+
+ExtraFilter = Callable[[QuerySet[Complaint], str], QuerySet[Complaint]]
+_filters: dict[str, ExtraFilter] = {}
+FILTERS = ("since", "until", "country", "scam_type", "identifier", "campaign", "source")
+
+
+def register_filter(name: str, fn: ExtraFilter) -> None:
+    """Let a higher stage filter complaints by ``name`` (e.g. "campaign" -> its id)."""
+    _filters[name] = fn
+
+
+class FilterError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: str = ""
+    until: str = ""
+    country: str = ""
+    scam_type: str = ""
+    identifier: str = ""
+    campaign: str = ""
+    source: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> Filters:
+        return cls(**{name: str(data.get(name, "") or "").strip() for name in FILTERS})
+
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _moment(field: str, text: str, end_of_day: bool) -> datetime:
+    when = parse_datetime(text)
+    if when is None:
+        day = parse_date(text)
+        if day is None:
+            raise FilterError(field, f"not an ISO 8601 date or time: {text!r}")
+        when = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0))
+    return when if timezone.is_aware(when) else timezone.make_aware(when, UTC)
+
+
+def identifier_key(text: str, region: str | None) -> str:
+    found = parse_any(text, region)
+    if not isinstance(found, Identifier):
+        raise FilterError("identifier", found.reason)
+    return found.key
+
+
+def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
+    """The complaints ``user`` may see, narrowed by ``filters`` (raises FilterError)."""
+    qs = visible(user, Complaint.objects.select_related("agency"))
+    if filters.since:
+        qs = qs.filter(received_at__gte=_moment("since", filters.since, False))
+    if filters.until:
+        end_of_day = parse_datetime(filters.until) is None
+        bound = _moment("until", filters.until, end_of_day)
+        qs = qs.filter(received_at__lt=bound) if end_of_day else qs.filter(received_at__lte=bound)
+    if filters.country:
+        qs = qs.filter(country=filters.country.upper())
+    if filters.scam_type:
+        if filters.scam_type not in SCAM_TYPES:
+            raise FilterError("scam_type", f"one of {', '.join(SCAM_TYPES)}")
+        qs = qs.filter(scam_type=filters.scam_type)
+    if filters.source:
+        qs = qs.filter(source=filters.source.upper())
+    if filters.identifier:
+        region = filters.country.upper() or getattr(getattr(user, "agency", None), "country", None)
+        key = identifier_key(filters.identifier, region)
+        qs = qs.filter(pk__in=Sighting.objects.filter(key=key).values("complaint_id"))
+    if filters.campaign:
+        fn = _filters.get("campaign")
+        if fn is None:
+            raise FilterError("campaign", "campaign linking is not installed on this node")
+        qs = fn(qs, filters.campaign)
+    return qs
+
+
+def shows_victim(user: Any, complaint: Complaint) -> bool:
+    """Victim personal data is for the owning agency only."""
+    return bool(getattr(user, "agency_id", None) == complaint.agency_id)
+
+
+def complaint_row(complaint: Complaint, user: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": complaint.pk,
+        "reference": complaint.reference,
+        "source": complaint.source,
+        "ref": complaint.ref,
+        "agency": complaint.agency.code,
+        "country": complaint.country,
+        "received_at": complaint.received_at.isoformat(),
+        "incident_at": complaint.incident_at.isoformat() if complaint.incident_at else None,
+        "channel": complaint.channel,
+        "scam_type": complaint.scam_type,
+        "narrative": complaint.narrative,
+        "loss": None,
+        "suspect": complaint.suspect,
+        "tlp": complaint.tlp,
+        "pap": complaint.pap or None,
+    }
+    if complaint.loss_amount is not None:
+        row["loss"] = {
+            "amount": str(complaint.loss_amount),
+            "currency": complaint.loss_currency,
+            "payment_method": complaint.payment_method or None,
+        }
+    if shows_victim(user, complaint):
+        row["victim"] = complaint.victim
+    return row
+
+
+def sighting_rows(complaint: Complaint) -> list[dict[str, Any]]:
+    return [
+        {"key": s.key, "kind": s.kind, "field": s.field, "start": s.start, "end": s.end}
+        for s in complaint.sightings.order_by("field", "key")
+    ]
