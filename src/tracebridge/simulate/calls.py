@@ -128,7 +128,7 @@ def plan(world: World, seed: int, calls: int) -> Plan:
         burst_block=us_numbers(rng, total) // 10_000 * 10_000,
         burst_route=rng.choice(3, total, p=[0.6, 0.3, 0.1]),
         burst_spoof=rng.choice(3, total, p=[0.45, 0.35, 0.2]),
-        reminders=np.array([int(p[1:]) for p in world.reminder_callers], dtype=np.int64),
+        reminders=np.array([int(p[2:]) for p in world.reminder_callers], dtype=np.int64),
         # One origination id per carrier for its own customers, one per campaign's trunk.
         origids=[
             str(uuid.UUID(bytes=rng.bytes(16), version=4))

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, TextIO
+from itertools import accumulate
+from typing import Any, TextIO, TypeVar
 
 from tracebridge.simulate import catalog, ids, messy, narratives
 from tracebridge.simulate.money import Payment, TrailWriter
 from tracebridge.simulate.world import DAYS, START_EPOCH, Campaign, Epoch, World
 
+T = TypeVar("T")
 ONE_OFF_SHARE = 0.08
 NO_IDENTIFIER_SHARE = 0.12
 TRAP_SHARE = 0.35
@@ -51,6 +53,15 @@ class Draft:
     lang: str
     suspect: dict[str, list[Any]] = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)
+
+
+def favourite(rng: random.Random, items: Sequence[T]) -> T:
+    """Earlier items (those carried over from the last rotation) are used most: the number
+    printed on this month's pop-up reaches more victims than a spare one."""
+    return rng.choices(items, cum_weights=_CUMULATIVE[: len(items)])[0]
+
+
+_CUMULATIVE = list(accumulate(1 / (i + 1) ** 1.5 for i in range(64)))
 
 
 def pick(rng: random.Random, mix: catalog.Mix) -> str:
@@ -162,17 +173,18 @@ class ComplaintWriter:
         phones = [p for p in epoch.phones if p.startswith("+1" if draft.country == "US" else "+91")]
         wants_phone = draft.channel in PHONE_CHANNELS or rng.random() < 0.3
         if phones and wants_phone:
-            number = rng.choice(phones)
+            number = favourite(rng, phones)
             written = messy.phone(rng, number)
             self._place(draft, "phones", "phone", written, written)
         if epoch.domains and (
             draft.channel in {"website", "app", "social_media"} or rng.random() < 0.3
         ):
-            written = messy.url(rng, rng.choice(epoch.domains))
+            written = messy.url(rng, favourite(rng, epoch.domains))
             self._place(draft, "urls", "url", written, written)
         if epoch.emails and (draft.channel == "email" or rng.random() < 0.2):
-            written = messy.email(rng, rng.choice(epoch.emails))
-            self._place(draft, "emails", "email", written, written)
+            address = favourite(rng, epoch.emails)
+            written = messy.email(rng, address)
+            self._place(draft, "emails", "email", written, messy.email_in_text(rng, address))
 
     def _name_trap(self, draft: Draft) -> None:
         rng = self.rng
@@ -204,8 +216,8 @@ class ComplaintWriter:
         if method in TRAILED:
             self._pay(draft, epoch, campaign, method, cents, currency)
         if method != "gift_card" or rng.random() < 0.5:
-            amount = f"{cents / 100:,.2f} {currency}" if draft.lang == "en" else f"₹{cents // 100}"
-            draft.sentences.append(narratives.payment(method, draft.lang, amount))
+            written = messy.amount(cents, currency)
+            draft.sentences.append(narratives.payment(method, draft.lang, written))
         return {
             "amount": f"{cents // 100}.{cents % 100:02d}",
             "currency": currency,
@@ -225,21 +237,21 @@ class ComplaintWriter:
         rng = self.rng
         payer = _victim_account(rng, draft.country, method)
         if method == "upi":
-            vpa = rng.choice(epoch.upi_ids)
+            vpa = favourite(rng, epoch.upi_ids)
             payee, channel = ids.account_upi(vpa), "upi"
             draft.suspect.setdefault("upi_ids", []).append(vpa)
         elif method == "crypto":
-            chain, address = rng.choice(epoch.wallets)
+            chain, address = favourite(rng, epoch.wallets)
             payee, channel = ids.account_wallet(chain, address), "crypto"
             draft.suspect.setdefault("crypto_wallets", []).append(address)
         elif draft.country == "US" and epoch.us_accounts and rng.random() < 0.6:
-            routing, account = rng.choice(epoch.us_accounts)
+            routing, account = favourite(rng, epoch.us_accounts)
             payee, channel = ids.account_us(routing, account), "wire"
             draft.suspect.setdefault("bank_accounts", []).append(
                 {"routing": routing, "account": account}
             )
         else:
-            ifsc, account = rng.choice(epoch.in_accounts)
+            ifsc, account = favourite(rng, epoch.in_accounts)
             payee = ids.account_in(ifsc, account)
             channel = "wire" if currency == "USD" else ("imps" if cents < 2_00_000_00 else "rtgs")
             draft.suspect.setdefault("bank_accounts", []).append({"ifsc": ifsc, "account": account})

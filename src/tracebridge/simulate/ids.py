@@ -174,8 +174,10 @@ def key_upi(vpa: str) -> str:
 
 
 def key_wallet(chain: str, address: str) -> str:
-    # Case carries the checksum for eth and is the address itself for base58.
-    return f"wallet:{chain}:{address.lower() if address.startswith('bc1') else address}"
+    # Keys are lower case where case carries no identity (EIP-55 checksum, bech32);
+    # base58 addresses are case-sensitive and stay as they are.
+    lower = chain == "eth" or address.lower().startswith("bc1")
+    return f"wallet:{chain}:{address.lower() if lower else address}"
 
 
 def account_in(ifsc_code: str, account: str) -> str:

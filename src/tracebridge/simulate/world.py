@@ -7,6 +7,7 @@ The world is small (tens to hundreds of campaigns) and built in memory; the big 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -165,10 +166,11 @@ def build(seed: int, complaints: int) -> World:
     rng = random.Random(f"{seed}:world")
     operations: list[Operation] = []
     campaigns: list[Campaign] = []
+    taken: set[str] = set()  # no identifier serves two campaigns by accident
     for index in range(campaign_count(complaints)):
         playbook = PLAYBOOK_CYCLE[index % len(PLAYBOOK_CYCLE)]
         op = _operation_for(rng, playbook, operations)
-        campaigns.append(_campaign(rng, f"CMP-{index + 1:04d}", op, playbook))
+        campaigns.append(_campaign(rng, f"CMP-{index + 1:04d}", op, playbook, taken))
     reminders = [ids.us_toll_free(rng), ids.us_line(rng), ids.us_toll_free(rng)]
     return World(seed, operations, campaigns, reminders)
 
@@ -189,7 +191,9 @@ def _operation_for(rng: random.Random, playbook: str, operations: list[Operation
     return op
 
 
-def _campaign(rng: random.Random, cid: str, op: Operation, playbook: str) -> Campaign:
+def _campaign(
+    rng: random.Random, cid: str, op: Operation, playbook: str, taken: set[str]
+) -> Campaign:
     start = rng.randint(0, DAYS - 90)
     end = min(DAYS - 1, start + rng.randint(90, 365))
     weight = min(rng.paretovariate(1.3), 12.0)  # a few big campaigns, many small
@@ -198,34 +202,47 @@ def _campaign(rng: random.Random, cid: str, op: Operation, playbook: str) -> Cam
     )
     day, previous = start, None
     while day <= end:
-        previous = _epoch(rng, campaign, day, previous)
+        previous = _epoch(rng, campaign, day, previous, taken)
         campaign.epochs.append(previous)
-        day += rng.randint(25, 70)
+        day += rng.randint(40, 100)
     return campaign
 
 
-def _epoch(rng: random.Random, campaign: Campaign, day: int, previous: Epoch | None) -> Epoch:
+def _epoch(
+    rng: random.Random, campaign: Campaign, day: int, previous: Epoch | None, taken: set[str]
+) -> Epoch:
     """New infrastructure, keeping one item of each kind from the last rotation."""
-    epoch = Epoch(day)
-    countries = campaign.countries
-    theme = campaign.theme
+    countries, theme = campaign.countries, campaign.theme
+
+    def new(make: Callable[[], Any], count: int = 1) -> list[Any]:
+        items = []
+        for _ in range(count):
+            item = make()
+            while str(item) in taken:
+                item = make()
+            taken.add(str(item))
+            items.append(item)
+        return items
+
+    domains = new(lambda: ids.scam_domain(rng, theme)) if theme in catalog.DOMAIN_WORDS else []
     fresh: dict[str, list[Any]] = {
-        "phones": [
-            ids.us_toll_free(rng) if rng.random() < 0.5 else ids.us_line(rng)
-            for _ in range(_n(countries, "US", 2))
-        ]
-        + [ids.in_mobile(rng) for _ in range(_n(countries, "IN", 2))],
-        "domains": [ids.scam_domain(rng, theme)] if theme in catalog.DOMAIN_WORDS else [],
-        "upi_ids": [ids.upi_id(rng, _handle_name(rng)) for _ in range(_n(countries, "IN", 2))],
-        "in_accounts": [_in_account(rng) for _ in range(2)],
-        "us_accounts": [ids.us_account(rng) for _ in range(_n(countries, "US", 1))],
-        "wallets": [(campaign.chain, ids.wallet(rng, campaign.chain))],
+        "phones": new(
+            lambda: ids.us_toll_free(rng) if rng.random() < 0.5 else ids.us_line(rng),
+            _n(countries, "US", 2),
+        )
+        + new(lambda: ids.in_mobile(rng), _n(countries, "IN", 2)),
+        "domains": domains,
+        "emails": new(lambda: _email(rng, domains)),
+        "upi_ids": new(lambda: ids.upi_id(rng, _handle_name(rng)), _n(countries, "IN", 2)),
+        "in_accounts": new(lambda: _in_account(rng), 2),
+        "us_accounts": new(lambda: ids.us_account(rng), _n(countries, "US", 1)),
+        "wallets": new(lambda: (campaign.chain, ids.wallet(rng, campaign.chain))),
     }
-    fresh["emails"] = [_email(rng, [str(d) for d in fresh["domains"]])]
+    epoch = Epoch(day)
     for kind, items in fresh.items():
         kept = getattr(previous, kind) if previous else []
-        carry = [rng.choice(kept)] if kept else []
-        getattr(epoch, kind).extend(carry + [i for i in items if i not in carry])
+        carried = rng.sample(kept, min(2, len(kept)))  # rotation replaces, not all at once
+        getattr(epoch, kind).extend(carried + items)
     return epoch
 
 
