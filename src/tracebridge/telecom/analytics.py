@@ -1,0 +1,410 @@
+"""Robocall campaign detection over call detail records with DuckDB SQL (no Python per row).
+
+The analytics the FCC allows carriers to block on (Declaratory Ruling FCC 19-51, ¶¶ 34-35):
+bursts, short average duration, low completion, many unique callees, sequential dialing,
+invalid or unallocated caller IDs, neighbour spoofing, and C-attested gateway traffic that
+presents domestic caller IDs. Calls are grouped two ways: by origin (SHAKEN origid and day:
+spoofed calls of one robodialer share it whatever caller ID they show) and by normalised caller
+number. Each group is scored; flagged groups become campaigns, each call attributed to at most
+one (its origin group first). Every flag carries its reasons.
+"""
+
+# SQL here is assembled from constants, typed numbers and quoted paths, never from user text.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tracebridge.identifiers import Identifier, parse
+
+COLUMNS: dict[str, str] = {
+    "call_id": "VARCHAR",
+    "start_time": "TIMESTAMPTZ",
+    "duration_s": "INTEGER",
+    "answered": "BOOLEAN",
+    "sip_code": "INTEGER",
+    "calling_number": "VARCHAR",
+    "called_number": "VARCHAR",
+    "orig_carrier": "VARCHAR",
+    "term_carrier": "VARCHAR",
+    "reporting_carrier": "VARCHAR",
+    "attestation": "VARCHAR",
+    "origid": "VARCHAR",
+    "identity": "VARCHAR",
+}
+REQUIRED = ("call_id", "start_time", "calling_number", "called_number")
+CAMPAIGN_COLUMNS = (
+    "campaign_id",
+    "key_kind",
+    "key",
+    "calls",
+    "unique_called",
+    "answer_rate",
+    "median_duration_s",
+    "first_seen",
+    "last_seen",
+    "score",
+    "reasons",
+)
+# Hop records (one per carrier on the path) repeat a call under the same call_id with the same
+# numbers, times and attestation. Rather than pick one record per call (a GROUP BY call_id, the
+# most expensive aggregate there is), groups count distinct call ids and use ratios, which the
+# repetition leaves unchanged.
+EXACT_UNDER = 2_000_000  # rows up to which call counts in the summary are exact
+NANP = 10_000_000_000  # +1 NXX NXX XXXX as a number: 1_NPA_NXX_XXXX
+
+
+class AnalyticsError(Exception):
+    """A file that cannot be used at all (missing, unreadable, required columns absent)."""
+
+
+@dataclass(frozen=True)
+class Params:
+    min_calls: int = 20  # smaller groups are never campaigns
+    threshold: int = 4  # points needed to flag a group
+    low_answer: float = 0.3
+    short_avg_s: float = 10.0
+    baseline_calls: int = 100  # the per-number rule: this many calls from one number
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    calls: int = 0
+    hop_records: int = 0
+    campaigns: int = 0
+    labelled_calls: int = 0
+    duplicate_call_ids: int = 0
+    invalid_caller_ids: int = 0
+    missing_attestation: int = 0
+    null_origid: int = 0
+    unusable_rows: int = 0  # no call id or no start time
+    missing_columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.rows:,} records ({self.calls:,} calls) -> {self.campaigns:,} campaigns, "
+            f"{self.labelled_calls:,} calls labelled; {self.invalid_caller_ids:,} invalid "
+            f"caller IDs, {self.missing_attestation:,} without attestation, "
+            f"{self.null_origid:,} without origid, {self.duplicate_call_ids:,} duplicate call "
+            f"ids; {self.seconds:.1f}s"
+        )
+
+
+def _reader(path: Path) -> str:
+    quoted = str(path).replace("'", "''")
+    if path.suffix.lower() == ".parquet" or path.is_dir():
+        target = f"{quoted}/**/*.parquet" if path.is_dir() else quoted
+        return f"read_parquet('{target}', union_by_name = true)"
+    if path.suffix.lower() in (".csv", ".gz", ".txt"):
+        return f"read_csv('{quoted}', header = true, all_varchar = true)"
+    raise AnalyticsError(f"{path}: not a Parquet or CSV file (use .parquet or .csv)")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> list[str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        raise AnalyticsError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
+    return [str(r[0]) for r in rows]
+
+
+def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: Summary) -> None:
+    """View ``cdr_raw`` with every DESIGN.md column (absent optional ones are NULL)."""
+    if not files:
+        raise AnalyticsError("no input files")
+    selects = []
+    for path in files:
+        if not path.exists():
+            raise AnalyticsError(f"{path}: no such file")
+        source = _reader(path)
+        present = _columns(con, source, path)
+        missing = [c for c in REQUIRED if c not in present]
+        if missing:
+            raise AnalyticsError(f"{path}: cannot be used: missing columns {', '.join(missing)}")
+        summary.missing_columns += [c for c in COLUMNS if c not in present]
+        summary.extra_columns += [c for c in present if c not in COLUMNS]
+        selects.append(f"SELECT {_projection(present)} FROM {source}")
+    summary.missing_columns = sorted(set(summary.missing_columns))
+    summary.extra_columns = sorted(set(summary.extra_columns))
+    con.execute("CREATE OR REPLACE TEMP VIEW cdr_raw AS " + " UNION ALL ".join(selects))
+
+
+def _projection(present: list[str]) -> str:
+    parts = []
+    for name, kind in COLUMNS.items():
+        value = f'TRY_CAST("{name}" AS {kind})' if name in present else f"NULL::{kind}"
+        if name == "answered" and name in present:
+            # CSV spells booleans many ways; Parquet gives real ones.
+            value = f"TRY_CAST(lower(CAST(\"{name}\" AS VARCHAR)) IN ('true','t','1','y','yes') AS BOOLEAN)"
+        parts.append(f"{value} AS {name}")
+    return ", ".join(parts)
+
+
+def number_sql(column: str) -> str:
+    """SQL giving the E.164 digits of a presented number as BIGINT, NULL when not a number.
+
+    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits) with TRY_CAST; only
+    other spellings pay for a regular expression. National numbers are read as NANP, the
+    region of the node's carriers; ``tests/telecom`` checks this against tracebridge.identifiers.
+    """
+    x = f"trim({column})"
+    digits = f"regexp_replace({x}, '[^0-9]', '', 'g')"
+    slow = (
+        f"CASE WHEN NOT regexp_full_match({x}, '\\+?[0-9 ().\\-]+') THEN NULL "
+        f"WHEN starts_with({x}, '+') THEN TRY_CAST({digits} AS BIGINT) "
+        f"WHEN length({digits}) = 10 THEN {NANP} + TRY_CAST({digits} AS BIGINT) "
+        f"WHEN length({digits}) = 11 AND starts_with({digits}, '1') THEN TRY_CAST({digits} AS BIGINT) "
+        f"WHEN starts_with({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
+        f"WHEN starts_with({digits}, '00') THEN TRY_CAST(substr({digits}, 3) AS BIGINT) END"
+    )
+    value = (
+        f"CASE WHEN starts_with({x}, '+') AND TRY_CAST(substr({x}, 2) AS UBIGINT) IS NOT NULL "
+        f"THEN TRY_CAST(substr({x}, 2) AS BIGINT) "
+        f"WHEN length({x}) = 10 AND TRY_CAST({x} AS UBIGINT) IS NOT NULL "
+        f"THEN {NANP} + TRY_CAST({x} AS BIGINT) "
+        f"WHEN length({x}) = 11 AND starts_with({x}, '1') AND TRY_CAST({x} AS UBIGINT) IS NOT NULL "
+        f"THEN TRY_CAST({x} AS BIGINT) ELSE {slow} END"
+    )
+    # E.164 numbers have 7 to 15 digits.
+    return f"(CASE WHEN ({value}) BETWEEN 1000000 AND 999999999999999 THEN ({value}) END)"
+
+
+@lru_cache(maxsize=1)
+def npa_bitmap() -> str:
+    """'1' at position NPA+1 for every NANP area code that tracebridge.identifiers accepts."""
+    bits = ["0"] * 1000
+    for npa in range(200, 1000):
+        result = parse("phone", f"+1{npa}2345678")
+        bits[npa] = "1" if isinstance(result, Identifier) else "0"
+    return "".join(bits)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
+    """Table ``calls``: one row per call with the features every group score needs."""
+    bitmap = npa_bitmap()
+    # Invalid caller ID: not a number, or a NANP number whose area code is unallocated or
+    # whose exchange starts with 0 or 1.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE calls AS
+        SELECT *, cli IS NULL OR (cli // {NANP} = 1 AND (
+                   substr('{bitmap}', CAST((cli // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'
+                   OR (cli // 10000) % 1000 < 200)) AS cli_bad
+        FROM (SELECT call_id, reporting_carrier AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,
+                     coalesce(duration_s, 0) AS dur,
+                     coalesce(answered, duration_s > 0, false) AS ans,
+                     {number_sql("calling_number")} AS cli,
+                     {number_sql("called_number")} AS callee,
+                     upper(trim(attestation)) AS att, hash(nullif(trim(origid), '')) AS oid,
+                     nullif(trim(origid), '') IS NULL AS no_origid
+              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)""")
+    rows = int(con.execute("SELECT count(*) FROM cdr_raw").fetchone()[0])  # type: ignore[index]
+    distinct = (
+        "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "approx_count_distinct(call_id)"
+    )
+    counts = con.execute(f"""
+        SELECT {distinct}, count(*) FILTER (cli_bad),
+               count(*) FILTER (att IS NULL OR att NOT IN ('A', 'B', 'C')),
+               count(*) FILTER (no_origid), count(*)
+        FROM calls""").fetchone()
+    assert counts is not None
+    summary.rows, summary.calls = rows, int(counts[0])
+    summary.hop_records = int(counts[4]) - summary.calls
+    summary.unusable_rows = rows - int(counts[4])
+    summary.invalid_caller_ids = int(counts[1])
+    summary.missing_attestation, summary.null_origid = int(counts[2]), int(counts[3])
+
+
+_FEATURES = f"""
+    approx_count_distinct(call_id) AS calls,
+    avg(CAST(ans AS DOUBLE)) AS answer_rate,
+    avg(dur) AS avg_dur,
+    approx_count_distinct(callee) AS uniq,
+    approx_count_distinct(callee // 10000) AS blocks,
+    approx_count_distinct(ts // 3600) AS hours,
+    avg(CAST(cli_bad AS DOUBLE)) AS bad,
+    avg(CAST(coalesce(cli // 10000 = callee // 10000 AND cli <> callee, false) AS DOUBLE))
+        AS neighbour,
+    avg(CAST(coalesce(att = 'C' AND cli // {NANP} = 1, false) AS DOUBLE)) AS c_domestic,
+    avg(CAST(coalesce(att = 'A', false) AS DOUBLE)) AS a_share,
+    approx_count_distinct(cli) AS clis"""
+
+
+def rules(p: Params) -> list[tuple[str, int, str]]:
+    """(condition, points, reason) in SQL over the group features; FCC 19-51 ¶ 35 analytics."""
+    return [
+        (
+            f"answer_rate < {p.low_answer}",
+            3,
+            "printf('low completion: %.0f%% answered', answer_rate * 100)",
+        ),
+        (f"avg_dur < {p.short_avg_s}", 1, "printf('short calls: %.1f s on average', avg_dur)"),
+        ("calls >= 30 * hours", 1, "printf('burst: %d calls in %d hour(s)', calls, hours)"),
+        ("uniq >= 0.9 * calls", 1, "printf('many unique callees: %d of %d calls', uniq, calls)"),
+        (
+            "calls >= 10 * blocks AND uniq >= 0.5 * calls",
+            2,
+            "printf('sequential dialing: %d callees in %d NPA-NXX block(s)', uniq, blocks)",
+        ),
+        ("bad >= 0.3", 2, "printf('invalid or unallocated caller IDs: %.0f%%', bad * 100)"),
+        (
+            "neighbour >= 0.3",
+            2,
+            "printf('neighbour spoofing: %.0f%% share the callee''s NPA-NXX', neighbour * 100)",
+        ),
+        (
+            "c_domestic >= 0.5",
+            1,
+            "printf('C-attested gateway traffic with domestic caller IDs: %.0f%%', c_domestic * 100)",
+        ),
+        (
+            "key_kind = 'origin' AND clis >= 0.5 * calls",
+            1,
+            "printf('rotating caller IDs: %d numbers', clis)",
+        ),
+        (
+            "a_share >= 0.9 AND answer_rate >= 0.4",
+            -4,
+            "'A-attested and usually answered (legitimate high volume)'",
+        ),
+    ]
+
+
+def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
+    """Table ``groups``: every origin and caller group with its score and reasons."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE features AS
+        SELECT 'origin' AS key_kind, oid, ts // 86400 AS day, NULL::BIGINT AS cli, {_FEATURES}
+        FROM calls WHERE NOT no_origid GROUP BY oid, ts // 86400
+        HAVING count(*) >= {p.min_calls}
+        UNION ALL
+        SELECT 'caller', NULL, NULL, cli, {_FEATURES}
+        FROM calls WHERE NOT cli_bad GROUP BY cli HAVING count(*) >= {p.min_calls}""")
+    score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules(p))
+    reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE groups AS
+        SELECT key_kind, oid, day, cli, {score} AS score,
+               array_to_string(list_filter([{reasons}], r -> r IS NOT NULL), '; ') AS reasons
+        FROM features""")
+
+
+def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
+    """Tables ``flagged`` (with keys and ids) and ``labels`` (each call of a flagged group,
+    its origin group first)."""
+    # The origin key shows the origid itself: look it up for the flagged groups only.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE flagged AS
+        WITH f AS (SELECT * FROM groups WHERE score >= {p.threshold}),
+        names AS (SELECT DISTINCT hash(trim(origid)) AS oid, trim(origid) AS origid FROM cdr_raw
+                  WHERE hash(trim(origid)) IN (SELECT oid FROM f WHERE key_kind = 'origin'))
+        SELECT f.*, CASE WHEN key_kind = 'origin'
+                    THEN names.origid || '@' || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
+                    ELSE '+' || CAST(cli AS VARCHAR) END AS key
+        FROM f LEFT JOIN names USING (oid)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE flagged AS
+        SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
+        FROM flagged""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE labels AS
+        SELECT c.call_id, c.rep, coalesce(o.campaign_id, k.campaign_id) AS campaign_id,
+               c.ts, c.dur, c.ans, c.callee
+        FROM calls c
+        LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') o
+          ON o.oid = c.oid AND o.day = c.ts // 86400 AND NOT c.no_origid
+        LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') k
+          ON k.cli = c.cli AND NOT c.cli_bad
+        WHERE o.campaign_id IS NOT NULL OR k.campaign_id IS NOT NULL""")
+
+
+def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary) -> None:
+    """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # One row per labelled call (its hop records and duplicates folded) for per-call figures.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE labelled AS
+        SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
+               bool_or(ans) AS ans, any_value(callee) AS callee
+        FROM labels GROUP BY call_id""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE campaigns AS
+        SELECT l.campaign_id, any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
+               count(*) AS calls, count(DISTINCT l.callee) AS unique_called,
+               round(avg(CAST(l.ans AS DOUBLE)), 4) AS answer_rate,
+               median(l.dur) AS median_duration_s,
+               strftime(to_timestamp(min(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS first_seen,
+               strftime(to_timestamp(max(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS last_seen,
+               any_value(g.score) AS score, any_value(g.reasons) AS reasons
+        FROM labelled l JOIN flagged g USING (campaign_id)
+        GROUP BY l.campaign_id ORDER BY calls DESC, campaign_id""")
+    columns = ", ".join(CAMPAIGN_COLUMNS)
+    target = str(out_dir / "campaigns.csv").replace("'", "''")
+    con.execute(f"COPY (SELECT {columns} FROM campaigns) TO '{target}' (HEADER, DELIMITER ',')")
+    labels = str(out_dir / "call_labels.parquet").replace("'", "''")
+    con.execute(f"""
+        COPY (SELECT call_id, campaign_id FROM labelled ORDER BY call_id)
+        TO '{labels}' (FORMAT parquet, COMPRESSION zstd)""")
+    # A duplicate is the same carrier's record of the same call twice (hop records of other
+    # carriers are expected); counted among labelled calls, where it could skew the evidence.
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM campaigns), count(DISTINCT call_id), "
+        "count(*) - count(DISTINCT (call_id, coalesce(rep, ''))) FROM labels"
+    ).fetchone()
+    assert row is not None
+    summary.campaigns, summary.labelled_calls = int(row[0]), int(row[1])
+    summary.duplicate_call_ids = int(row[2])
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def analyze(
+    files: Sequence[Path], out_dir: Path, params: Params | None = None, con: Any = None
+) -> Summary:
+    """Detect campaigns in ``files`` and write DIR/campaigns.csv and DIR/call_labels.parquet."""
+    started = time.perf_counter()
+    p = params or Params()
+    con = con or connect()
+    summary = Summary()
+    open_source(con, [Path(f) for f in files], summary)
+    try:
+        prepare(con, summary)
+        score_groups(con, p)
+        attribute(con, p)
+        write_outputs(con, out_dir, summary)
+    except duckdb.Error as exc:
+        raise AnalyticsError(f"the files cannot be analysed: {str(exc).splitlines()[0]}") from None
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
+    """The simple rule to beat: every call from a number that placed >= N calls."""
+    return con.execute(f"""
+        SELECT DISTINCT call_id FROM calls WHERE cli IN (
+            SELECT cli FROM calls WHERE cli IS NOT NULL GROUP BY cli
+            HAVING approx_count_distinct(call_id) >= {p.baseline_calls})""").arrow()
+
+
+def campaign_id_for(key_kind: str, key: str) -> str:
+    """The id analysis gives a group, computed the same way in Python (for Spark and tests)."""
+    return "RC-" + hashlib.md5(f"{key_kind}:{key}".encode(), usedforsecurity=False).hexdigest()[:12]

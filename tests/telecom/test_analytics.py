@@ -1,0 +1,176 @@
+"""Campaign detection on small hand-made files: what is flagged, why, and bad input."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracebridge.identifiers import Identifier, parse
+from tracebridge.telecom import analytics
+from tracebridge.telecom.analytics import AnalyticsError
+
+from .conftest import world_rows, write_cdrs
+
+
+def _campaigns(out: Path) -> list[dict[str, str]]:
+    with open(out / "campaigns.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _labels(out: Path) -> dict[str, str]:
+    rows = duckdb.sql(f"SELECT * FROM '{out}/call_labels.parquet'").fetchall()
+    return {call_id: campaign for call_id, campaign in rows}
+
+
+def test_flags_the_bursts_and_spares_the_reminder_line(cdr_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = analytics.analyze([cdr_file], out)
+    campaigns = _campaigns(out)
+    assert list(campaigns[0]) == list(analytics.CAMPAIGN_COLUMNS)
+    assert [c["key_kind"] for c in campaigns] == ["origin", "origin"]
+    spoofed, neighbour = campaigns
+    assert spoofed["key"] == "0f8e6a52-2d1c-4c1e-9b5e-6a0c5d7e8f90@2025-06-15"
+    assert spoofed["calls"] == "60"
+    assert spoofed["unique_called"] == "60"
+    assert float(spoofed["answer_rate"]) == pytest.approx(6 / 61, abs=0.01)
+    assert "low completion" in spoofed["reasons"]
+    assert "sequential dialing" in spoofed["reasons"]
+    assert "rotating caller IDs" in spoofed["reasons"]
+    assert "C-attested gateway traffic with domestic caller IDs" in spoofed["reasons"]
+    assert "neighbour spoofing: 100%" in neighbour["reasons"]
+    assert int(neighbour["calls"]) == 40
+    labels = _labels(out)
+    assert len(labels) == 100
+    assert {k for k in labels if k[0] in "RLB"} == set()
+    assert labels["S0000"] == spoofed["campaign_id"]
+    assert summary.campaigns == 2 and summary.labelled_calls == 100
+    assert summary.duplicate_call_ids == 1
+    assert summary.rows == len(world_rows())
+    assert summary.calls == 235
+
+
+def test_bad_caller_ids_are_counted_not_fatal(cdr_file: Path, tmp_path: Path) -> None:
+    summary = analytics.analyze([cdr_file], tmp_path / "out")
+    # anonymous, an extension, garbage, empty and null caller IDs
+    assert summary.invalid_caller_ids == 5
+    assert summary.missing_attestation == 5
+    assert summary.null_origid == 55
+    assert "invalid caller IDs" in summary.line()
+
+
+def test_campaign_ids_are_stable(cdr_file: Path, tmp_path: Path) -> None:
+    analytics.analyze([cdr_file], tmp_path / "a")
+    analytics.analyze([cdr_file], tmp_path / "b")
+    assert _campaigns(tmp_path / "a") == _campaigns(tmp_path / "b")
+    first = _campaigns(tmp_path / "a")[0]
+    assert first["campaign_id"] == analytics.campaign_id_for(first["key_kind"], first["key"])
+
+
+def test_csv_with_extra_and_missing_optional_columns(tmp_path: Path) -> None:
+    rows = [dict(r, carrier_note="x") for r in world_rows()]
+    path = write_cdrs(tmp_path / "cdrs.csv", rows, drop=("identity", "sip_code"))
+    summary = analytics.analyze([path], tmp_path / "out")
+    assert summary.extra_columns == ["carrier_note"]
+    assert summary.missing_columns == ["identity", "sip_code"]
+    assert summary.campaigns == 2
+
+
+def test_parquet_and_csv_give_the_same_campaigns(cdr_file: Path, tmp_path: Path) -> None:
+    csv_file = write_cdrs(tmp_path / "cdrs.csv", world_rows())
+    analytics.analyze([cdr_file], tmp_path / "p")
+    analytics.analyze([csv_file], tmp_path / "c")
+    assert _campaigns(tmp_path / "p") == _campaigns(tmp_path / "c")
+
+
+def test_several_files_and_a_directory(tmp_path: Path) -> None:
+    rows = world_rows()
+    part = tmp_path / "parts"
+    part.mkdir()
+    write_cdrs(part / "a.parquet", rows[:100])
+    write_cdrs(part / "b.parquet", rows[100:])
+    analytics.analyze([part], tmp_path / "dir")
+    analytics.analyze([part / "a.parquet", part / "b.parquet"], tmp_path / "files")
+    assert _campaigns(tmp_path / "dir") == _campaigns(tmp_path / "files")
+    assert len(_campaigns(tmp_path / "dir")) == 2
+
+
+@pytest.mark.parametrize("column", ["call_id", "start_time", "calling_number", "called_number"])
+def test_missing_required_column_is_a_clear_error(tmp_path: Path, column: str) -> None:
+    path = write_cdrs(tmp_path / "x.parquet", world_rows(), drop=(column,))
+    with pytest.raises(AnalyticsError, match=f"missing columns {column}"):
+        analytics.analyze([path], tmp_path / "out")
+
+
+def test_unusable_files(tmp_path: Path) -> None:
+    with pytest.raises(AnalyticsError, match="no such file"):
+        analytics.analyze([tmp_path / "nope.parquet"], tmp_path / "out")
+    garbage = tmp_path / "bad.parquet"
+    garbage.write_bytes(b"not parquet at all")
+    with pytest.raises(AnalyticsError, match="cannot be read"):
+        analytics.analyze([garbage], tmp_path / "out")
+    other = tmp_path / "x.json"
+    other.write_text("{}")
+    with pytest.raises(AnalyticsError, match="not a Parquet or CSV"):
+        analytics.analyze([other], tmp_path / "out")
+    with pytest.raises(AnalyticsError, match="no input"):
+        analytics.analyze([], tmp_path / "out")
+
+
+def test_garbage_values_in_csv_do_not_crash(tmp_path: Path) -> None:
+    rows = world_rows()
+    rows[3] = dict(rows[3], start_time=None, duration_s=None)
+    path = write_cdrs(tmp_path / "x.csv", rows)
+    text = path.read_text().replace(",12,", ",twelve,", 1)
+    path.write_text(text)
+    summary = analytics.analyze([path], tmp_path / "out")
+    assert summary.unusable_rows == 1
+    assert summary.campaigns == 2
+
+
+def _sql_number(text: str) -> int | None:
+    value = duckdb.execute(f"SELECT {analytics.number_sql('x')} FROM (SELECT ? AS x)", [text]).fetchone()
+    assert value is not None
+    return value[0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("+12125551234", 12125551234),
+        ("2125551234", 12125551234),
+        ("12125551234", 12125551234),
+        ("(212) 555-1234", 12125551234),
+        ("+91 98123 45678", 919812345678),
+        ("011 91 98123 45678", 919812345678),
+        ("0091 9812345678", 919812345678),
+        ("anonymous", None),
+        ("1234", None),
+        ("", None),
+        ("+1abc", None),
+    ],
+)
+def test_number_sql(text: str, digits: int | None) -> None:
+    assert _sql_number(text) == digits
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=2_000_000_000, max_value=9_999_999_999), st.sampled_from(["+1", "", "1"])
+)
+def test_number_sql_agrees_with_identifiers(number: int, prefix: str) -> None:
+    """Where tracebridge.identifiers accepts a NANP number, the SQL reads the same digits."""
+    text = f"{prefix}{number}"
+    parsed = parse("phone", text, "US")
+    if isinstance(parsed, Identifier) and parsed.value.startswith("+1"):
+        assert _sql_number(text) == int(parsed.value[1:])
+
+
+def test_npa_bitmap_knows_real_and_unallocated_area_codes() -> None:
+    bits = analytics.npa_bitmap()
+    assert bits[212] == "1" and bits[415] == "1"
+    assert bits[0] == "0" and bits[111] == "0" and bits[999] == "0"
