@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -34,12 +35,14 @@ class LinkParams:
     hub_groups: int = 3
     hub_top_share: float = 0.6
     max_rounds: int = 4
+    # A key family that is the only link between two groups of this many complaints is a bridge.
+    min_bridge_piece: int = 10
 
 
 @dataclass(frozen=True)
 class Hub:
     key: str
-    reason: str  # "warninglist" | "statistical"
+    reason: str  # "warninglist" | "statistical" | "bridge"
     degree: int
     groups: int
     detail: str
@@ -162,6 +165,7 @@ def link(
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
     hubs.update(_judge_candidates(graph, labels, order, params))
+    hubs.update(_bridges(graph, hubs, params.min_bridge_piece))
     return _result(graph, hubs, degree)
 
 
@@ -214,6 +218,109 @@ def _judge_candidates(
         )
         for k in final
     }
+
+
+def family(key: str) -> str:
+    """Keys that are one piece of infrastructure: a website's URLs belong to its domain."""
+    if key.startswith("url:"):
+        host = urlsplit(key[4:]).hostname
+        if host:
+            return "domain:" + host.removeprefix("www.")
+    return key
+
+
+def _bridges(graph: Graph, hubs: Mapping[int, Hub], min_piece: int) -> dict[int, Hub]:
+    """Key families that alone hold two substantial groups together (articulation points).
+
+    Two campaigns that happen to share one website, or one mule account, stay apart; a
+    campaign's rotations are held together by several carried-over identifiers, so it stays one.
+    """
+    names = [family(k) for k in graph.keys]
+    fam_index: dict[str, int] = {}
+    fam = np.fromiter((fam_index.setdefault(n, len(fam_index)) for n in names), np.int64)
+    keep = np.ones(len(graph.keys), dtype=bool)
+    keep[list(hubs)] = False
+    pick = keep[graph.key]
+    n = graph.n_complaints
+    pair = np.unique(graph.comp[pick] * len(fam_index) + fam[graph.key[pick]])
+    comp, fnode = pair // max(len(fam_index), 1), pair % max(len(fam_index), 1) + n
+    found = _articulations(n, n + len(fam_index), comp, fnode, min_piece)
+    out: dict[int, Hub] = {}
+    for k, name in enumerate(names):
+        f = fam_index[name] + n
+        if f in found and keep[k]:
+            a, b = found[f]
+            detail = f"the only link between groups of {a} and {b} complaints (via {name})"
+            out[k] = Hub(graph.keys[k], "bridge", 0, 2, detail)
+    return out
+
+
+def _articulations(
+    n_complaints: int, n_nodes: int, comp: IntArray, fnode: IntArray, min_piece: int
+) -> dict[int, tuple[int, int]]:
+    """Key nodes whose removal leaves two pieces of ``min_piece`` complaints or more."""
+    labels = components(n_nodes, comp, fnode)
+    sizes = np.bincount(labels[:n_complaints], minlength=n_nodes)
+    u = np.concatenate([comp, fnode])
+    v = np.concatenate([fnode, comp])
+    order = np.argsort(u, kind="stable")
+    nbrs: list[int] = v[order].tolist()
+    indptr: list[int] = np.concatenate([[0], np.cumsum(np.bincount(u, minlength=n_nodes))]).tolist()
+    roots = np.flatnonzero(sizes[labels[:n_complaints]] >= 2 * min_piece)
+    walk = _Tarjan(n_complaints, n_nodes, nbrs, indptr)
+    for root in roots.tolist():
+        if walk.disc[root] < 0:
+            walk.run(root)
+    found: dict[int, tuple[int, int]] = {}
+    for node, pieces in walk.separated.items():
+        rest = int(sizes[labels[node]]) - sum(pieces)
+        ranked = sorted([*pieces, rest], reverse=True)
+        if len(ranked) > 1 and ranked[1] >= min_piece:
+            found[node] = (ranked[0], ranked[1])
+    return found
+
+
+class _Tarjan:
+    """Iterative Hopcroft–Tarjan articulation points, counting complaints under each subtree."""
+
+    def __init__(self, n_complaints: int, n_nodes: int, nbrs: list[int], indptr: list[int]):
+        self.nc, self.nbrs, self.indptr = n_complaints, nbrs, indptr
+        self.disc = [-1] * n_nodes
+        self.low = [0] * n_nodes
+        self.count = [0] * n_nodes
+        self.separated: dict[int, list[int]] = {}
+        self.clock = 0
+
+    def _visit(self, node: int) -> None:
+        self.disc[node] = self.low[node] = self.clock
+        self.clock += 1
+        self.count[node] = 1 if node < self.nc else 0
+
+    def run(self, root: int) -> None:
+        disc, low, count, nbrs, indptr = self.disc, self.low, self.count, self.nbrs, self.indptr
+        self._visit(root)
+        stack = [(root, -1)]
+        cursor = [indptr[root]]
+        while stack:
+            node, parent = stack[-1]
+            i = cursor[-1]
+            if i < indptr[node + 1]:
+                cursor[-1] = i + 1
+                nxt = nbrs[i]
+                if disc[nxt] < 0:
+                    self._visit(nxt)
+                    stack.append((nxt, node))
+                    cursor.append(indptr[nxt])
+                elif nxt != parent and disc[nxt] < low[node]:
+                    low[node] = disc[nxt]
+                continue
+            stack.pop()
+            cursor.pop()
+            if parent >= 0:
+                low[parent] = min(low[parent], low[node])
+                count[parent] += count[node]
+                if parent >= self.nc and low[node] >= disc[parent]:
+                    self.separated.setdefault(parent, []).append(count[node])
 
 
 def _spread(roots: list[int], sizes: Mapping[int, int]) -> tuple[int, float]:

@@ -1,0 +1,343 @@
+"""Linking complaints into campaigns in the database: full rebuilds and one complaint at a time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from tracebridge.campaigns import linking, scoring, warninglist
+from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatus, Hub
+from tracebridge.complaints.models import Complaint, Sighting
+
+PARAMS = linking.LinkParams()
+# Above this many complaints in one save, a full rebuild is cheaper than linking one by one.
+INCREMENTAL_LIMIT = 500
+BATCH = 2000
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class LinkReport:
+    complaints: int
+    sightings: int
+    campaigns: int
+    linked: int
+    hubs: int
+    kept_codes: int
+    seconds: float
+
+
+def listed_fn() -> Callable[[str], str | None]:
+    """The warninglist plus the keys operators added to it."""
+    extra = frozenset(Hub.objects.filter(reason="operator").values_list("key", flat=True))
+    return lambda key: warninglist.listed(key, extra)
+
+
+def _pairs() -> Iterator[tuple[int, str]]:
+    rows = Sighting.objects.order_by().values_list("complaint_id", "key")
+    yield from rows.iterator(chunk_size=BATCH)
+
+
+def _next_code_factory() -> Callable[[], str]:
+    numbers = [
+        int(c[2:]) for c in Campaign.objects.values_list("code", flat=True) if c[2:].isdigit()
+    ]
+    counter = iter(range(max(numbers, default=0) + 1, 10**9))
+    return lambda: f"CA{next(counter):06d}"
+
+
+def full_link(progress: Progress | None = None) -> LinkReport:
+    """Rebuild every campaign from every sighting; codes survive when membership mostly stays."""
+    started = time.perf_counter()
+    note = progress or (lambda step, done, total: None)
+    note("reading sightings", 0, 4)
+    graph = linking.Graph.from_pairs(_pairs())
+    note("linking", 1, 4)
+    result = linking.link(graph, listed_fn(), PARAMS)
+    previous = dict(
+        CampaignMember.objects.filter(campaign__status=CampaignStatus.ACTIVE).values_list(
+            "complaint_id", "campaign__code"
+        )
+    )
+    codes, successors = linking.assign_codes(result.groups, previous, _next_code_factory())
+    note("saving campaigns", 2, 4)
+    with transaction.atomic():
+        _save_groups(result, codes, successors)
+        _save_hubs(result.hubs)
+    note("summarising", 3, 4)
+    refresh_summaries(Campaign.objects.filter(status=CampaignStatus.ACTIVE))
+    note("done", 4, 4)
+    return LinkReport(
+        complaints=Complaint.objects.count(),
+        sightings=len(graph.comp),
+        campaigns=len(result.groups),
+        linked=sum(len(g) for g in result.groups),
+        hubs=len(result.hubs),
+        kept_codes=len(set(codes) & set(previous.values())),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _save_groups(result: linking.Linking, codes: list[str], successors: dict[str, str]) -> None:
+    existing = {c.code: c for c in Campaign.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in existing:
+            existing[code] = Campaign.objects.create(code=code)
+    Campaign.objects.filter(code__in=codes).update(status=CampaignStatus.ACTIVE, merged_into="")
+    for old, new in successors.items():
+        status = CampaignStatus.MERGED if new else CampaignStatus.DISSOLVED
+        Campaign.objects.filter(code=old).update(status=status, merged_into=new, size=0)
+    CampaignMember.objects.all().delete()
+    rows = (
+        CampaignMember(campaign=existing[code], complaint_id=cid, via=result.via.get(cid, []))
+        for code, members in zip(codes, result.groups, strict=True)
+        for cid in members
+    )
+    _bulk(rows)
+
+
+def _bulk(rows: Iterable[CampaignMember]) -> None:
+    batch: list[CampaignMember] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            CampaignMember.objects.bulk_create(batch)
+            batch = []
+    CampaignMember.objects.bulk_create(batch)
+
+
+def _save_hubs(hubs: list[linking.Hub]) -> None:
+    Hub.objects.filter(reason__in=["statistical", "warninglist"]).delete()
+    Hub.objects.bulk_create(
+        [
+            Hub(
+                key=h.key,
+                kind=h.key.partition(":")[0],
+                reason=h.reason,
+                detail=h.detail[:300],
+                degree=h.degree,
+                groups=h.groups,
+            )
+            for h in hubs
+        ],
+        ignore_conflicts=True,  # an operator-added key may also be a statistical hub
+    )
+
+
+# --- summaries ----------------------------------------------------------------------------
+FACT_FIELDS = (
+    "country",
+    "received_at",
+    "scam_type",
+    "narrative",
+    "loss_amount",
+    "loss_currency",
+    "payment_method",
+    "victim",
+)
+
+
+def facts_of(row: dict[str, object]) -> scoring.Facts:
+    victim = row.get("victim") or {}
+    assert isinstance(victim, dict)
+    return scoring.Facts(
+        country=str(row["country"] or ""),
+        received_at=row["received_at"],  # type: ignore[arg-type]
+        scam_type=str(row["scam_type"] or "unknown"),
+        narrative=str(row["narrative"] or ""),
+        loss_amount=row["loss_amount"],  # type: ignore[arg-type]
+        loss_currency=str(row["loss_currency"] or ""),
+        payment_method=str(row["payment_method"] or ""),
+        age_band=str(victim.get("age_band") or ""),
+        state=str(victim.get("state") or ""),
+    )
+
+
+def summarize_complaints(complaints: Iterable[dict[str, object]]) -> dict[str, object]:
+    return scoring.summarize((facts_of(row) for row in complaints), timezone.now())
+
+
+def refresh_summaries(campaigns: Iterable[Campaign]) -> None:
+    """Recompute the stored (all-member) figures used for ranking."""
+    for campaign in campaigns:
+        rows = Complaint.objects.filter(campaign_member__campaign=campaign).values(*FACT_FIELDS)
+        summary = summarize_complaints(rows.iterator(chunk_size=BATCH))
+        _store_summary(campaign, summary)
+
+
+def _store_summary(campaign: Campaign, summary: dict[str, object]) -> None:
+    campaign.size = int(summary["size"])  # type: ignore[call-overload]
+    campaign.priority = float(summary["priority"])  # type: ignore[arg-type]
+    campaign.cross_border = bool(summary.get("cross_border"))
+    campaign.countries = list(summary.get("countries") or {})  # type: ignore[call-overload]
+    campaign.scam_type = str(summary.get("scam_type") or "")
+    campaign.summary = summary
+    campaign.first_seen = _when(summary.get("first_seen"))
+    campaign.last_seen = _when(summary.get("last_seen"))
+    campaign.save()
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+# --- one complaint at a time ----------------------------------------------------------------
+@dataclass
+class Joined:
+    complaint_id: int
+    campaign: Campaign | None
+    via: list[str]
+    merged: list[str]
+    refused: list[str]
+
+
+def link_complaints(complaint_ids: Iterable[int]) -> list[Joined]:
+    """Link new or changed complaints at once: join, merge, or stand alone."""
+    ids = list(dict.fromkeys(complaint_ids))
+    if len(ids) > INCREMENTAL_LIMIT:
+        full_link()
+        members = CampaignMember.objects.filter(complaint_id__in=ids).select_related("campaign")
+        found = {m.complaint_id: m for m in members}
+        return [
+            Joined(
+                cid,
+                found[cid].campaign if cid in found else None,
+                found[cid].via if cid in found else [],
+                [],
+                [],
+            )
+            for cid in ids
+        ]
+    listed = listed_fn()
+    return [link_one(cid, listed) for cid in ids]
+
+
+def link_one(complaint_id: int, listed: Callable[[str], str | None]) -> Joined:
+    with transaction.atomic():
+        keys = sorted(
+            set(Sighting.objects.filter(complaint_id=complaint_id).values_list("key", flat=True))
+        )
+        hubs = set(Hub.objects.filter(key__in=keys).values_list("key", flat=True))
+        usable = [k for k in keys if k not in hubs and not listed(k)]
+        links, refused = _neighbours(complaint_id, usable)
+        campaign, merged = _join(complaint_id, links)
+    return Joined(complaint_id, campaign, sorted(links), merged, refused)
+
+
+@dataclass
+class _Link:
+    """Who else names one key: member counts per campaign, and complaints standing alone."""
+
+    per_campaign: dict[int, int]
+    loners: set[int]
+
+    @property
+    def others(self) -> int:
+        return sum(self.per_campaign.values()) + len(self.loners)
+
+
+def _neighbours(complaint_id: int, keys: list[str]) -> tuple[dict[str, _Link], list[str]]:
+    """Usable keys shared with others; busy keys that straddle campaigns become hubs."""
+    links: dict[str, _Link] = {}
+    refused: list[str] = []
+    for key in keys:
+        per_campaign = dict(
+            CampaignMember.objects.filter(complaint__sightings__key=key)
+            .exclude(complaint_id=complaint_id)
+            .values_list("campaign_id")
+            .annotate(n=Count("complaint_id", distinct=True))
+            .values_list("campaign_id", "n")
+        )
+        loners = set(
+            Sighting.objects.filter(key=key, complaint__campaign_member__isnull=True)
+            .exclude(complaint_id=complaint_id)
+            .values_list("complaint_id", flat=True)
+        )
+        link = _Link(per_campaign, loners)
+        if not link.others:
+            continue
+        if link.others + 1 >= PARAMS.min_hub_degree and _straddles(key, link):
+            refused.append(key)
+            continue
+        links[key] = link
+    return links, refused
+
+
+def _straddles(key: str, link: _Link) -> bool:
+    counts = link.per_campaign
+    total = sum(counts.values())
+    if len(counts) < PARAMS.hub_groups or not total:
+        return False
+    share = max(counts.values()) / total
+    if share >= PARAMS.hub_top_share:
+        return False
+    Hub.objects.update_or_create(
+        key=key,
+        defaults={
+            "kind": key.partition(":")[0],
+            "reason": "statistical",
+            "degree": link.others + 1,
+            "groups": len(counts),
+            "detail": f"named across {len(counts)} campaigns (largest {share:.0%})",
+        },
+    )
+    return True
+
+
+def _join(complaint_id: int, links: dict[str, _Link]) -> tuple[Campaign | None, list[str]]:
+    own = CampaignMember.objects.filter(complaint_id=complaint_id).first()
+    campaign_ids = {cid for link in links.values() for cid in link.per_campaign}
+    if own is not None:
+        campaign_ids.add(own.campaign_id)
+    if not links:
+        return (own.campaign if own else None), []
+    campaigns = list(Campaign.objects.filter(pk__in=campaign_ids))
+    target = max(campaigns, key=lambda c: (c.size, -c.pk)) if campaigns else None
+    if target is None:
+        target = Campaign.objects.create(code=_next_code_factory()())
+    merged = sorted(c.code for c in campaigns if c.pk != target.pk)
+    for old in campaigns:
+        if old.pk != target.pk:
+            CampaignMember.objects.filter(campaign=old).update(campaign=target)
+            Campaign.objects.filter(pk=old.pk).update(
+                status=CampaignStatus.MERGED, merged_into=target.code, size=0
+            )
+    _add_members(target, complaint_id, links)
+    refresh_summaries([target])
+    return target, merged
+
+
+def _add_members(target: Campaign, complaint_id: int, links: dict[str, _Link]) -> None:
+    """The new complaint, loners it pulls in, and the one earlier namer of a newly shared key."""
+    via_of: dict[int, set[str]] = {complaint_id: set(links)}
+    for key, link in links.items():
+        firsts = set(link.loners)
+        if link.others == 1 and not link.loners:  # the key was not shared before: explain it now
+            firsts |= set(
+                Sighting.objects.filter(key=key)
+                .exclude(complaint_id=complaint_id)
+                .values_list("complaint_id", flat=True)
+            )
+        for other in firsts:
+            via_of.setdefault(other, set()).add(key)
+    existing = {
+        m.complaint_id: m for m in CampaignMember.objects.filter(complaint_id__in=list(via_of))
+    }
+    new = [
+        CampaignMember(campaign=target, complaint_id=cid, via=sorted(keys))
+        for cid, keys in via_of.items()
+        if cid not in existing
+    ]
+    changed = []
+    for cid, member in existing.items():
+        if not via_of[cid] <= set(member.via):
+            member.via = sorted(set(member.via) | via_of[cid])
+            changed.append(member)
+    CampaignMember.objects.bulk_create(new)
+    CampaignMember.objects.bulk_update(changed, ["via"])
