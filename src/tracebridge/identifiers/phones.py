@@ -42,11 +42,11 @@ _INDIAN_SERIES = (
     ("1860", "shared cost"),
 )
 _LABEL = re.compile(
-    r"^(?:tel|phone|ph|mob|mobile|cell|call|whatsapp|wa|contact|no|number)\s*(?:no\.?)?\s*[:.\-]?\s*",
+    r"^(?:tel|phone|ph|mobile|mob|cell|call|whatsapp|wa|contact|number|no)\.?\s*(?:no\.?)?\s*[:.\-]?\s*",
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d{1,6}\s*$", re.IGNORECASE)
-_ALLOWED = re.compile(r"^\+?[\d\s().\-/]*$")
+_ALLOWED = re.compile(r"^\(?\+?[\d\s().\-/]*$")
 _NON_DIGITS = re.compile(r"\D")
 _VANITY = re.compile(
     r"^\+?1?[\s.\-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.\-]?[0-9A-Z][0-9A-Z\-]{6,9}$"
@@ -78,7 +78,9 @@ def compact_phone(text: str) -> str:
     if not _ALLOWED.match(t):
         if not _VANITY.match(t.upper()):
             return f"!{short(text)} contains characters that are not part of a phone number."
-        t = phonenumbers.convert_alpha_characters_in_number(t.upper())
+        # NANP vanity number: letters beyond the tenth digit are not dialled.
+        vanity = _NON_DIGITS.sub("", phonenumbers.convert_alpha_characters_in_number(t.upper()))
+        return "+1" + vanity.removeprefix("1")[:10]
     digits = _NON_DIGITS.sub("", t)
     if not digits:
         return f"!{short(text)} contains no digits."

@@ -14,6 +14,8 @@ CHAIN_ALIASES = {
     "bnb": "eth", "bep20": "eth", "polygon": "eth", "matic": "eth", "arbitrum": "eth",
     "base": "eth", "tron": "trx", "trc20": "trx", "litecoin": "ltc", "dogecoin": "doge",
     "ripple": "xrp", "solana": "sol", "monero": "xmr", "bitcoincash": "bch",
+    "usdt-trc20": "trx", "trc-20": "trx", "usdt-erc20": "eth", "erc-20": "eth",
+    "usdt-bep20": "eth", "bep-20": "eth",
 }  # fmt: skip
 # EVM chains share addresses (one private key), so they share a key with Ethereum.
 

@@ -82,7 +82,7 @@ def parse_domain(text: str) -> Identifier | Rejected:
 
 
 def _hostname(text: str) -> str:
-    if not _SCHEME.match(text) or text.lower().startswith(("mailto:", "upi:")):
+    if "://" not in text:
         text = "//" + text.split("@")[-1] if "@" in text.split("/")[0] else "//" + text
     try:
         return urlsplit(text).hostname or ""
