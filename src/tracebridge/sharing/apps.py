@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,22 @@ class SharingConfig(AppConfig):
     label = "sharing"
     verbose_name = _("Sharing")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = []
+    nav: list[tuple[str, object, str | None]] = [
+        ("sharing-agreements", _("Agreements"), None),
+        ("sharing-approvals", _("Sharing approvals"), "supervisor"),
+        ("sharing-exports", _("Exports"), "analyst"),
+    ]
+
+    def ready(self) -> None:
+        from tracebridge.agencies.permissions import register_policy
+        from tracebridge.complaints.signals import complaints_saved
+        from tracebridge.sharing.policy import AgreementPolicy
+
+        register_policy(AgreementPolicy())
+        complaints_saved.connect(_publish_saved, dispatch_uid="sharing.publish")
+
+
+def _publish_saved(sender: Any, complaint_ids: list[int], **kwargs: Any) -> None:
+    from tracebridge.sharing.exports import publish_complaints
+
+    publish_complaints(complaint_ids)

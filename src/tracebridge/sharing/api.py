@@ -1,0 +1,146 @@
+"""Sharing API: agreements, approvals, STIX exports and the private overlap check."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.services import ServiceError
+from tracebridge.api_support import ApiError, require_role
+from tracebridge.complaints.models import Sighting
+from tracebridge.sharing import overlap
+from tracebridge.sharing.exports import export_bundle_for, publish
+from tracebridge.sharing.models import Agreement
+from tracebridge.sharing.services import approve_agreement, create_agreement
+
+router = Router(tags=["sharing"])
+
+
+def agreement_row(a: Agreement) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "from": a.owner.code,
+        "to": a.partner.code,
+        "tlp": a.tlp,
+        "kinds": a.kinds,
+        "fields": a.fields,
+        "expires_on": a.expires_on.isoformat() if a.expires_on else None,
+        "approved_by": a.approved_by or None,
+        "needs_approval": a.needs_approval,
+        "collection_id": str(a.collection_id),
+    }
+
+
+def _party_agreement(user: Any, agreement_id: int, *, owner_only: bool = False) -> Agreement:
+    """The agreement if the caller's agency is a party to it; 404 otherwise (nothing leaks)."""
+    agreement = (
+        Agreement.objects.select_related("owner", "partner")
+        .filter(pk=agreement_id, revoked_at__isnull=True)
+        .first()
+    )
+    parties: tuple[int, ...] = ()
+    if agreement is not None:
+        parties = (
+            (agreement.owner_id,) if owner_only else (agreement.owner_id, agreement.partner_id)
+        )
+    if agreement is None or user.agency_id not in parties:
+        audit.record("agreement.read", user=user, object_type="agreement",
+                     object_id=str(agreement_id), outcome="denied")  # fmt: skip
+        raise ApiError(404, "not_found", "Not found.")
+    return agreement
+
+
+@router.get("/sharing/agreements", summary="Agreements my agency gives or receives")
+def list_agreements(request: HttpRequest) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
+    mine = [a for a in rows if user.agency_id in (a.owner_id, a.partner_id)]
+    return {"items": [agreement_row(a) for a in mine]}
+
+
+class AgreementIn(Schema):
+    to: str
+    tlp: list[str]
+    kinds: list[str] | None = None
+    fields: list[str] = []
+    expires_on: date | None = None
+
+
+@router.post("/sharing/agreements", summary="Create an agreement from my agency (admins)")
+def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
+    user = require_role(request, "agency_admin")
+    try:
+        agreement = create_agreement(
+            user.agency.code, payload.to, payload.tlp, kinds=payload.kinds,
+            fields=payload.fields, expires_on=payload.expires_on, user=user,
+        )  # fmt: skip
+    except ServiceError as exc:
+        raise ApiError(422, "invalid", str(exc)) from None
+    publish(agreement)
+    return agreement_row(agreement)
+
+
+@router.post("/sharing/agreements/{agreement_id}/approve", summary="Approve AMBER (supervisors)")
+def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
+    user = require_role(request, "supervisor")
+    agreement = _party_agreement(user, agreement_id, owner_only=True)
+    try:
+        approve_agreement(agreement, user)
+    except ServiceError as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
+    publish(agreement)
+    return agreement_row(agreement)
+
+
+@router.get("/sharing/agreements/{agreement_id}/stix", summary="STIX bundle for the partner")
+def stix_export(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    return export_bundle_for(_party_agreement(user, agreement_id, owner_only=True), user=user)
+
+
+class OverlapIn(Schema):
+    blinded: list[str]
+
+
+MAX_OVERLAP = 50_000
+
+
+@router.post(
+    "/sharing/agreements/{agreement_id}/overlap",
+    summary="Private set intersection of identifiers (ECDH over X25519)",
+)
+def psi(request: HttpRequest, agreement_id: int, payload: OverlapIn) -> dict[str, Any]:
+    """The partner sends H(x)^a; we answer (H(x)^a)^b in order, and H(y)^b for the owner's y."""
+    user = require_role(request, "analyst")
+    agreement = _party_agreement(user, agreement_id)
+    if user.agency_id != agreement.partner_id:
+        raise ApiError(404, "not_found", "Not found.")
+    if len(payload.blinded) > MAX_OVERLAP:
+        raise ApiError(413, "too_large", f"at most {MAX_OVERLAP} values a request")
+    try:
+        theirs = [base64.b64decode(v, validate=True) for v in payload.blinded]
+    except ValueError:
+        raise ApiError(422, "invalid", "blinded values must be base64") from None
+    if any(len(v) != 32 for v in theirs):
+        raise ApiError(422, "invalid", "blinded values must be 32 bytes")
+    # Only what this agreement would share anyway takes part: a RED complaint's identifiers
+    # must not even be confirmed as known.
+    keys = sorted(
+        set(
+            Sighting.objects.filter(
+                complaint__agency=agreement.owner,
+                complaint__tlp__in=sorted(agreement.effective_tlp()),
+            ).values_list("key", flat=True)
+        )
+    )
+    party = overlap.PsiParty()
+    audit.record("overlap.psi", user=user, obj=agreement, sent=len(theirs), held=len(keys))
+    return {
+        "double_blinded": [base64.b64encode(v).decode() for v in party.reblind(theirs)],
+        "theirs": sorted(base64.b64encode(v).decode() for v in party.blind(keys)),
+    }

@@ -1,0 +1,351 @@
+"""STIX 2.1 mapping of TraceBridge records: pure, deterministic, no Django.
+
+Complaints become an ``incident`` (carrying the redacted canonical record, so import is
+lossless) inside a ``report``; each identifier becomes an SCO (standard ones where STIX has
+them; OpenCTI's shapes for phone numbers, bank accounts, wallets and cards; ``user-account``
+with account_type "upi"), an ``indicator`` with a pattern, a ``based-on`` relationship, and a
+``sighting`` by the owning agency. Agencies are ``identity`` objects. Markings are the OASIS
+TLP 2.0 marking definitions. Every id is a UUIDv5 of the object's natural key, so the same
+data always gives the same bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+StixObject = dict[str, Any]
+
+SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1 §2.9
+TB_NAMESPACE = uuid.UUID("6f1c39a2-0d7e-5b4e-9a52-2a1e7b9c3d10")  # TraceBridge SDO ids
+TLP_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+TLP_IDS = {
+    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "AMBER+STRICT": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+TLP_EPOCH = "2022-10-01T00:00:00.000Z"
+# Selectors are shared by many complaints; a fixed version keeps one object per selector (the
+# sightings carry when each complaint saw it).
+SELECTOR_EPOCH = "2020-01-01T00:00:00.000Z"
+PAP_LEVELS = ("CLEAR", "GREEN", "AMBER", "RED")
+# OpenCTI writes AMBER+STRICT under its own id: markings are matched by name on import.
+KNOWN_TYPES = frozenset(
+    {
+        "bundle",
+        "marking-definition",
+        "extension-definition",
+        "identity",
+        "incident",
+        "report",
+        "indicator",
+        "relationship",
+        "sighting",
+        "campaign",
+        "note",
+        "email-addr",
+        "domain-name",
+        "url",
+        "user-account",
+        "phone-number",
+        "bank-account",
+        "payment-card",
+        "cryptocurrency-wallet",
+    }
+)
+UNMARKED_TYPES = frozenset({"marking-definition", "extension-definition"})
+
+
+class StixError(ValueError):
+    """A bundle or object that this node refuses, with the reason."""
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sdo_id(stix_type: str, natural_key: str) -> str:
+    return f"{stix_type}--{uuid.uuid5(TB_NAMESPACE, f'{stix_type}:{natural_key}')}"
+
+
+def sco_id(stix_type: str, contributing: Mapping[str, Any]) -> str:
+    """STIX 2.1 §2.9: UUIDv5 of the canonical JSON of the id-contributing properties."""
+    return f"{stix_type}--{uuid.uuid5(SCO_NAMESPACE, canonical_json(contributing))}"
+
+
+def stix_time(iso: str) -> str:
+    """'2026-01-02T03:04:05.123456+00:00' -> '2026-01-02T03:04:05.123Z' (UTC expected)."""
+    text = iso.replace("+00:00", "").rstrip("Z")
+    if "T" not in text:
+        text += "T00:00:00"
+    head, _, frac = text.partition(".")
+    return f"{head}.{(frac + '000')[:3]}Z"
+
+
+def tlp_marking(tlp: str) -> StixObject:
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": TLP_IDS[tlp],
+        "created": TLP_EPOCH,
+        "name": f"TLP:{tlp}",
+        "extensions": {
+            TLP_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": tlp.lower()}
+        },
+    }
+
+
+def pap_marking(pap: str) -> StixObject:
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": sdo_id("marking-definition", f"PAP:{pap}"),
+        "created": TLP_EPOCH,
+        "name": f"PAP:{pap}",
+        "definition_type": "statement",
+        "definition": {"statement": f"PAP:{pap}"},
+    }
+
+
+def markings_of(tlp: str, pap: str = "") -> list[str]:
+    refs = [TLP_IDS[tlp]]
+    if pap:
+        refs.append(sdo_id("marking-definition", f"PAP:{pap}"))
+    return refs
+
+
+def agency_identity(code: str, name: str, country: str) -> StixObject:
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": sdo_id("identity", f"agency:{code}"),
+        "created": TLP_EPOCH,
+        "modified": TLP_EPOCH,
+        "name": name,
+        "identity_class": "organization",
+        "sectors": ["government-national"],
+        "x_tracebridge_agency": code,
+        "x_tracebridge_country": country,
+        "object_marking_refs": [TLP_IDS["CLEAR"]],
+    }
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def observable(key: str) -> tuple[StixObject, str]:
+    """The SCO for an identifier key and the STIX pattern that matches it."""
+    kind, _, value = key.partition(":")
+    if kind == "email":
+        props, pattern = {"value": value}, f"[email-addr:value = {_quote(value)}]"
+        stix_type = "email-addr"
+    elif kind in ("domain", "url", "phone"):
+        stix_type = {"domain": "domain-name", "url": "url", "phone": "phone-number"}[kind]
+        props, pattern = {"value": value}, f"[{stix_type}:value = {_quote(value)}]"
+    elif kind == "upi":
+        stix_type = "user-account"
+        props = {"account_type": "upi", "user_id": value, "account_login": value}
+        pattern = f"[user-account:account_type = 'upi' AND user-account:user_id = {_quote(value)}]"
+    elif kind == "iban":
+        stix_type, props = "bank-account", {"iban": value}
+        pattern = f"[bank-account:iban = {_quote(value)}]"
+    elif kind == "bank":
+        stix_type, props = "bank-account", {"account_number": value}
+        pattern = f"[bank-account:account_number = {_quote(value)}]"
+    elif kind == "card":
+        stix_type, props = "payment-card", {"card_number": value}
+        pattern = f"[payment-card:card_number = {_quote(value)}]"
+    elif kind == "wallet":
+        stix_type = "cryptocurrency-wallet"
+        props = {"value": value.partition(":")[2] or value}
+        pattern = f"[cryptocurrency-wallet:value = {_quote(str(props['value']))}]"
+    else:
+        raise StixError(f"no STIX shape for identifier key {key!r}")
+    contributing = {k: v for k, v in props.items() if k != "account_login"}
+    sco: StixObject = {
+        "type": stix_type,
+        "spec_version": "2.1",
+        "id": sco_id(stix_type, contributing),
+        **props,
+        "x_tracebridge_key": key,
+    }
+    return sco, pattern
+
+
+def identifier_objects(
+    key: str, created_by: str, when: str, tlp: str, pap: str = ""
+) -> list[StixObject]:
+    """SCO, indicator and the indicator's ``based-on`` relationship for one selector."""
+    sco, pattern = observable(key)
+    marks = markings_of(tlp, pap)
+    sco["object_marking_refs"] = marks
+    indicator_id = sdo_id("indicator", f"{created_by}:{key}")
+    indicator = {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": indicator_id,
+        "created_by_ref": created_by,
+        "created": when,
+        "modified": when,
+        "name": key,
+        "description": f"Fraud selector reported to {created_by}",
+        "indicator_types": ["malicious-activity"],
+        "pattern": pattern,
+        "pattern_type": "stix",
+        "valid_from": when,
+        "object_marking_refs": marks,
+    }
+    relation = {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": sdo_id("relationship", f"{indicator_id}:based-on:{sco['id']}"),
+        "created_by_ref": created_by,
+        "created": when,
+        "modified": when,
+        "relationship_type": "based-on",
+        "source_ref": indicator_id,
+        "target_ref": sco["id"],
+        "object_marking_refs": marks,
+    }
+    return [sco, indicator, relation]
+
+
+def complaint_objects(
+    record: Mapping[str, Any],
+    keys: Sequence[str],
+    *,
+    agency: str,
+    tlp: str,
+    pap: str = "",
+    modified: str | None = None,
+) -> list[StixObject]:
+    """Incident + report + selectors + sightings for one (already redacted) complaint."""
+    created_by = sdo_id("identity", f"agency:{agency}")
+    reference = f"{record['source']}:{record['ref']}"
+    when = stix_time(str(record["received_at"]))
+    version = stix_time(modified) if modified else when
+    marks = markings_of(tlp, pap)
+    incident_id = sdo_id("incident", reference)
+    objects: list[StixObject] = [
+        {
+            "type": "incident",
+            "spec_version": "2.1",
+            "id": incident_id,
+            "created_by_ref": created_by,
+            "created": when,
+            "modified": version,
+            "name": f"Complaint {reference}",
+            "description": str(record.get("narrative", ""))[:2000],
+            "labels": [str(record.get("scam_type", "unknown"))],
+            "x_tracebridge_complaint": dict(record),
+            "object_marking_refs": marks,
+        }
+    ]
+    refs = [incident_id]
+    for key in sorted(set(keys)):
+        selector = identifier_objects(key, created_by, SELECTOR_EPOCH, tlp, pap)
+        objects.extend(selector)
+        refs.extend(obj["id"] for obj in selector)
+        objects.append(_sighting(selector[1]["id"], created_by, reference, when, version, marks))
+        refs.append(objects[-1]["id"])
+    objects.append(
+        {
+            "type": "report",
+            "spec_version": "2.1",
+            "id": sdo_id("report", reference),
+            "created_by_ref": created_by,
+            "created": when,
+            "modified": version,
+            "name": f"Fraud complaint {reference}",
+            "report_types": ["threat-report"],
+            "published": when,
+            "object_refs": refs,
+            "object_marking_refs": marks,
+        }
+    )
+    return objects
+
+
+def _sighting(
+    indicator_id: str, agency_ref: str, reference: str, when: str, version: str, marks: list[str]
+) -> StixObject:
+    return {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": sdo_id("sighting", f"{reference}:{indicator_id}"),
+        "created_by_ref": agency_ref,
+        "created": when,
+        "modified": version,
+        "first_seen": when,
+        "last_seen": when,
+        "count": 1,
+        "sighting_of_ref": indicator_id,
+        "where_sighted_refs": [agency_ref],
+        "description": f"Named in complaint {reference}",
+        "object_marking_refs": marks,
+    }
+
+
+def bundle(objects: Iterable[StixObject]) -> StixObject:
+    """A bundle of unique objects (first copy wins) with an id derived from its content."""
+    unique: dict[str, StixObject] = {}
+    for obj in objects:
+        unique.setdefault(f"{obj['id']}|{obj.get('modified', '')}", obj)
+    items = list(unique.values())
+    digest = hashlib.sha256(canonical_json(sorted(unique)).encode()).hexdigest()
+    return {"type": "bundle", "id": sdo_id("bundle", digest), "objects": items}
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def marking_name(obj: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]]) -> str:
+    """The TLP of an object, by marking name (OpenCTI's own AMBER+STRICT id maps too)."""
+    for ref in obj.get("object_marking_refs") or ():
+        for tlp, known in TLP_IDS.items():
+            if ref == known:
+                return tlp
+        name = str((definitions.get(ref) or {}).get("name", "")).upper()
+        if name.startswith("TLP:"):
+            level = name.removeprefix("TLP:").replace("WHITE", "CLEAR")
+            if level in TLP_IDS:
+                return level
+    return ""
+
+
+def check_object(obj: Any, definitions: Mapping[str, Mapping[str, Any]]) -> str:
+    """'' for an acceptable object, else why it is refused. Returns the TLP on success."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+        raise StixError("an object without an id")
+    stix_type = obj.get("type")
+    if stix_type not in KNOWN_TYPES or not obj["id"].startswith(f"{stix_type}--"):
+        raise StixError(f"{obj['id']}: unknown object type {stix_type!r}")
+    if stix_type in UNMARKED_TYPES:
+        return "CLEAR"
+    tlp = marking_name(obj, definitions)
+    if not tlp:
+        raise StixError(f"{obj['id']}: no TLP marking")
+    if tlp in ("RED", "AMBER+STRICT"):
+        raise StixError(f"{obj['id']}: marked TLP:{tlp}, which never leaves its agency")
+    return tlp
+
+
+def complaints_in(objects: Sequence[Any]) -> list[tuple[dict[str, Any], str, str]]:
+    """(canonical record, TLP, creator identity id) of every incident that carries one."""
+    definitions = {
+        o["id"]: o for o in objects if isinstance(o, dict) and o.get("type") == "marking-definition"
+    }
+    found = []
+    for obj in objects:
+        tlp = check_object(obj, definitions)
+        if obj["type"] == "incident" and isinstance(obj.get("x_tracebridge_complaint"), dict):
+            record = dict(obj["x_tracebridge_complaint"])
+            record["tlp"] = tlp
+            found.append((record, tlp, str(obj.get("created_by_ref", ""))))
+    return found

@@ -1,0 +1,88 @@
+"""Sharing pages: agreements, supervisor approvals, exports (thin: parse, call, render)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.models import AuditEvent
+from tracebridge.agencies.permissions import has_role, is_agency_user
+from tracebridge.agencies.services import ServiceError
+from tracebridge.sharing.exports import export_bundle_for
+from tracebridge.sharing.models import Agreement
+from tracebridge.sharing.services import approve_agreement, pending_approvals
+
+
+def _agency_user(request: HttpRequest, minimum: str | None = None) -> None:
+    if not is_agency_user(request.user) or (minimum and not has_role(request.user, minimum)):
+        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
+        raise PermissionDenied(_("Your role does not allow this page."))
+
+
+@login_required
+def agreements(request: HttpRequest) -> HttpResponse:
+    _agency_user(request)
+    agency_id = request.user.agency_id  # type: ignore[union-attr]
+    rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
+    given = [a for a in rows if a.owner_id == agency_id]
+    received = [a for a in rows if a.partner_id == agency_id]
+    audit.record("agreement.list", request=request, object_type="agreement")
+    return render(request, "sharing/agreements.html", {"given": given, "received": received})
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    _agency_user(request, "supervisor")
+    if request.method == "POST":
+        agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"))
+        try:
+            approve_agreement(agreement, request.user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
+        from tracebridge.sharing.exports import publish
+
+        publish(agreement)
+        messages.success(request, _("Approved: AMBER records now flow under this agreement."))
+        return redirect("sharing-approvals")
+    return render(request, "sharing/approvals.html", {"pending": pending_approvals(request.user)})
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    _agency_user(request, "analyst")
+    user = request.user
+    if request.method == "POST":
+        agreement = get_object_or_404(
+            Agreement,
+            pk=request.POST.get("agreement"),
+            owner_id=user.agency_id,  # type: ignore[union-attr]
+        )
+        body = export_bundle_for(agreement, user=user)  # type: ignore[arg-type]
+        response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
+        response["Content-Disposition"] = (
+            f'attachment; filename="stix-{agreement.owner.code}-{agreement.partner.code}.json"'
+        )
+        return response
+    rejected = (
+        AuditEvent.objects.filter(
+            agency_id=user.agency_id,  # type: ignore[union-attr]
+            outcome="denied",
+            action__in=["taxii.auth", "taxii.collection", "taxii.add", "sharing.import.rejected"],
+        )
+        .values("action")
+        .annotate(n=Count("id"))
+        .order_by("action")
+    )
+    given = Agreement.objects.select_related("partner").filter(
+        owner_id=user.agency_id,
+        revoked_at__isnull=True,  # type: ignore[union-attr]
+    )
+    return render(request, "sharing/exports.html", {"given": given, "rejected": rejected})
