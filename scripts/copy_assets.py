@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "src" / "tracebridge" / "static" / "vendor"
 FILES = {
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
+    "cytoscape/dist/cytoscape.min.js": "cytoscape.min.js",
 }
 
 
