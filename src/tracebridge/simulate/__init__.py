@@ -2,7 +2,7 @@
 infrastructure, complaints, FTC Do Not Call rows, call detail records with SHAKEN tokens, money
 trails, and the ground truth of all of it. Pure Python: nothing here imports Django."""
 
-from tracebridge.simulate.generate import (
+from tracebridge.simulate.runner import (
     FILES,
     SCALES,
     Progress,

@@ -30,8 +30,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out = console()
         tasks: dict[str, TaskID] = {}
-        columns = ("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn())
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=out) as bar:
 
             def report(stage: str, done: int, total: int) -> None:
@@ -41,9 +45,14 @@ class Command(BaseCommand):
 
             try:
                 summary = simulate.generate(
-                    options["out"], options["seed"], options["scale"],
-                    complaints=options["complaints"], calls=options["calls"],
-                    txns=options["txns"], progress=report, shaken_key=options["shaken_key"],
+                    options["out"],
+                    options["seed"],
+                    options["scale"],
+                    complaints=options["complaints"],
+                    calls=options["calls"],
+                    txns=options["txns"],
+                    progress=report,
+                    shaken_key=options["shaken_key"],
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
