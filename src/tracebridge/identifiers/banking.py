@@ -129,7 +129,7 @@ _CARD_BRANDS = (
     ("amex", ("34", "37"), (15,)),
     ("diners", ("300", "301", "302", "303", "304", "305", "36", "38"), (14, 16)),
     ("jcb", tuple(str(p) for p in range(3528, 3590)), (16, 17, 18, 19)),
-    ("rupay", ("508", "6521", "6522", "60", "81", "82", "353", "356"), (16,)),
+    ("rupay", ("508", "6521", "6522", "60", "81", "82"), (16,)),
     ("discover", ("6011", "644", "645", "646", "647", "648", "649", "65"), (16, 19)),
     ("mastercard", ("51", "52", "53", "54", "55", *(str(p) for p in range(2221, 2721))), (16,)),
     ("maestro", ("50", "56", "57", "58", "6"), tuple(range(12, 20))),
@@ -249,10 +249,15 @@ def parse_bank_text(text: str) -> Identifier | Rejected:
 
 
 def card_brand(number: str) -> str | None:
+    """The network whose longest matching prefix (and length) fits: 6011 Discover, 60 RuPay."""
+    best, best_len = None, 0
     for brand, prefixes, lengths in _CARD_BRANDS:
-        if len(number) in lengths and number.startswith(prefixes):
-            return brand
-    return None
+        if len(number) not in lengths:
+            continue
+        for prefix in prefixes:
+            if len(prefix) > best_len and number.startswith(prefix):
+                best, best_len = brand, len(prefix)
+    return best
 
 
 def parse_card(text: str) -> Identifier | Rejected:

@@ -72,6 +72,8 @@ def _parse_raw(text: str, region: str | None) -> Identifier | str:
 def compact_phone(text: str) -> str:
     """'+digits' or 'digits'; '!<reason>' when the text cannot be a phone number."""
     t = clean(text)
+    if not t:
+        return "!The value is empty."
     if t[:4].lower() == "tel:":
         t = t[4:].split(";", 1)[0]  # RFC 3966 parameters (;ext=, ;phone-context=)
     t = _EXTENSION.sub("", _LABEL.sub("", t)).replace("(0)", " ")

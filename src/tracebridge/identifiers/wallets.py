@@ -25,7 +25,7 @@ _XMR = re.compile(rf"^[48][0-9AB]{_BASE58}{{93}}$")
 _BCH = re.compile(r"^(?:bitcoincash:)?[qp][02-9ac-hj-np-z]{41}$")
 _SOL = re.compile(rf"^{_BASE58}{{32,44}}$")
 _GENERIC = re.compile(r"^[A-Za-z0-9:_\-]{20,120}$")
-_URI_SCHEMES = ("bitcoin:", "ethereum:", "tron:", "litecoin:", "dogecoin:", "ripple:", "solana:")
+_CHAIN_NAME = re.compile(r"[a-z0-9][a-z0-9\-]{1,15}")
 
 Result = Identifier | str  # an identifier or the reason the address is not one
 
@@ -37,11 +37,12 @@ def parse_wallet(text: str, chain: str | None = None) -> Identifier | Rejected:
 
 @lru_cache(maxsize=1 << 14)
 def _parse(text: str, chain: str) -> Result:
-    address = _strip_uri(text)
+    address = text
     if not chain and ":" in address:
-        head, _, rest = address.partition(":")
-        if head.lower() in _CHECKERS or head.lower() in CHAIN_ALIASES:
+        head, _, rest = address.partition(":")  # "chain:address" keys and "bitcoin:" URIs
+        if _CHAIN_NAME.fullmatch(head.lower()):
             chain, address = head.lower(), rest
+    address = address.split("?", 1)[0]  # BIP-21 style "?amount=" parameters
     chain = CHAIN_ALIASES.get(chain, chain)
     if chain:
         checker = _CHECKERS.get(chain)
@@ -66,14 +67,6 @@ def detect_chain(address: str) -> str | None:
     if len(address) >= 25 and first in _FIRST_CHAR:
         return _FIRST_CHAR[first]
     return None
-
-
-def _strip_uri(text: str) -> str:
-    lowered = text.lower()
-    for scheme in _URI_SCHEMES:
-        if lowered.startswith(scheme) and not lowered.startswith("bitcoincash:"):
-            return text[len(scheme) :].split("?", 1)[0]  # BIP-21 style payment URIs
-    return text
 
 
 def _wallet(chain: str, addr: str, confidence: str, **extra: str) -> Identifier:
@@ -150,7 +143,7 @@ def _bch(address: str) -> Result:
 
 
 def _generic(chain: str, address: str) -> Result:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{1,15}", chain):
+    if not _CHAIN_NAME.fullmatch(chain):
         return f"{short(chain)} is not a chain name."
     return _pattern(chain, _GENERIC)(address)
 
