@@ -31,7 +31,7 @@ class TokenAuth(HttpBearer):
                 path=request.path,
             )
             return None
-        request.auth_user = user  # type: ignore[attr-defined]
+        request.auth_user = user
         request.user = user
         return user
 
@@ -42,7 +42,7 @@ class SessionUserAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None:
-            request.auth_user = user  # type: ignore[attr-defined]
+            request.auth_user = user
         return user
 
 

@@ -27,6 +27,7 @@ class Config:
     allowed_hosts: tuple[str, ...]
     node_name: str
     csrf_trusted_origins: tuple[str, ...]
+    public_check_per_minute: int = 120
 
     @property
     def uses_sqlite(self) -> bool:
@@ -49,6 +50,15 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive whole number; got {raw!r}")
+    return int(raw)
 
 
 def _csv(raw: str) -> tuple[str, ...]:
@@ -84,4 +94,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         allowed_hosts=_csv(env.get("TRACEBRIDGE_ALLOWED_HOSTS", default_hosts)),
         node_name=env.get("TRACEBRIDGE_NODE_NAME", "tracebridge-node"),
         csrf_trusted_origins=_csv(env.get("TRACEBRIDGE_CSRF_TRUSTED_ORIGINS", "")),
+        public_check_per_minute=_positive_int(env, "TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE", 120),
     )

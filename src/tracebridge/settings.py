@@ -18,6 +18,7 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
 NODE_NAME = CONFIG.node_name
+PUBLIC_CHECK_PER_MINUTE = CONFIG.public_check_per_minute
 
 TRACEBRIDGE_APPS = [
     "tracebridge.agencies",
@@ -80,7 +81,7 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    db: dict[str, object] = dj_database_url.parse(CONFIG.database_url, conn_max_age=0)
+    db: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=0))
     if CONFIG.uses_sqlite:
         db["OPTIONS"] = {
             # WAL lets readers run beside the single writer; IMMEDIATE avoids

@@ -46,3 +46,11 @@ def test_bad_flag_and_bad_database_url_name_the_variable() -> None:
         load({"TRACEBRIDGE_DEBUG": "maybe"})
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         load({"TRACEBRIDGE_DEBUG": "1", "DATABASE_URL": "mysql://x"})
+
+
+def test_public_check_rate_is_a_positive_number() -> None:
+    assert load({"TRACEBRIDGE_DEBUG": "1"}).public_check_per_minute == 120
+    config = load({"TRACEBRIDGE_DEBUG": "1", "TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE": "600"})
+    assert config.public_check_per_minute == 600
+    with pytest.raises(ConfigError, match="TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE"):
+        load({"TRACEBRIDGE_DEBUG": "1", "TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE": "-5"})

@@ -21,7 +21,7 @@ def _actor(request: HttpRequest | None, user: Any) -> User | None:
         user = getattr(request, "auth_user", None) or getattr(request, "user", None)
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def record(

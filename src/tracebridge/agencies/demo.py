@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tracebridge.agencies.models import Role
 from tracebridge.agencies.services import create_agency, create_user
 from tracebridge.demo import DEMO_PASSWORD, DemoContext
 
@@ -13,17 +12,17 @@ AGENCIES = [
     ("IN-CBI", "IN", "Central Bureau of Investigation"),
     ("IN-I4C", "IN", "Indian Cyber Crime Coordination Centre"),
 ]
-ROLE_SUFFIX = {
-    Role.VIEWER: "viewer",
-    Role.ANALYST: "analyst",
-    Role.SUPERVISOR: "supervisor",
-    Role.AGENCY_ADMIN: "admin",
+ROLE_SUFFIX: dict[str, str] = {
+    "viewer": "viewer",
+    "analyst": "analyst",
+    "supervisor": "supervisor",
+    "agency_admin": "admin",
 }
 
 
 def username(agency_code: str, role: str) -> str:
     """e.g. fbi.analyst, cbi.supervisor, doj-cpb.admin."""
-    return f"{agency_code.split('-', 1)[1].lower()}.{ROLE_SUFFIX[Role(role)]}"
+    return f"{agency_code.split('-', 1)[1].lower()}.{ROLE_SUFFIX[role]}"
 
 
 def load(ctx: DemoContext) -> None:
@@ -32,7 +31,7 @@ def load(ctx: DemoContext) -> None:
         for role in ROLE_SUFFIX:
             user, _ = create_user(username(code, role), code, role, password=DEMO_PASSWORD)
             ctx.users[user.username] = user
-    operator, _ = create_user("operator", "US-DOJ-CPB", Role.OPERATOR, password=DEMO_PASSWORD)
+    operator, _ = create_user("operator", "US-DOJ-CPB", "operator", password=DEMO_PASSWORD)
     ctx.users["operator"] = operator
     ctx.note("agencies", len(AGENCIES))
     ctx.note("users", len(ctx.users))

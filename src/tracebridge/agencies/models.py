@@ -85,7 +85,7 @@ class AppendOnlyError(RuntimeError):
     """Someone tried to change or remove an audit event."""
 
 
-class AuditQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events cannot be updated")
 

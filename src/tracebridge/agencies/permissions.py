@@ -8,16 +8,13 @@ leave the owning agency, whatever an agreement says.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
-
-M = TypeVar("M", bound=models.Model)
 
 
 class SharingPolicy(Protocol):
@@ -80,11 +77,11 @@ def visible_q(user: Any, kind: str, prefix: str = "") -> Q:
     return query
 
 
-def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(visible_q(user, record_kind(queryset.model)))
 
 
-def get_visible_or_404(request: HttpRequest, queryset: QuerySet[M], **lookup: Any) -> M:
+def get_visible_or_404(request: HttpRequest, queryset: QuerySet[Any], **lookup: Any) -> Any:
     """Fetch one marked record for the requester, auditing the read.
 
     Absent and forbidden answer the same 404 so that nobody learns what exists elsewhere;

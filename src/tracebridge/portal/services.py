@@ -1,0 +1,191 @@
+"""The public checker and public statistics, built only from CLEAR-marked complaints."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import TruncMonth
+
+from tracebridge.agencies.markings import TLP
+from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.identifiers import Identifier, parse_any
+from tracebridge.portal.models import PublicIdentifierStat
+from tracebridge.warninglist import helpline, legitimate_owner
+
+MAX_INPUT = 300
+CHECK_TTL = 60
+STATS_TTL = 300
+HIGH_RISK_REPORTS = 3
+REGIONS = ("IN", "US")
+
+
+def public_complaints() -> Any:
+    return Complaint.objects.filter(tlp=TLP.CLEAR.value)
+
+
+def refresh_identifier_stats(keys: Iterable[str] | None = None) -> int:
+    """Recompute the public counts of ``keys`` (all identifiers when None); returns rows written."""
+    sightings = Sighting.objects.filter(complaint__tlp=TLP.CLEAR.value)
+    if keys is not None:
+        keys = sorted(set(keys))
+        sightings = sightings.filter(key__in=keys)
+    rows = sightings.values("key", "kind", "complaint__scam_type").annotate(
+        n=Count("complaint_id", distinct=True),
+        first=Min("complaint__received_at"),
+        last=Max("complaint__received_at"),
+    )
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        stat = merged.setdefault(
+            row["key"],
+            {"kind": row["kind"], "types": Counter(), "first": row["first"], "last": row["last"]},
+        )
+        stat["types"][row["complaint__scam_type"]] += row["n"]
+        stat["first"] = min(stat["first"], row["first"])
+        stat["last"] = max(stat["last"], row["last"])
+    with transaction.atomic():
+        stale = (
+            PublicIdentifierStat.objects.all()
+            if keys is None
+            else PublicIdentifierStat.objects.filter(key__in=keys)
+        )
+        stale.exclude(key__in=list(merged)).delete()
+        for key, stat in merged.items():
+            PublicIdentifierStat.objects.update_or_create(
+                key=key,
+                defaults={
+                    "kind": stat["kind"],
+                    "reports": sum(stat["types"].values()),
+                    "scam_types": dict(stat["types"]),
+                    "first_reported": stat["first"],
+                    "last_reported": stat["last"],
+                },
+            )
+            cache.delete(f"portal:check:{key}")
+    return len(merged)
+
+
+def refresh_for_complaints(complaint_ids: list[int]) -> int:
+    keys = Sighting.objects.filter(complaint_id__in=complaint_ids).values_list("key", flat=True)
+    return refresh_identifier_stats(list(keys))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    query: str
+    status: str  # invalid | helpline | legitimate | reported | not_reported
+    kind: str = ""
+    value: str = ""
+    reports: int = 0
+    risk: str = ""  # high | medium | unknown | none
+    scam_types: list[str] = field(default_factory=list)
+    last_reported: datetime | None = None
+    owner: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "status": self.status,
+            "kind": self.kind,
+            "value": self.value,
+            "reports": self.reports,
+            "risk": self.risk,
+            "scam_types": self.scam_types,
+            "owner": self.owner,
+            "last_reported": self.last_reported.date().isoformat() if self.last_reported else None,
+        }
+
+
+def check(text: str, region: str | None = None) -> CheckResult:
+    """What the public may learn about one identifier, in any spelling.
+
+    ``region`` ("IN" or "US") reads national phone numbers the way the person would dial them.
+    """
+    query = " ".join(text.split())[:MAX_INPUT]
+    if not query:
+        return CheckResult(query="", status="invalid")
+    if line := helpline(query):
+        return CheckResult(query=query, status="helpline", owner=line, risk="none")
+    found = parse_any(query, region if region in REGIONS else None)
+    if not isinstance(found, Identifier):
+        return CheckResult(query=query, status="invalid")
+    cached = cache.get(f"portal:check:{found.key}")
+    if cached is None:
+        cached = _lookup(found)
+        cache.set(f"portal:check:{found.key}", cached, CHECK_TTL)
+    return CheckResult(query=query, **cached)
+
+
+def _lookup(found: Identifier) -> dict[str, Any]:
+    base = {"kind": found.kind, "value": found.value}
+    owner = legitimate_owner(found.key)
+    if owner:
+        return {**base, "status": "legitimate", "owner": owner, "risk": "none"}
+    stat = PublicIdentifierStat.objects.filter(key=found.key).first()
+    if stat is None or stat.reports == 0:
+        return {**base, "status": "not_reported", "risk": "unknown"}
+    types = [t for t, _ in Counter(stat.scam_types).most_common(3)]
+    risk = "high" if stat.reports >= HIGH_RISK_REPORTS else "medium"
+    return {
+        **base,
+        "status": "reported",
+        "reports": stat.reports,
+        "risk": risk,
+        "scam_types": types,
+        "last_reported": stat.last_reported,
+    }
+
+
+def statistics() -> dict[str, Any]:
+    """CLEAR aggregates for the statistics page, cached for a few minutes."""
+    cached = cache.get("portal:stats")
+    if cached is None:
+        cached = _statistics()
+        cache.set("portal:stats", cached, STATS_TTL)
+    return cached
+
+
+def _statistics() -> dict[str, Any]:
+    clear = public_complaints()
+    monthly = (
+        clear.annotate(month=TruncMonth("received_at"))
+        .values("month", "country")
+        .annotate(n=Count("id"))
+        .order_by("month", "country")
+    )
+    types = clear.values("scam_type").annotate(n=Count("id")).order_by("-n", "scam_type")[:10]
+    losses = (
+        clear.exclude(loss_amount=None)
+        .exclude(payment_method="")
+        .values("payment_method", "loss_currency")
+        .annotate(total=Sum("loss_amount"), n=Count("id"))
+        .order_by("loss_currency", "-total")
+    )
+    return {
+        "total": clear.count(),
+        "monthly": [
+            {"month": r["month"].strftime("%Y-%m"), "country": r["country"], "reports": r["n"]}
+            for r in monthly
+        ],
+        "scam_types": [{"scam_type": r["scam_type"], "reports": r["n"]} for r in types],
+        "losses": [
+            {
+                "payment_method": r["payment_method"],
+                "currency": r["loss_currency"],
+                "total": f"{r['total']:.2f}",
+                "reports": r["n"],
+            }
+            for r in losses
+        ],
+    }
+
+
+def forget_statistics() -> None:
+    cache.delete("portal:stats")

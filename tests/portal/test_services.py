@@ -1,0 +1,73 @@
+from typing import Any
+
+from tracebridge.portal import services
+from tracebridge.portal.models import PublicIdentifierStat
+
+UPI = "upi:kyc.update@okaxis"
+
+
+def test_reported_identifier_in_any_spelling(reported: Any) -> None:
+    for _ in range(3):
+        reported([UPI])
+    result = services.check("  KYC.Update@OKAXIS ")
+    assert (result.status, result.kind, result.reports, result.risk) == (
+        "reported",
+        "upi",
+        3,
+        "high",
+    )
+    assert result.scam_types == ["kyc_update"]
+    assert result.last_reported is not None
+
+
+def test_only_clear_complaints_count(reported: Any) -> None:
+    reported([UPI], tlp="RED")
+    reported([UPI], tlp="AMBER")
+    reported([UPI], tlp="GREEN")
+    assert services.check("kyc.update@okaxis").status == "not_reported"
+    reported([UPI], tlp="CLEAR")
+    result = services.check("kyc.update@okaxis")
+    assert (result.status, result.reports, result.risk) == ("reported", 1, "medium")
+    assert PublicIdentifierStat.objects.get(key=UPI).reports == 1
+
+
+def test_legitimate_hub_and_helpline_are_not_scams(reported: Any) -> None:
+    sbi = services.check("1800 11 2211", "IN")
+    assert (sbi.status, sbi.risk, sbi.kind) == ("legitimate", "none", "phone")
+    assert services.check("1800-11-2211", "IN").owner == "State Bank of India customer care"
+    reported([f"{sbi.kind}:{sbi.value}"])  # victims name the real helpline: still legitimate
+    assert services.check("1800112211", "IN").status == "legitimate"
+    assert services.check("+1 (800) 829-1040").owner == "Internal Revenue Service"
+    helpline = services.check("1930")
+    assert (helpline.status, helpline.risk) == ("helpline", "none")
+    assert "cyber-fraud helpline" in helpline.owner
+
+
+def test_bad_input_gets_a_calm_answer(db: None) -> None:
+    for text in [
+        "",
+        "   ",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "x" * 100_000,
+        "नमस्ते ٣٤٥ 𝟘𝟙𝟚",
+        "\x00\x01",
+    ]:
+        result = services.check(text)
+        assert result.status in {"invalid", "not_reported"}
+        assert len(result.query) <= services.MAX_INPUT
+
+
+def test_statistics_aggregate_clear_only(reported: Any) -> None:
+    reported([UPI], scam_type="digital_arrest", loss="50000.00", method="upi")
+    reported([UPI], scam_type="digital_arrest", loss="25000.50", method="upi", country="IN")
+    reported([], scam_type="tech_support", country="US")
+    reported([], tlp="RED", scam_type="romance", loss="999999.00", method="crypto")
+    stats = services.statistics()
+    assert stats["total"] == 3
+    assert stats["scam_types"][0] == {"scam_type": "digital_arrest", "reports": 2}
+    assert stats["losses"] == [
+        {"payment_method": "upi", "currency": "INR", "total": "75000.50", "reports": 2}
+    ]
+    assert {r["country"] for r in stats["monthly"]} == {"IN", "US"}
+    assert "romance" not in {r["scam_type"] for r in stats["scam_types"]}
