@@ -41,7 +41,7 @@ def test_identifier_is_frozen_hashable_and_compares_by_key() -> None:
 
 
 def test_value_is_key_without_kind() -> None:
-    for how, text, region, expected in ROWS:
+    for how, text, region, _expected in ROWS:
         result = _run(how, text, region)
         if isinstance(result, Identifier):
             assert result.key == f"{result.kind}:{result.value}"
