@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import string
 
 from hypothesis import given, settings
@@ -168,5 +169,5 @@ def test_no_crash_on_any_unicode(text: str, region: str | None) -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_extract_spans_never_overlap(text: str) -> None:
     found = extract(text)
-    for left, right in zip(found, found[1:], strict=False):
+    for left, right in itertools.pairwise(found):
         assert left.end <= right.start
