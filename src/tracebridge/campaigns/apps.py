@@ -1,5 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _on_complaints_saved(sender: Any, complaint_ids: list[int], **kwargs: Any) -> None:
+    """Link new or changed complaints at once, then alert whoever follows what they touch."""
+    from tracebridge.campaigns import services, workspace
+
+    services.link_complaints(complaint_ids)
+    workspace.raise_alerts(complaint_ids)
 
 
 class CampaignsConfig(AppConfig):
@@ -7,4 +19,13 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     verbose_name = _("Campaigns")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = []
+    nav: list[tuple[str, object, str | None]] = [
+        ("campaigns-dashboard", _("Dashboard"), None),
+        ("campaign-list", _("Campaigns"), None),
+        ("campaign-search", _("Search"), None),
+    ]
+
+    def ready(self) -> None:
+        from tracebridge.complaints.signals import complaints_saved
+
+        complaints_saved.connect(_on_complaints_saved, dispatch_uid="campaigns-link")

@@ -1,0 +1,228 @@
+"""Campaign API: campaigns, their graph and link explanations, search, follows, alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.services import ServiceError
+from tracebridge.api_support import ApiError, auth_user, page_of, require_role
+from tracebridge.campaigns import selectors, workspace
+from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
+from tracebridge.complaints.models import Complaint
+
+router = Router(tags=["campaigns"])
+
+
+def campaign_row(c: Campaign) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "priority": c.priority,
+        "size": c.size,
+        "scam_type": c.scam_type,
+        "countries": c.countries,
+        "cross_border": c.cross_border,
+        "first_seen": c.first_seen.isoformat() if c.first_seen else None,
+        "last_seen": c.last_seen.isoformat() if c.last_seen else None,
+    }
+
+
+def _campaign(request: HttpRequest, code: str) -> Campaign:
+    user = require_role(request, "viewer")
+    campaign = selectors.visible_campaigns(user).filter(code=code.upper()).first()
+    if campaign is None:
+        audit.record(
+            "campaign.read",
+            request=request,
+            object_type="campaign",
+            object_id=code,
+            outcome="denied",
+        )
+        raise ApiError(404, "not_found", "No such campaign.")
+    audit.record("campaign.read", request=request, obj=campaign)
+    return campaign
+
+
+class ListFilters(Schema):
+    cross_border: bool | None = None
+    scam_type: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/campaigns", summary="Campaigns the caller may see, by priority")
+def list_campaigns(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    campaigns = selectors.campaign_list(
+        user, cross_border=filters.cross_border, scam_type=filters.scam_type
+    )
+    audit.record("campaign.list", request=request, object_type="campaign", view="api")
+    return page_of(campaigns, campaign_row, filters.limit, filters.offset)
+
+
+@router.get("/campaigns/{code}", summary="One campaign over the complaints the caller may see")
+def get_campaign(request: HttpRequest, code: str) -> dict[str, Any]:
+    campaign = _campaign(request, code)
+    user = auth_user(request)
+    members = selectors.visible_members(user, campaign)
+    return {
+        **campaign_row(campaign),
+        "summary": selectors.view_summary(user, campaign),
+        "members": [
+            {"complaint": m.complaint.reference, "country": m.complaint.country, "via": m.via}
+            for m in members[:1000]
+        ],
+        "identifiers": [
+            {
+                "key": i.key,
+                "complaints": i.complaints,
+                "first_seen": i.first_seen.isoformat(),
+                "last_seen": i.last_seen.isoformat(),
+                "hub": i.hub or None,
+            }
+            for i in selectors.campaign_identifiers(user, campaign)
+        ],
+    }
+
+
+@router.get("/campaigns/{code}/graph", summary="Nodes and edges for drawing the campaign")
+def campaign_graph(request: HttpRequest, code: str) -> dict[str, Any]:
+    campaign = _campaign(request, code)
+    return selectors.graph(auth_user(request), campaign)
+
+
+def _complaint_id(reference: str) -> int:
+    """The pk of SOURCE:REF, or -1; visibility is checked by selectors.explain."""
+    source, _, ref = reference.partition(":")
+    found = Complaint.objects.filter(source=source, ref=ref).values_list("pk", flat=True).first()
+    return -1 if found is None else int(found)
+
+
+@router.get("/campaigns/{code}/explain", summary="Which identifiers join two complaints")
+def explain(request: HttpRequest, code: str, a: str, b: str) -> dict[str, Any]:
+    campaign = _campaign(request, code)
+    user = auth_user(request)
+    path = selectors.explain(user, campaign, _complaint_id(a), _complaint_id(b))
+    if path is None:
+        raise ApiError(404, "not_found", "These complaints are not linked in this campaign.")
+    refs = dict(
+        (f"c{pk}", f"{s}:{r}")
+        for pk, s, r in Complaint.objects.filter(
+            pk__in=[int(p[1:]) for p in path if p.startswith("c") and p[1:].isdigit()]
+        ).values_list("pk", "source", "ref")
+    )
+    return {"path": [refs.get(step, step) for step in path], "identifiers": path[1::2]}
+
+
+@router.get("/search", summary="Find an identifier in any spelling, or a campaign code")
+def search(request: HttpRequest, q: str) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    result = selectors.search(user, q)
+    audit.record("identifier.search", request=request, query=q, key=result.key or "")
+    if result.key is None and not result.campaigns:
+        raise ApiError(
+            422, "invalid", result.reason or "Not an identifier.", [{"field": "q", "message": q}]
+        )
+    return {
+        "key": result.key,
+        "hub": result.hub or None,
+        "campaigns": [campaign_row(c) for c in result.campaigns],
+        "complaints": [
+            {"complaint": c.reference, "country": c.country, "received_at": c.received_at}
+            for c in result.complaints
+        ],
+    }
+
+
+class FollowIn(Schema):
+    kind: str
+    target: str
+
+
+def _follow_row(f: Follow) -> dict[str, Any]:
+    return {"id": f.pk, "kind": f.target_kind, "target": f.target, "created_at": f.created_at}
+
+
+@router.get("/follows", summary="What the caller follows")
+def list_follows(request: HttpRequest) -> list[dict[str, Any]]:
+    user = require_role(request, "viewer")
+    return [_follow_row(f) for f in Follow.objects.filter(user=user)]
+
+
+@router.post(
+    "/follows", summary="Follow an identifier (any spelling) or a campaign", response={201: dict}
+)
+def create_follow(request: HttpRequest, payload: FollowIn) -> tuple[int, dict[str, Any]]:
+    user = require_role(request, "viewer")
+    try:
+        item = workspace.follow(user, payload.kind, payload.target)
+    except ServiceError as exc:
+        raise ApiError(
+            422, "invalid", str(exc), [{"field": "target", "message": str(exc)}]
+        ) from None
+    audit.record("follow.create", request=request, object_type="follow", target=item.target)
+    return 201, _follow_row(item)
+
+
+@router.delete("/follows/{follow_id}", summary="Stop following", response={204: None})
+def delete_follow(request: HttpRequest, follow_id: int) -> tuple[int, None]:
+    user = require_role(request, "viewer")
+    if not workspace.unfollow(user, follow_id):
+        raise ApiError(404, "not_found", "No such follow.")
+    return 204, None
+
+
+@router.get("/alerts", summary="The caller's unread alerts")
+def list_alerts(request: HttpRequest) -> list[dict[str, Any]]:
+    user = require_role(request, "viewer")
+    return [
+        {
+            "id": a.pk,
+            "follow": a.follow.target if a.follow else None,
+            "complaint": a.complaint.reference,
+            "campaign": a.campaign.code if a.campaign else None,
+            "created_at": a.created_at,
+        }
+        for a in workspace.unread_alerts(user)[:500]
+    ]
+
+
+@router.post("/alerts/read", summary="Mark every unread alert as read")
+def read_alerts(request: HttpRequest) -> dict[str, int]:
+    user = require_role(request, "viewer")
+    return {"read": workspace.mark_read(user)}
+
+
+class SavedIn(Schema):
+    name: str
+    query: str
+
+
+@router.get("/saved-searches", summary="The caller's saved searches")
+def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
+    user = require_role(request, "viewer")
+    return [
+        {"id": s.pk, "name": s.name, "query": s.query}
+        for s in SavedSearch.objects.filter(user=user)
+    ]
+
+
+@router.post("/saved-searches", summary="Save a search", response={201: dict})
+def create_saved(request: HttpRequest, payload: SavedIn) -> tuple[int, dict[str, Any]]:
+    user = require_role(request, "viewer")
+    try:
+        saved = workspace.save_search(user, payload.name, payload.query)
+    except ServiceError as exc:
+        raise ApiError(422, "invalid", str(exc), [{"field": "name", "message": str(exc)}]) from None
+    return 201, {"id": saved.pk, "name": saved.name, "query": saved.query}
+
+
+@router.delete("/saved-searches/{search_id}", summary="Delete a saved search", response={204: None})
+def delete_saved(request: HttpRequest, search_id: int) -> tuple[int, None]:
+    user = require_role(request, "viewer")
+    if not workspace.delete_search(user, search_id):
+        raise ApiError(404, "not_found", "No such saved search.")
+    return 204, None

@@ -1,0 +1,190 @@
+"""The analyst workspace pages: dashboard, campaigns, one campaign, search, follows."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tracebridge import panels
+from tracebridge.agencies import audit
+from tracebridge.agencies.permissions import is_agency_user
+from tracebridge.agencies.services import ServiceError
+from tracebridge.campaigns import selectors, workspace
+from tracebridge.campaigns.models import Campaign, CampaignStatus, Follow, SavedSearch
+from tracebridge.complaints.models import ScamType
+
+
+def _agency_user(request: HttpRequest) -> Any:
+    if not is_agency_user(request.user):
+        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
+        raise PermissionDenied(_("Only agency users may use the analyst workspace."))
+    return request.user
+
+
+@cache
+def graph_library() -> bool:
+    """cytoscape comes from the npm registry at build time; without it a plain SVG is drawn."""
+    return finders.find("vendor/cytoscape.min.js") is not None
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _agency_user(request)
+    since = workspace.last_visit(user)
+    audit.record("campaign.list", request=request, object_type="campaign", view="dashboard")
+    context = {
+        "top": selectors.campaign_list(user)[:10],
+        "new": selectors.campaign_list(user, since=since)[:10] if since else None,
+        "since": since,
+        "cross_border": selectors.campaign_list(user, cross_border=True)[:10],
+        "alerts": workspace.unread_alerts(user)[:20],
+        "saved": SavedSearch.objects.filter(user=user),
+        "panels": panels.render("home", request, None),
+    }
+    return render(request, "campaigns/dashboard.html", context)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    user = _agency_user(request)
+    flag = request.GET.get("cross_border", "")
+    scam_type = request.GET.get("scam_type", "")
+    campaigns = selectors.campaign_list(
+        user, cross_border=True if flag == "1" else None, scam_type=scam_type
+    )
+    page = Paginator(campaigns, 50).get_page(request.GET.get("page"))
+    audit.record("campaign.list", request=request, object_type="campaign", view="list")
+    context = {
+        "page": page,
+        "cross_border": flag,
+        "scam_type": scam_type,
+        "scam_types": ScamType.choices,
+    }
+    return render(request, "campaigns/list.html", context)
+
+
+def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+    """The campaign if the user may see one of its complaints; absent and forbidden look alike."""
+    user = _agency_user(request)
+    campaign = selectors.visible_campaigns(user).filter(code=code.upper()).first()
+    if campaign is None:
+        audit.record(
+            "campaign.read",
+            request=request,
+            object_type="campaign",
+            object_id=code,
+            outcome="denied",
+        )
+        raise Http404(_("No such campaign."))
+    audit.record("campaign.read", request=request, obj=campaign)
+    return campaign
+
+
+@login_required
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    old = Campaign.objects.filter(code=code.upper(), status=CampaignStatus.MERGED).first()
+    if old is not None and old.merged_into:
+        return redirect("campaign-detail", code=old.merged_into)
+    campaign = visible_campaign_or_404(request, code)
+    user = request.user
+    summary = selectors.view_summary(user, campaign)
+    context = {
+        "campaign": campaign,
+        "summary": summary,
+        "members": selectors.visible_members(user, campaign)[:500],
+        "identifiers": selectors.campaign_identifiers(user, campaign),
+        "timeline": timeline_bars(summary.get("timeline", {})),
+        "states": list(summary.get("states", {}).items()),
+        "following": workspace.is_following(user, Follow.CAMPAIGN, campaign.code),
+        "graph_library": graph_library(),
+        "panels": panels.render("campaign", request, campaign),
+    }
+    return render(request, "campaigns/detail.html", context)
+
+
+def timeline_bars(months: dict[str, int], height: int = 120, width: int = 24) -> dict[str, Any]:
+    """Bar geometry for the server-drawn SVG chart (CSP allows no inline styles)."""
+    top = max(months.values(), default=0) or 1
+    bars = []
+    for i, (month, n) in enumerate(months.items()):
+        h = max(1, round(height * n / top))
+        bars.append({"month": month, "n": n, "x": i * (width + 4), "y": height - h, "h": h})
+    return {"bars": bars, "width": max(len(bars) * (width + 4), width), "height": height + 20}
+
+
+@login_required
+def campaign_graph(request: HttpRequest, code: str) -> JsonResponse:
+    campaign = visible_campaign_or_404(request, code)
+    return JsonResponse(selectors.graph(request.user, campaign))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    user = _agency_user(request)
+    if request.method == "POST":
+        try:
+            workspace.save_search(user, request.POST.get("name", ""), request.POST.get("q", ""))
+            messages.success(request, _("Search saved."))
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        return redirect(f"{request.path}?{urlencode({'q': request.POST.get('q', '')})}")
+    query = request.GET.get("q", "").strip()
+    result = selectors.search(user, query) if query else None
+    if result is not None:
+        audit.record("identifier.search", request=request, query=query, key=result.key or "")
+    following = (
+        workspace.is_following(user, Follow.IDENTIFIER, result.key)
+        if result and result.key
+        else None
+    )
+    context = {"q": query, "result": result, "following": following}
+    return render(request, "campaigns/search.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follows(request: HttpRequest) -> HttpResponse:
+    user = _agency_user(request)
+    if request.method == "POST":
+        _follow_action(request, user)
+        return redirect(request.POST.get("next") or "campaign-follows")
+    context = {
+        "follows": Follow.objects.filter(user=user),
+        "alerts": workspace.unread_alerts(user)[:100],
+        "saved": SavedSearch.objects.filter(user=user),
+    }
+    return render(request, "campaigns/follows.html", context)
+
+
+def _follow_action(request: HttpRequest, user: Any) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "follow":
+            item = workspace.follow(
+                user, request.POST.get("kind", ""), request.POST.get("target", "")
+            )
+            audit.record("follow.create", request=request, object_type="follow", target=item.target)
+            messages.success(request, _("You will be alerted when new complaints arrive."))
+        elif action == "unfollow":
+            workspace.unfollow(user, int(request.POST.get("id", "0") or 0))
+            messages.success(request, _("No longer followed."))
+        elif action == "read":
+            workspace.mark_read(user)
+        elif action == "delete-search":
+            workspace.delete_search(user, int(request.POST.get("id", "0") or 0))
+        else:
+            messages.error(request, _("Unknown action."))
+    except (ServiceError, ValueError) as exc:
+        messages.error(request, str(exc))

@@ -1,0 +1,113 @@
+"""The analyst's own things: follows, alerts, saved searches, the last dashboard visit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tracebridge import identifiers
+from tracebridge.agencies.permissions import can_view
+from tracebridge.agencies.services import ServiceError
+from tracebridge.campaigns.models import Alert, CampaignMember, Follow, SavedSearch, Visit
+from tracebridge.complaints.models import Complaint, Sighting
+
+
+def normalise_target(kind: str, target: str, region: str | None) -> str:
+    """The canonical key of an identifier (any spelling), or a campaign code."""
+    target = (target or "").strip()
+    if kind == Follow.CAMPAIGN:
+        if not target:
+            raise ServiceError("Give a campaign code.")
+        return target.upper()
+    if kind != Follow.IDENTIFIER:
+        raise ServiceError(f"Follow an identifier or a campaign, not {kind!r}.")
+    found = identifiers.parse_any(target, region)
+    if not isinstance(found, identifiers.Identifier):
+        raise ServiceError(found.reason)
+    return found.key
+
+
+def follow(user: Any, kind: str, target: str) -> Follow:
+    region = getattr(user.agency, "country", None)
+    key = normalise_target(kind, target, region)
+    item, _ = Follow.objects.get_or_create(user=user, target_kind=kind, target=key)
+    return item
+
+
+def unfollow(user: Any, follow_id: int) -> bool:
+    deleted, _ = Follow.objects.filter(user=user, pk=follow_id).delete()
+    return bool(deleted)
+
+
+def is_following(user: Any, kind: str, target: str) -> Follow | None:
+    return Follow.objects.filter(user=user, target_kind=kind, target=target).first()
+
+
+def save_search(user: Any, name: str, query: str) -> SavedSearch:
+    name, query = (name or "").strip()[:100], (query or "").strip()[:300]
+    if not name or not query:
+        raise ServiceError("A saved search needs a name and a query.")
+    try:
+        with transaction.atomic():
+            return SavedSearch.objects.create(user=user, name=name, query=query)
+    except IntegrityError:
+        raise ServiceError(f"You already have a saved search called {name!r}.") from None
+
+
+def delete_search(user: Any, search_id: int) -> bool:
+    deleted, _ = SavedSearch.objects.filter(user=user, pk=search_id).delete()
+    return bool(deleted)
+
+
+def raise_alerts(complaint_ids: Iterable[int]) -> int:
+    """Alert followers of any identifier or campaign these complaints touch, if they may see them."""
+    made = 0
+    for complaint in Complaint.objects.filter(pk__in=list(complaint_ids)):
+        keys = set(Sighting.objects.filter(complaint=complaint).values_list("key", flat=True))
+        member = (
+            CampaignMember.objects.filter(complaint=complaint).select_related("campaign").first()
+        )
+        campaign = member.campaign if member else None
+        follows = Follow.objects.filter(target_kind=Follow.IDENTIFIER, target__in=keys)
+        if campaign is not None:
+            follows = follows | Follow.objects.filter(
+                target_kind=Follow.CAMPAIGN, target=campaign.code
+            )
+        for item in follows.select_related("user", "user__agency"):
+            if can_view(item.user, complaint):
+                _, created = Alert.objects.get_or_create(
+                    user=item.user,
+                    follow=item,
+                    complaint=complaint,
+                    defaults={"campaign": campaign},
+                )
+                made += created
+    return made
+
+
+def unread_alerts(user: Any) -> Any:
+    return (
+        Alert.objects.filter(user=user, read_at__isnull=True)
+        .select_related("follow", "complaint", "campaign")
+        .order_by("-created_at", "-id")
+    )
+
+
+def mark_read(user: Any, alert_ids: Iterable[int] | None = None) -> int:
+    alerts = Alert.objects.filter(user=user, read_at__isnull=True)
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=list(alert_ids))
+    return alerts.update(read_at=timezone.now())
+
+
+def last_visit(user: Any, touch: bool = True) -> datetime | None:
+    """When the user last opened the dashboard (before now); records this visit."""
+    visit = Visit.objects.filter(user=user).first()
+    previous = visit.dashboard_at if visit else None
+    if touch:
+        Visit.objects.update_or_create(user=user, defaults={"dashboard_at": timezone.now()})
+    return previous
