@@ -109,3 +109,38 @@ class Sighting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PublicReport(models.Model):
+    """A report made through the public form: its number, and what lets the reporter back in.
+
+    Only a SHA-256 of the secret is kept (the secret has 128 bits of entropy, so a slow hash adds
+    nothing), and only a keyed hash of the reporter's address, for rate limits.
+    """
+
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.CASCADE, related_name="public_report"
+    )
+    number = models.CharField(max_length=32, unique=True)
+    secret_digest = models.CharField(max_length=64)
+    address_digest = models.CharField(max_length=64, db_index=True, blank=True)
+    anonymous = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReportAddition(models.Model):
+    """Something the reporter added later, kept as they wrote it."""
+
+    report = models.ForeignKey(PublicReport, on_delete=models.CASCADE, related_name="additions")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.number} +{self.created_at:%Y-%m-%d}"

@@ -254,7 +254,7 @@ def _sighting(complaint_id: int, row: SightingRow) -> Sighting:
 
 
 def to_canonical(complaint: Complaint) -> dict[str, Any]:
-    """The stored complaint back in the canonical interchange shape."""
+    """The stored complaint back in the canonical shape (with victim data: for the owner only)."""
     out: dict[str, Any] = {
         "ref": complaint.ref,
         "source": complaint.source,
@@ -265,7 +265,9 @@ def to_canonical(complaint: Complaint) -> dict[str, Any]:
         "scam_type": complaint.scam_type,
         "narrative": complaint.narrative,
         "suspect": complaint.suspect,
+        "victim": complaint.victim or None,
         "tlp": complaint.tlp,
+        "pap": complaint.pap or None,
     }
     if complaint.loss_amount is not None:
         out["loss"] = {

@@ -1,0 +1,128 @@
+"""The public report flow: no sign-in, English and Hindi, works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from tracebridge.agencies import audit
+from tracebridge.complaints import reports
+from tracebridge.complaints.advice import next_steps
+from tracebridge.complaints.forms import AddForm, LookupForm, ReportForm, StartForm
+
+LOOKUPS_PER_HOUR = 30  # failed look-ups per address, against guessing
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+@csrf_protect
+@never_cache
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _submit(request)
+    start = StartForm(request.GET or None)
+    if not start.is_valid():
+        return render(request, "complaints/report_start.html", {"form": start})
+    form = ReportForm(initial=start.cleaned_data)
+    return _form_page(request, form, start.cleaned_data["what"], start.cleaned_data["country"])
+
+
+def _form_page(
+    request: HttpRequest, form: ReportForm, what: str, country: str, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "what": what, "country": country}
+    return render(request, "complaints/report_form.html", context, status=status)
+
+
+def _submit(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST)
+    what, country = request.POST.get("what", "call"), request.POST.get("country", "IN")
+    if request.POST.get("homepage"):
+        audit.record("complaint.report", request=request, outcome="denied", reason="honeypot")
+        return render(request, "complaints/report_refused.html", status=400)
+    if not form.is_valid():
+        return _form_page(request, form, what, country, status=400)
+    anonymous = bool(form.cleaned_data.get("anonymous"))
+    try:
+        filed = reports.file_report(
+            form.canonical(),
+            address=_address(request),
+            anonymous=anonymous,
+            language=get_language() or "",
+        )
+    except reports.ReportError as exc:
+        audit.record("complaint.report", request=request, outcome="denied", reason=str(exc))
+        return render(request, "complaints/report_refused.html", {"message": str(exc)}, status=429)
+    audit.record("complaint.report", request=request, obj=filed.complaint, number=filed.number)
+    loss = form.canonical().get("loss") or {}
+    request.session["report_once"] = {
+        "number": filed.number,
+        "secret": filed.secret,
+        "steps": next_steps(
+            country, loss.get("payment_method", ""), form.cleaned_data["scam_type"]
+        ),
+    }
+    return redirect("report-done")
+
+
+@never_cache
+def report_done(request: HttpRequest) -> HttpResponse:
+    """Shows the number and the secret once (a reload shows them no more)."""
+    once = request.session.pop("report_once", None)
+    if once is None:
+        return redirect("report-lookup")
+    return render(request, "complaints/report_done.html", once)
+
+
+def _throttled(request: HttpRequest) -> bool:
+    key = f"report-lookup:{reports.address_digest(_address(request))}"
+    return int(cache.get(key, 0)) >= LOOKUPS_PER_HOUR
+
+
+def _failed(request: HttpRequest) -> None:
+    key = f"report-lookup:{reports.address_digest(_address(request))}"
+    cache.set(key, int(cache.get(key, 0)) + 1, 3600)
+
+
+@csrf_protect
+@never_cache
+def report_lookup(request: HttpRequest) -> HttpResponse:
+    """Look a report up with its number and secret (POST only: secrets stay out of URLs)."""
+    if request.method != "POST":
+        return render(request, "complaints/report_lookup.html", {"form": LookupForm()})
+    adding = "text" in request.POST
+    form: LookupForm = AddForm(request.POST) if adding else LookupForm(request.POST)
+    if _throttled(request):
+        return render(request, "complaints/report_refused.html", status=429)
+    if not form.is_valid():
+        return render(request, "complaints/report_lookup.html", {"form": form}, status=400)
+    try:
+        found = reports.find_report(form.cleaned_data["number"], form.cleaned_data["secret"])
+    except reports.ReportError:
+        _failed(request)
+        audit.record("complaint.lookup", request=request, outcome="denied")
+        form.add_error(None, _("No report matches that number and secret."))
+        return render(request, "complaints/report_lookup.html", {"form": form}, status=404)
+    context: dict[str, Any] = {"report": found, "complaint": found.complaint}
+    if adding:
+        try:
+            reports.add_to_report(found, form.cleaned_data["text"])
+            context["added"] = True
+        except reports.ReportError as exc:
+            context["add_error"] = str(exc)
+    audit.record("complaint.lookup", request=request, obj=found.complaint, added=adding)
+    found.refresh_from_db()
+    context["additions"] = list(found.additions.all())
+    context["add_form"] = AddForm(
+        initial={"number": found.number, "secret": form.cleaned_data["secret"]}
+    )
+    return render(request, "complaints/report_status.html", context)

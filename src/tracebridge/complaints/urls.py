@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tracebridge.complaints import public_views, views
+
+urlpatterns = [
+    path("report/", public_views.report, name="report"),
+    path("report/done/", public_views.report_done, name="report-done"),
+    path("report/lookup/", public_views.report_lookup, name="report-lookup"),
+    path("complaints/", views.complaint_list, name="complaint-list"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),
+]
