@@ -139,6 +139,10 @@ def _records(p: c.Plan, calls: c.Calls, ids: pa.Array, identity: pa.Array) -> di
         "term_carrier": carriers.take(pa.array(term)),
         "reporting_carrier": carriers.take(pa.array(rep)),
         "attestation": c.ATTEST.take(pa.array(calls.attest[at])),
-        "origid": pa.array(p.origids).take(pa.array(calls.origid[at])),
+        "origid": pc.if_else(  # an unsigned call has no origination id
+            pa.array(calls.attest[at] == 0),
+            pa.scalar(None, pa.string()),
+            pa.array(p.origids).take(pa.array(calls.origid[at])),
+        ),
         "identity": identity.take(take),
     }
