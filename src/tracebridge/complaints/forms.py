@@ -21,6 +21,7 @@ SCAM_CHOICES = [("unknown", _("I am not sure"))] + [
     (value, label) for value, label in ScamType.choices if value not in ("unknown", "other")
 ]
 SCAM_CHOICES.append(("other", _("Something else")))
+BANK_ACCOUNT = _("Bank account")
 MESSAGE_CHANNELS = [("sms", _("SMS")), ("whatsapp", _("WhatsApp")), ("email", _("E-mail"))]
 
 
@@ -114,7 +115,7 @@ class ReportForm(forms.Form):
         }
         narrative_extra = d.get("suspect_account")
         if narrative_extra:  # free text: extraction finds the IFSC and account in it
-            record["narrative"] += f"\n\n{_('Bank account')}: {narrative_extra}"
+            record["narrative"] += f"\n\n{BANK_ACCOUNT}: {narrative_extra}"
         if d.get("amount") is not None and d.get("payment_method"):
             currency = "INR" if d["country"] == "IN" else "USD"
             record["loss"] = {
