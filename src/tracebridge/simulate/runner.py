@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from tracebridge.simulate import cdr, ftc, money, world
-from tracebridge.simulate.complaints import ComplaintWriter
+from tracebridge.simulate.complaints import ComplaintStats, ComplaintWriter
 from tracebridge.simulate.passport import load_signer
 from tracebridge.simulate.sinks import TXN_SCHEMA, ParquetSink, RowBuffer
 
@@ -95,20 +95,9 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, done, total: None)
     the_world = world.build(seed, n_complaints)
-    with ParquetSink(out / "transactions.parquet", TXN_SCHEMA) as txn_sink:
-        buffer = RowBuffer(txn_sink)
-        trail = money.TrailWriter(buffer, random.Random(f"{seed}:money"))
-        writer = ComplaintWriter(the_world, seed, trail)
-        with (
-            open(out / "complaints.jsonl", "w", encoding="utf-8") as jsonl,
-            open(out / "truth_complaints.csv", "w", encoding="utf-8") as truth_csv,
-        ):
-            stats = writer.write(
-                jsonl, truth_csv, n_complaints, lambda k: report("complaints", k, n_complaints)
-            )
-        buffer.flush()
-        pool = _write_legit(txn_sink, seed, n_txns - trail.rows, trail.rows, report)
-        n_written = txn_sink.rows
+    stats, pool, n_written = _write_complaints_and_money(
+        out, seed, the_world, n_complaints, n_txns, report
+    )
     with open(out / "ftc_dnc.csv", "w", encoding="utf-8", newline="") as dnc:
         dnc_rows = ftc.write(the_world, seed, dnc, n_complaints)
     report("ftc_dnc", dnc_rows, dnc_rows)
@@ -144,6 +133,31 @@ def generate(
         dnc_rows,
         time.perf_counter() - started,
     )
+
+
+def _write_complaints_and_money(
+    out: Path,
+    seed: int,
+    the_world: world.World,
+    n_complaints: int,
+    n_txns: int,
+    report: Progress,
+) -> tuple[ComplaintStats, money.LegitPool | None, int]:
+    """Complaints and the trails of their payments, then legitimate payments to fill up."""
+    with ParquetSink(out / "transactions.parquet", TXN_SCHEMA) as txn_sink:
+        buffer = RowBuffer(txn_sink)
+        trail = money.TrailWriter(buffer, random.Random(f"{seed}:money"))
+        writer = ComplaintWriter(the_world, seed, trail)
+        with (
+            open(out / "complaints.jsonl", "w", encoding="utf-8") as jsonl,
+            open(out / "truth_complaints.csv", "w", encoding="utf-8") as truth_csv,
+        ):
+            stats = writer.write(
+                jsonl, truth_csv, n_complaints, lambda k: report("complaints", k, n_complaints)
+            )
+        buffer.flush()
+        pool = _write_legit(txn_sink, seed, n_txns - trail.rows, trail.rows, report)
+    return stats, pool, txn_sink.rows
 
 
 def _write_legit(
