@@ -7,4 +7,10 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = []
+    nav: list[tuple[str, object, str | None]] = [("case-list", _("Cases"), None)]
+
+    def ready(self) -> None:
+        from tracebridge import panels
+        from tracebridge.cases.panels import campaign_panel
+
+        panels.register("campaign", campaign_panel, order=50)

@@ -205,11 +205,11 @@ def parse_note(data: bytes) -> Note:
     if cut < 0 or not text.endswith("\n"):
         raise NoteError("note has no blank line between body and signatures")
     body, sig_text = text[: cut + 1], text[cut + 2 : -1]
-    signatures = tuple(_parse_signature_line(line) for line in sig_text.split("\n"))
+    signatures = tuple(parse_signature_line(line) for line in sig_text.split("\n"))
     return Note(body.encode(), signatures)
 
 
-def _parse_signature_line(line: str) -> NoteSignature:
+def parse_signature_line(line: str) -> NoteSignature:
     if not line.startswith(SIGNATURE_PREFIX):
         raise NoteError(f"signature line {line[:40]!r} does not start with an em dash")
     name, _, blob = line[len(SIGNATURE_PREFIX) :].partition(" ")

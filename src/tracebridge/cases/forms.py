@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tracebridge.agencies.markings import TLP_CHOICES
+from tracebridge.agencies.models import User
+from tracebridge.cases.models import CaseStatus
+
+
+def _agency_users(agency_id: int | None) -> Any:
+    return User.objects.filter(agency_id=agency_id, is_active=True).order_by("username")
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    tlp = forms.ChoiceField(label=_("TLP marking"), choices=TLP_CHOICES, initial="AMBER")
+    lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False)
+    campaign = forms.CharField(label=_("Campaign"), required=False, max_length=16)
+
+    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = _agency_users(agency_id)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_date = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _agency_users(agency_id)
+
+
+class AssignForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none())
+    role = forms.CharField(label=_("Role on the case"), max_length=64, required=False)
+
+    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _agency_users(agency_id)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
+
+
+class LinkComplaintForm(forms.Form):
+    complaint = forms.CharField(label=_("Complaint (source:ref)"), max_length=170)

@@ -1,0 +1,169 @@
+"""Case pages: list, open (by hand or from a campaign), and the case page with its work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracebridge import panels
+from tracebridge.agencies import audit
+from tracebridge.agencies.permissions import get_visible_or_404, visible
+from tracebridge.agencies.services import ServiceError
+from tracebridge.agencies.views import require_role
+from tracebridge.campaigns.models import Campaign
+from tracebridge.cases import forms, services
+from tracebridge.cases.models import Case, CaseStatus
+from tracebridge.complaints.models import Complaint
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_role(request, "viewer")
+    status = request.GET.get("status", "")
+    cases = visible(request.user, Case.objects.select_related("agency", "lead"))
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    audit.record("case.list", request=request, object_type="case", status=status)
+    return render(
+        request,
+        "cases/list.html",
+        {"page": page, "status": status, "statuses": CaseStatus.choices},
+    )
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    require_role(request, "analyst")
+    agency_id = request.user.agency_id
+    initial = {"campaign": request.GET.get("campaign", "")}
+    campaign = Campaign.objects.filter(code=initial["campaign"]).first()
+    if campaign is not None:
+        initial["title"] = _("Campaign %(code)s") % {"code": campaign.code}
+    form = forms.CaseForm(request.POST or None, agency_id=agency_id, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        campaign = Campaign.objects.filter(code=data["campaign"]).first()
+        case = services.create_case(
+            request.user.agency,
+            data["title"],
+            by=request.user,
+            lead=data["lead"],
+            description=data["description"],
+            tlp=data["tlp"],
+            campaigns=[campaign] if campaign else [],
+        )
+        messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+        return redirect("case-detail", reference=case.reference)
+    return render(request, "cases/new.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "viewer")
+    case: Case = get_visible_or_404(
+        request, Case.objects.select_related("agency", "lead"), reference=reference
+    )
+    agency_id = case.agency_id
+    own = case.agency_id == request.user.agency_id
+    context: dict[str, Any] = {
+        "case": case,
+        "own": own,
+        "notes": case.notes.select_related("author")[:100],
+        "tasks": case.tasks.select_related("assignee"),
+        "assignments": case.assignments.select_related("user"),
+        "complaints": visible(request.user, case.complaints.all())[:200],
+        "campaigns": case.campaigns.all(),
+        "panels": panels.render("case", request, case),
+    }
+    if own:
+        context |= {
+            "note_form": forms.NoteForm(),
+            "task_form": forms.TaskForm(agency_id=agency_id),
+            "assign_form": forms.AssignForm(agency_id=agency_id),
+            "status_form": forms.StatusForm(initial={"status": case.status}),
+            "link_form": forms.LinkComplaintForm(),
+        }
+    return render(request, "cases/detail.html", context)
+
+
+def _note(request: HttpRequest, case: Case) -> None:
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        services.add_note(case, form.cleaned_data["text"], request.user)
+
+
+def _task(request: HttpRequest, case: Case) -> None:
+    form = forms.TaskForm(request.POST, agency_id=case.agency_id)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.add_task(case, d["title"], d["due_date"], d["assignee"], request.user)
+
+
+def _task_done(request: HttpRequest, case: Case) -> None:
+    task = case.tasks.filter(pk=request.POST.get("task") or 0).first()
+    if task is not None:
+        services.complete_task(task, request.user)
+
+
+def _assign(request: HttpRequest, case: Case) -> None:
+    form = forms.AssignForm(request.POST, agency_id=case.agency_id)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.assign(case, d["user"], d["role"], request.user)
+
+
+def _status(request: HttpRequest, case: Case) -> None:
+    form = forms.StatusForm(request.POST)
+    if form.is_valid():
+        services.set_status(case, form.cleaned_data["status"], request.user)
+
+
+def _link(request: HttpRequest, case: Case) -> None:
+    form = forms.LinkComplaintForm(request.POST)
+    if not form.is_valid():
+        return
+    source, _sep, ref = form.cleaned_data["complaint"].partition(":")
+    found = visible(request.user, Complaint.objects.filter(source=source.strip(), ref=ref.strip()))
+    if not found.exists():
+        raise ServiceError(
+            _("No complaint %(key)s that you may see.") % {"key": form.cleaned_data["complaint"]}
+        )
+    services.link_complaints(case, found, request.user)
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Case], None]] = {
+    "note": _note,
+    "task": _task,
+    "task-done": _task_done,
+    "assign": _assign,
+    "status": _status,
+    "link": _link,
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    require_role(request, "analyst")
+    case: Case = get_visible_or_404(
+        request, Case.objects.select_related("agency"), reference=reference
+    )
+    handler = ACTIONS.get(action)
+    if handler is None or case.agency_id != request.user.agency_id:
+        audit.record("case.change", request=request, obj=case, outcome="denied", verb=action)
+        raise PermissionDenied(_("Only the owning agency can change this case."))
+    try:
+        handler(request, case)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("case-detail", reference=case.reference)
