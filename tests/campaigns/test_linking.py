@@ -15,7 +15,13 @@ def groups_of(pairs: list[tuple[int, str]], **params: object) -> list[list[int]]
 
 
 def test_shared_identifiers_chain_complaints_that_share_nothing_directly() -> None:
-    pairs = [(1, "phone:+911"), (2, "phone:+911"), (2, "upi:a@ok"), (3, "upi:a@ok"), (4, "upi:z@ok")]
+    pairs = [
+        (1, "phone:+911"),
+        (2, "phone:+911"),
+        (2, "upi:a@ok"),
+        (3, "upi:a@ok"),
+        (4, "upi:z@ok"),
+    ]
     result = link(Graph.from_pairs(pairs))
     assert result.groups == [[1, 2, 3]]
     assert result.via == {1: ["phone:+911"], 2: ["phone:+911", "upi:a@ok"], 3: ["upi:a@ok"]}
@@ -27,7 +33,11 @@ def test_no_sightings_gives_no_groups() -> None:
 
 def test_warninglisted_identifiers_never_link() -> None:
     pairs = [(1, "phone:+18006427676"), (2, "phone:+18006427676"), (3, "domain:mail.gmail.com")]
-    pairs += [(4, "domain:mail.gmail.com"), (5, "url:https://www.irs.gov/pay"), (6, "url:https://irs.gov/x")]
+    pairs += [
+        (4, "domain:mail.gmail.com"),
+        (5, "url:https://www.irs.gov/pay"),
+        (6, "url:https://irs.gov/x"),
+    ]
     result = link(Graph.from_pairs(pairs), warninglist.listed)
     assert result.groups == []
     assert {h.reason for h in result.hubs} == {"warninglist"}
@@ -50,11 +60,18 @@ def test_busy_identifier_named_across_unrelated_campaigns_is_a_statistical_hub()
     result = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
     assert sorted(len(g) for g in result.groups) == [6, 6, 6]
     (hub,) = result.hubs
-    assert (hub.key, hub.reason, hub.degree, hub.groups) == ("phone:+911800999999", "statistical", 8, 3)
+    assert (hub.key, hub.reason, hub.degree, hub.groups) == (
+        "phone:+911800999999",
+        "statistical",
+        8,
+        3,
+    )
 
 
 def test_a_campaigns_own_busy_number_still_links() -> None:
-    pairs = _campaign(0, 12, "a") + [(i, "phone:+919999") for i in range(12)] + [(50, "phone:+919999")]
+    pairs = (
+        _campaign(0, 12, "a") + [(i, "phone:+919999") for i in range(12)] + [(50, "phone:+919999")]
+    )
     result = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
     assert result.groups == [[*range(12), 50]]
     assert result.hubs == []
@@ -70,7 +87,7 @@ def test_one_shared_website_alone_does_not_merge_two_campaigns() -> None:
 
 
 def test_small_pieces_are_not_bridges() -> None:
-    pairs = _campaign(0, 12, "a") + [(0, "wallet:btc:x"), (50, "wallet:btc:x")]
+    pairs = [*_campaign(0, 12, "a"), (0, "wallet:btc:x"), (50, "wallet:btc:x")]
     assert groups_of(pairs) == [[*range(12), 50]]
 
 

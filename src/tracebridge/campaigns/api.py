@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
@@ -155,7 +155,7 @@ def list_follows(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/follows", summary="Follow an identifier (any spelling) or a campaign", response={201: dict}
 )
-def create_follow(request: HttpRequest, payload: FollowIn) -> tuple[int, dict[str, Any]]:
+def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
     user = require_role(request, "viewer")
     try:
         item = workspace.follow(user, payload.kind, payload.target)
@@ -164,15 +164,15 @@ def create_follow(request: HttpRequest, payload: FollowIn) -> tuple[int, dict[st
             422, "invalid", str(exc), [{"field": "target", "message": str(exc)}]
         ) from None
     audit.record("follow.create", request=request, object_type="follow", target=item.target)
-    return 201, _follow_row(item)
+    return Status(201, _follow_row(item))
 
 
 @router.delete("/follows/{follow_id}", summary="Stop following", response={204: None})
-def delete_follow(request: HttpRequest, follow_id: int) -> tuple[int, None]:
+def delete_follow(request: HttpRequest, follow_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.unfollow(user, follow_id):
         raise ApiError(404, "not_found", "No such follow.")
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/alerts", summary="The caller's unread alerts")
@@ -211,18 +211,18 @@ def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/saved-searches", summary="Save a search", response={201: dict})
-def create_saved(request: HttpRequest, payload: SavedIn) -> tuple[int, dict[str, Any]]:
+def create_saved(request: HttpRequest, payload: SavedIn) -> Status:
     user = require_role(request, "viewer")
     try:
         saved = workspace.save_search(user, payload.name, payload.query)
     except ServiceError as exc:
         raise ApiError(422, "invalid", str(exc), [{"field": "name", "message": str(exc)}]) from None
-    return 201, {"id": saved.pk, "name": saved.name, "query": saved.query}
+    return Status(201, {"id": saved.pk, "name": saved.name, "query": saved.query})
 
 
 @router.delete("/saved-searches/{search_id}", summary="Delete a saved search", response={204: None})
-def delete_saved(request: HttpRequest, search_id: int) -> tuple[int, None]:
+def delete_saved(request: HttpRequest, search_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.delete_search(user, search_id):
         raise ApiError(404, "not_found", "No such saved search.")
-    return 204, None
+    return Status(204, None)
