@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from tracebridge.simulate import FILES, generate
@@ -28,6 +29,4 @@ def test_sizes_do_not_change_the_campaigns(world: World, tmp_path: Path) -> None
     generate(tmp_path, SEED, complaints=SIZES["complaints"], calls=500, txns=10)
     again = (tmp_path / "truth.json").read_text(encoding="utf-8")
     assert '"campaigns"' in again
-    import json
-
     assert json.loads(again)["campaigns"] == world.truth["campaigns"]

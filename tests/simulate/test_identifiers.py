@@ -5,6 +5,8 @@ phonenumbers and python-stdnum."""
 
 from __future__ import annotations
 
+import random
+
 import phonenumbers
 import pytest
 from stdnum import bitcoin
@@ -76,8 +78,6 @@ def test_messy_suspect_fields_parse_to_the_campaign_keys(world: World) -> None:
 
 @pytest.mark.parametrize("chain", ["btc", "eth", "trx"])
 def test_generated_wallets_have_valid_checksums(chain: str) -> None:
-    import random
-
     rng = random.Random(chain)
     for _ in range(50):
         address = ids.wallet(rng, chain)
@@ -89,8 +89,6 @@ def test_generated_wallets_have_valid_checksums(chain: str) -> None:
 
 
 def test_unknown_chain_is_refused() -> None:
-    import random
-
     with pytest.raises(ValueError, match="unknown chain"):
         ids.wallet(random.Random(1), "doge")
 

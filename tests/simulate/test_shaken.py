@@ -6,6 +6,7 @@ import base64
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -107,7 +108,5 @@ def test_missing_key_warns_and_writes_no_tokens(tmp_path: Path) -> None:
         generate(
             tmp_path, 5, complaints=20, calls=300, txns=50, shaken_key=tmp_path / "absent.priv"
         )
-    import pyarrow.parquet as pq
-
     identity = pq.read_table(tmp_path / "cdrs.parquet", columns=["identity"]).column(0)
     assert identity.null_count == len(identity) > 0
