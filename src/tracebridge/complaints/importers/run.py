@@ -14,7 +14,8 @@ from django.utils import timezone
 from tracebridge.agencies.models import Agency, User
 from tracebridge.complaints.importers import canonical, ftc_dnc, misp, stix
 from tracebridge.complaints.importers.base import ImportFormatError, Parsed, RejectsFile
-from tracebridge.complaints.services import IngestResult, ingest
+from tracebridge.complaints.schema import CanonicalComplaint
+from tracebridge.complaints.services import ingest
 
 Reader = Callable[[IO[bytes], str], Iterator[Parsed]]
 FORMATS: dict[str, Reader] = {
@@ -25,6 +26,7 @@ FORMATS: dict[str, Reader] = {
 }
 BATCH = 1000
 Progress = Callable[[int], None]  # called with the bytes read so far
+Route = Callable[[CanonicalComplaint], Agency]  # owner per record (a hub node's importers)
 
 
 @dataclass
@@ -90,7 +92,9 @@ def import_file(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
     batch: int = BATCH,
+    route: Route | None = None,
 ) -> ImportSummary:
+    """Import ``path`` owned by ``agency`` (or by ``route(record)`` when given)."""
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -99,8 +103,9 @@ def import_file(
     started = time.perf_counter()
     try:
         with path.open("rb") as stream:
-            _pump(FORMATS[fmt](stream, agency.country), stream, summary, rejects, agency, user,
-                  progress, batch)  # fmt: skip
+            rows = FORMATS[fmt](stream, agency.country)
+            owner = route or (lambda _record: agency)
+            _pump(rows, stream, summary, rejects, owner, user, progress, batch)
     finally:
         rejects.close()
         summary.seconds = time.perf_counter() - started
@@ -112,7 +117,7 @@ def _pump(
     stream: IO[bytes],
     summary: ImportSummary,
     rejects: RejectsFile,
-    agency: Agency,
+    owner: Route,
     user: User | None,
     progress: Progress | None,
     batch: int,
@@ -126,10 +131,10 @@ def _pump(
         else:
             pending.append(row)
         if len(pending) >= batch:
-            _flush(pending, summary, rejects, agency, user)
+            _flush(pending, summary, rejects, owner, user)
             if progress:
                 progress(stream.tell())
-    _flush(pending, summary, rejects, agency, user)
+    _flush(pending, summary, rejects, owner, user)
     if progress:
         progress(stream.tell())
 
@@ -138,19 +143,23 @@ def _flush(
     pending: list[Parsed],
     summary: ImportSummary,
     rejects: RejectsFile,
-    agency: Agency,
+    owner: Route,
     user: User | None,
 ) -> None:
-    if not pending:
-        return
-    result: IngestResult = ingest([p.record for p in pending if p.record], agency, user=user)
-    summary.created += result.created
-    summary.updated += result.updated
-    summary.unchanged += result.unchanged
-    summary.duplicates += result.duplicates
-    summary.sightings += result.sightings
-    for conflict in result.conflicts:
-        row = pending[conflict.index]
-        rejects.write(Parsed(row.line, reason=conflict.reason, item=row.item))
-        summary.rejected += 1
+    groups: dict[int, tuple[Agency, list[Parsed]]] = {}
+    for row in pending:
+        assert row.record is not None
+        agency = owner(row.record)
+        groups.setdefault(agency.pk, (agency, []))[1].append(row)
+    for agency, rows in groups.values():
+        result = ingest([r.record for r in rows if r.record], agency, user=user)
+        summary.created += result.created
+        summary.updated += result.updated
+        summary.unchanged += result.unchanged
+        summary.duplicates += result.duplicates
+        summary.sightings += result.sightings
+        for conflict in result.conflicts:
+            row = rows[conflict.index]
+            rejects.write(Parsed(row.line, reason=conflict.reason, item=row.item))
+            summary.rejected += 1
     pending.clear()
