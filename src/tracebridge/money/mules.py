@@ -128,7 +128,7 @@ def scan(
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = con.execute(query).fetch_arrow_table().to_pylist()
+    rows: list[dict[str, Any]] = con.execute(query).to_arrow_table().to_pylist()
     return rows
 
 

@@ -1,0 +1,237 @@
+"""Money API: banks submit trails and answer hold requests; agencies trace and query the registry."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.services import ServiceError
+from tracebridge.api_support import ApiError, page_of, require_role
+from tracebridge.money import holds, registry, services
+from tracebridge.money.models import HoldRequest, MuleEntry
+
+router = Router(tags=["money"])
+MAX_UPLOAD = 512 * 1024 * 1024
+
+
+def _service(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except ServiceError as exc:
+        raise ApiError(422, "invalid", str(exc)) from None
+
+
+@router.post("/money/trails", summary="Submit a transaction trail (CSV or Parquet file)")
+def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    if file.size and file.size > MAX_UPLOAD:
+        raise ApiError(413, "too_large", "A trail file may be at most 512 MB; split it.")
+    suffix = Path(file.name or "").suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ApiError(422, "invalid", "Send a .csv or .parquet file.", [{"field": "file"}])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with open(path, "wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        _, report = _service(
+            services.import_trail, path, user.agency, user, source=(file.name or "")[:200]
+        )
+    return report.as_dict()
+
+
+class Paging(Schema):
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("/money/trails", summary="Trail imports the caller may see")
+def list_trails(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    return page_of(services.batches_for(user), _batch_row, paging.limit, paging.offset)
+
+
+def _batch_row(batch: Any) -> dict[str, Any]:
+    return {
+        "batch": batch.batch,
+        "agency": batch.agency.code,
+        "source": batch.source,
+        "created_at": batch.created_at.isoformat(),
+        **{k: getattr(batch, k) for k in ("rows", "stored", "duplicates", "rejected")},
+    }
+
+
+class TraceQuery(Schema):
+    complaint: str = ""
+    txn: str = ""
+
+
+@router.get("/money/trace", summary="Trace a complaint's payment (or a transaction) forward")
+def trace(request: HttpRequest, query: Query[TraceQuery]) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    if bool(query.complaint) == bool(query.txn):
+        raise ApiError(422, "invalid", "Give exactly one of complaint or txn.")
+    if query.complaint:
+        complaint = _complaint(user, query.complaint)
+        result = services.trace_complaint(complaint)
+        audit.record("money.trace", request=request, obj=complaint)
+        return services.trail_dict(result)
+    trail = _service(services.trace_txn, query.txn)
+    audit.record("money.trace", request=request, object_type="transaction", object_id=query.txn)
+    return services.trail_dict(trail)
+
+
+def _complaint(user: Any, ref: str) -> Any:
+    try:
+        return services.find_complaint(user, ref)
+    except ServiceError:
+        raise ApiError(404, "not_found", "No such complaint that you may see.") from None
+
+
+class HoldCreate(Schema):
+    complaint: str
+
+
+@router.post("/money/holds", summary="Request holds for every account of a complaint's trail")
+def create_holds(request: HttpRequest, body: HoldCreate) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    complaint = _complaint(user, body.complaint)
+    created = _service(holds.create_holds, complaint, user)
+    return {"complaint": complaint.reference, "items": [hold_row(h) for h in created]}
+
+
+class HoldFilters(Paging):
+    status: str = ""
+
+
+@router.get("/money/holds", summary="Hold requests sent by, or addressed to, the caller's agency")
+def list_holds(request: HttpRequest, filters: Query[HoldFilters]) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    queryset = holds.holds_for(user)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    audit.record("money.holds.read", request=request, object_type="holdrequest")
+    return page_of(queryset, hold_row, filters.limit, filters.offset)
+
+
+@router.get("/money/holds/{reference}", summary="One hold request with its history")
+def get_hold(request: HttpRequest, reference: str) -> dict[str, Any]:
+    hold = _hold(request, reference)
+    return {**hold_row(hold), "transactions": hold.transactions, "events": _events(hold)}
+
+
+class HoldAnswer(Schema):
+    status: str
+    amount_held: Decimal | None = None
+    note: str = ""
+
+
+@router.post("/money/holds/{reference}/answer", summary="A bank's answer to a hold request")
+def answer_hold(request: HttpRequest, reference: str, body: HoldAnswer) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    hold = _hold(request, reference)
+    try:
+        holds.answer(hold, user, body.status, body.amount_held, body.note)
+    except ServiceError as exc:
+        code = 403 if "only the bank" in str(exc) or "needs the" in str(exc) else 409
+        raise ApiError(code, "forbidden" if code == 403 else "conflict", str(exc)) from None
+    return hold_row(hold)
+
+
+def _hold(request: HttpRequest, reference: str) -> HoldRequest:
+    user = require_role(request, "viewer")
+    hold = holds.holds_for(user).filter(reference=reference).first()
+    if hold is None:
+        audit.record("holdrequest.read", request=request, object_type="holdrequest",
+                     object_id=reference, outcome="denied")  # fmt: skip
+        raise ApiError(404, "not_found", "No such hold request addressed to or sent by you.")
+    audit.record("holdrequest.read", request=request, obj=hold)
+    return hold
+
+
+def hold_row(hold: HoldRequest) -> dict[str, Any]:
+    return {
+        "reference": hold.reference,
+        "complaint": hold.complaint.reference if hold.complaint else None,
+        "requested_by": hold.agency.code,
+        "account": hold.account,
+        "account_key": hold.account_key,
+        "bank": hold.bank,
+        "bank_agency": hold.bank_agency.code if hold.bank_agency else None,
+        "layer": hold.layer,
+        "amount": str(hold.amount),
+        "currency": hold.currency,
+        "status": hold.status,
+        "amount_held": str(hold.amount_held) if hold.amount_held is not None else None,
+        "respond_by": hold.respond_by.isoformat(),
+        "recall_by": hold.recall_by.isoformat() if hold.recall_by else None,
+        "overdue": hold.overdue,
+        "tlp": hold.tlp,
+    }
+
+
+def _events(hold: HoldRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": e.at.isoformat(),
+            "status": e.status,
+            "amount": str(e.amount) if e.amount is not None else None,
+            "agency": e.agency.code if e.agency else None,
+            "note": e.note,
+        }
+        for e in hold.events.select_related("agency")
+    ]
+
+
+class RegistryQuery(Schema):
+    q: str
+
+
+@router.get("/money/registry", summary="Look up an account, UPI ID, phone or wallet")
+def registry_lookup(request: HttpRequest, query: Query[RegistryQuery]) -> dict[str, Any]:
+    user = require_role(request, "viewer")
+    if not query.q.strip():
+        raise ApiError(422, "invalid", "q must not be empty", [{"field": "q"}])
+    entries = registry.lookup(user, query.q)
+    audit.record("money.registry.lookup", request=request, query=query.q[:100],
+                 found=len(entries))  # fmt: skip
+    return {"query": query.q, "found": len(entries), "items": [entry_row(e) for e in entries]}
+
+
+class SuspectReport(Schema):
+    account: str
+    level: str
+    reason: str
+    tlp: str = "GREEN"
+
+
+@router.post("/money/registry", summary="Report a suspect account to the registry")
+def registry_report(request: HttpRequest, body: SuspectReport) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    if body.tlp not in ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"):
+        raise ApiError(422, "invalid", "tlp must be a TLP 2.0 marking", [{"field": "tlp"}])
+    entry = _service(registry.report, user, body.account, body.level, body.reason, body.tlp)
+    return entry_row(entry)
+
+
+def entry_row(entry: MuleEntry) -> dict[str, Any]:
+    return {
+        "account": entry.account,
+        "key": entry.key,
+        "level": entry.current_level(),
+        "score": entry.current_score(),
+        "reasons": entry.reasons,
+        "victims": entry.victims,
+        "source": entry.source,
+        "reported_by": entry.agency.code,
+        "seen_at": entry.seen_at.isoformat(),
+        "last_activity": entry.last_activity.isoformat() if entry.last_activity else None,
+        "tlp": entry.tlp,
+    }

@@ -1,0 +1,162 @@
+"""Hold (lien) requests: from a complaint's trail to one request per receiving account.
+
+Modelled on India's CFCFRMS (the 1930 helpline): the complaint goes to the first bank, which
+marks a lien on what is still in the account and reports where the rest went; the next layer's
+banks get the same request. Here the whole traced tree is known at once, so every account that
+still holds the victim's money gets its request together. International wires also carry the
+FBI Financial Fraud Kill Chain's recall deadline: 72 hours after the payment.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.models import Agency, User
+from tracebridge.agencies.permissions import has_role, is_agency_user
+from tracebridge.agencies.services import ServiceError
+from tracebridge.complaints.models import Complaint
+from tracebridge.identifiers.banking import BANK_CODES
+from tracebridge.money.accounts import account_form
+from tracebridge.money.models import NEXT_STATUS, HoldEvent, HoldRequest, HoldStatus
+from tracebridge.money.services import hop_dict, money_format, trace_complaint
+from tracebridge.money.trace import Holding, Trail
+
+ANSWER_HOURS = 24  # the bank should acknowledge or act within a day
+RECALL_HOURS = 72  # FBI Financial Fraud Kill Chain: international wires within 72 hours
+BANK_PREFIX = "BANK-"
+_CODE_BY_NAME = {name.lower(): code for code, name in BANK_CODES.items()}
+_SLUG = re.compile(r"[^A-Z0-9]+")
+
+
+def bank_code(account_key: str, bank_name: str | None) -> str:
+    """The agency code a bank answers hold requests under, e.g. ``BANK-SBIN``.
+
+    Indian accounts: the IFSC's bank code; other banks and exchanges: their IFSC-style code
+    when the name is an Indian bank's, else their name in capitals (``BANK-BINANCE``).
+    """
+    parts = account_key.split(":")
+    if parts[:2] == ["bank", "IN"] and len(parts) > 2:
+        return BANK_PREFIX + parts[2][:4]
+    name = (bank_name or "").strip()
+    code = _CODE_BY_NAME.get(name.lower()) or _SLUG.sub("-", name.upper()).strip("-")
+    return (BANK_PREFIX + code)[:32] if code else ""
+
+
+def is_bank(agency: Agency | None) -> bool:
+    return bool(agency and agency.code.startswith(BANK_PREFIX))
+
+
+def holds_for(user: Any) -> QuerySet[HoldRequest]:
+    """Requests the user's agency sent, and those addressed to it as a bank."""
+    if not is_agency_user(user):
+        return HoldRequest.objects.none()
+    return HoldRequest.objects.filter(
+        Q(agency_id=user.agency_id) | Q(bank_agency_id=user.agency_id)
+    ).select_related("complaint", "bank_agency", "agency")
+
+
+def create_holds(complaint: Complaint, user: User, trail: Trail | None = None) -> list[HoldRequest]:
+    """One request per account that still holds some of the complaint's money."""
+    if not has_role(user, "analyst"):
+        raise ServiceError("hold requests need the analyst role or above")
+    trail = trail or trace_complaint(complaint).trail
+    holds = []
+    with transaction.atomic():
+        for holding in trail.accounts.values():
+            if holding.holdable > 0:
+                holds.append(_request(complaint, user, trail, holding))
+    return holds
+
+
+def _request(complaint: Complaint, user: User, trail: Trail, holding: Holding) -> HoldRequest:
+    money = money_format(trail.currency)
+    hops = [trail.hops[i] for i in holding.credits]
+    code = bank_code(holding.key, holding.bank)
+    amount = Decimal(money(holding.holdable))
+    hold, created = HoldRequest.objects.get_or_create(
+        complaint=complaint,
+        account_key=holding.key,
+        defaults={
+            "reference": _reference(),
+            "agency": user.agency,
+            "tlp": complaint.tlp,
+            "account": account_form(holding.key),
+            "bank": holding.bank or "",
+            "bank_agency": Agency.objects.filter(code=code).first() if code else None,
+            "layer": holding.layer,
+            "amount": amount,
+            "currency": trail.currency,
+            "transactions": [hop_dict(h, money) for h in hops],
+            "respond_by": timezone.now() + timedelta(hours=ANSWER_HOURS),
+            "recall_by": _recall_by(hops),
+            "created_by": user,
+        },
+    )
+    if created:
+        HoldEvent.objects.create(
+            hold=hold, status=HoldStatus.REQUESTED, amount=amount, user=user, agency=user.agency
+        )
+        audit.record("money.hold.request", user=user, obj=hold, amount=str(amount), bank=code)
+    return hold
+
+
+def _recall_by(hops: list[Any]) -> datetime | None:
+    wires = [h.time for h in hops if h.channel == "wire"]
+    if not wires:
+        return None
+    return datetime.fromtimestamp(min(wires), UTC) + timedelta(hours=RECALL_HOURS)
+
+
+def _reference() -> str:
+    return f"HR-{timezone.now():%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+
+
+def answer(
+    hold: HoldRequest,
+    user: User,
+    status: str,
+    amount_held: Decimal | None = None,
+    note: str = "",
+) -> HoldRequest:
+    """A bank's answer (acknowledged, held with an amount, not held, released)."""
+    _may_answer(hold, user, status)
+    if status not in NEXT_STATUS.get(hold.status, frozenset()):
+        raise ServiceError(f"a {hold.status} request cannot become {status}")
+    if status == HoldStatus.HELD:
+        if amount_held is None or not Decimal(0) < amount_held <= hold.amount:
+            raise ServiceError(f"amount_held must be above 0 and at most {hold.amount}")
+        hold.amount_held = amount_held
+    hold.status, hold.answered_at = status, timezone.now()
+    hold.note = note[:2000] or hold.note
+    with transaction.atomic():
+        hold.save(update_fields=["status", "amount_held", "answered_at", "note"])
+        HoldEvent.objects.create(
+            hold=hold,
+            status=status,
+            amount=amount_held,
+            note=note[:2000],
+            user=user,
+            agency=user.agency,
+        )
+    audit.record("money.hold.answer", user=user, obj=hold, status=status)
+    return hold
+
+
+def _may_answer(hold: HoldRequest, user: User, status: str) -> None:
+    if user.agency_id and user.agency_id == hold.bank_agency_id:
+        return
+    # The requesting agency may withdraw its own request (e.g. the money was recovered).
+    if user.agency_id == hold.agency_id and status == HoldStatus.RELEASED:
+        if has_role(user, "supervisor"):
+            return
+        raise ServiceError("releasing a hold needs the supervisor role or above")
+    raise ServiceError("only the bank the request is addressed to may answer it")
