@@ -112,12 +112,13 @@ def _reader(path: Path) -> str:
     raise AnalyticsError(f"{path}: not a Parquet or CSV file (use .parquet or .csv)")
 
 
-def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> dict[str, str]:
+    """Column name -> DuckDB type of ``source``."""
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
         raise AnalyticsError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
-    return [str(r[0]) for r in rows]
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
 def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: Summary) -> None:
@@ -141,11 +142,18 @@ def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: 
     con.execute("CREATE OR REPLACE TEMP VIEW cdr_raw AS " + " UNION ALL ".join(selects))
 
 
-def _projection(present: list[str]) -> str:
+def _projection(present: dict[str, str]) -> str:
     parts = []
     for name, kind in COLUMNS.items():
-        value = f'TRY_CAST("{name}" AS {kind})' if name in present else f"NULL::{kind}"
-        if name == "answered" and name in present:
+        if name not in present:
+            value = f"NULL::{kind}"
+        elif present[name] == kind or (
+            kind == "TIMESTAMPTZ" and present[name].startswith("TIMESTAMP")
+        ):
+            value = f'"{name}"'  # already the right type (Parquet): no per-row cast
+        else:
+            value = f'TRY_CAST("{name}" AS {kind})'
+        if name == "answered" and present.get(name) == "VARCHAR":
             # CSV spells booleans many ways; Parquet gives real ones.
             value = f"TRY_CAST(lower(CAST(\"{name}\" AS VARCHAR)) IN ('true','t','1','y','yes') AS BOOLEAN)"
         parts.append(f"{value} AS {name}")
@@ -202,6 +210,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
                    substr('{bitmap}', CAST((cli // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'
                    OR (cli // 10000) % 1000 < 200)) AS cli_bad
         FROM (SELECT call_id, reporting_carrier AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,
+                     CAST(epoch(start_time) AS BIGINT) // 86400 AS day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
@@ -226,19 +235,19 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     summary.missing_attestation, summary.null_origid = int(counts[2]), int(counts[3])
 
 
+# Aggregates shared by both groupings; HyperLogLog counts where exact ones would need a sort.
 _FEATURES = f"""
     approx_count_distinct(call_id) AS calls,
     avg(CAST(ans AS DOUBLE)) AS answer_rate,
     avg(dur) AS avg_dur,
     approx_count_distinct(callee) AS uniq,
-    approx_count_distinct(callee // 10000) AS blocks,
-    approx_count_distinct(ts // 3600) AS hours,
+    max(callee) - min(callee) AS callee_span,
+    (max(ts) - min(ts)) // 3600 + 1 AS hours,
     avg(CAST(cli_bad AS DOUBLE)) AS bad,
     avg(CAST(coalesce(cli // 10000 = callee // 10000 AND cli <> callee, false) AS DOUBLE))
         AS neighbour,
     avg(CAST(coalesce(att = 'C' AND cli // {NANP} = 1, false) AS DOUBLE)) AS c_domestic,
-    avg(CAST(coalesce(att = 'A', false) AS DOUBLE)) AS a_share,
-    approx_count_distinct(cli) AS clis"""
+    avg(CAST(coalesce(att = 'A', false) AS DOUBLE)) AS a_share"""
 
 
 def rules(p: Params) -> list[tuple[str, int, str]]:
@@ -250,12 +259,12 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
             "printf('low completion: %.0f%% answered', answer_rate * 100)",
         ),
         (f"avg_dur < {p.short_avg_s}", 1, "printf('short calls: %.1f s on average', avg_dur)"),
-        ("calls >= 30 * hours", 1, "printf('burst: %d calls in %d hour(s)', calls, hours)"),
+        ("calls >= 30 * hours", 1, "printf('burst: %d calls within %d hour(s)', calls, hours)"),
         ("uniq >= 0.9 * calls", 1, "printf('many unique callees: %d of %d calls', uniq, calls)"),
         (
-            "calls >= 10 * blocks AND uniq >= 0.5 * calls",
+            "uniq >= 0.5 * calls AND callee_span < 100 * uniq",
             2,
-            "printf('sequential dialing: %d callees in %d NPA-NXX block(s)', uniq, blocks)",
+            "printf('sequential dialing: %d callees within %d numbers', uniq, callee_span + 1)",
         ),
         ("bad >= 0.3", 2, "printf('invalid or unallocated caller IDs: %.0f%%', bad * 100)"),
         (
@@ -285,11 +294,12 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``groups``: every origin and caller group with its score and reasons."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE features AS
-        SELECT 'origin' AS key_kind, oid, ts // 86400 AS day, NULL::BIGINT AS cli, {_FEATURES}
-        FROM calls WHERE NOT no_origid GROUP BY oid, ts // 86400
+        SELECT 'origin' AS key_kind, oid, day, NULL::BIGINT AS cli, {_FEATURES},
+               approx_count_distinct(cli) AS clis
+        FROM calls WHERE NOT no_origid GROUP BY oid, day
         HAVING count(*) >= {p.min_calls}
         UNION ALL
-        SELECT 'caller', NULL, NULL, cli, {_FEATURES}
+        SELECT 'caller', NULL, NULL, cli, {_FEATURES}, 1
         FROM calls WHERE NOT cli_bad GROUP BY cli HAVING count(*) >= {p.min_calls}""")
     score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules(p))
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
@@ -317,16 +327,18 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         CREATE OR REPLACE TEMP TABLE flagged AS
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
         FROM flagged""")
+    # Two equi-joins (a LEFT JOIN with extra conditions becomes a nested loop in DuckDB):
+    # calls of flagged origin groups, then calls of flagged callers not already taken.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE labels AS
-        SELECT c.call_id, c.rep, coalesce(o.campaign_id, k.campaign_id) AS campaign_id,
-               c.ts, c.dur, c.ans, c.callee
-        FROM calls c
-        LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') o
-          ON o.oid = c.oid AND o.day = c.ts // 86400 AND NOT c.no_origid
-        LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') k
-          ON k.cli = c.cli AND NOT c.cli_bad
-        WHERE o.campaign_id IS NOT NULL OR k.campaign_id IS NOT NULL""")
+        WITH fo AS (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin'),
+             fc AS (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller')
+        SELECT c.call_id, c.rep, fo.campaign_id, c.ts, c.dur, c.ans, c.callee
+        FROM calls c JOIN fo ON fo.oid = c.oid AND fo.day = c.day
+        UNION ALL
+        SELECT c.call_id, c.rep, fc.campaign_id, c.ts, c.dur, c.ans, c.callee
+        FROM calls c JOIN fc ON fc.cli = c.cli
+        ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary) -> None:
