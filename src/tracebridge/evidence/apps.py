@@ -8,3 +8,9 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
     nav: list[tuple[str, object, str | None]] = []
+
+    def ready(self) -> None:
+        from tracebridge import panels
+        from tracebridge.evidence.views import case_panel
+
+        panels.register("case", case_panel, order=10)

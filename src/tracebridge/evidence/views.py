@@ -1,0 +1,143 @@
+"""Evidence pages: the case panel, item page with custody, upload, download and packages."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.permissions import get_visible_or_404, has_role, is_agency_user
+from tracebridge.agencies.services import ServiceError
+from tracebridge.agencies.views import require_role
+from tracebridge.cases.models import Case
+from tracebridge.evidence import services
+from tracebridge.evidence.forms import PackageForm, UploadForm
+from tracebridge.evidence.models import EvidenceItem
+from tracebridge.evidence.packaging import make_package
+
+
+def _can_change(request: HttpRequest, case: Case) -> bool:
+    user = request.user
+    return has_role(user, "analyst") and case.agency_id == user.agency_id
+
+
+def case_panel(request: HttpRequest, case: Case) -> str | None:
+    """The evidence section of the case page (registered from EvidenceConfig.ready)."""
+    if not is_agency_user(request.user):
+        return None
+    items = case.evidence.select_related("added_by").order_by("id")
+    can_change = _can_change(request, case)
+    return render_to_string(
+        "evidence/case_panel.html",
+        {
+            "case": case,
+            "items": items,
+            "can_change": can_change,
+            "upload_form": UploadForm() if can_change else None,
+            "package_form": PackageForm() if can_change else None,
+        },
+        request=request,
+    )
+
+
+def _own_case(request: HttpRequest, reference: str) -> Case:
+    require_role(request, "analyst")
+    case: Case = get_visible_or_404(
+        request, Case.objects.select_related("agency"), reference=reference
+    )
+    if not _can_change(request, case):
+        audit.record("evidence.change", request=request, obj=case, outcome="denied")
+        raise PermissionDenied(_("Only the owning agency can change this case's evidence."))
+    return case
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _own_case(request, reference)
+    form = UploadForm(request.POST, request.FILES)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors}, status=400)
+        messages.error(request, _("The upload was not valid: %(e)s") % {"e": form.errors.as_text()})
+        return redirect("case-detail", reference=case.reference)
+    data = dict(form.cleaned_data)
+    upload_file = data.pop("file")
+    with upload_file.open("rb") as source:
+        item = services.add_evidence(case, source, upload_file.name, by=request.user, **data)
+    if wants_json:
+        return JsonResponse({"reference": item.reference, "sha256": item.sha256, "size": item.size})
+    messages.success(
+        request,
+        _("Stored %(ref)s (SHA-256 %(sha)s).") % {"ref": item.reference, "sha": item.sha256},
+    )
+    return redirect("case-detail", reference=case.reference)
+
+
+@login_required
+def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "viewer")
+    item: EvidenceItem = get_visible_or_404(
+        request, EvidenceItem.objects.select_related("case", "agency", "leaf"), reference=reference
+    )
+    custody = item.custody.select_related("leaf").order_by("at", "id")
+    return render(request, "evidence/item.html", {"item": item, "custody": custody})
+
+
+@login_required
+def download(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "analyst")
+    item: EvidenceItem = get_visible_or_404(
+        request, EvidenceItem.objects.select_related("case", "agency"), reference=reference
+    )
+    services.record_custody(item.case, "viewed", request.user, item=item)
+    audit.record("evidence.download", request=request, obj=item, sha256=item.sha256)
+    stream = services.blob_store().open(item.sha256)
+    return FileResponse(
+        stream, as_attachment=True, filename=item.filename, content_type=item.media_type
+    )
+
+
+@login_required
+def custody(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "viewer")
+    case: Case = get_visible_or_404(
+        request, Case.objects.select_related("agency"), reference=reference
+    )
+    events = case.custody.select_related("item", "leaf").order_by("at", "id")
+    audit.record("evidence.custody_read", request=request, obj=case)
+    return render(request, "evidence/custody.html", {"case": case, "events": events})
+
+
+@login_required
+@require_POST
+def package(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _own_case(request, reference)
+    form = PackageForm(request.POST)
+    place = form.cleaned_data["place"] if form.is_valid() else ""
+    folder = Path(settings.HOME) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=folder, suffix=".zip", delete=False)  # noqa: SIM115
+    handle.close()
+    out = Path(handle.name)
+    try:
+        make_package(case, out, by=request.user, place=place)
+    except ServiceError as exc:
+        out.unlink(missing_ok=True)
+        messages.error(request, str(exc))
+        return redirect("case-detail", reference=case.reference)
+    stream: Any = out.open("rb")
+    out.unlink()  # the open handle keeps the data until the response is sent
+    return FileResponse(stream, as_attachment=True, filename=f"{case.reference}-evidence.zip")
