@@ -81,7 +81,9 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    db: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=0))
+    # Persistent connections: opening SQLite (with its PRAGMAs) or a PostgreSQL session per
+    # request costs more than the lookups the public checker makes.
+    db: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
     if CONFIG.uses_sqlite:
         db["OPTIONS"] = {
             # WAL lets readers run beside the single writer; IMMEDIATE avoids
