@@ -90,13 +90,13 @@ def numbers_in(text: str, low: str, region: str | None) -> Iterator[Found]:
         for match in RUN.finditer(text, max(0, candidate.start() - 2), candidate.end()):
             start, end = match.span()
             context = _context(low, start)
+            if context == "other" or _NOT_PHONE_AFTER.match(low, end, end + 12):
+                continue  # a transaction id, case number or amount: cheap to skip, never cached
             if context == "account":
                 account = _account(text, start, end, _NON_DIGIT.sub("", match.group(0)))
                 if account:
                     yield account
                 continue
-            if not context and _NOT_PHONE_AFTER.match(low, end, end + 12):
-                context = "other"
             for a, b, found, shown in _classify(match.group(0), context, region):
                 yield Found(found, start + a, start + b, shown)
 
@@ -129,8 +129,6 @@ def _classify(run: str, context: str, region: str | None) -> tuple[Span, ...]:
     if 13 <= len(digits) <= 19 and (groups in _CARD_GROUPS or context == "card"):
         card = _card(digits)
         return ((0, len(run), card, mask(digits)),) if card else ()
-    if context == "other":
-        return ()
     if all(g == 4 for g in groups) and len(groups) >= 3:
         return ()  # Aadhaar (4-4-4) and card-like groups are not phone numbers
     return tuple(_phones(run, region))

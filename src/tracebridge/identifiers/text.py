@@ -34,9 +34,14 @@ _DEFANG_MAP = {"[.]": ".", "(.)": ".", "{.}": ".", "[dot]": ".", "(dot)": ".", "
 _DEFANG_MAP.update({"[://]": "://", "[at]": "@", "(at)": "@", "[@]": "@", "{at}": "@"})
 
 
+_NEEDS_MAPPING = re.compile("[" + "".join(map(chr, sorted(_SAME_LENGTH))) + "]")
+
+
 def same_length(text: str) -> str:
     """ASCII digits, plain spaces and hyphens, character for character."""
-    return text if text.isascii() else text.translate(_SAME_LENGTH)
+    if text.isascii() or not _NEEDS_MAPPING.search(text):
+        return text
+    return text.translate(_SAME_LENGTH)
 
 
 def clean(text: str) -> str:
