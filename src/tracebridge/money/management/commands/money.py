@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -76,7 +77,7 @@ class Command(SubcommandCommand):
         if options.get("json"):
             self.stdout.write(_dumps(data))
             return
-        _print_trail(data)
+        _print_trail(data, self.stdout._out)
         self.stdout.write(
             f"{len(data['hops'])} hops over {len(data['layers'])} layers; paid {data['paid']} "
             f"{data['currency']}, can still be held {data['holdable']}, "
@@ -142,13 +143,11 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def _print_trail(data: dict[str, Any]) -> None:
+def _print_trail(data: dict[str, Any], stream: Any) -> None:
     table = Table(title=f"money trail {data['complaint'] or ''} ({data['currency']})")
     for column in ("layer", "account", "bank", "received", "passed on", "cashed out", "holdable"):
         table.add_column(column)
     for a in sorted(data["accounts"], key=lambda a: (a["layer"], a["account"])):
         table.add_row(str(a["layer"]), a["account"], a["bank"] or "", a["received"],
                       a["forwarded"], a["cashed_out"], a["holdable"])  # fmt: skip
-    from rich.console import Console
-
-    Console().print(table)
+    Console(file=stream, width=160).print(table)
