@@ -79,7 +79,8 @@ def test_a_campaigns_own_busy_number_still_links() -> None:
 
 def test_one_shared_website_alone_does_not_merge_two_campaigns() -> None:
     pairs = _campaign(0, 12, "a") + _campaign(100, 12, "b")
-    pairs += [(0, "url:https://pc-alert.in/login"), (100, "domain:pc-alert.in")]
+    pairs += [(0, "url:https://pc-alert.in/login"), (0, "domain:pc-alert.in")]
+    pairs += [(100, "url:https://pc-alert.in/login"), (100, "domain:pc-alert.in")]
     result = link(Graph.from_pairs(pairs), params=LinkParams(min_bridge_piece=10))
     assert sorted(len(g) for g in result.groups) == [12, 12]
     assert {h.reason for h in result.hubs} == {"bridge"}

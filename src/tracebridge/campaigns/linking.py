@@ -153,19 +153,20 @@ def link(
     """Resolve the sightings into campaigns (see the module docstring for the method)."""
     params = params or LinkParams()
     degree = graph.degree()
-    blocked = np.zeros(len(graph.keys), dtype=bool)
+    # A key named by one complaint links nothing: leave it out of every later step.
+    blocked = degree < 2
     hubs: dict[int, Hub] = {}
-    for k, text in enumerate(graph.keys):
-        reason = listed(text)
+    for k in np.flatnonzero(~blocked).tolist():
+        reason = listed(graph.keys[k])
         if reason:
             blocked[k] = True
-            hubs[k] = Hub(text, "warninglist", int(degree[k]), 0, reason)
+            hubs[k] = Hub(graph.keys[k], "warninglist", int(degree[k]), 0, reason)
     candidate = (degree >= params.min_hub_degree) & ~blocked
     labels = _base_labels(graph, blocked | candidate)
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
     hubs.update(_judge_candidates(graph, labels, order, params))
-    hubs.update(_bridges(graph, hubs, params.min_bridge_piece))
+    hubs.update(_bridges(graph, blocked, hubs, params.min_bridge_piece))
     return _result(graph, hubs, degree)
 
 
@@ -229,26 +230,31 @@ def family(key: str) -> str:
     return key
 
 
-def _bridges(graph: Graph, hubs: Mapping[int, Hub], min_piece: int) -> dict[int, Hub]:
+def _bridges(
+    graph: Graph, blocked: npt.NDArray[np.bool_], hubs: Mapping[int, Hub], min_piece: int
+) -> dict[int, Hub]:
     """Key families that alone hold two substantial groups together (articulation points).
 
     Two campaigns that happen to share one website, or one mule account, stay apart; a
     campaign's rotations are held together by several carried-over identifiers, so it stays one.
     """
-    names = [family(k) for k in graph.keys]
-    fam_index: dict[str, int] = {}
-    fam = np.fromiter((fam_index.setdefault(n, len(fam_index)) for n in names), np.int64)
-    keep = np.ones(len(graph.keys), dtype=bool)
+    keep = ~blocked
     keep[list(hubs)] = False
+    useful = np.flatnonzero(keep).tolist()
+    names = {k: family(graph.keys[k]) for k in useful}
+    fam_index: dict[str, int] = {}
+    fam = np.zeros(len(graph.keys), dtype=np.int64)
+    for k in useful:
+        fam[k] = fam_index.setdefault(names[k], len(fam_index))
     pick = keep[graph.key]
     n = graph.n_complaints
     pair = np.unique(graph.comp[pick] * len(fam_index) + fam[graph.key[pick]])
     comp, fnode = pair // max(len(fam_index), 1), pair % max(len(fam_index), 1) + n
     found = _articulations(n, n + len(fam_index), comp, fnode, min_piece)
     out: dict[int, Hub] = {}
-    for k, name in enumerate(names):
+    for k, name in names.items():
         f = fam_index[name] + n
-        if f in found and keep[k]:
+        if f in found:
             a, b = found[f]
             detail = f"the only link between groups of {a} and {b} complaints (via {name})"
             out[k] = Hub(graph.keys[k], "bridge", 0, 2, detail)
