@@ -189,9 +189,11 @@ def _zip_with(path: Path, name: str, data: bytes = b"x", attr: int = 0) -> Path:
     ],
 )
 def test_path_traversal_is_refused(tmp_path: Path, name: str, reason: str) -> None:
-    [(step, message)] = failures(_zip_with(tmp_path / "t.zip", name))
+    work = tmp_path / "work"
+    work.mkdir()
+    [(step, message)] = failures(_zip_with(work / "t.zip", name))
     assert step == "archive" and reason in message and repr(name) in message
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.zip"]  # nothing was extracted
+    assert [p.name for p in work.iterdir()] == ["t.zip"]  # nothing was extracted
 
 
 def test_symlink_member_is_refused(tmp_path: Path) -> None:

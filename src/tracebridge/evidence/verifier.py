@@ -458,7 +458,7 @@ def _verify_all(ctx: _Context) -> None:
         ctx.report.notes.append("No partner-cosigned checkpoint is in the package.")
 
 
-def _key_argument(value: str) -> str:
+def key_argument(value: str) -> str:
     path = Path(value)
     return path.read_text(encoding="utf-8").strip() if path.is_file() else value
 
@@ -470,10 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("package", help="the package ZIP")
     parser.add_argument(
-        "--trusted-key", type=_key_argument, help="the node's verifier key, or a file holding it"
+        "--trusted-key", type=key_argument, help="the node's verifier key, or a file holding it"
     )
     parser.add_argument(
-        "--trusted-cosigner", type=_key_argument, help="the partner's cosigner key, or a file"
+        "--trusted-cosigner", type=key_argument, help="the partner's cosigner key, or a file"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)

@@ -12,16 +12,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("package")
-        parser.add_argument("--trusted-key", help="the node's verifier key, or a file holding it")
-        parser.add_argument("--trusted-cosigner", help="the partner's cosigner key, or a file")
+        parser.add_argument(
+            "--trusted-key",
+            type=verifier.key_argument,
+            help="the node's verifier key, or a file holding it",
+        )
+        parser.add_argument(
+            "--trusted-cosigner",
+            type=verifier.key_argument,
+            help="the partner's cosigner key, or a file",
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = [options["package"]]
-        for flag in ("trusted_key", "trusted_cosigner"):
-            if options[flag]:
-                argv += [f"--{flag.replace('_', '-')}", options[flag]]
-        if options["json"]:
-            argv.append("--json")
-        if verifier.main(argv) != 0:
+        report = verifier.verify_package(
+            options["package"], options["trusted_key"], options["trusted_cosigner"]
+        )
+        verifier.print_report(report, as_json=options["json"], out=self.stdout)
+        if not report.ok:
             raise CommandError("the package did NOT verify; see the FAIL lines above")
