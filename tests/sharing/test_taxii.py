@@ -15,8 +15,8 @@ from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.services import issue_token
 from tracebridge.sharing import signing, stix
-from tracebridge.sharing.models import SharedObject
 from tracebridge.sharing.exports import store
+from tracebridge.sharing.models import SharedObject
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TAXII = "application/taxii+json;version=2.1"
@@ -177,11 +177,15 @@ def test_post_envelope_and_status(live_server: Any, complaints: Any, agencies: A
     bad = {"type": "x-weird", "id": "x-weird--1", "spec_version": "2.1"}
     unmarked = {**objects[0], "id": stix.sdo_id("incident", "unmarked")}
     unmarked.pop("object_marking_refs")
-    status = collection.add_objects({"objects": [*objects, bad, unmarked]}, wait_for_completion=False)
+    status = collection.add_objects(
+        {"objects": [*objects, bad, unmarked]}, wait_for_completion=False
+    )
     assert status.success_count == len(objects)
     assert status.failure_count == 2
     assert {f["id"] for f in status.failures} == {"x-weird--1", unmarked["id"]}
-    again = _get(f"{live_server.url}/taxii2/root/status/{status.id}/", Authorization=f"Bearer {token}")
+    again = _get(
+        f"{live_server.url}/taxii2/root/status/{status.id}/", Authorization=f"Bearer {token}"
+    )
     assert again.json()["success_count"] == len(objects)
     from tracebridge.complaints.models import Complaint
 
