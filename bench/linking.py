@@ -123,7 +123,7 @@ def incremental(smoke: bool, work: Path) -> bool:
     from tracebridge.complaints.models import Complaint, Sighting
 
     n = 2_000 if smoke else 20_000
-    ids, names, comp, key = synthetic(n + 200, seed=3)
+    _, names, comp, key = synthetic(n + 200, seed=3)
     agency = create_agency("US-FBI", "US", "FBI")
     when = datetime(2026, 1, 1, tzinfo=UTC)
 

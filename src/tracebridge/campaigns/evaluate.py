@@ -41,7 +41,9 @@ def clusters(refs: list[str], groups: list[list[int]]) -> dict[str, int]:
     return {refs[c]: label for label, members in enumerate(groups) for c in members}
 
 
-def ours(world: WorldSightings, params: linking.LinkParams | None = None) -> tuple[dict[str, int], float]:
+def ours(
+    world: WorldSightings, params: linking.LinkParams | None = None
+) -> tuple[dict[str, int], float]:
     started = time.perf_counter()
     result = linking.link(linking.Graph.from_pairs(world.pairs), warninglist.listed, params)
     return clusters(world.refs, result.groups), time.perf_counter() - started
