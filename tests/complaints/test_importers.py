@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from tests.complaints.conftest import record, us_record
 from tracebridge.agencies.models import Agency
+from tracebridge.complaints import bulk
 from tracebridge.complaints.importers import ImportFormatError, detect_format, import_file
 from tracebridge.complaints.models import Complaint, Sighting
 
@@ -79,7 +80,7 @@ def test_crash_midway_then_rerun_loses_and_duplicates_nothing(
     agencies: dict[str, Agency], write_jsonl: Callable[..., Path], monkeypatch: Any
 ) -> None:
     path = write_jsonl([us_record(f"K{i}") for i in range(25)])
-    real = Sighting.objects.bulk_create
+    real = bulk.insert_sightings
     calls = {"n": 0}
 
     def dies_on_third_batch(*args: Any, **kwargs: Any) -> Any:
@@ -88,11 +89,11 @@ def test_crash_midway_then_rerun_loses_and_duplicates_nothing(
             raise KeyboardInterrupt("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(Sighting.objects, "bulk_create", dies_on_third_batch)
+    monkeypatch.setattr(bulk, "insert_sightings", dies_on_third_batch)
     with pytest.raises(KeyboardInterrupt):
         import_file(path, agencies["US-FBI"], batch=10)
     assert Complaint.objects.count() == 20  # two whole batches, nothing of the third
-    monkeypatch.setattr(Sighting.objects, "bulk_create", real)
+    monkeypatch.setattr(bulk, "insert_sightings", real)
     rerun = import_file(path, agencies["US-FBI"], batch=10)
     assert (rerun.created, rerun.unchanged) == (5, 20)
     assert Complaint.objects.count() == 25

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
+from tracebridge.complaints import bulk
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.complaints.schema import CanonicalComplaint
 from tracebridge.complaints.sightings import SightingRow, sightings_of
@@ -151,32 +152,38 @@ def _write(
 ) -> IngestResult:
     result = IngestResult(duplicates=duplicates)
     existing = _existing(items.keys())
-    new: list[tuple[tuple[str, str], Complaint]] = []
-    changed: list[tuple[tuple[str, str], Complaint]] = []
+    new: list[tuple[tuple[str, str], _Item]] = []
+    changed: dict[tuple[str, str], int] = {}
     for identity, item in items.items():
         old = existing.get(identity)
         if old is None:
-            new.append((identity, _complaint(item, agency)))
+            new.append((identity, item))
         elif old.agency_id != agency.pk:
             reason = f"{item.record.source}:{item.record.ref} belongs to another agency"
             result.conflicts.append(Conflict(item.position, item.record.ref, reason))
         elif old.digest == item.digest:
             result.unchanged += 1
         else:
-            changed.append((identity, _complaint(item, agency, pk=old.id)))
-    Complaint.objects.bulk_create([c for _, c in new], batch_size=500)
+            changed[identity] = old.id
+    now = bulk.now_value()
+    values = [
+        bulk.complaint_values(complaint_fields(i.record), agency.pk, i.digest, now) for _, i in new
+    ]
+    ids = bulk.insert_complaints(values)
     if changed:
-        Complaint.objects.bulk_update([c for _, c in changed], UPDATED_FIELDS, batch_size=500)
-        Sighting.objects.filter(complaint_id__in=[c.pk for _, c in changed]).delete()
+        updated = [_complaint(items[identity], agency, pk) for identity, pk in changed.items()]
+        Complaint.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=500)
+        Sighting.objects.filter(complaint_id__in=list(changed.values())).delete()
+        ids.update(changed)
     sightings = []
-    for identity, complaint in new + changed:
+    for identity, pk in ids.items():
         found = rows.get(identity)
         if found is None:  # its state changed after our first look
             found = sightings_of(items[identity].record)
-        sightings += [_sighting(complaint.pk, row) for row in found if len(row.key) <= MAX_KEY]
-    Sighting.objects.bulk_create(sightings, batch_size=2000)
-    result.created, result.updated, result.sightings = len(new), len(changed), len(sightings)
-    result.complaint_ids = [c.pk for _, c in new + changed]
+        sightings += [_sighting(pk, row) for row in found if len(row.key) <= MAX_KEY]
+    result.sightings = bulk.insert_sightings(sightings)
+    result.created, result.updated = len(new), len(changed)
+    result.complaint_ids = list(ids.values())
     return result
 
 
@@ -242,15 +249,9 @@ def _complaint(item: _Item, agency: Agency, pk: int | None = None) -> Complaint:
     return complaint
 
 
-def _sighting(complaint_id: int, row: SightingRow) -> Sighting:
-    return Sighting(
-        complaint_id=complaint_id,
-        key=row.key,
-        kind=row.kind,
-        field=row.field,
-        start=row.start,
-        end=row.end,
-    )
+def _sighting(complaint_id: int, row: SightingRow) -> tuple[Any, ...]:
+    """A row of bulk.SIGHTING_COLUMNS."""
+    return (complaint_id, row.key, row.kind, row.field, row.start, row.end)
 
 
 def to_canonical(complaint: Complaint) -> dict[str, Any]:
