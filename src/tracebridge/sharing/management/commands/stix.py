@@ -14,7 +14,8 @@ from tracebridge.commands import SubcommandCommand, console
 from tracebridge.sharing import signing
 from tracebridge.sharing.exports import export_bundle, export_bundle_for
 from tracebridge.sharing.services import agreement_between
-from tracebridge.sharing.sync import get_partner, import_bundle_file
+from tracebridge.sharing.stix import StixError
+from tracebridge.sharing.sync import SyncError, get_partner, import_bundle_file
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
@@ -63,9 +64,12 @@ class Command(SubcommandCommand):
         sig_path = signature or bundle.with_name(bundle.name + ".sig")
         if not sig_path.exists():
             raise CommandError(f"no signature file {sig_path}: unsigned bundles are refused")
-        result = import_bundle_file(
-            get_partner(partner), bundle.read_bytes(), sig_path.read_text().strip()
-        )
+        try:
+            result = import_bundle_file(
+                get_partner(partner), bundle.read_bytes(), sig_path.read_text().strip()
+            )
+        except (SyncError, StixError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"{result.objects} objects: {result.created} complaints created, "
             f"{result.updated} updated, {result.unchanged} unchanged, "
