@@ -61,7 +61,7 @@ def parse_phone(text: str, region: str | None = None) -> Identifier | Rejected:
     return result
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
 def _parse_raw(text: str, region: str | None) -> Identifier | str:
     compact = compact_phone(text)
     if compact.startswith("!"):
@@ -110,6 +110,46 @@ def regions_for(compact: str, region: str | None) -> tuple[str, ...]:
 @lru_cache(maxsize=1 << 17)
 def parse_compact(compact: str, region: str | None) -> Identifier | str:
     """The identifier for a compact number, or the reason it is not one."""
+    guess = e164_guess(compact, region)
+    if guess:
+        found = _parse_international(guess)
+        if isinstance(found, Identifier):
+            return found
+    return _parse_national(compact, region)
+
+
+def e164_guess(compact: str, region: str | None) -> str | None:
+    """'+<country><number>' when the common forms make it obvious, so that every spelling of a
+    number shares one cache entry; None when only phonenumbers can tell."""
+    if compact.startswith("+"):
+        return compact
+    n = len(compact)
+    if compact.startswith("00"):
+        return "+" + compact[2:]
+    if compact.startswith("011") and n >= 13:
+        return "+" + compact[3:]
+    first = regions_for(compact, region)[0]
+    if first == "IN":
+        if n == 10 and compact[0] in "6789":
+            return "+91" + compact
+        if n == 11 and compact[0] == "0" and compact[1] in "6789":
+            return "+91" + compact[1:]
+        if n == 12 and compact.startswith("91") and compact[2] in "6789":
+            return "+" + compact
+    elif first == "US":
+        if n == 10 and compact[0] in "23456789":
+            return "+1" + compact
+        if n == 11 and compact[0] == "1" and compact[1] in "23456789":
+            return "+" + compact
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_international(e164: str) -> Identifier | str:
+    return _parse_national(e164, None)
+
+
+def _parse_national(compact: str, region: str | None) -> Identifier | str:
     count = len(compact) - compact.startswith("+")
     if count < _MIN_DIGITS:
         return f"{compact} has only {count} digits, too few for a phone number."
