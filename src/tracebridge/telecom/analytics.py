@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -160,32 +160,38 @@ def _projection(present: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def number_sql(column: str) -> str:
+# The few functions whose names differ between DuckDB and Spark SQL.
+DUCKDB = {"all": ", 'g'", "match": "regexp_full_match({x}, '{p}')", "starts": "starts_with"}
+SPARK = {"all": "", "match": "{x} rlike '^{p}$'", "starts": "startswith"}
+
+
+def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
     """SQL giving the E.164 digits of a presented number as BIGINT, NULL when not a number.
 
     Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits) with TRY_CAST; only
     other spellings pay for a regular expression. National numbers are read as NANP, the
     region of the node's carriers; ``tests/telecom`` checks this against tracebridge.identifiers.
     """
-    x = f"trim({column})"
-    digits = f"regexp_replace({x}, '[^0-9]', '', 'g')"
+    x, starts = f"trim({column})", dialect["starts"]
+    digits = f"regexp_replace({x}, '[^0-9]', ''{dialect['all']})"
+    allowed = dialect["match"].format(x=x, p="[+]?[0-9 ().-]+")  # no backslashes: Spark unescapes
     slow = (
-        f"CASE WHEN NOT regexp_full_match({x}, '\\+?[0-9 ().\\-]+') THEN NULL "
-        f"WHEN starts_with({x}, '+') THEN TRY_CAST({digits} AS BIGINT) "
+        f"CASE WHEN NOT {allowed} THEN NULL "
+        f"WHEN {starts}({x}, '+') THEN TRY_CAST({digits} AS BIGINT) "
         f"WHEN length({digits}) = 10 THEN {NANP} + TRY_CAST({digits} AS BIGINT) "
-        f"WHEN length({digits}) = 11 AND starts_with({digits}, '1') THEN TRY_CAST({digits} AS BIGINT) "
-        f"WHEN starts_with({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
-        f"WHEN starts_with({digits}, '00') THEN TRY_CAST(substr({digits}, 3) AS BIGINT) END"
+        f"WHEN length({digits}) = 11 AND {starts}({digits}, '1') THEN TRY_CAST({digits} AS BIGINT) "
+        f"WHEN {starts}({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
+        f"WHEN {starts}({digits}, '00') THEN TRY_CAST(substr({digits}, 3) AS BIGINT) END"
     )
     value = (
-        f"CASE WHEN starts_with({x}, '+') AND TRY_CAST(substr({x}, 2) AS UBIGINT) IS NOT NULL "
+        f"CASE WHEN {starts}({x}, '+') AND TRY_CAST(substr({x}, 2) AS BIGINT) IS NOT NULL "
         f"THEN TRY_CAST(substr({x}, 2) AS BIGINT) "
-        f"WHEN length({x}) = 10 AND TRY_CAST({x} AS UBIGINT) IS NOT NULL "
+        f"WHEN length({x}) = 10 AND TRY_CAST({x} AS BIGINT) IS NOT NULL "
         f"THEN {NANP} + TRY_CAST({x} AS BIGINT) "
-        f"WHEN length({x}) = 11 AND starts_with({x}, '1') AND TRY_CAST({x} AS UBIGINT) IS NOT NULL "
+        f"WHEN length({x}) = 11 AND {starts}({x}, '1') AND TRY_CAST({x} AS BIGINT) IS NOT NULL "
         f"THEN TRY_CAST({x} AS BIGINT) ELSE {slow} END"
     )
-    # E.164 numbers have 7 to 15 digits.
+    # E.164 numbers have 7 to 15 digits (which also refuses a sign).
     return f"(CASE WHEN ({value}) BETWEEN 1000000 AND 999999999999999 THEN ({value}) END)"
 
 
@@ -235,12 +241,13 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     summary.missing_attestation, summary.null_origid = int(counts[2]), int(counts[3])
 
 
-# Aggregates shared by both groupings; HyperLogLog counts where exact ones would need a sort.
+# Aggregates shared by both groupings. Counts are exact: they appear in the explanations
+# (HyperLogLog misstates small groups by 10%), and both engines must agree on them.
 _FEATURES = f"""
-    approx_count_distinct(call_id) AS calls,
+    count(DISTINCT call_id) AS calls,
     avg(CAST(ans AS DOUBLE)) AS answer_rate,
     avg(dur) AS avg_dur,
-    approx_count_distinct(callee) AS uniq,
+    count(DISTINCT callee) AS uniq,
     max(callee) - min(callee) AS callee_span,
     (max(ts) - min(ts)) // 3600 + 1 AS hours,
     avg(CAST(cli_bad AS DOUBLE)) AS bad,
@@ -270,7 +277,7 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
         (
             "neighbour >= 0.3",
             2,
-            "printf('neighbour spoofing: %.0f%% share the callee''s NPA-NXX', neighbour * 100)",
+            "printf('neighbour spoofing: %.0f%% share the NPA-NXX of the callee', neighbour * 100)",
         ),
         (
             "c_domestic >= 0.5",
@@ -295,7 +302,7 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE features AS
         SELECT 'origin' AS key_kind, oid, day, NULL::BIGINT AS cli, {_FEATURES},
-               approx_count_distinct(cli) AS clis
+               count(DISTINCT cli) AS clis
         FROM calls WHERE NOT no_origid GROUP BY oid, day
         HAVING count(*) >= {p.min_calls}
         UNION ALL
@@ -333,10 +340,10 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         CREATE OR REPLACE TEMP TABLE labels AS
         WITH fo AS (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin'),
              fc AS (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller')
-        SELECT c.call_id, c.rep, fo.campaign_id, c.ts, c.dur, c.ans, c.callee
+        SELECT c.call_id, c.rep, fo.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
         FROM calls c JOIN fo ON fo.oid = c.oid AND fo.day = c.day
         UNION ALL
-        SELECT c.call_id, c.rep, fc.campaign_id, c.ts, c.dur, c.ans, c.callee
+        SELECT c.call_id, c.rep, fc.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
         FROM calls c JOIN fc ON fc.cli = c.cli
         ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
 
@@ -348,7 +355,8 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
     con.execute("""
         CREATE OR REPLACE TEMP TABLE labelled AS
         SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
-               bool_or(ans) AS ans, any_value(callee) AS callee
+               bool_or(ans) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
+               any_value(att) AS att
         FROM labels GROUP BY call_id""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
@@ -368,6 +376,7 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
     con.execute(f"""
         COPY (SELECT call_id, campaign_id FROM labelled ORDER BY call_id)
         TO '{labels}' (FORMAT parquet, COMPRESSION zstd)""")
+    _write_details(con, out_dir)
     # A duplicate is the same carrier's record of the same call twice (hop records of other
     # carriers are expected); counted among labelled calls, where it could skew the evidence.
     row = con.execute(
@@ -377,6 +386,31 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
     assert row is not None
     summary.campaigns, summary.labelled_calls = int(row[0]), int(row[1])
     summary.duplicate_call_ids = int(row[2])
+
+
+def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    """DIR/campaign_numbers.csv (caller numbers with counts, up to 100 a campaign, to link
+    complaints) and DIR/campaign_samples.csv (the first 20 calls of each campaign)."""
+    numbers = str(out_dir / "campaign_numbers.csv").replace("'", "''")
+    con.execute(f"""
+        COPY (SELECT campaign_id, '+' || CAST(cli AS VARCHAR) AS number, count(*) AS calls
+              FROM labelled WHERE cli IS NOT NULL GROUP BY campaign_id, cli
+              QUALIFY row_number() OVER (PARTITION BY campaign_id ORDER BY count(*) DESC, cli)
+                      <= 100
+              ORDER BY campaign_id, calls DESC, number)
+        TO '{numbers}' (HEADER, DELIMITER ',')""")
+    samples = str(out_dir / "campaign_samples.csv").replace("'", "''")
+    con.execute(f"""
+        COPY (SELECT campaign_id, call_id,
+                     strftime(to_timestamp(ts), '%Y-%m-%dT%H:%M:%SZ') AS start_time,
+                     CASE WHEN cli IS NULL THEN NULL ELSE '+' || CAST(cli AS VARCHAR) END
+                         AS calling_number,
+                     '+' || CAST(callee AS VARCHAR) AS called_number, dur AS duration_s,
+                     att AS attestation
+              FROM labelled
+              QUALIFY row_number() OVER (PARTITION BY campaign_id ORDER BY ts, call_id) <= 20
+              ORDER BY campaign_id, ts, call_id)
+        TO '{samples}' (HEADER, DELIMITER ',')""")
 
 
 def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
@@ -389,8 +423,15 @@ def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
     return con
 
 
+STAGES = ("read", "score", "attribute", "write")
+
+
 def analyze(
-    files: Sequence[Path], out_dir: Path, params: Params | None = None, con: Any = None
+    files: Sequence[Path],
+    out_dir: Path,
+    params: Params | None = None,
+    con: Any = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Summary:
     """Detect campaigns in ``files`` and write DIR/campaigns.csv and DIR/call_labels.parquet."""
     started = time.perf_counter()
@@ -398,10 +439,15 @@ def analyze(
     con = con or connect()
     summary = Summary()
     open_source(con, [Path(f) for f in files], summary)
+    step = on_stage or (lambda stage: None)
     try:
+        step("read")
         prepare(con, summary)
+        step("score")
         score_groups(con, p)
+        step("attribute")
         attribute(con, p)
+        step("write")
         write_outputs(con, out_dir, summary)
     except duckdb.Error as exc:
         raise AnalyticsError(f"the files cannot be analysed: {str(exc).splitlines()[0]}") from None

@@ -1,0 +1,159 @@
+"""CDR ingest: validate a carrier's file and store it as a Parquet partition (DuckDB, no pandas).
+
+Stored partitions live under TRACEBRIDGE_HOME/cdr/agency=<code>/batch-<n>.parquet with every
+DESIGN.md column plus ``calling_e164`` and ``called_e164`` (normalised by analytics.number_sql,
+which tests hold to tracebridge.identifiers). Rows without a call id or a start time are
+rejected and listed, with their line and reason, in batch-<n>.rejects.csv beside it; nothing is
+dropped silently and a file that cannot be used at all stores nothing.
+"""
+
+# SQL here is assembled from constants and quoted paths, never from user text.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tracebridge.telecom import analytics
+
+
+@dataclass
+class IngestResult:
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    invalid_caller_ids: int = 0
+    missing_attestation: int = 0
+    null_origid: int = 0
+    missing_columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    wrong_reporter: int = 0
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _q(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResult:
+    """Validate ``source`` and write the accepted rows to ``target`` (a .parquet path).
+
+    ``reporter`` fills ``reporting_carrier`` where the file leaves it empty (a carrier uploads
+    its own records); rows naming another reporter are kept but counted.
+    """
+    con = duckdb.connect(":memory:")
+    summary = analytics.Summary()
+    analytics.open_source(con, [source], summary)
+    result = IngestResult(
+        missing_columns=summary.missing_columns, extra_columns=summary.extra_columns
+    )
+    fill = "NULL" if reporter is None else "'" + reporter.replace("'", "''") + "'"
+    try:
+        con.execute(f"""
+            CREATE TEMP TABLE batch AS
+            SELECT row_number() OVER () AS line, * REPLACE (
+                       coalesce(nullif(trim(reporting_carrier), ''), {fill}) AS reporting_carrier),
+                   {analytics.number_sql("calling_number")} AS calling_e164,
+                   {analytics.number_sql("called_number")} AS called_e164
+            FROM cdr_raw""")
+        _count(con, result, reporter)
+        _write(con, target)
+    except duckdb.Error as exc:
+        raise analytics.AnalyticsError(
+            f"{source}: cannot be used: {str(exc).splitlines()[0]}"
+        ) from None
+    return result
+
+
+def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str | None) -> None:
+    mine = "true" if reporter is None else "reporting_carrier = " + _literal(reporter)
+    row = con.execute(f"""
+        SELECT count(*),
+               count(*) FILTER (call_id IS NULL OR trim(call_id) = '' OR start_time IS NULL),
+               count(*) FILTER (calling_e164 IS NULL),
+               count(*) FILTER (upper(trim(attestation)) NOT IN ('A', 'B', 'C')
+                                OR attestation IS NULL),
+               count(*) FILTER (nullif(trim(origid), '') IS NULL),
+               count(*) FILTER (NOT ({mine}))
+        FROM batch""").fetchone()
+    assert row is not None
+    result.rows, result.rejected = int(row[0]), int(row[1])
+    result.invalid_caller_ids, result.missing_attestation = int(row[2]), int(row[3])
+    result.null_origid, result.wrong_reporter = int(row[4]), int(row[5])
+    dup = con.execute("""
+        SELECT count(*) - count(DISTINCT (call_id, coalesce(reporting_carrier, '')))
+        FROM batch WHERE call_id IS NOT NULL AND start_time IS NOT NULL""").fetchone()
+    result.duplicates = int(dup[0]) if dup else 0
+    result.accepted = result.rows - result.rejected - result.duplicates
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Accepted rows (first record of a duplicate kept) to Parquet; rejects to CSV."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join([*analytics.COLUMNS, "calling_e164", "called_e164"])
+    ok = "call_id IS NOT NULL AND trim(call_id) <> '' AND start_time IS NOT NULL"
+    con.execute(f"""
+        COPY (SELECT {columns} FROM batch WHERE {ok}
+              QUALIFY row_number() OVER (
+                  PARTITION BY call_id, coalesce(reporting_carrier, '') ORDER BY line) = 1
+              ORDER BY line)
+        TO {_q(target)} (FORMAT parquet, COMPRESSION zstd)""")
+    rejects = target.with_suffix(".rejects.csv")
+    con.execute(f"""
+        COPY (SELECT line, CASE WHEN call_id IS NULL OR trim(call_id) = '' THEN 'no call_id'
+                                ELSE 'no usable start_time' END AS reason, call_id
+              FROM batch WHERE NOT ({ok}) ORDER BY line)
+        TO {_q(rejects)} (HEADER, DELIMITER ',')""")
+
+
+def find_call(store: Path, call_id: str) -> list[dict[str, Any]]:
+    """Every stored record of ``call_id`` (all carriers), oldest first."""
+    files = sorted(store.glob("**/*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect(":memory:")
+    cursor = con.execute(
+        "SELECT * FROM read_parquet(?, union_by_name = true) WHERE call_id = ? ORDER BY start_time",
+        [[str(f) for f in files], call_id],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def records_near(store: Path, calling: str, called: str, start: float, window: float) -> Any:
+    """Stored records with these numbers within ``window`` seconds of ``start``: the hop
+    records of the same call, whatever call id each carrier gave it."""
+    files = sorted(store.glob("**/*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect(":memory:")
+    cursor = con.execute(
+        f"""SELECT call_id, epoch(start_time), calling_number, called_number, orig_carrier,
+                  term_carrier, reporting_carrier, attestation, origid
+           FROM read_parquet(?, union_by_name = true)
+           WHERE right(regexp_replace(calling_number, '[^0-9]', '', 'g'), 10) = ?
+             AND right(regexp_replace(called_number, '[^0-9]', '', 'g'), 10) = ?
+             AND abs(epoch(start_time) - ?) <= {float(window)}""",
+        [[str(f) for f in files], calling, called, start],
+    )
+    return cursor.fetchall()
