@@ -16,6 +16,7 @@ from tracebridge.identifiers import Identifier, parse
 ENTRIES: tuple[tuple[str, str, str, str], ...] = (
     ("phone", "1800 11 2211", "IN", "State Bank of India customer care"),
     ("phone", "1800 425 3800", "IN", "State Bank of India customer care"),
+    ("phone", "1800 1234", "IN", "State Bank of India contact centre"),
     ("phone", "1800 202 6161", "IN", "HDFC Bank phone banking"),
     ("phone", "1800 1080", "IN", "ICICI Bank customer care"),
     ("phone", "1800 419 5959", "IN", "Axis Bank customer care"),
