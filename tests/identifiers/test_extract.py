@@ -163,3 +163,8 @@ def test_phone_without_region_uses_the_india_us_rule() -> None:
         "phone:+919812345678",
         "phone:+12125550123",
     ]
+
+
+def test_international_numbers_ignore_amount_words_around_them() -> None:
+    assert keys("paid +91 98123 45678 Rs 500 via UPI") == ["phone:+919812345678"]
+    assert keys("paid 9812345678 Rs 500 via UPI") == []

@@ -11,7 +11,7 @@ Every identifier has one canonical key (docs/identifiers.md):
 from __future__ import annotations
 
 from .banking import parse_bank_account
-from .extract import extract
+from .extraction import extract
 from .model import KINDS, Found, Identifier, Rejected
 from .parsing import parse, parse_account_key, parse_any, parse_key
 

@@ -90,8 +90,11 @@ def numbers_in(text: str, low: str, region: str | None) -> Iterator[Found]:
         for match in RUN.finditer(text, max(0, candidate.start() - 2), candidate.end()):
             start, end = match.span()
             context = _context(low, start)
-            if context == "other" or _NOT_PHONE_AFTER.match(low, end, end + 12):
-                continue  # a transaction id, case number or amount: cheap to skip, never cached
+            international = text[start] in "+(" and "+" in text[start : start + 2]
+            if not international and (
+                context == "other" or _NOT_PHONE_AFTER.match(low, end, end + 12)
+            ):
+                continue  # a transaction id, case number or amount (never written with a +)
             if context == "account":
                 account = _account(text, start, end, _NON_DIGIT.sub("", match.group(0)))
                 if account:
