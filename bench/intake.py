@@ -79,8 +79,14 @@ def run_target(database_url: str, path: Path, home: Path, with_api: bool) -> dic
     from tracebridge.complaints.importers import import_file
 
     agency = create_agency("IN-I4C", "IN", "Indian Cyber Crime Coordination Centre")
+    cpu = time.process_time()
     summary = import_file(path, agency, "canonical", batch=2000)
-    result = {"rows": summary.created, "seconds": summary.seconds, "sightings": summary.sightings}
+    result = {
+        "rows": summary.created,
+        "seconds": summary.seconds,
+        "cpu": time.process_time() - cpu,
+        "sightings": summary.sightings,
+    }
     if with_api:
         result.update(run_api(path))
     return result
@@ -94,7 +100,7 @@ def run_api(path: Path) -> dict[str, float]:
 
     user, _ = create_user("bench", "IN-I4C", "analyst", password="bench-password-not-secret")
     headers = {"Authorization": f"Bearer {issue_token(user, 'bench').secret}"}
-    client, total, seconds = Client(), 0, 0.0
+    client, total, seconds, cpu_seconds = Client(), 0, 0.0, 0.0
     with path.open("rb") as f:
         while True:
             lines = [line for _, line in zip(range(10_000), f, strict=False)]
@@ -106,14 +112,16 @@ def run_api(path: Path) -> dict[str, float]:
                 + b"]"
             )
             started = time.perf_counter()
+            cpu = time.process_time()
             response = client.post(
                 "/api/v1/complaints", body, content_type="application/json", headers=headers
             )
             seconds += time.perf_counter() - started
+            cpu_seconds += time.process_time() - cpu
             if response.status_code not in (200, 201):
                 raise SystemExit(f"API answered {response.status_code}: {response.content[:500]!r}")
             total += response.json()["created"]
-    return {"api_rows": total, "api_seconds": seconds}
+    return {"api_rows": total, "api_seconds": seconds, "api_cpu": cpu_seconds}
 
 
 def fresh_postgres() -> str | None:
@@ -167,17 +175,21 @@ def main(argv: list[str]) -> int:
         )
         count, base_s = baseline(path)
         base_rate = count / base_s
+        load = os.getloadavg()[0]
         print(f"baseline  parse+validate (json + pydantic): {base_rate:>10,.0f} complaints/s")
-        rates = {}
+        rates, cpu_rates = {}, {}
         sqlite = child(
             "sqlite", f"sqlite:///{work}/bench.sqlite3", path, work / "home-sqlite", True
         )
         rates["sqlite"] = sqlite["rows"] / sqlite["seconds"]
+        cpu_rates["sqlite"] = sqlite["rows"] / sqlite["cpu"]
         rates["api"] = sqlite["api_rows"] / sqlite["api_seconds"]
+        cpu_rates["api"] = sqlite["api_rows"] / sqlite["api_cpu"]
         pg_url = fresh_postgres()
         if pg_url:
             pg = child("postgres", pg_url, path, work / "home-pg", False)
             rates["postgres"] = pg["rows"] / pg["seconds"]
+            cpu_rates["postgres"] = pg["rows"] / pg["cpu"]
         else:
             print("postgres  skipped: nothing answers at", PG_URL)
         for name, rate in rates.items():
@@ -194,6 +206,7 @@ def main(argv: list[str]) -> int:
             print(
                 f"{label:<22} {rate:>10,.0f} complaints/s = {rate / base_rate:.3f} x baseline{goal}"
             )
+        print(f"load average at start: {load:.1f} on {os.cpu_count()} cores")
         print(f"sightings per complaint: {sqlite['sightings'] / max(sqlite['rows'], 1):.2f}")
     return 0
 

@@ -61,15 +61,33 @@ def insert_complaints(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
+    found = lookup((row[3], row[4]) for row in rows)
+    return {identity: values[0] for identity, values in found.items()}
+
+
+def lookup(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """(source, ref) -> (id, agency_id, content_hash) of the stored complaints among these.
+
+    Raw SQL: Django's ``ref__in`` spent more time preparing 2,000 parameters than the query took.
+    """
     by_source: dict[str, list[str]] = {}
-    for row in rows:
-        by_source.setdefault(row[3], []).append(row[4])
-    ids: dict[tuple[str, str], int] = {}
-    for source, refs in by_source.items():
-        for start in range(0, len(refs), CHUNK):
-            found = Complaint.objects.filter(source=source, ref__in=refs[start : start + CHUNK])
-            ids.update(((source, ref), pk) for ref, pk in found.values_list("ref", "pk"))
-    return ids
+    for source, ref in identities:
+        by_source.setdefault(source, []).append(ref)
+    quote = connection.ops.quote_name
+    table = quote(Complaint._meta.db_table)
+    found: dict[tuple[str, str], tuple[Any, ...]] = {}
+    with connection.cursor() as cursor:
+        for source, refs in by_source.items():
+            for start in range(0, len(refs), CHUNK):
+                part = refs[start : start + CHUNK]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT ref, id, agency_id, content_hash FROM {table} "  # noqa: S608
+                    f"WHERE source = %s AND ref IN ({marks})",
+                    [source, *part],
+                )
+                found.update(((source, r), (i, a, h)) for r, i, a, h in cursor.fetchall())
+    return found
 
 
 def insert_sightings(rows: Iterable[tuple[Any, ...]]) -> int:

@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tracebridge.agencies import audit
@@ -121,16 +120,7 @@ def _latest_per_identity(
 
 
 def _existing(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], _Existing]:
-    by_source: dict[str, list[str]] = {}
-    for source, ref in identities:
-        by_source.setdefault(source, []).append(ref)
-    query = Q(pk__in=[])
-    for source, refs in by_source.items():
-        query |= Q(source=source, ref__in=refs)
-    found = Complaint.objects.filter(query).values_list(
-        "source", "ref", "id", "agency_id", "content_hash"
-    )
-    return {(s, r): _Existing(i, a, h) for s, r, i, a, h in found.iterator(chunk_size=2000)}
+    return {key: _Existing(*values) for key, values in bulk.lookup(identities).items()}
 
 
 def _candidates(
