@@ -7,4 +7,13 @@ class TelecomConfig(AppConfig):
     label = "telecom"
     verbose_name = _("Telecom")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = []
+    nav = [
+        ("telecom-robocalls", _("Robocalls"), None),
+        ("telecom-traceback", _("Traceback"), None),
+    ]
+
+    def ready(self) -> None:
+        from tracebridge import panels
+        from tracebridge.telecom.panels import campaign_panel
+
+        panels.register("campaign", campaign_panel, order=60)

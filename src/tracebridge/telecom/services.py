@@ -16,7 +16,7 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import ServiceError
-from tracebridge.telecom import analytics, ingest
+from tracebridge.telecom import analytics, ingest, shaken
 from tracebridge.telecom import traceback as tb
 from tracebridge.telecom.models import (
     ANSWER_WITHIN,
@@ -33,6 +33,16 @@ from tracebridge.telecom.models import (
 
 def cdr_store() -> Path:
     return Path(settings.HOME) / "cdr"
+
+
+def node_verifier(online: bool = False, extra_roots: list[Any] | None = None) -> shaken.Verifier:
+    """The node's SHAKEN verifier: roots in HOME/shaken/ca/*.pem, certificates cached in
+    HOME/shaken/certs (fetched from x5u only when ``online``)."""
+    base = Path(settings.HOME) / "shaken"
+    roots = list(extra_roots or [])
+    for path in sorted((base / "ca").glob("*.pem")):
+        roots += shaken.load_certificates(path.read_bytes())
+    return shaken.Verifier(roots, fetch=shaken.cached_fetch(base / "certs", online))
 
 
 def carrier_named(name: str) -> Carrier:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import urllib.error
@@ -17,6 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -458,3 +460,21 @@ def verify_report(verifier: Verifier, text: str, **options: Any) -> dict[str, An
         return report(None, parsed, verifier.verify_parsed(parsed, **options))
     except ShakenError as exc:
         return report(exc, parsed, None)
+
+
+def cached_fetch(cache_dir: Path, online: bool = True) -> Callable[[str], bytes]:
+    """An x5u fetcher that keeps certificates on disk: offline nodes verify from the cache."""
+
+    def fetch(url: str) -> bytes:
+        path = cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".pem")
+        if path.exists():
+            return path.read_bytes()
+        if not online:
+            raise OSError(f"{url} is not in the certificate cache and the node is offline")
+        body = http_fetch(url)
+        load_certificates(body)  # cache only what parses
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        return body
+
+    return fetch

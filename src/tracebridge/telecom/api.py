@@ -1,0 +1,236 @@
+"""Telecom API: carriers upload CDRs and answer traceback hops; analysts read campaigns."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.markings import TLP
+from tracebridge.agencies.permissions import get_visible_or_404, visible
+from tracebridge.agencies.services import ServiceError
+from tracebridge.api_support import ApiError, auth_user, page_of, require_role
+from tracebridge.telecom import services, shaken
+from tracebridge.telecom.models import (
+    CdrBatch,
+    HopStatus,
+    RobocallCampaign,
+    TracebackHop,
+    TracebackRequest,
+)
+
+router = Router(tags=["telecom"])
+MAX_UPLOAD = 512 * 1024 * 1024
+TLPS = {t.value for t in TLP}
+
+
+def _tlp(value: str) -> str:
+    if value not in TLPS:
+        raise ApiError(422, "invalid", "unknown TLP marking", [{"field": "tlp", "message": value}])
+    return value
+
+
+def batch_row(batch: CdrBatch) -> dict[str, Any]:
+    return {
+        "id": batch.pk,
+        "agency": batch.agency.code,
+        "filename": batch.filename,
+        "sha256": batch.sha256,
+        "rows": batch.rows,
+        "accepted": batch.accepted,
+        "rejected": batch.rejected,
+        "stats": batch.stats,
+        "tlp": batch.tlp,
+        "created_at": batch.created_at.isoformat(),
+    }
+
+
+@router.post("/cdrs")
+def upload_cdrs(
+    request: HttpRequest, file: File[UploadedFile], tlp: Form[str] = "AMBER"
+) -> Any:
+    """A carrier (or agency) uploads one Parquet or CSV file of call detail records."""
+    user = require_role(request, "analyst")
+    if file.size and file.size > MAX_UPLOAD:
+        raise ApiError(413, "too_large", f"files up to {MAX_UPLOAD // 2**20} MiB")
+    suffix = Path(file.name or "upload.csv").suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ApiError(422, "invalid", "upload a .csv or .parquet file", [{"field": "file"}])
+    with tempfile.TemporaryDirectory(dir=settings.HOME) as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with open(path, "wb") as fh:
+            for chunk in file.chunks():
+                fh.write(chunk)
+        try:
+            batch = services.import_cdrs(path, user, user.agency, file.name or "", _tlp(tlp))
+        except ServiceError as exc:
+            raise ApiError(422, "unusable_file", str(exc)) from None
+    return batch_row(batch)
+
+
+@router.get("/cdrs")
+def list_cdrs(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    user = require_role(request, "viewer")
+    rows = visible(user, CdrBatch.objects.select_related("agency"))
+    return page_of(rows, batch_row, limit, offset)
+
+
+def campaign_row(c: RobocallCampaign, detail: bool = False) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "campaign_id": c.campaign_id,
+        "agency": c.agency.code,
+        "key_kind": c.key_kind,
+        "key": c.key,
+        "calls": c.calls,
+        "unique_called": c.unique_called,
+        "answer_rate": c.answer_rate,
+        "median_duration_s": c.median_duration_s,
+        "first_seen": c.first_seen.isoformat(),
+        "last_seen": c.last_seen.isoformat(),
+        "score": c.score,
+        "reasons": c.reason_list,
+        "tlp": c.tlp,
+    }
+    if detail:
+        row["numbers"] = [{"key": n.key, "calls": n.calls} for n in c.numbers.all()]
+        row["sample_calls"] = c.sample_calls
+    return row
+
+
+@router.get("/robocalls")
+def list_robocalls(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    user = require_role(request, "viewer")
+    rows = visible(user, RobocallCampaign.objects.select_related("agency"))
+    return page_of(rows, campaign_row, limit, offset)
+
+
+@router.get("/robocalls/{campaign_id}")
+def get_robocall(request: HttpRequest, campaign_id: str) -> Any:
+    require_role(request, "viewer")
+    qs = RobocallCampaign.objects.select_related("agency")
+    return campaign_row(get_visible_or_404(request, qs, campaign_id=campaign_id), detail=True)
+
+
+class TracebackIn(Schema):
+    call_id: str
+    note: str = ""
+    tlp: str = "AMBER"
+
+
+def request_row(r: TracebackRequest) -> dict[str, Any]:
+    return {
+        "reference": r.reference,
+        "call_id": r.call_id,
+        "calling_number": r.calling_number,
+        "called_number": r.called_number,
+        "start_time": r.start_time.isoformat(),
+        "status": r.status,
+        "outcome": r.outcome,
+        "campaign_id": r.campaign.campaign_id if r.campaign else None,
+        "created_at": r.created_at.isoformat(),
+        "path": services.path_of(r),
+    }
+
+
+@router.post("/traceback")
+def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
+    user = require_role(request, "analyst")
+    try:
+        created = services.open_traceback(user, payload.call_id, payload.note, _tlp(payload.tlp))
+    except ServiceError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    return request_row(created)
+
+
+@router.get("/traceback")
+def list_traceback(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    user = require_role(request, "viewer")
+    rows = visible(user, TracebackRequest.objects.select_related("campaign"))
+    return page_of(rows, request_row, limit, offset)
+
+
+def hop_row(hop: TracebackHop) -> dict[str, Any]:
+    """What the asked carrier needs to find the call in its records, and nothing more."""
+    r = hop.request
+    return {
+        "reference": r.reference,
+        "position": hop.position,
+        "carrier": hop.carrier.name,
+        "calling_number": r.calling_number,
+        "called_number": r.called_number,
+        "start_time": r.start_time.isoformat(),
+        "status": hop.status,
+        "due_at": hop.due_at.isoformat(),
+        "overdue": hop.is_overdue(),
+    }
+
+
+@router.get("/traceback/hops")
+def my_hops(request: HttpRequest, pending: bool = True, limit: int = 50, offset: int = 0) -> Any:
+    """The hops addressed to the caller's carrier (a carrier polls this)."""
+    user = require_role(request, "analyst")
+    hops = TracebackHop.objects.select_related("request", "carrier").filter(
+        carrier__agency=user.agency
+    )
+    if pending:
+        hops = hops.filter(status=HopStatus.PENDING)
+    return page_of(hops.order_by("due_at", "id"), hop_row, limit, offset)
+
+
+@router.get("/traceback/{reference}")
+def get_traceback(request: HttpRequest, reference: str) -> Any:
+    require_role(request, "viewer")
+    qs = TracebackRequest.objects.select_related("campaign")
+    return request_row(get_visible_or_404(request, qs, reference=reference))
+
+
+class AnswerIn(Schema):
+    upstream: str = ""
+    originated_here: bool = False
+    customer: str = ""
+    attestation: str = ""
+    origid: str = ""
+    note: str = ""
+
+
+@router.post("/traceback/{reference}/hops/{position}")
+def answer_hop(request: HttpRequest, reference: str, position: int, payload: AnswerIn) -> Any:
+    """The asked carrier answers: who handed it the call, or that it originated there."""
+    user = require_role(request, "analyst")
+    hop = (
+        TracebackHop.objects.select_related("request", "carrier")
+        .filter(request__reference=reference, position=position)
+        .first()
+    )
+    if hop is None or not services.may_answer(user, hop):
+        audit.record(
+            "traceback.answer",
+            request=request,
+            object_type="tracebackrequest",
+            object_id=reference,
+            outcome="denied",
+        )
+        raise ApiError(404, "not_found", "No such hop is waiting for your carrier.")
+    try:
+        services.answer_hop(user, hop, services.Answer(**payload.dict()))
+    except ServiceError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    hop.refresh_from_db()
+    return hop_row(hop) | {"upstream": hop.upstream.name if hop.upstream else None}
+
+
+class VerifyIn(Schema):
+    identity: str
+
+
+@router.post("/shaken/verify")
+def verify_identity(request: HttpRequest, payload: VerifyIn) -> Any:
+    """Verify one Identity header against the node's trusted STI-CA roots (offline)."""
+    auth_user(request)
+    return shaken.verify_report(services.node_verifier(online=False), payload.identity)

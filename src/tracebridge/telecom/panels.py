@@ -1,0 +1,43 @@
+"""The "robocalls" section of the campaign page (registered from TelecomConfig.ready).
+
+A complaint campaign's phone sightings ("phone:+1…") are matched with the caller numbers of
+robocall campaigns found in CDRs, so the campaign page shows the calls behind the complaints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from tracebridge.agencies.permissions import is_agency_user, visible
+from tracebridge.complaints.models import Sighting
+from tracebridge.telecom.models import RobocallCampaign
+
+
+def phone_keys(campaign: Any) -> list[str]:
+    complaint_ids = campaign.members.values("complaint_id")
+    return list(
+        Sighting.objects.filter(complaint_id__in=complaint_ids, key__startswith="phone:")
+        .values_list("key", flat=True)
+        .distinct()[:2000]
+    )
+
+
+def campaign_panel(request: HttpRequest, campaign: Any) -> str | None:
+    user = request.user
+    if not is_agency_user(user):
+        return None
+    keys = phone_keys(campaign)
+    if not keys:
+        return None
+    robocalls = (
+        visible(user, RobocallCampaign.objects.all())
+        .filter(numbers__key__in=keys)
+        .distinct()
+        .order_by("-calls")[:20]
+    )
+    return render_to_string(
+        "telecom/campaign_panel.html", {"robocalls": robocalls, "keys": set(keys)}, request=request
+    )
