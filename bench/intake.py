@@ -206,6 +206,7 @@ def main(argv: list[str]) -> int:
             print(
                 f"{label:<22} {rate:>10,.0f} complaints/s = {rate / base_rate:.3f} x baseline{goal}"
             )
+            print(f"{'':<22} {cpu_rates[name]:>10,.0f} per CPU-second of this process")
         print(f"load average at start: {load:.1f} on {os.cpu_count()} cores")
         print(f"sightings per complaint: {sqlite['sightings'] / max(sqlite['rows'], 1):.2f}")
     return 0
