@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import get_visible_or_404, has_role, is_agency_user
+from tracebridge.agencies.permissions import get_visible_or_404, has_role, is_agency_user, visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.cases.models import Case
@@ -36,7 +36,7 @@ def case_panel(request: HttpRequest, case: Case) -> str | None:
     """The evidence section of the case page (registered from EvidenceConfig.ready)."""
     if not is_agency_user(request.user):
         return None
-    items = case.evidence.select_related("added_by").order_by("id")
+    items = visible(request.user, case.evidence.select_related("added_by").order_by("id"))
     can_change = _can_change(request, case)
     return render_to_string(
         "evidence/case_panel.html",
