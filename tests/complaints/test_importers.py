@@ -334,3 +334,16 @@ def test_command_prints_summary(
         call_command("import", "complaints", str(path), "--agency", "XX-NONE")
     with pytest.raises(CommandError, match="no such file"):
         call_command("import", "complaints", "/nonexistent.jsonl", "--agency", "US-FBI")
+
+
+def test_worker_processes_give_the_same_result(
+    agencies: dict[str, Agency], write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    rows: list[Any] = [us_record(f"W{i}") for i in range(1200)]
+    rows[700] = "not json"
+    path = write_jsonl(rows)
+    summary = import_file(path, agencies["US-FBI"], workers=1, rejects_path=tmp_path / "r.jsonl")
+    assert (summary.created, summary.rejected) == (1199, 1)
+    assert rejects(tmp_path / "r.jsonl")[0]["line"] == 701
+    assert Sighting.objects.filter(complaint__ref="W1199", key="phone:+18445550199").exists()
+    assert import_file(path, agencies["US-FBI"], workers=1).unchanged == 1199

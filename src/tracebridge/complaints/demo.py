@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tracebridge.agencies.models import Agency
 from tracebridge.complaints.importers import import_file
-from tracebridge.complaints.schema import CanonicalComplaint
 from tracebridge.demo import DemoContext
 
 # source -> owning agency; PORTAL reports belong to the victim's country's intake agency
@@ -15,10 +15,11 @@ PORTAL_OWNERS = {"US": "US-FTC", "IN": "IN-I4C"}
 FILES = ("complaints.jsonl", "ftc_dnc.csv")
 
 
-def owner_code(record: CanonicalComplaint) -> str:
-    if record.source in OWNERS:
-        return OWNERS[record.source]
-    return PORTAL_OWNERS.get(record.country, "IN-I4C" if record.country == "IN" else "US-FTC")
+def owner_code(fields: dict[str, Any]) -> str:
+    """Owner of a complaint from its model field values (source, country)."""
+    if fields["source"] in OWNERS:
+        return str(OWNERS[fields["source"]])
+    return PORTAL_OWNERS.get(fields["country"], "US-FTC")
 
 
 def _ensure_world(ctx: DemoContext) -> Path:
@@ -34,8 +35,8 @@ def load(ctx: DemoContext) -> None:
     world = _ensure_world(ctx)
     agencies = ctx.agencies
 
-    def route(record: CanonicalComplaint) -> Agency:
-        return agencies[owner_code(record)]
+    def route(fields: dict[str, Any]) -> Agency:
+        return agencies[owner_code(fields)]
 
     canonical = import_file(
         world / "complaints.jsonl", agencies["IN-I4C"], "canonical", route=route

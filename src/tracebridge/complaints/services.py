@@ -21,8 +21,9 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.complaints import bulk
 from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.prepare import Prepared, prepare
 from tracebridge.complaints.schema import CanonicalComplaint
-from tracebridge.complaints.sightings import SightingRow, sightings_of
+from tracebridge.complaints.sightings import SightingRow
 from tracebridge.complaints.signals import complaints_saved
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ UPDATED_FIELDS = [
 
 @dataclass
 class Conflict:
-    index: int  # position in the records given to ingest()
+    index: int  # position of the record: index given to ingest(), or Prepared.position
     ref: str
     reason: str
 
@@ -65,12 +66,6 @@ class IngestResult:
         self.complaint_ids += other.complaint_ids
 
 
-class _Item(NamedTuple):
-    position: int
-    record: CanonicalComplaint
-    digest: str
-
-
 class _Existing(NamedTuple):
     id: int
     agency_id: int
@@ -83,18 +78,33 @@ def ingest(
     *,
     user: User | None = None,
 ) -> IngestResult:
-    """Upsert one batch of complaints owned by ``agency``; all or nothing."""
-    items, duplicates = _latest_per_identity(records)
-    result = IngestResult(duplicates=duplicates)
+    """Upsert one batch of complaints owned by ``agency``; all or nothing.
+
+    Sightings are extracted only for new or changed records (an unchanged re-import is cheap).
+    """
+    prepared = [
+        prepare(r if isinstance(r, CanonicalComplaint) else CanonicalComplaint(**r), i, False)
+        for i, r in enumerate(records)
+    ]
+    return ingest_prepared(prepared, agency, user=user)
+
+
+def ingest_prepared(
+    prepared: list[Prepared], agency: Agency, *, user: User | None = None
+) -> IngestResult:
+    """``ingest`` for records already validated and hashed (e.g. by import workers)."""
+    items, duplicates = _latest_per_identity(prepared)
     if not items:
-        return result
-    rows: dict[tuple[str, str], list[SightingRow]] = {}
-    for identity in _candidates(items, _existing(items.keys())):
-        rows[identity] = sightings_of(items[identity].record)  # outside the write lock
+        return IngestResult(duplicates=duplicates)
+    existing = _existing(items.keys())
+    for identity, item in items.items():  # extract outside the write lock
+        old = existing.get(identity)
+        if old is None or old.digest != item.digest:
+            item.sighting_rows()
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                result = _write(items, agency, rows, duplicates)
+                result = _write(items, agency, duplicates)
                 _after_write(result, agency, user)
             return result
         except IntegrityError:
@@ -106,60 +116,38 @@ def ingest(
 
 
 def _latest_per_identity(
-    records: Iterable[CanonicalComplaint | Mapping[str, Any]],
-) -> tuple[dict[tuple[str, str], _Item], int]:
-    items: dict[tuple[str, str], _Item] = {}
-    duplicates = 0
-    for index, raw in enumerate(records):
-        record = raw if isinstance(raw, CanonicalComplaint) else CanonicalComplaint(**raw)
-        identity = (record.source, record.ref)
-        if identity in items:
-            duplicates += 1
-        items[identity] = _Item(index, record, record.content_hash())
-    return items, duplicates
+    prepared: list[Prepared],
+) -> tuple[dict[tuple[str, str], Prepared], int]:
+    items: dict[tuple[str, str], Prepared] = {}
+    for item in prepared:
+        items[item.identity] = item  # the same source+ref again later: the last one wins
+    return items, len(prepared) - len(items)
 
 
 def _existing(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], _Existing]:
     return {key: _Existing(*values) for key, values in bulk.lookup(identities).items()}
 
 
-def _candidates(
-    items: dict[tuple[str, str], _Item], existing: dict[tuple[str, str], _Existing]
-) -> list[tuple[str, str]]:
-    """Identities that will probably be written (new, or changed content)."""
-    return [
-        identity
-        for identity, item in items.items()
-        if identity not in existing or existing[identity].digest != item.digest
-    ]
-
-
-def _write(
-    items: dict[tuple[str, str], _Item],
-    agency: Agency,
-    rows: dict[tuple[str, str], list[SightingRow]],
-    duplicates: int,
-) -> IngestResult:
+def _write(items: dict[tuple[str, str], Prepared], agency: Agency, duplicates: int) -> IngestResult:
     result = IngestResult(duplicates=duplicates)
     existing = _existing(items.keys())
-    new: list[tuple[tuple[str, str], _Item]] = []
+    new: list[Prepared] = []
     changed: dict[tuple[str, str], int] = {}
     for identity, item in items.items():
         old = existing.get(identity)
         if old is None:
-            new.append((identity, item))
+            new.append(item)
         elif old.agency_id != agency.pk:
-            reason = f"{item.record.source}:{item.record.ref} belongs to another agency"
-            result.conflicts.append(Conflict(item.position, item.record.ref, reason))
+            reason = f"{identity[0]}:{identity[1]} belongs to another agency"
+            result.conflicts.append(Conflict(item.position, identity[1], reason))
         elif old.digest == item.digest:
             result.unchanged += 1
         else:
             changed[identity] = old.id
     now = bulk.now_value()
-    values = [
-        bulk.complaint_values(complaint_fields(i.record), agency.pk, i.digest, now) for _, i in new
-    ]
-    ids = bulk.insert_complaints(values)
+    ids = bulk.insert_complaints(
+        [bulk.complaint_values(i.fields, agency.pk, i.digest, now) for i in new]
+    )
     if changed:
         updated = [_complaint(items[identity], agency, pk) for identity, pk in changed.items()]
         Complaint.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=500)
@@ -167,10 +155,8 @@ def _write(
         ids.update(changed)
     sightings = []
     for identity, pk in ids.items():
-        found = rows.get(identity)
-        if found is None:  # its state changed after our first look
-            found = sightings_of(items[identity].record)
-        sightings += [_sighting(pk, row) for row in found if len(row.key) <= MAX_KEY]
+        rows = items[identity].sighting_rows()
+        sightings += [_sighting(pk, row) for row in rows if len(row.key) <= MAX_KEY]
     result.sightings = bulk.insert_sightings(sightings)
     result.created, result.updated = len(new), len(changed)
     result.complaint_ids = list(ids.values())
@@ -207,33 +193,8 @@ def _announce(complaint_ids: list[int]) -> None:
             )
 
 
-def complaint_fields(record: CanonicalComplaint) -> dict[str, Any]:
-    """Model field values of a canonical record (without agency, pk and hash)."""
-    loss = record.loss
-    suspect = {k: v for k, v in record.suspect.model_dump(exclude_none=True).items() if v}
-    return {
-        "source": record.source,
-        "ref": record.ref,
-        "country": record.country,
-        "received_at": record.received_at,
-        "incident_at": record.incident_datetime(),
-        "channel": record.channel,
-        "scam_type": record.scam_type,
-        "narrative": record.narrative,
-        "loss_amount": loss.amount if loss else None,
-        "loss_currency": loss.currency if loss else "",
-        "payment_method": (loss.payment_method or "") if loss else "",
-        "victim": record.victim.model_dump(exclude_none=True) if record.victim else {},
-        "suspect": suspect,
-        "tlp": record.tlp,
-        "pap": record.pap or "",
-    }
-
-
-def _complaint(item: _Item, agency: Agency, pk: int | None = None) -> Complaint:
-    complaint = Complaint(
-        pk=pk, agency=agency, content_hash=item.digest, **complaint_fields(item.record)
-    )
+def _complaint(item: Prepared, agency: Agency, pk: int | None = None) -> Complaint:
+    complaint = Complaint(pk=pk, agency=agency, content_hash=item.digest, **item.fields)
     if pk is not None:  # bulk_update does not apply auto_now
         complaint.updated_at = timezone.now()
     return complaint

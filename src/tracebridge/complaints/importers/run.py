@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from tracebridge.agencies.models import Agency, User
 from tracebridge.complaints.importers import canonical, ftc_dnc, misp, stix
-from tracebridge.complaints.importers.base import ImportFormatError, Parsed, RejectsFile
-from tracebridge.complaints.schema import CanonicalComplaint
-from tracebridge.complaints.services import ingest
+from tracebridge.complaints.importers.base import (
+    ImportFormatError,
+    Parsed,
+    RejectsFile,
+    bounded_lines,
+)
+from tracebridge.complaints.prepare import Prepared, prepare, prepare_lines
+from tracebridge.complaints.services import ingest_prepared
 
 Reader = Callable[[IO[bytes], str], Iterator[Parsed]]
 FORMATS: dict[str, Reader] = {
@@ -25,8 +33,10 @@ FORMATS: dict[str, Reader] = {
     "misp": misp.read,
 }
 BATCH = 1000
+CHUNK = 500  # lines per task for a worker process
+PARALLEL_FROM = 4 << 20  # bytes: below this, starting a worker costs more than it saves
 Progress = Callable[[int], None]  # called with the bytes read so far
-Route = Callable[[CanonicalComplaint], Agency]  # owner per record (a hub node's importers)
+Route = Callable[[dict[str, Any]], Agency]  # owner from the model field values (a hub node)
 
 
 @dataclass
@@ -93,8 +103,13 @@ def import_file(
     progress: Progress | None = None,
     batch: int = BATCH,
     route: Route | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
-    """Import ``path`` owned by ``agency`` (or by ``route(record)`` when given)."""
+    """Import ``path`` owned by ``agency`` (or by ``route(record)`` when given).
+
+    ``workers`` processes validate and extract for JSON Lines while this one writes; None picks
+    one per spare core for files over a few MB, 0 does everything here.
+    """
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -103,8 +118,13 @@ def import_file(
     started = time.perf_counter()
     try:
         with path.open("rb") as stream:
-            rows = FORMATS[fmt](stream, agency.country)
-            owner = route or (lambda _record: agency)
+            count = _worker_count(workers, path) if fmt == "canonical" else 0
+            rows = (
+                _parallel(stream, count)
+                if count
+                else (_prepared(row) for row in FORMATS[fmt](stream, agency.country))
+            )
+            owner = route or (lambda _fields: agency)
             _pump(rows, stream, summary, rejects, owner, user, progress, batch)
     finally:
         rejects.close()
@@ -112,8 +132,44 @@ def import_file(
     return summary
 
 
+def _worker_count(workers: int | None, path: Path) -> int:
+    if workers is not None:
+        return max(0, workers)
+    spare = min((os.cpu_count() or 1) - 1, 4)
+    return spare if path.stat().st_size >= PARALLEL_FROM else 0
+
+
+def _prepared(row: Parsed) -> Prepared | Parsed:
+    return row if row.record is None else prepare(row.record, row.line, False)
+
+
+def _chunks(lines: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
+    chunk: list[tuple[int, bytes | None]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parallel(stream: IO[bytes], workers: int) -> Iterator[Prepared | Parsed]:
+    """Lines in order through worker processes, with a bounded window (memory stays flat)."""
+    window = 2 * workers + 1
+    # spawn, not fork: the workers must not inherit this process's database connection
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(bounded_lines(stream)):
+            pending.append(pool.apply_async(prepare_lines, (chunk,)))
+            if len(pending) >= window:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
 def _pump(
-    rows: Iterator[Parsed],
+    rows: Iterator[Prepared | Parsed],
     stream: IO[bytes],
     summary: ImportSummary,
     rejects: RejectsFile,
@@ -122,10 +178,10 @@ def _pump(
     progress: Progress | None,
     batch: int,
 ) -> None:
-    pending: list[Parsed] = []
+    pending: list[Prepared] = []
     for row in rows:
         summary.rows += 1
-        if row.record is None:
+        if isinstance(row, Parsed):
             rejects.write(row)
             summary.rejected += 1
         else:
@@ -140,26 +196,24 @@ def _pump(
 
 
 def _flush(
-    pending: list[Parsed],
+    pending: list[Prepared],
     summary: ImportSummary,
     rejects: RejectsFile,
     owner: Route,
     user: User | None,
 ) -> None:
-    groups: dict[int, tuple[Agency, list[Parsed]]] = {}
-    for row in pending:
-        assert row.record is not None
-        agency = owner(row.record)
-        groups.setdefault(agency.pk, (agency, []))[1].append(row)
-    for agency, rows in groups.values():
-        result = ingest([r.record for r in rows if r.record], agency, user=user)
+    groups: dict[int, tuple[Agency, list[Prepared]]] = {}
+    for item in pending:
+        agency = owner(item.fields)
+        groups.setdefault(agency.pk, (agency, []))[1].append(item)
+    for agency, items in groups.values():
+        result = ingest_prepared(items, agency, user=user)
         summary.created += result.created
         summary.updated += result.updated
         summary.unchanged += result.unchanged
         summary.duplicates += result.duplicates
         summary.sightings += result.sightings
         for conflict in result.conflicts:
-            row = rows[conflict.index]
-            rejects.write(Parsed(row.line, reason=conflict.reason, item=row.item))
+            rejects.write(Parsed(conflict.index, reason=conflict.reason))
             summary.rejected += 1
     pending.clear()

@@ -20,6 +20,12 @@ def _complaints_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     parser.add_argument("--rejects", type=Path, help="where bad rows go (JSON Lines)")
     parser.add_argument("--batch", type=int, default=1000, help="rows per transaction")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes that parse JSON Lines beside the writer (default: one per spare core "
+        "for files over 4 MB; 0: none)",
+    )
 
 
 class Command(SubcommandCommand):
@@ -33,7 +39,14 @@ class Command(SubcommandCommand):
     }
 
     def do_complaints(
-        self, file: Path, agency: str, format: str, rejects: Path | None, batch: int, **_: Any
+        self,
+        file: Path,
+        agency: str,
+        format: str,
+        rejects: Path | None,
+        batch: int,
+        workers: int | None,
+        **_: Any,
     ) -> None:
         if not file.is_file():
             raise CommandError(f"no such file: {file}")
@@ -50,6 +63,7 @@ class Command(SubcommandCommand):
                     rejects_path=rejects,
                     progress=lambda done: bar.update(task, completed=done),
                     batch=max(1, batch),
+                    workers=workers,
                 )
             except ImportFormatError as exc:
                 raise CommandError(str(exc)) from None
