@@ -50,7 +50,7 @@ def _generate_world(ctx: DemoContext) -> None:
             progress.update(tasks[stage], completed=done)
 
         summary = generate(ctx.world_dir, seed=ctx.seed, scale="small", progress=report)
-    ctx.note("simulated world", f"{summary.line()} in {ctx.world_dir}")
+    ctx.note("simulated world", summary.line())
 
 
 def load_world(console: Console) -> DemoContext:
