@@ -89,13 +89,6 @@ def set_status(case: Case, status: str, by: User | None) -> None:
     audit.record("case.status", user=by, obj=case, old=old, new=status)
 
 
-def set_lead(case: Case, lead: User, by: User | None) -> None:
-    _check_member(case.agency, lead, "lead")
-    case.lead = lead
-    case.save(update_fields=["lead", "updated_at"])
-    audit.record("case.lead", user=by, obj=case, lead=lead.username)
-
-
 def add_note(case: Case, text: str, by: User | None) -> Note:
     if not text.strip():
         raise ServiceError("a note cannot be empty")

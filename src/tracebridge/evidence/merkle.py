@@ -140,10 +140,6 @@ class MerkleTree:
         return path
 
 
-def root_of(leaf_hashes: Iterable[bytes]) -> bytes:
-    return MerkleTree(leaf_hashes).root()
-
-
 def _check_hash(name: str, value: bytes) -> None:
     if len(value) != HASH_SIZE:
         raise ProofError(f"{name} must be {HASH_SIZE} bytes, got {len(value)}")
