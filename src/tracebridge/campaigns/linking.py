@@ -3,17 +3,18 @@
 Pure (no Django): the input is the complaint–identifier sightings, the output is the groups of
 complaints, the identifiers that joined them and the hubs that were refused.
 
-The graph is bipartite (complaint — identifier). Its connected components are found with a
-vectorised hook-and-compress over numpy arrays, so a million complaints take seconds, and
-storage stays linear in sightings: no pairwise table is ever built.
+The graph is bipartite (complaint — identifier). Every step is whole-array work (numpy, and
+scipy's compiled connected components and depth-first order), so a million complaints take
+seconds, and storage stays linear in sightings: no pairwise table is ever built.
 
 Hubs are identifiers that victims of unrelated campaigns all mention (impersonated helplines,
-government numbers, big platforms, free-mail domains). Two defences:
+government numbers, big platforms, free-mail domains). Three defences:
 (1) a curated warninglist (``warninglist.listed``), never linked;
 (2) statistical: an identifier named by at least ``min_hub_degree`` complaints is a candidate;
     it is a hub when its complaints already fall, through other evidence, into at least
     ``hub_groups`` separate groups none of which holds ``hub_top_share`` of them. A campaign's own
     number, however busy, sits inside one group; an impersonated helpline straddles many.
+(3) bridges: a key family that alone holds two groups of ``min_bridge_piece`` complaints together.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components, depth_first_order
 
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,10 @@ class Graph:
     def from_arrays(
         cls, complaint_ids: list[int], keys: list[str], comp: Iterable[int], key: Iterable[int]
     ) -> Graph:
-        c = np.fromiter(comp, dtype=np.int64)
-        k = np.fromiter(key, dtype=np.int64)
+        c, k = _int_array(comp), _int_array(key)
         if len(c):
-            pair = np.unique(c * len(keys) + k)  # the same key in two fields counts once
-            c, k = pair // len(keys), pair % len(keys)
+            pair = _distinct(c * len(keys) + k)  # the same key in two fields counts once
+            c, k = np.divmod(pair, len(keys))
         return cls(complaint_ids, keys, c, k)
 
     @property
@@ -88,49 +93,44 @@ class Graph:
         return np.bincount(self.key, minlength=len(self.keys)).astype(np.int64)
 
 
+def _int_array(values: Iterable[int]) -> IntArray:
+    if isinstance(values, list | tuple | np.ndarray):
+        return np.asarray(values, dtype=np.int64)
+    return np.fromiter(values, dtype=np.int64)
+
+
+def _distinct(values: IntArray) -> IntArray:
+    """Sorted distinct values (a plain sort: faster than np.unique's hashing for int64)."""
+    ordered = np.sort(values)
+    return ordered[_run_starts_mask(ordered)]
+
+
+def _run_starts_mask(ordered: IntArray) -> BoolArray:
+    """True where a run of equal values begins in a sorted array."""
+    mask = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=mask[1:])
+    return mask
+
+
+def _run_starts(ordered: IntArray) -> IntArray:
+    return np.flatnonzero(_run_starts_mask(ordered))
+
+
 def components(n_nodes: int, u: IntArray, v: IntArray) -> IntArray:
     """Connected-component label (the smallest node id) of every node; edges u[i]–v[i]."""
-    parent = np.arange(n_nodes, dtype=np.int64)
-    while True:
-        pu, pv = parent[u], parent[v]
-        differ = pu != pv
-        if not differ.any():
-            return parent
-        lo, hi = np.minimum(pu[differ], pv[differ]), np.maximum(pu[differ], pv[differ])
-        # Hook each root onto the smallest root it touches; lo < hi, so no cycles form.
-        np.minimum.at(parent, hi, lo)
-        while True:  # pointer jumping until every node points at its root
-            grand = parent[parent]
-            if np.array_equal(grand, parent):
-                break
-            parent = grand
-        u, v = u[differ], v[differ]
+    labels = _labels(n_nodes, u, v)
+    smallest = np.full(int(labels.max(initial=-1)) + 1, n_nodes, dtype=np.int64)
+    np.minimum.at(smallest, labels, np.arange(n_nodes, dtype=np.int64))
+    return smallest[labels]
 
 
-class _UnionFind:
-    """Python union-find over group labels, for the few hub candidates."""
-
-    def __init__(self, sizes: Mapping[int, int]) -> None:
-        self.parent: dict[int, int] = {}
-        self.size = dict(sizes)
-
-    def find(self, x: int) -> int:
-        root = x
-        while (up := self.parent.get(root, root)) != root:
-            root = up
-        while (up := self.parent.get(x, x)) != root:
-            self.parent[x] = root
-            x = up
-        return root
-
-    def union(self, roots: Iterable[int]) -> None:
-        found = {self.find(r) for r in roots}
-        if len(found) < 2:
-            return
-        top = max(found, key=lambda r: (self.size.get(r, 1), -r))
-        for r in found - {top}:
-            self.parent[r] = top
-            self.size[top] = self.size.get(top, 1) + self.size.pop(r, 1)
+def _labels(n_nodes: int, u: IntArray, v: IntArray) -> IntArray:
+    """Component number (0, 1, ...) of every node; edges u[i]–v[i] (scipy, compiled)."""
+    if n_nodes == 0:
+        return np.zeros(0, dtype=np.int64)
+    matrix = csr_array((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n_nodes, n_nodes))
+    _, labels = connected_components(matrix, directed=False)
+    return np.asarray(labels, dtype=np.int64)
 
 
 @dataclass
@@ -162,7 +162,7 @@ def link(
             blocked[k] = True
             hubs[k] = Hub(graph.keys[k], "warninglist", int(degree[k]), 0, reason)
     candidate = (degree >= params.min_hub_degree) & ~blocked
-    labels = _base_labels(graph, blocked | candidate)
+    labels = _complaint_labels(graph, ~(blocked | candidate))
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
     hubs.update(_judge_candidates(graph, labels, order, params))
@@ -170,57 +170,172 @@ def link(
     return _result(graph, hubs, degree)
 
 
-def _base_labels(graph: Graph, excluded: npt.NDArray[np.bool_]) -> IntArray:
-    keep = ~excluded[graph.key]
+def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
+    """Component number of every complaint, joined only by the keys where ``links`` is set."""
+    pick = links[graph.key]
+    compact = np.cumsum(links) - 1
     n = graph.n_complaints
-    nodes = components(n + len(graph.keys), graph.comp[keep], graph.key[keep] + n)
-    return nodes[:n]
+    return _labels(
+        n + int(compact[-1] + 1 if len(compact) else 0),
+        graph.comp[pick],
+        compact[graph.key[pick]] + n,
+    )[:n]
 
 
-def _by_key(graph: Graph) -> tuple[IntArray, IntArray]:
-    """CSR of complaints per key: complaints of key k are comp[indptr[k]:indptr[k+1]]."""
-    order = np.argsort(graph.key, kind="stable")
-    indptr = np.zeros(len(graph.keys) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(graph.key, minlength=len(graph.keys)), out=indptr[1:])
-    return graph.comp[order], indptr
+# --- statistical hubs -------------------------------------------------------------------------
+# The judgement is a sequential greedy (rising degree; each accepted candidate merges the groups
+# it touches, and that changes how later candidates look). It is computed exactly, in waves: a
+# pending candidate is judged as soon as no earlier pending candidate touches any of its current
+# groups, so the candidates of one wave touch disjoint groups and are judged and merged together
+# with array operations. A candidate whose complaints already sit in one group merges nothing,
+# whenever it is judged, so it is settled at once and blocks no one.
+
+
+@dataclass
+class _Pending:
+    """Candidate–group incidences, sorted by candidate rank: complaints of ``rank`` in ``root``."""
+
+    rank: IntArray
+    root: IntArray
+    weight: IntArray
+
+    def take(self, mask: BoolArray) -> _Pending:
+        return _Pending(self.rank[mask], self.root[mask], self.weight[mask])
+
+    def ranks(self) -> IntArray:
+        return self.rank[_run_starts(self.rank)] if len(self.rank) else self.rank
+
+
+@dataclass
+class _Groups:
+    """Union-find over base groups: a merged root points at the new root, one level per wave."""
+
+    parent: IntArray
+    size: IntArray
+
+    def find(self, nodes: IntArray) -> IntArray:
+        while True:
+            up = self.parent[nodes]
+            if np.array_equal(up, nodes):
+                return nodes
+            nodes = up
 
 
 def _judge_candidates(
     graph: Graph, labels: IntArray, order: IntArray, params: LinkParams
 ) -> dict[int, Hub]:
     """Greedy in rising degree, then re-judge refused candidates until nothing changes."""
-    members, indptr = _by_key(graph)
-    values, counts = np.unique(labels, return_counts=True)
-    uf = _UnionFind(dict(zip(values.tolist(), counts.tolist(), strict=True)))
+    degree = graph.degree()
+    size = np.bincount(labels).astype(np.int64)
+    groups = _Groups(np.arange(len(size), dtype=np.int64), size)
+    pending = _incidences(graph, labels, order)
     verdicts: dict[int, tuple[int, float]] = {}
-    pending = order.tolist()
     for _ in range(params.max_rounds):
-        refused: list[int] = []
-        for k in pending:
-            roots = [uf.find(int(x)) for x in labels[members[indptr[k] : indptr[k + 1]]]]
-            groups, share = _spread(roots, uf.size)
-            if groups >= params.hub_groups and share < params.hub_top_share:
-                refused.append(k)
-                verdicts[k] = (groups, share)
-            else:
-                uf.union(roots)
-        if len(refused) == len(pending):
+        pending.root = groups.find(pending.root)
+        refused = _judge_round(groups, pending, params, verdicts)
+        if len(refused.ranks()) == len(pending.ranks()):
             break
         pending = refused
-    final = set(pending)
-    return {
-        k: Hub(
-            graph.keys[k],
-            "statistical",
-            int(indptr[k + 1] - indptr[k]),
-            verdicts[k][0],
-            f"named across {verdicts[k][0]} otherwise separate groups "
-            f"(largest {verdicts[k][1]:.0%})",
-        )
-        for k in final
-    }
+    out: dict[int, Hub] = {}
+    for rank in pending.ranks().tolist():
+        k = int(order[rank])
+        count, share = verdicts[rank]
+        detail = f"named across {count} otherwise separate groups (largest {share:.0%})"
+        out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), count, detail)
+    return out
 
 
+def _incidences(graph: Graph, labels: IntArray, order: IntArray) -> _Pending:
+    """How many complaints of each candidate (by rank) fall in each base group."""
+    rank_of = np.full(len(graph.keys), -1, dtype=np.int64)
+    rank_of[order] = np.arange(len(order), dtype=np.int64)
+    rank = rank_of[graph.key]
+    pick = rank >= 0
+    n_groups = int(labels.max(initial=0)) + 1
+    combined = np.sort(rank[pick] * n_groups + labels[graph.comp[pick]])
+    starts = _run_starts(combined)
+    weight = np.diff(np.append(starts, len(combined)))
+    rank_part, root = np.divmod(combined[starts], n_groups)
+    return _Pending(rank_part, root, weight.astype(np.int64))
+
+
+def _judge_round(
+    groups: _Groups, pending: _Pending, params: LinkParams, verdicts: dict[int, tuple[int, float]]
+) -> _Pending:
+    """Judge every pending candidate once, in waves; return the refused ones' incidences."""
+    refused: list[_Pending] = []
+    while len(pending.rank):
+        starts = _run_starts(pending.rank)
+        lengths = np.diff(np.append(starts, len(pending.rank)))
+        if params.hub_groups >= 2:  # one group: accepted, and merging it changes nothing
+            one = np.minimum.reduceat(pending.root, starts) == np.maximum.reduceat(
+                pending.root, starts
+            )
+            pending, starts, lengths = _drop(pending, starts, lengths, one)
+            if not len(pending.rank):
+                break
+        first = np.full(len(groups.size), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, pending.root, pending.rank)
+        waits = np.logical_or.reduceat(first[pending.root] < pending.rank, starts)
+        ready = ~np.repeat(waits, lengths)
+        refused.append(_judge_wave(groups, pending.take(ready), params, verdicts))
+        pending = pending.take(~ready)
+        pending.root = groups.parent[pending.root]  # roots merged in this wave: one step up
+    return _joined(refused)
+
+
+def _joined(parts: list[_Pending]) -> _Pending:
+    """Incidences of several waves, back in candidate order."""
+    rank, root, weight = (
+        np.concatenate([np.zeros(0, dtype=np.int64), *arrays])
+        for arrays in ([p.rank for p in parts], [p.root for p in parts], [p.weight for p in parts])
+    )
+    order = np.argsort(rank, kind="stable")
+    return _Pending(rank[order], root[order], weight[order])
+
+
+def _drop(
+    pending: _Pending, starts: IntArray, lengths: IntArray, settled: BoolArray
+) -> tuple[_Pending, IntArray, IntArray]:
+    kept = pending.take(~np.repeat(settled, lengths))
+    lengths = lengths[~settled]
+    return kept, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), lengths
+
+
+def _judge_wave(
+    groups: _Groups, wave: _Pending, params: LinkParams, verdicts: dict[int, tuple[int, float]]
+) -> _Pending:
+    """Candidates that touch disjoint groups: refuse the spread ones, merge the others' groups."""
+    n = len(groups.size)
+    joint = wave.rank * n + wave.root
+    order = np.argsort(joint, kind="stable")
+    combined = joint[order]  # a group may be touched through several base labels
+    starts = _run_starts(combined)
+    rank, root = np.divmod(combined[starts], n)
+    weight = np.add.reduceat(wave.weight[order], starts)
+    evidenced = groups.size[root] >= 2
+    cand = _run_starts(rank)
+    count = np.add.reduceat(evidenced.astype(np.int64), cand)
+    counted = np.where(evidenced, weight, 0)
+    total = np.add.reduceat(counted, cand)
+    share = np.maximum.reduceat(counted, cand) / np.maximum(total, 1)
+    share[total == 0] = 1.0
+    refuse = (count >= params.hub_groups) & (share < params.hub_top_share)
+    refused = rank[cand][refuse]
+    for r, c, s in zip(
+        refused.tolist(), count[refuse].tolist(), share[refuse].tolist(), strict=True
+    ):
+        verdicts[r] = (c, s)
+    lengths = np.diff(np.append(cand, len(rank)))
+    accept = ~np.repeat(refuse, lengths)
+    new_root = np.repeat(root[cand], lengths)  # the smallest root of each candidate's groups
+    moved = accept & (root != new_root)
+    np.add.at(groups.size, new_root[moved], groups.size[root[moved]])
+    groups.parent[root[moved]] = new_root[moved]
+    return wave.take(np.isin(wave.rank, refused))
+
+
+# --- bridges ----------------------------------------------------------------------------------
 def family(key: str) -> str:
     """Keys that are one piece of infrastructure: a website's URLs belong to its domain."""
     if key.startswith("url:"):
@@ -231,7 +346,7 @@ def family(key: str) -> str:
 
 
 def _bridges(
-    graph: Graph, blocked: npt.NDArray[np.bool_], hubs: Mapping[int, Hub], min_piece: int
+    graph: Graph, blocked: BoolArray, hubs: Mapping[int, Hub], min_piece: int
 ) -> dict[int, Hub]:
     """Key families that alone hold two substantial groups together (articulation points).
 
@@ -240,20 +355,20 @@ def _bridges(
     """
     keep = ~blocked
     keep[list(hubs)] = False
-    useful = np.flatnonzero(keep).tolist()
-    names = {k: family(graph.keys[k]) for k in useful}
+    useful = np.flatnonzero(keep)
+    names = [family(graph.keys[k]) for k in useful.tolist()]
     fam_index: dict[str, int] = {}
+    fam_of = np.fromiter(
+        (fam_index.setdefault(name, len(fam_index)) for name in names), np.int64, len(names)
+    )
     fam = np.zeros(len(graph.keys), dtype=np.int64)
-    for k in useful:
-        fam[k] = fam_index.setdefault(names[k], len(fam_index))
+    fam[useful] = fam_of
     pick = keep[graph.key]
-    n = graph.n_complaints
-    pair = np.unique(graph.comp[pick] * len(fam_index) + fam[graph.key[pick]])
-    comp, fnode = pair // max(len(fam_index), 1), pair % max(len(fam_index), 1) + n
-    found = _articulations(n, n + len(fam_index), comp, fnode, min_piece)
+    n_fam = max(len(fam_index), 1)
+    comp, fnode = np.divmod(_distinct(graph.comp[pick] * n_fam + fam[graph.key[pick]]), n_fam)
+    found = _articulations(graph.n_complaints, n_fam, comp, fnode, min_piece)
     out: dict[int, Hub] = {}
-    for k, name in names.items():
-        f = fam_index[name] + n
+    for k, f, name in zip(useful.tolist(), fam_of.tolist(), names, strict=True):
         if f in found:
             a, b = found[f]
             detail = f"the only link between groups of {a} and {b} complaints (via {name})"
@@ -261,108 +376,151 @@ def _bridges(
     return out
 
 
+@dataclass
+class _Tree:
+    """A depth-first forest in preorder: parent position, subtree end, complaints per subtree."""
+
+    node: IntArray  # node at each preorder position
+    parent: IntArray  # preorder position of the parent (-1 at the root)
+    end: IntArray  # the subtree of position i is [i, end[i])
+    low: IntArray  # smallest preorder position adjacent to the subtree
+    weight: IntArray  # complaints in the subtree
+
+
 def _articulations(
-    n_complaints: int, n_nodes: int, comp: IntArray, fnode: IntArray, min_piece: int
+    n_complaints: int, n_fam: int, comp: IntArray, fam: IntArray, min_piece: int
 ) -> dict[int, tuple[int, int]]:
-    """Key nodes whose removal leaves two pieces of ``min_piece`` complaints or more."""
-    labels = components(n_nodes, comp, fnode)
-    sizes = np.bincount(labels[:n_complaints], minlength=n_nodes)
-    u = np.concatenate([comp, fnode])
-    v = np.concatenate([fnode, comp])
-    order = np.argsort(u, kind="stable")
-    nbrs: list[int] = v[order].tolist()
-    indptr: list[int] = np.concatenate([[0], np.cumsum(np.bincount(u, minlength=n_nodes))]).tolist()
-    roots = np.flatnonzero(sizes[labels[:n_complaints]] >= 2 * min_piece)
-    walk = _Tarjan(n_complaints, n_nodes, nbrs, indptr)
-    for root in roots.tolist():
-        if walk.disc[root] < 0:
-            walk.run(root)
+    """Families whose removal leaves two pieces of ``min_piece`` complaints or more."""
+    labels = _labels(n_complaints + n_fam, comp, fam + n_complaints)
+    sizes = np.bincount(labels[:n_complaints], minlength=n_complaints + n_fam)
+    inside = sizes[labels[comp]] >= 2 * min_piece
+    comp, fam = comp[inside], fam[inside]
+    leaf = np.zeros(len(comp), dtype=bool)
+    if min_piece >= 2:  # a complaint naming one family is a piece of one: fold it into its family
+        leaf = np.bincount(comp, minlength=n_complaints)[comp] == 1
+    leaves = np.bincount(fam[leaf], minlength=n_fam)
+    comp, fam = comp[~leaf], fam[~leaf]
+    if not len(comp):
+        return {}
+    tree, fam_ids = _dfs(comp, fam, labels[comp], leaves)
+    child = np.arange(1, len(tree.node))
+    parent_node = tree.node[tree.parent[child]]
+    is_fam = (parent_node >= 0) & (parent_node < len(fam_ids))
+    separated = child[is_fam & (tree.low[child] >= tree.parent[child])]
+    owner = tree.node[tree.parent[separated]]
+    pieces = tree.weight[separated]
+    big = np.unique(owner[pieces >= min_piece])
     found: dict[int, tuple[int, int]] = {}
-    for node, pieces in walk.separated.items():
-        rest = int(sizes[labels[node]]) - sum(pieces)
-        ranked = sorted([*pieces, rest], reverse=True)
-        if len(ranked) > 1 and ranked[1] >= min_piece:
-            found[node] = (ranked[0], ranked[1])
+    for f in big.tolist():
+        own = pieces[owner == f].tolist()
+        fid = int(fam_ids[f])
+        rest = int(sizes[labels[fid + n_complaints]]) - sum(own) - int(leaves[fid])
+        ranked = sorted([*own, rest], reverse=True)
+        if ranked[1] >= min_piece:
+            found[fid] = (ranked[0], ranked[1])
     return found
 
 
-class _Tarjan:
-    """Iterative Hopcroft–Tarjan articulation points, counting complaints under each subtree."""
+def _dfs(
+    comp: IntArray, fam: IntArray, label: IntArray, leaves: IntArray
+) -> tuple[_Tree, IntArray]:
+    """One depth-first forest over the complaint–family graph (scipy's compiled DFS).
 
-    def __init__(self, n_complaints: int, n_nodes: int, nbrs: list[int], indptr: list[int]):
-        self.nc, self.nbrs, self.indptr = n_complaints, nbrs, indptr
-        self.disc = [-1] * n_nodes
-        self.low = [0] * n_nodes
-        self.count = [0] * n_nodes
-        self.separated: dict[int, list[int]] = {}
-        self.clock = 0
-
-    def _visit(self, node: int) -> None:
-        self.disc[node] = self.low[node] = self.clock
-        self.clock += 1
-        self.count[node] = 1 if node < self.nc else 0
-
-    def run(self, root: int) -> None:
-        disc, low, count, nbrs, indptr = self.disc, self.low, self.count, self.nbrs, self.indptr
-        self._visit(root)
-        stack = [(root, -1)]
-        cursor = [indptr[root]]
-        while stack:
-            node, parent = stack[-1]
-            i = cursor[-1]
-            if i < indptr[node + 1]:
-                cursor[-1] = i + 1
-                nxt = nbrs[i]
-                if disc[nxt] < 0:
-                    self._visit(nxt)
-                    stack.append((nxt, node))
-                    cursor.append(indptr[nxt])
-                elif nxt != parent and disc[nxt] < low[node]:
-                    low[node] = disc[nxt]
-                continue
-            stack.pop()
-            cursor.pop()
-            if parent >= 0:
-                low[parent] = min(low[parent], low[node])
-                count[parent] += count[node]
-                if parent >= self.nc and low[node] >= disc[parent]:
-                    self.separated.setdefault(parent, []).append(count[node])
+    Nodes: families (0..F-1), complaints, then one chain node per component; the chain links the
+    components' first complaints so a single traversal from the chain's head covers them all
+    (a single head adjacent to every component would be rescanned once per component).
+    """
+    fam_ids, fam_local = np.unique(fam, return_inverse=True)
+    comp_ids, comp_local = np.unique(comp, return_inverse=True)
+    n_fam, n_comp = len(fam_ids), len(comp_ids)
+    comp_label = np.zeros(n_comp, dtype=np.int64)
+    comp_label[comp_local] = label
+    _, first = np.unique(comp_label, return_index=True)
+    chain = n_fam + n_comp + np.arange(len(first), dtype=np.int64)
+    u = np.concatenate([comp_local + n_fam, chain, chain[:-1]])
+    v = np.concatenate([fam_local, first + n_fam, chain[1:]])
+    n_nodes = n_fam + n_comp + len(first)
+    graph = csr_array(
+        (np.ones(2 * len(u), dtype=np.int8), (np.concatenate([u, v]), np.concatenate([v, u]))),
+        shape=(n_nodes, n_nodes),
+    )
+    found = depth_first_order(graph, int(chain[0]), directed=True, return_predecessors=True)
+    order = np.asarray(found[0], dtype=np.int64)
+    weight = np.concatenate(
+        [leaves[fam_ids], np.ones(n_comp, np.int64), np.zeros(len(first), np.int64)]
+    )
+    return _tree(graph, order, np.asarray(found[1], dtype=np.int64), weight), fam_ids
 
 
-def _spread(roots: list[int], sizes: Mapping[int, int]) -> tuple[int, float]:
-    """How many evidenced groups (2+ complaints) the roots fall into, and the top one's share."""
-    counts = Counter(r for r in roots if sizes.get(r, 1) >= 2)
-    if not counts:
-        return 0, 1.0
-    return len(counts), max(counts.values()) / sum(counts.values())
+def _tree(graph: csr_array, order: IntArray, predecessor: IntArray, weight: IntArray) -> _Tree:
+    """Preorder positions, subtree ends and low points of a depth-first forest."""
+    n = len(order)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n, dtype=np.int64)
+    parent = np.full(n, -1, dtype=np.int64)
+    parent[1:] = position[predecessor[order[1:]]]
+    last = np.arange(n, dtype=np.int64)  # last descendant: follow the last child down
+    np.maximum.at(last, parent[1:], np.arange(1, n, dtype=np.int64))
+    while not np.array_equal(deeper := last[last], last):
+        last = deeper
+    indptr = np.asarray(graph.indptr, dtype=np.int64)
+    near = np.minimum.reduceat(position[np.asarray(graph.indices, dtype=np.int64)], indptr[:-1])
+    near = np.minimum(near, position)[order]  # every node has a neighbour: rows are non-empty
+    end = last + 1
+    total = np.concatenate([[0], np.cumsum(weight[order])])
+    node = order.copy()
+    return _Tree(node, parent, end, _range_min(near, np.arange(n), end), total[end] - total[:-1])
 
 
+def _range_min(values: IntArray, start: IntArray, stop: IntArray) -> IntArray:
+    """min(values[start[i]:stop[i]]) of non-empty ranges, from a sparse table built level by level."""
+    level = np.frexp((stop - start).astype(np.float64))[1] - 1  # floor(log2(length))
+    out = np.empty(len(start), dtype=np.int64)
+    table = values
+    top = int(level.max(initial=-1))
+    for k in range(top + 1):
+        sel = np.flatnonzero(level == k)
+        out[sel] = np.minimum(table[start[sel]], table[stop[sel] - (1 << k)])
+        if k < top:  # table[i] becomes min(values[i : i + 2 ** (k + 1)])
+            table = np.minimum(table[: len(table) - (1 << k)], table[1 << k :])
+    return out
+
+
+# --- the result -------------------------------------------------------------------------------
 def _result(graph: Graph, hubs: dict[int, Hub], degree: IntArray) -> Linking:
+    links = degree >= 2
+    links[list(hubs)] = False
     # Components without the hubs are exactly the base groups plus the accepted candidates.
-    labels = _final_labels(graph, np.fromiter(hubs, dtype=np.int64, count=len(hubs)))
-    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    grouped = counts[inverse] >= 2
-    order = np.argsort(inverse, kind="stable")
-    cut = np.flatnonzero(np.diff(inverse[order])) + 1
+    labels = _complaint_labels(graph, links)
+    grouped = np.bincount(labels)[labels] >= 2
+    members = np.flatnonzero(grouped)
+    members = members[np.argsort(labels[members], kind="stable")]
+    cuts = _run_starts(labels[members])
     ids = np.asarray(graph.complaint_ids, dtype=np.int64)
-    groups = [ids[chunk].tolist() for chunk in np.split(order, cut) if len(chunk) >= 2]
-    linking_key = np.ones(len(graph.keys), dtype=bool)
-    linking_key[list(hubs)] = False
-    linking_key &= degree >= 2
-    via: dict[int, list[str]] = {}
-    pick = linking_key[graph.key] & grouped[graph.comp]
-    for c, k in zip(graph.comp[pick].tolist(), graph.key[pick].tolist(), strict=True):
-        via.setdefault(graph.complaint_ids[c], []).append(graph.keys[k])
-    for keys in via.values():
-        keys.sort()
+    groups = _slices(ids[members].tolist(), cuts)
     groups.sort(key=lambda g: (-len(g), min(g)))
-    return Linking(groups, via, sorted(hubs.values(), key=lambda h: h.key))
+    pick = links[graph.key] & grouped[graph.comp]
+    return Linking(groups, _via(graph, pick, links), sorted(hubs.values(), key=lambda h: h.key))
 
 
-def _final_labels(graph: Graph, hub_keys: IntArray) -> IntArray:
-    excluded = np.zeros(len(graph.keys), dtype=bool)
-    excluded[hub_keys] = True
-    return _base_labels(graph, excluded)
+def _slices(flat: list[Any], starts: IntArray) -> list[list[Any]]:
+    bounds = np.append(starts, len(flat)).tolist()
+    return [flat[a:b] for a, b in pairwise(bounds)]
+
+
+def _via(graph: Graph, pick: BoolArray, links: BoolArray) -> dict[int, list[str]]:
+    """The linking keys of every grouped complaint, alphabetical."""
+    names = sorted(np.flatnonzero(links).tolist(), key=graph.keys.__getitem__)
+    alphabetical = np.zeros(len(graph.keys), dtype=np.int64)
+    alphabetical[names] = np.arange(len(names), dtype=np.int64)
+    comp = graph.comp[pick]
+    order = np.lexsort((alphabetical[graph.key[pick]], comp))
+    comp = comp[order]
+    texts = np.asarray([graph.keys[k] for k in names], dtype=object)
+    starts = _run_starts(comp)
+    ids = np.asarray(graph.complaint_ids, dtype=np.int64)[comp[starts]].tolist()
+    lists = _slices(texts[alphabetical[graph.key[pick]][order]].tolist(), starts)
+    return dict(zip(ids, lists, strict=True))
 
 
 def assign_codes(
