@@ -70,7 +70,7 @@ class AnalyticsError(Exception):
 @dataclass(frozen=True)
 class Params:
     min_calls: int = 20  # smaller groups are never campaigns
-    threshold: int = 4  # points needed to flag a group
+    threshold: int = 5  # points needed to flag a group (and one dialer pattern, see PATTERN)
     low_answer: float = 0.3
     short_avg_s: float = 10.0
     baseline_calls: int = 100  # the per-number rule: this many calls from one number
@@ -297,6 +297,22 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
     ]
 
 
+# Poor completion and short calls alone also describe a reminder line on a bad day; a flag
+# needs one sign of a robodialer as well: a burst, sequential dialing, invalid, spoofed or
+# rotating caller IDs, or C-attested gateway traffic with domestic numbers.
+PATTERN = " OR ".join(
+    f"({cond})"
+    for cond in (
+        "calls >= 30 * hours",
+        "uniq >= 0.5 * calls AND callee_span < 100 * uniq",
+        "bad >= 0.3",
+        "neighbour >= 0.3",
+        "c_domestic >= 0.5",
+        "key_kind = 'origin' AND clis >= 0.5 * calls",
+    )
+)
+
+
 def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``groups``: every origin and caller group with its score and reasons."""
     con.execute(f"""
@@ -312,7 +328,7 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE groups AS
-        SELECT key_kind, oid, day, cli, {score} AS score,
+        SELECT key_kind, oid, day, cli, {score} AS score, {PATTERN} AS pattern,
                array_to_string(list_filter([{reasons}], r -> r IS NOT NULL), '; ') AS reasons
         FROM features""")
 
@@ -323,7 +339,7 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     # The origin key shows the origid itself: look it up for the flagged groups only.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
-        WITH f AS (SELECT * FROM groups WHERE score >= {p.threshold}),
+        WITH f AS (SELECT * FROM groups WHERE score >= {p.threshold} AND pattern),
         names AS (SELECT DISTINCT hash(trim(origid)) AS oid, trim(origid) AS origid FROM cdr_raw
                   WHERE hash(trim(origid)) IN (SELECT oid FROM f WHERE key_kind = 'origin'))
         SELECT f.*, CASE WHEN key_kind = 'origin'
@@ -466,3 +482,31 @@ def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
 def campaign_id_for(key_kind: str, key: str) -> str:
     """The id analysis gives a group, computed the same way in Python (for Spark and tests)."""
     return "RC-" + hashlib.md5(f"{key_kind}:{key}".encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Quality:
+    precision: float
+    recall: float
+    flagged: int
+    robocalls: int
+
+
+def evaluate(labelled: Any, truth_file: Path) -> Quality:
+    """Call-level precision and recall of ``labelled`` (anything DuckDB reads with a call_id
+    column: an Arrow table or a Parquet path) against truth_calls.parquet (kind = robocall)."""
+    con = duckdb.connect(":memory:")
+    source = f"read_parquet('{labelled}')" if isinstance(labelled, (str, Path)) else "flagged_ids"
+    if source == "flagged_ids":
+        con.register("flagged_ids", labelled)
+    row = con.execute(
+        f"""SELECT count(*) FILTER (f.call_id IS NOT NULL AND t.kind = 'robocall'),
+                   count(*) FILTER (f.call_id IS NOT NULL),
+                   count(*) FILTER (t.kind = 'robocall')
+            FROM read_parquet(?) t
+            LEFT JOIN (SELECT DISTINCT call_id FROM {source}) f USING (call_id)""",
+        [str(truth_file)],
+    ).fetchone()
+    assert row is not None
+    hits, flagged, robocalls = int(row[0]), int(row[1]), int(row[2])
+    return Quality(hits / max(flagged, 1), hits / max(robocalls, 1), flagged, robocalls)

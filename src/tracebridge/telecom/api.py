@@ -52,9 +52,7 @@ def batch_row(batch: CdrBatch) -> dict[str, Any]:
 
 
 @router.post("/cdrs")
-def upload_cdrs(
-    request: HttpRequest, file: File[UploadedFile], tlp: Form[str] = "AMBER"
-) -> Any:
+def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] = "AMBER") -> Any:
     """A carrier (or agency) uploads one Parquet or CSV file of call detail records."""
     user = require_role(request, "analyst")
     if file.size and file.size > MAX_UPLOAD:

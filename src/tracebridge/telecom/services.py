@@ -89,7 +89,7 @@ def run_analysis(
         if engine == "spark":
             from tracebridge.telecom import spark
 
-            return spark.analyze(files, out_dir, params)
+            return spark.analyze_in_subprocess(files, out_dir, params)
         return analytics.analyze(files, out_dir, params)
     except analytics.AnalyticsError as exc:
         raise ServiceError(str(exc)) from None

@@ -49,6 +49,18 @@ def session() -> Any:
     return spark
 
 
+def stop(spark: Any) -> None:
+    """Stop the session and the JVM, closing py4j's sockets (a later session starts anew)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    spark.stop()
+    if gateway is not None:
+        gateway.shutdown()
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+
+
 def _spark_sql(sql: str) -> str:
     return sql.replace("//", " div ")
 
@@ -114,12 +126,13 @@ def _score(spark: Any, p: Params) -> None:
     )
     spark.sql(f"""
         SELECT key_kind, oid, day, cli, {key} AS key, {score} AS score,
+               {analytics.PATTERN} AS pattern,
                array_join(filter(array({reasons}), r -> r IS NOT NULL), '; ') AS reasons
         FROM features
     """).createOrReplaceTempView("scored")
     spark.sql(f"""
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
-        FROM scored WHERE score >= {p.threshold}
+        FROM scored WHERE score >= {p.threshold} AND pattern
     """).cache().createOrReplaceTempView("flagged")
 
 
@@ -150,6 +163,37 @@ def _summary(spark: Any, summary: Summary) -> None:
     summary.null_origid = int(row[5])
 
 
+def _run(spark: Any, paths: list[Path], p: Params, summary: Summary) -> tuple[Any, Any]:
+    """Labelled calls and flagged groups, as Arrow tables."""
+    _load(spark, paths).createOrReplaceTempView("cdr_raw")
+    _prepare(spark)
+    _summary(spark, summary)
+    _score(spark, p)
+    labels = _labels(spark).toArrow()
+    flagged = spark.sql("SELECT campaign_id, key_kind, key, score, reasons FROM flagged").toArrow()
+    spark.catalog.clearCache()
+    return labels, flagged
+
+
+def analyze_in_subprocess(
+    files: Sequence[Path], out_dir: Path, params: Params | None = None
+) -> Summary:
+    """``analyze`` in a child Python process (what ``cdr analyze --engine spark`` runs)."""
+    import json
+    import subprocess
+    import sys
+
+    p = params or Params()
+    argv = [sys.executable, "-m", "tracebridge.telecom.spark", *map(str, files), "--out"]
+    argv += [str(out_dir), "--min-calls", str(p.min_calls), "--threshold", str(p.threshold)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    result = json.loads(lines[-1]) if lines else {"error": done.stderr.strip()[-500:]}
+    if "error" in result:
+        raise AnalyticsError(str(result["error"]))
+    return Summary(**result)
+
+
 def analyze(
     files: Sequence[Path], out_dir: Path, params: Params | None = None, spark: Any = None
 ) -> Summary:
@@ -161,19 +205,46 @@ def analyze(
     summary = Summary()
     paths = [Path(f) for f in files]
     analytics.open_source(duckdb.connect(":memory:"), paths, summary)  # same checks, same errors
+    own = spark is None
     spark = spark or session()
-    _load(spark, paths).createOrReplaceTempView("cdr_raw")
-    _prepare(spark)
-    _summary(spark, summary)
-    _score(spark, p)
+    try:
+        labels, flagged = _run(spark, paths, p, summary)
+    finally:
+        if own:
+            stop(spark)
     con = duckdb.connect(":memory:")
-    labels = _labels(spark).toArrow()
-    flagged = spark.sql("SELECT campaign_id, key_kind, key, score, reasons FROM flagged").toArrow()
     con.register("labels_arrow", labels)
     con.register("flagged_arrow", flagged)
     con.execute("CREATE TEMP TABLE labels AS SELECT * FROM labels_arrow")
     con.execute("CREATE TEMP TABLE flagged AS SELECT * FROM flagged_arrow")
     analytics.write_outputs(con, out_dir, summary)
-    spark.catalog.clearCache()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tracebridge.telecom.spark FILE... --out DIR``: prints the summary as JSON.
+
+    Running Spark in its own process keeps the JVM and py4j's sockets out of the caller's.
+    """
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m tracebridge.telecom.spark")
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--min-calls", type=int, default=Params.min_calls)
+    parser.add_argument("--threshold", type=int, default=Params.threshold)
+    args = parser.parse_args(argv)
+    params = Params(min_calls=args.min_calls, threshold=args.threshold)
+    try:
+        summary = analyze(args.files, args.out, params)
+    except AnalyticsError as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 2
+    print(json.dumps(summary.__dict__))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

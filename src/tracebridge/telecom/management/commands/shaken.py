@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from rich.progress import Progress
 
 from tracebridge.commands import SubcommandCommand, console
-from tracebridge.telecom import shaken, shaken_bulk
+from tracebridge.telecom import services, shaken, shaken_bulk
 from tracebridge.telecom.analytics import AnalyticsError
 
 
@@ -47,12 +46,10 @@ def _load(path: Path) -> list[Any]:
 
 
 def _verifier(ca: list[Path], intermediate: list[Path], offline: bool) -> shaken.Verifier:
-    roots = [c for path in ca for c in _load(path)]
-    if not roots:
-        default = Path(settings.HOME) / "shaken" / "ca"
-        roots = [c for path in sorted(default.glob("*.pem")) for c in _load(path)]
-    middle = [c for path in intermediate for c in _load(path)]
-    return shaken.Verifier(roots, middle, fetch=None if offline else shaken.http_fetch)
+    """--ca roots plus the node's trust store; x5u certificates cached under TRACEBRIDGE_HOME."""
+    verifier = services.node_verifier(not offline, [c for path in ca for c in _load(path)])
+    verifier.intermediates = [c for path in intermediate for c in _load(path)]
+    return verifier
 
 
 class Command(SubcommandCommand):
