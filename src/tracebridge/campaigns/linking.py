@@ -19,6 +19,7 @@ government numbers, big platforms, free-mail domains). Three defences:
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -165,7 +166,7 @@ def link(
     labels = _complaint_labels(graph, ~(blocked | candidate))
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
-    hubs.update(_judge_candidates(graph, labels, order, params))
+    hubs.update(_judge_candidates(graph, labels, order, degree, params))
     hubs.update(_bridges(graph, blocked, hubs, params.min_bridge_piece))
     return _result(graph, hubs, degree)
 
@@ -206,12 +207,19 @@ class _Pending:
         return self.rank[_run_starts(self.rank)] if len(self.rank) else self.rank
 
 
+_NOBODY = np.iinfo(np.int64).max
+
+
 @dataclass
 class _Groups:
     """Union-find over base groups: a merged root points at the new root, one level per wave."""
 
     parent: IntArray
     size: IntArray
+    first: IntArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.first = np.full(len(self.size), _NOBODY, dtype=np.int64)
 
     def find(self, nodes: IntArray) -> IntArray:
         while True:
@@ -222,10 +230,9 @@ class _Groups:
 
 
 def _judge_candidates(
-    graph: Graph, labels: IntArray, order: IntArray, params: LinkParams
+    graph: Graph, labels: IntArray, order: IntArray, degree: IntArray, params: LinkParams
 ) -> dict[int, Hub]:
     """Greedy in rising degree, then re-judge refused candidates until nothing changes."""
-    degree = graph.degree()
     size = np.bincount(labels).astype(np.int64)
     groups = _Groups(np.arange(len(size), dtype=np.int64), size)
     pending = _incidences(graph, labels, order)
@@ -274,9 +281,10 @@ def _judge_round(
             pending, starts, lengths = _drop(pending, starts, lengths, one)
             if not len(pending.rank):
                 break
-        first = np.full(len(groups.size), np.iinfo(np.int64).max, dtype=np.int64)
+        first = groups.first  # the earliest pending candidate touching each group
         np.minimum.at(first, pending.root, pending.rank)
         waits = np.logical_or.reduceat(first[pending.root] < pending.rank, starts)
+        first[pending.root] = _NOBODY
         ready = ~np.repeat(waits, lengths)
         refused.append(_judge_wave(groups, pending.take(ready), params, verdicts))
         pending = pending.take(~ready)
@@ -430,12 +438,12 @@ def _dfs(
     components' first complaints so a single traversal from the chain's head covers them all
     (a single head adjacent to every component would be rescanned once per component).
     """
-    fam_ids, fam_local = np.unique(fam, return_inverse=True)
-    comp_ids, comp_local = np.unique(comp, return_inverse=True)
+    fam_ids, fam_local = _compact(fam)
+    comp_ids, comp_local = _compact(comp)
     n_fam, n_comp = len(fam_ids), len(comp_ids)
     comp_label = np.zeros(n_comp, dtype=np.int64)
     comp_label[comp_local] = label
-    _, first = np.unique(comp_label, return_index=True)
+    first = np.flatnonzero(_first_seen(comp_label))
     chain = n_fam + n_comp + np.arange(len(first), dtype=np.int64)
     u = np.concatenate([comp_local + n_fam, chain, chain[:-1]])
     v = np.concatenate([fam_local, first + n_fam, chain[1:]])
@@ -450,6 +458,22 @@ def _dfs(
         [leaves[fam_ids], np.ones(n_comp, np.int64), np.zeros(len(first), np.int64)]
     )
     return _tree(graph, order, np.asarray(found[1], dtype=np.int64), weight), fam_ids
+
+
+def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct values (ascending) and each value's index among them, without sorting."""
+    seen = np.zeros(int(values.max(initial=-1)) + 1, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[values]
+
+
+def _first_seen(values: IntArray) -> BoolArray:
+    """True at the first occurrence of each value."""
+    first = np.full(int(values.max(initial=-1)) + 1, len(values), dtype=np.int64)
+    np.minimum.at(first, values, np.arange(len(values), dtype=np.int64))
+    mask = np.zeros(len(values), dtype=bool)
+    mask[first[first < len(values)]] = True
+    return mask
 
 
 def _tree(graph: csr_array, order: IntArray, predecessor: IntArray, weight: IntArray) -> _Tree:
@@ -505,7 +529,15 @@ def _result(graph: Graph, hubs: dict[int, Hub], degree: IntArray) -> Linking:
 
 def _slices(flat: list[Any], starts: IntArray) -> list[list[Any]]:
     bounds = np.append(starts, len(flat)).tolist()
-    return [flat[a:b] for a, b in pairwise(bounds)]
+    # Hundreds of thousands of small acyclic lists: the cycle collector would rescan them all
+    # several times over while they are made (3-5x the time), and has nothing to find.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [flat[a:b] for a, b in pairwise(bounds)]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _via(graph: Graph, pick: BoolArray, links: BoolArray) -> dict[int, list[str]]:
