@@ -108,4 +108,4 @@ def test_scan_reports_progress(tmp_path: Path) -> None:
     store.import_file(write_csv(tmp_path / "s.csv", STORY))
     steps: list[str] = []
     mules.scan(store.connect(), progress=steps.append)
-    assert steps[:2] == ["features", "victims"]
+    assert steps[:3] == ["victims", "layer 1", "layer 2"]

@@ -32,46 +32,62 @@ PASS_HOURS = 48.0  # mean time between money in and money out for a pass-through
 FED_SHARE = 0.5  # share of the inflow from flagged accounts that makes a collector
 MAX_ROUNDS = 4  # layers followed from the victims' first hop
 
-_FEATURES = """
-CREATE TEMP TABLE feat AS
-WITH t AS (
-    SELECT x.from_id, x.to_id, epoch(x.time) AS ts, x.complaint_ref, x.channel, x.to_bank,
-           x.amount * r.inr AS inr
-    FROM txns x JOIN rates r ON r.currency = x.currency
-), cr AS (
-    SELECT to_id AS id, count(*) AS n_in, sum(inr) AS in_inr, sum(inr * ts) / sum(inr) AS t_in,
-           count(DISTINCT complaint_ref) AS victims, approx_count_distinct(from_id) AS senders,
-           min(ts) AS first_ts, max(ts) AS last_in
-    FROM t WHERE to_id IS NOT NULL GROUP BY to_id
-), de AS (
-    SELECT from_id AS id, count(*) AS n_out, sum(inr) AS out_inr,
-           sum(inr * ts) / sum(inr) AS t_out, approx_count_distinct(to_id) AS receivers,
-           sum(CASE WHEN to_id IS NULL OR (channel = 'crypto' AND to_bank IS NOT NULL)
-                    THEN inr ELSE 0 END) AS cash_inr,
-           min(ts) AS first_out, max(ts) AS last_out
-    FROM t GROUP BY from_id
-)
-SELECT coalesce(cr.id, de.id) AS id, coalesce(n_in, 0) AS n_in, coalesce(in_inr, 0) AS in_inr,
-       coalesce(n_out, 0) AS n_out, coalesce(out_inr, 0) AS out_inr,
-       coalesce(cash_inr, 0) AS cash_inr, coalesce(victims, 0) AS victims,
-       coalesce(senders, 0) AS senders, coalesce(receivers, 0) AS receivers,
-       (t_out - t_in) / 3600.0 AS dwell_h,
-       least(first_ts, first_out) AS first_ts, greatest(last_in, last_out) AS last_ts
-FROM cr FULL JOIN de ON cr.id = de.id
+# Only accounts that matter are aggregated: one scan finds the accounts victims paid, and each
+# round copies the rows touching the new candidates into ``sub`` (a filtered scan of integers)
+# and computes their features there. Aggregating every account of the store would cost several
+# full hash aggregations over all rows; this costs a few filtered scans.
+_VICTIMS = """
+CREATE TEMP TABLE vic AS
+SELECT x.to_id AS id, count(DISTINCT x.complaint_ref) AS victims,
+       count(DISTINCT nullif(a.country, '')) AS countries
+FROM txns x JOIN accounts a ON a.id = x.from_id
+WHERE x.complaint_ref IS NOT NULL AND x.to_id IS NOT NULL
+GROUP BY x.to_id
 """
 
-_VICTIM_COUNTRIES = """
-SELECT x.to_id AS id, count(DISTINCT a.country) AS countries
-FROM txns x JOIN accounts a ON a.id = x.from_id
-WHERE x.complaint_ref IS NOT NULL AND x.to_id IS NOT NULL AND a.country <> ''
-GROUP BY x.to_id
+_SUB = """
+CREATE TEMP TABLE sub (from_id INTEGER, to_id INTEGER, ts DOUBLE, inr DOUBLE, cash BOOLEAN)
+"""
+
+_GROW = """
+INSERT INTO sub
+SELECT from_id, to_id, epoch(time), amount * {inr},
+       to_id IS NULL OR (channel = 'crypto' AND to_bank IS NOT NULL)
+FROM txns
+WHERE (to_id IN (SELECT id FROM cand) OR from_id IN (SELECT id FROM cand))
+  AND coalesce(to_id, 0) NOT IN (SELECT id FROM seen) AND from_id NOT IN (SELECT id FROM seen)
+"""
+
+_FEATURES = """
+WITH cr AS (
+    SELECT to_id AS id, count(*) AS n_in, sum(inr) AS in_inr, sum(inr * ts) / sum(inr) AS t_in,
+           count(DISTINCT from_id) AS senders, min(ts) AS first_in, max(ts) AS last_in
+    FROM sub WHERE to_id IN (SELECT id FROM cand) GROUP BY to_id
+), de AS (
+    SELECT from_id AS id, count(*) AS n_out, sum(inr) AS out_inr,
+           sum(inr * ts) / sum(inr) AS t_out, count(DISTINCT to_id) AS receivers,
+           sum(CASE WHEN cash THEN inr ELSE 0 END) AS cash_inr, min(ts) AS first_out,
+           max(ts) AS last_out
+    FROM sub WHERE from_id IN (SELECT id FROM cand) GROUP BY from_id
+)
+SELECT c.id, coalesce(n_in, 0) AS n_in, coalesce(in_inr, 0) AS in_inr,
+       coalesce(n_out, 0) AS n_out, coalesce(out_inr, 0) AS out_inr,
+       coalesce(cash_inr, 0) AS cash_inr, coalesce(vic.victims, 0) AS victims,
+       coalesce(vic.countries, 0) AS countries,
+       coalesce(senders, 0) AS senders, coalesce(receivers, 0) AS receivers,
+       (t_out - t_in) / 3600.0 AS dwell_h,
+       least(first_in, first_out)::BIGINT AS first_ts,
+       greatest(last_in, last_out)::BIGINT AS last_ts
+FROM cand c LEFT JOIN cr ON cr.id = c.id LEFT JOIN de ON de.id = c.id
+LEFT JOIN vic ON vic.id = c.id
 """
 
 _FED = """
-SELECT x.to_id AS id, count(DISTINCT x.from_id) AS mules, sum(x.amount * r.inr) AS fed_inr
-FROM txns x JOIN rates r ON r.currency = x.currency
-WHERE x.to_id IS NOT NULL AND x.from_id IN (SELECT id FROM flagged)
-GROUP BY x.to_id
+SELECT to_id AS id, count(DISTINCT from_id) AS mules, sum(inr) AS fed_inr
+FROM sub
+WHERE to_id IS NOT NULL AND from_id IN (SELECT id FROM flagged)
+  AND to_id NOT IN (SELECT id FROM seen)
+GROUP BY to_id
 """
 
 
@@ -106,25 +122,61 @@ def scan(
     rates: Mapping[str, float] = RATES_INR,
     progress: Callable[[str], None] | None = None,
 ) -> list[Score]:
-    """Score every account in ``con``'s ``txns``; returns those at Medium or above."""
+    """Score the accounts of ``con``'s ``txns``; returns those at Medium or above.
+
+    Layer 1 is every account a victim who complained paid; each next layer is the accounts
+    the flagged ones pay, until a round flags nobody new.
+    """
     step = progress or (lambda _: None)
-    con.register("rates", pa.table({"currency": list(rates), "inr": list(rates.values())}))
-    step("features")
-    con.execute(_FEATURES)
-    countries = dict(con.execute(_VICTIM_COUNTRIES).fetchall())
+    inr = _rate_sql(rates)
     step("victims")
-    rows = _rows(con, "SELECT * FROM feat WHERE victims > 0")
-    scores = {int(r["id"]): _direct(r, int(countries.get(r["id"], 0))) for r in rows}
-    flagged = {i for i, s in scores.items() if s.score >= 40}
-    for round_no in range(MAX_ROUNDS):
-        step(f"layer {round_no + 2}")
-        added = _feed(con, flagged, scores)
-        if not added:
+    con.execute(_VICTIMS)
+    con.execute(_SUB)
+    candidates = {int(i) for (i,) in con.execute("SELECT id FROM vic").fetchall()}
+    fed: dict[int, tuple[int, float]] = {}
+    scores: dict[int, Score] = {}
+    seen: set[int] = set()
+    for layer in range(1, MAX_ROUNDS + 2):
+        if not candidates:
             break
-        flagged |= added
+        step(f"layer {layer}")
+        new = _round(con, candidates, seen, fed, inr)
+        scores.update(new)
+        seen |= candidates
+        _register(con, "flagged", set(new))
+        _register(con, "seen", seen)
+        fed = {int(i): (int(m), float(v)) for i, m, v in con.execute(_FED).fetchall()}
+        candidates = set(fed)
     found = [s for s in scores.values() if s.score >= 40]
     _name(con, found)
     return sorted(found, key=lambda s: (-s.score, s.key))
+
+
+def _round(
+    con: duckdb.DuckDBPyConnection,
+    candidates: set[int],
+    seen: set[int],
+    fed: dict[int, tuple[int, float]],
+    inr: str,
+) -> dict[int, Score]:
+    """Copy the candidates' rows into ``sub``, compute their features, score them."""
+    _register(con, "cand", candidates)
+    _register(con, "seen", seen)
+    con.execute(_GROW.format(inr=inr))
+    found = {}
+    for row in _rows(con, _FEATURES):
+        ident = int(row["id"])
+        if int(row["victims"]) > 0:
+            score: Score | None = _direct(row, int(row["countries"]))
+        else:
+            score = _layered(row, *fed.get(ident, (0, 0.0)))
+        if score is not None and score.score >= 40:
+            found[ident] = score
+    return found
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, ids: set[int]) -> None:
+    con.register(name, pa.table({"id": pa.array(sorted(ids), pa.int32())}))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
@@ -176,24 +228,12 @@ def _merchant_like(row: Mapping[str, Any]) -> bool:
     return n_in >= 50 and victims <= 0.02 * n_in and out_inr < 0.5 * in_inr
 
 
-def _feed(con: duckdb.DuckDBPyConnection, flagged: set[int], scores: dict[int, Score]) -> set[int]:
-    """Accounts fed mainly by flagged accounts that move the money on: the next layer."""
-    con.register("flagged", pa.table({"id": pa.array(sorted(flagged), pa.int32())}))
-    fed = {int(i): (int(m), float(v)) for i, m, v in con.execute(_FED).fetchall()}
-    con.unregister("flagged")
-    candidates = [i for i in fed if i not in flagged]
-    if not candidates:
-        return set()
-    con.register("cand", pa.table({"id": pa.array(candidates, pa.int32())}))
-    rows = _rows(con, "SELECT f.* FROM feat f JOIN cand USING (id)")
-    con.unregister("cand")
-    added = set()
-    for row in rows:
-        score = _layered(row, *fed[int(row["id"])])
-        if score is not None:
-            scores[score.id] = score
-            added.add(score.id)
-    return added
+def _rate_sql(rates: Mapping[str, float]) -> str:
+    """``CASE currency WHEN 'USD' THEN 83.0 … END``; a currency without a rate gives NULL."""
+    whens = " ".join(
+        f"WHEN '{c}' THEN {float(r)!r}" for c, r in rates.items() if c.isalpha() and c.isupper()
+    )
+    return f"(CASE currency {whens} END)"
 
 
 def _layered(row: Mapping[str, Any], mules: int, fed_inr: float) -> Score | None:

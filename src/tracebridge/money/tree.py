@@ -9,7 +9,7 @@ from decimal import Decimal
 from tracebridge.money.accounts import account_form
 from tracebridge.money.trace import ATM, LOOP, OFF_RAMP, PAYMENT, Trail
 
-COLUMN, ROW, BOX_W, BOX_H, PAD = 250, 66, 210, 52, 16
+COLUMN, ROW, BOX_W, BOX_H, PAD = 300, 66, 210, 52, 16
 MAX_PER_LAYER = 12
 
 
@@ -37,11 +37,12 @@ class Edge:
 
     @property
     def label_x(self) -> int:
-        return (self.x1 + self.x2) // 2
+        # In the gap between the columns, near the receiving end, clear of the boxes.
+        return self.x2 - (COLUMN - BOX_W) // 2 if self.x2 > self.x1 else (self.x1 + self.x2) // 2
 
     @property
     def label_y(self) -> int:
-        return (self.y1 + self.y2) // 2 - 4
+        return self.y2 - 4
 
 
 @dataclass
