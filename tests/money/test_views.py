@@ -124,3 +124,20 @@ def test_decay_lowers_the_level_unless_seen_again(supervisor: Any, home_store: A
     assert entry.current_score(later) == entry.score - 40
     assert entry.current_level(entry.seen_at + timedelta(days=2000)) == ""
     assert not holds.is_bank(supervisor.agency)
+
+
+def test_case_page_shows_the_trails_of_its_complaints(
+    analyst: Any,
+    client_for: Callable[..., Any],
+    home_store: Any,
+    make_complaint: Callable[..., Any],
+) -> None:
+    from tracebridge.cases.models import Case
+
+    case = Case.objects.create(
+        agency=analyst.agency, reference="CASE-US-FBI-2026-0042", title="Wire mules", lead=analyst
+    )
+    case.complaints.add(make_complaint("IC3-1"), make_complaint("CBI-ONLY", agency="IN-CBI"))
+    html = client_for(analyst).get(reverse("case-detail", args=[case.reference])).content.decode()
+    assert html.count('data-testid="money-trail"') == 1  # the other agency's AMBER one is hidden
+    assert "759.04 USD" in html
