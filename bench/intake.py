@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -86,6 +87,7 @@ def run_target(database_url: str, path: Path, home: Path, with_api: bool) -> dic
         "seconds": summary.seconds,
         "cpu": time.process_time() - cpu,
         "sightings": summary.sightings,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if with_api:
         result.update(run_api(path))
@@ -208,6 +210,7 @@ def main(argv: list[str]) -> int:
             )
             print(f"{'':<22} {cpu_rates[name]:>10,.0f} per CPU-second of this process")
         print(f"load average at start: {load:.1f} on {os.cpu_count()} cores")
+        print(f"peak memory of the SQLite import process: {sqlite['rss_mb']:.0f} MB (streaming)")
         print(f"sightings per complaint: {sqlite['sightings'] / max(sqlite['rows'], 1):.2f}")
     return 0
 

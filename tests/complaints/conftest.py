@@ -8,8 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from tracebridge.complaints.schema import CanonicalComplaint
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Look-up throttles live in the cache; each test starts with none."""
+    cache.clear()
 
 
 def record(ref: str = "NC-1", **changes: Any) -> dict[str, Any]:

@@ -115,6 +115,29 @@ def test_lookup_with_wrong_secret_is_refused(agencies: Any) -> None:
     assert "No report matches" in wrong.content.decode()
 
 
+def test_failed_lookups_are_throttled(agencies: Any) -> None:
+    client = Client()
+    file(client)
+    once = client.session["report_once"]
+    for _ in range(30):
+        client.post("/report/lookup/", {"number": once["number"], "secret": "wrong"})
+    right = client.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
+    assert right.status_code == 429
+
+
+def test_additions_are_limited(agencies: Any) -> None:
+    client = Client()
+    file(client)
+    once = client.session["report_once"]
+    report = PublicReport.objects.get()
+    for i in range(20):
+        ReportAddition.objects.create(report=report, text=f"note {i}")
+    page = client.post(
+        "/report/lookup/", {"number": once["number"], "secret": once["secret"], "text": "more"}
+    )
+    assert "cannot take more additions" in page.content.decode()
+
+
 def test_honeypot_refuses(agencies: Any) -> None:
     response = file(Client(), homepage="http://spam.example")
     assert response.status_code == 400

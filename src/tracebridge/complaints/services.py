@@ -56,15 +56,6 @@ class IngestResult:
     def saved(self) -> int:
         return self.created + self.updated
 
-    def add(self, other: IngestResult, offset: int = 0) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.duplicates += other.duplicates
-        self.sightings += other.sightings
-        self.conflicts += [Conflict(c.index + offset, c.ref, c.reason) for c in other.conflicts]
-        self.complaint_ids += other.complaint_ids
-
 
 class _Existing(NamedTuple):
     id: int
