@@ -203,6 +203,9 @@ class _Pending:
     def take(self, mask: BoolArray) -> _Pending:
         return _Pending(self.rank[mask], self.root[mask], self.weight[mask])
 
+    def part(self, start: int, stop: int) -> _Pending:
+        return _Pending(self.rank[start:stop], self.root[start:stop], self.weight[start:stop])
+
     def ranks(self) -> IntArray:
         return self.rank[_run_starts(self.rank)] if len(self.rank) else self.rank
 
@@ -269,27 +272,57 @@ def _incidences(graph: Graph, labels: IntArray, order: IntArray) -> _Pending:
 def _judge_round(
     groups: _Groups, pending: _Pending, params: LinkParams, verdicts: dict[int, tuple[int, float]]
 ) -> _Pending:
-    """Judge every pending candidate once, in waves; return the refused ones' incidences."""
+    """Judge every pending candidate once, in waves; return the refused ones' incidences.
+
+    Only earlier candidates can hold a candidate back, so each wave examines a prefix of the
+    pending ones (``head``), a few times larger than what the last wave could judge.
+    """
     refused: list[_Pending] = []
-    while len(pending.rank):
-        starts = _run_starts(pending.rank)
-        lengths = np.diff(np.append(starts, len(pending.rank)))
+    head, pos, wanted = pending.part(0, 0), 0, _WINDOW
+    while len(head.rank) or pos < len(pending.rank):
+        head, pos = _refill(groups, head, pending, pos, wanted)
+        starts = _run_starts(head.rank)
+        lengths = np.diff(np.append(starts, len(head.rank)))
         if params.hub_groups >= 2:  # one group: accepted, and merging it changes nothing
-            one = np.minimum.reduceat(pending.root, starts) == np.maximum.reduceat(
-                pending.root, starts
-            )
-            pending, starts, lengths = _drop(pending, starts, lengths, one)
-            if not len(pending.rank):
-                break
+            one = np.minimum.reduceat(head.root, starts) == np.maximum.reduceat(head.root, starts)
+            head, starts, lengths = _drop(head, starts, lengths, one)
+            if not len(head.rank):
+                continue
         first = groups.first  # the earliest pending candidate touching each group
-        np.minimum.at(first, pending.root, pending.rank)
-        waits = np.logical_or.reduceat(first[pending.root] < pending.rank, starts)
-        first[pending.root] = _NOBODY
+        np.minimum.at(first, head.root, head.rank)
+        waits = np.logical_or.reduceat(first[head.root] < head.rank, starts)
+        first[head.root] = _NOBODY
         ready = ~np.repeat(waits, lengths)
-        refused.append(_judge_wave(groups, pending.take(ready), params, verdicts))
-        pending = pending.take(~ready)
-        pending.root = groups.parent[pending.root]  # roots merged in this wave: one step up
+        refused.append(_judge_wave(groups, head.take(ready), params, verdicts))
+        head = head.take(~ready)
+        head.root = groups.parent[head.root]  # roots merged in this wave: one step up
+        wanted = max(_WINDOW, 8 * int(ready.sum()))
     return _joined(refused)
+
+
+_WINDOW = 1 << 15  # incidences examined by a wave at least
+
+
+def _refill(
+    groups: _Groups, head: _Pending, pending: _Pending, pos: int, wanted: int
+) -> tuple[_Pending, int]:
+    """Top the head up to about ``wanted`` incidences, ending on a candidate boundary."""
+    stop = min(pos + wanted - len(head.rank), len(pending.rank))
+    if stop <= pos:
+        return head, pos
+    stop = int(np.searchsorted(pending.rank, pending.rank[stop - 1], side="right"))
+    fresh = pending.part(pos, stop)
+    fresh.root = groups.find(fresh.root)
+    return _Pending(
+        *(
+            np.concatenate(pair)
+            for pair in (
+                (head.rank, fresh.rank),
+                (head.root, fresh.root),
+                (head.weight, fresh.weight),
+            )
+        )
+    ), stop
 
 
 def _joined(parts: list[_Pending]) -> _Pending:
