@@ -6,7 +6,7 @@ Baseline, measured in the same run on the same file: merely parsing and validati
 (json + pydantic), the floor any importer pays. Prints complaints/s and the ratio to the baseline.
 
     .venv/bin/python bench/intake.py            # 1,000,000 complaints (long: run on an idle machine)
-    .venv/bin/python bench/intake.py --smoke    # 5,000 complaints, well under 30 s
+    .venv/bin/python bench/intake.py --smoke    # 3,000 complaints, well under 30 s
     .venv/bin/python bench/intake.py --n 50000
 
 Campaign linking and other receivers of ``complaints_saved`` are disconnected: this measures
@@ -167,7 +167,7 @@ def main(argv: list[str]) -> int:
         url, file, home = args.child
         print(json.dumps(run_target(url, Path(file), Path(home), args.api)))
         return 0
-    n = args.n or (5_000 if args.smoke else 1_000_000)
+    n = args.n or (3_000 if args.smoke else 1_000_000)
     with tempfile.TemporaryDirectory(prefix="tb-bench-intake-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()

@@ -77,7 +77,7 @@ def _next_number(country: str) -> str:
     prefix = f"TB-{country}-{year}-"
     last = (
         PublicReport.objects.filter(number__startswith=prefix)
-        .order_by("-number")
+        .order_by("-id")  # the latest report has the highest number
         .values_list("number", flat=True)
         .first()
     )
