@@ -149,3 +149,22 @@ def test_opencti_amber_strict_marking_is_mapped_by_name() -> None:
 def test_too_many_objects_is_refused() -> None:
     with pytest.raises(stix.StixError, match="limit"):
         import_objects([{}] * 20_001, partner="p", allowed_agencies=[])
+
+
+def test_campaigns_are_exported_with_their_incidents(
+    agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tracebridge.complaints.services import ingest
+
+    from .conftest import record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest([record(f"C-{i}", "GREEN") for i in range(3)] + [record("C-RED", "RED")],
+               agencies["US-FBI"])  # fmt: skip
+    bundle = export_bundle(agencies["US-FBI"])
+    _validate(bundle)
+    campaigns = [o for o in bundle["objects"] if o["type"] == "campaign"]
+    assert len(campaigns) == 1
+    assert campaigns[0]["object_marking_refs"] == [stix.TLP_IDS["GREEN"]]
+    attributed = [o for o in bundle["objects"] if o.get("relationship_type") == "attributed-to"]
+    assert len(attributed) == 3  # the RED member is not exported, nor its link
