@@ -347,3 +347,12 @@ def test_worker_processes_give_the_same_result(
     assert rejects(tmp_path / "r.jsonl")[0]["line"] == 701
     assert Sighting.objects.filter(complaint__ref="W1199", key="phone:+18445550199").exists()
     assert import_file(path, agencies["US-FBI"], workers=1).unchanged == 1199
+
+
+def test_to_canonical_leaves_victim_out_unless_asked(agencies: dict[str, Agency]) -> None:
+    from tracebridge.complaints.services import ingest, to_canonical
+
+    ingest([record()], agencies["IN-I4C"])
+    complaint = Complaint.objects.get()
+    assert to_canonical(complaint)["victim"] is None
+    assert to_canonical(complaint, with_victim=True)["victim"]["name"] == "Asha Devi"

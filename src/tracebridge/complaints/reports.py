@@ -143,7 +143,7 @@ def add_to_report(report: PublicReport, text: str) -> ReportAddition:
     if report.additions.count() >= ADDITIONS_PER_REPORT:
         raise ReportError(_("This report cannot take more additions; contact the helpline."))
     complaint = report.complaint
-    record = to_canonical(complaint)
+    record = to_canonical(complaint, with_victim=True)
     stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
     record["narrative"] = f"{complaint.narrative}\n\n[{stamp}] {text}".strip()
     if len(record["narrative"]) > MAX_NARRATIVE:

@@ -196,8 +196,11 @@ def _sighting(complaint_id: int, row: SightingRow) -> tuple[Any, ...]:
     return (complaint_id, row.key, row.kind, row.field, row.start, row.end)
 
 
-def to_canonical(complaint: Complaint) -> dict[str, Any]:
-    """The stored complaint back in the canonical shape (with victim data: for the owner only)."""
+def to_canonical(complaint: Complaint, *, with_victim: bool = False) -> dict[str, Any]:
+    """The stored complaint back in the canonical shape.
+
+    Victim personal data only when asked for: it must not leave the owning agency by accident.
+    """
     out: dict[str, Any] = {
         "ref": complaint.ref,
         "source": complaint.source,
@@ -208,7 +211,7 @@ def to_canonical(complaint: Complaint) -> dict[str, Any]:
         "scam_type": complaint.scam_type,
         "narrative": complaint.narrative,
         "suspect": complaint.suspect,
-        "victim": complaint.victim or None,
+        "victim": (complaint.victim or None) if with_victim else None,
         "tlp": complaint.tlp,
         "pap": complaint.pap or None,
     }
