@@ -175,12 +175,30 @@ def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
     """Component number of every complaint, joined only by the keys where ``links`` is set."""
     pick = links[graph.key]
     compact = np.cumsum(links) - 1
-    n = graph.n_complaints
-    return _labels(
-        n + int(compact[-1] + 1 if len(compact) else 0),
-        graph.comp[pick],
-        compact[graph.key[pick]] + n,
-    )[:n]
+    n_keys = int(compact[-1] + 1) if len(compact) else 0
+    labels = _bipartite_labels(
+        graph.n_complaints, n_keys, graph.comp[pick], compact[graph.key[pick]]
+    )
+    return labels[: graph.n_complaints]
+
+
+def _bipartite_labels(n_rows: int, n_cols: int, rows: IntArray, cols: IntArray) -> IntArray:
+    """Component number of rows 0..n_rows-1, then of columns, joined by edges rows[i]–cols[i].
+
+    Edges sorted by row (as ``Graph.from_arrays`` keeps them) give the sparse matrix directly.
+    """
+    if n_rows + n_cols == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(rows) > 1 and (rows[1:] < rows[:-1]).any():
+        order = np.argsort(rows, kind="stable")
+        rows, cols = rows[order], cols[order]
+    n_nodes = n_rows + n_cols
+    indptr = np.full(n_nodes + 1, len(rows), dtype=np.int64)
+    indptr[: n_rows + 1] = np.searchsorted(rows, np.arange(n_rows + 1))
+    data = np.ones(len(rows), dtype=np.int8)
+    matrix = csr_array((data, cols + n_rows, indptr), shape=(n_nodes, n_nodes))
+    _, labels = connected_components(matrix, directed=False)
+    return np.asarray(labels, dtype=np.int64)
 
 
 # --- statistical hubs -------------------------------------------------------------------------
@@ -432,7 +450,7 @@ def _articulations(
     n_complaints: int, n_fam: int, comp: IntArray, fam: IntArray, min_piece: int
 ) -> dict[int, tuple[int, int]]:
     """Families whose removal leaves two pieces of ``min_piece`` complaints or more."""
-    labels = _labels(n_complaints + n_fam, comp, fam + n_complaints)
+    labels = _bipartite_labels(n_complaints, n_fam, comp, fam)
     sizes = np.bincount(labels[:n_complaints], minlength=n_complaints + n_fam)
     inside = sizes[labels[comp]] >= 2 * min_piece
     comp, fam = comp[inside], fam[inside]
@@ -578,14 +596,12 @@ def _via(graph: Graph, pick: BoolArray, links: BoolArray) -> dict[int, list[str]
     names = sorted(np.flatnonzero(links).tolist(), key=graph.keys.__getitem__)
     alphabetical = np.zeros(len(graph.keys), dtype=np.int64)
     alphabetical[names] = np.arange(len(names), dtype=np.int64)
-    comp = graph.comp[pick]
-    order = np.lexsort((alphabetical[graph.key[pick]], comp))
-    comp = comp[order]
+    width = max(len(names), 1)
+    comp, rank = np.divmod(np.sort(graph.comp[pick] * width + alphabetical[graph.key[pick]]), width)
     texts = np.asarray([graph.keys[k] for k in names], dtype=object)
     starts = _run_starts(comp)
     ids = np.asarray(graph.complaint_ids, dtype=np.int64)[comp[starts]].tolist()
-    lists = _slices(texts[alphabetical[graph.key[pick]][order]].tolist(), starts)
-    return dict(zip(ids, lists, strict=True))
+    return dict(zip(ids, _slices(texts[rank].tolist(), starts), strict=True))
 
 
 def assign_codes(
