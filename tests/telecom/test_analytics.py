@@ -135,7 +135,8 @@ def test_garbage_values_in_csv_do_not_crash(tmp_path: Path) -> None:
 
 
 def _sql_number(text: str) -> int | None:
-    sql = f"SELECT {analytics.number_sql('x')} FROM (SELECT ? AS x)"  # noqa: S608 - constant
+    inner = f"SELECT {analytics.number_sql('x')} AS v FROM (SELECT ? AS x)"  # noqa: S608 - constant
+    sql = f"SELECT {analytics.number_in_range('v')} FROM ({inner})"  # noqa: S608 - constant
     value = duckdb.execute(sql, [text]).fetchone()
     assert value is not None
     return value[0]  # type: ignore[no-any-return]

@@ -168,11 +168,18 @@ SPARK = {"all": "", "match": "{x} rlike '^{p}$'", "starts": "startswith"}
 def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
     """SQL giving the E.164 digits of a presented number as BIGINT, NULL when not a number.
 
-    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits) with TRY_CAST; only
-    other spellings pay for a regular expression. National numbers are read as NANP, the
-    region of the node's carriers; ``tests/telecom`` checks this against tracebridge.identifiers.
+    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits): a TRY_CAST of the
+    raw text. Only what it cannot read pays for trim and a regular expression (COALESCE
+    evaluates its second argument only where the first is NULL). National numbers are read as
+    NANP, the region of the node's carriers; tests hold this to tracebridge.identifiers.
     """
-    x, starts = f"trim({column})", dialect["starts"]
+    raw, starts = column, dialect["starts"]
+    fast = (
+        f"CASE WHEN {starts}({raw}, '+') THEN TRY_CAST(substr({raw}, 2) AS BIGINT) "
+        f"WHEN length({raw}) = 10 THEN {NANP} + TRY_CAST({raw} AS BIGINT) "
+        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN TRY_CAST({raw} AS BIGINT) END"
+    )
+    x = f"trim({column})"
     digits = f"regexp_replace({x}, '[^0-9]', ''{dialect['all']})"
     allowed = dialect["match"].format(x=x, p="[+]?[0-9 ().-]+")  # no backslashes: Spark unescapes
     slow = (
@@ -183,16 +190,12 @@ def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
         f"WHEN {starts}({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
         f"WHEN {starts}({digits}, '00') THEN TRY_CAST(substr({digits}, 3) AS BIGINT) END"
     )
-    value = (
-        f"CASE WHEN {starts}({x}, '+') AND TRY_CAST(substr({x}, 2) AS BIGINT) IS NOT NULL "
-        f"THEN TRY_CAST(substr({x}, 2) AS BIGINT) "
-        f"WHEN length({x}) = 10 AND TRY_CAST({x} AS BIGINT) IS NOT NULL "
-        f"THEN {NANP} + TRY_CAST({x} AS BIGINT) "
-        f"WHEN length({x}) = 11 AND {starts}({x}, '1') AND TRY_CAST({x} AS BIGINT) IS NOT NULL "
-        f"THEN TRY_CAST({x} AS BIGINT) ELSE {slow} END"
-    )
-    # E.164 numbers have 7 to 15 digits (which also refuses a sign).
-    return f"(CASE WHEN ({value}) BETWEEN 1000000 AND 999999999999999 THEN ({value}) END)"
+    return f"coalesce({fast}, {slow})"
+
+
+def number_in_range(value: str) -> str:
+    """E.164 numbers have 7 to 15 digits (which also refuses a sign)."""
+    return f"CASE WHEN {value} BETWEEN 1000000 AND 999999999999999 THEN {value} END"
 
 
 @lru_cache(maxsize=1)
@@ -212,7 +215,8 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     # whose exchange starts with 0 or 1.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE calls AS
-        SELECT *, cli IS NULL OR (cli // {NANP} = 1 AND (
+        SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee),
+               {number_in_range("cli")} IS NULL OR (cli // {NANP} = 1 AND (
                    substr('{bitmap}', CAST((cli // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'
                    OR (cli // 10000) % 1000 < 200)) AS cli_bad
         FROM (SELECT call_id, reporting_carrier AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,

@@ -47,6 +47,10 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _number(column: str) -> str:
+    return analytics.number_in_range(f"({analytics.number_sql(column)})")
+
+
 def _q(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -69,8 +73,8 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
             CREATE TEMP TABLE batch AS
             SELECT row_number() OVER () AS line, * REPLACE (
                        coalesce(nullif(trim(reporting_carrier), ''), {fill}) AS reporting_carrier),
-                   {analytics.number_sql("calling_number")} AS calling_e164,
-                   {analytics.number_sql("called_number")} AS called_e164
+                   {_number("calling_number")} AS calling_e164,
+                   {_number("called_number")} AS called_e164
             FROM cdr_raw""")
         _count(con, result, reporter)
         _write(con, target)

@@ -91,8 +91,10 @@ def _prepare(spark: Any) -> None:
     bitmap = analytics.npa_bitmap()
     cli = analytics.number_sql("calling_number", analytics.SPARK)
     callee = analytics.number_sql("called_number", analytics.SPARK)
+    cli_ok, callee_ok = analytics.number_in_range("cli"), analytics.number_in_range("callee")
     spark.sql(f"""
-        SELECT *, cli IS NULL OR (cli div {NANP} = 1 AND (
+        SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid,
+               no_origid, {cli_ok} IS NULL OR (cli div {NANP} = 1 AND (
                    substr('{bitmap}', CAST((cli div 10000000) % 1000 + 1 AS INT), 1) = '0'
                    OR (cli div 10000) % 1000 < 200)) AS cli_bad
         FROM (SELECT call_id, reporting_carrier AS rep,
