@@ -51,7 +51,7 @@ class Agreement(models.Model):
         day = today or timezone.localdate()
         if self.revoked_at is not None:
             return False
-        return self.expires_on is None or self.expires_on >= day  # type: ignore[operator]
+        return self.expires_on is None or self.expires_on >= day
 
     def effective_tlp(self) -> frozenset[str]:
         """Markings that flow now: none when inactive, no AMBER until approved, never RED."""

@@ -85,8 +85,8 @@ def taxii_view(fn: Any) -> Any:
             accept = request.META.get("HTTP_ACCEPT", TAXII).replace(" ", "")
             if not any(a in accept for a in ("application/taxii+json", "*/*")):
                 raise TaxiiError(406, "Not Acceptable", f"Accept must be {TAXII}.")
-            request.auth_user = _caller(request)  # type: ignore[attr-defined]
-            return fn(request, *args, **kwargs)  # type: ignore[no-any-return]
+            request.auth_user = _caller(request)
+            return fn(request, *args, **kwargs)
         except TaxiiError as exc:
             return error_response(exc.status, exc.title, exc.description)
 
@@ -151,12 +151,12 @@ def _collection(agreement: Agreement, user: Any) -> dict[str, Any]:
 
 @taxii_view
 def collections(request: HttpRequest) -> HttpResponse:
-    user = request.auth_user  # type: ignore[attr-defined]
+    user = request.auth_user
     return _json({"collections": [_collection(a, user) for a in readable_agreements(user)]})
 
 
 def _agreement(request: HttpRequest, collection_id: str) -> Agreement:
-    user = request.auth_user  # type: ignore[attr-defined]
+    user = request.auth_user
     for agreement in readable_agreements(user):
         if str(agreement.collection_id) == str(collection_id):
             return agreement
@@ -169,12 +169,12 @@ def _agreement(request: HttpRequest, collection_id: str) -> Agreement:
 
 @taxii_view
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
-    return _json(_collection(_agreement(request, collection_id), request.auth_user))  # type: ignore[attr-defined]
+    return _json(_collection(_agreement(request, collection_id), request.auth_user))
 
 
 def visible_objects(request: HttpRequest, agreement: Agreement) -> QuerySet[SharedObject]:
     """What the caller may receive: RED never, only markings the agreement grants now."""
-    user = request.auth_user  # type: ignore[attr-defined]
+    user = request.auth_user
     rows = SharedObject.objects.filter(agreement=agreement).exclude(tlp__in=NEVER_SHARED)
     if user.agency_id != agreement.owner_id:
         rows = rows.filter(tlp__in=sorted(agreement.effective_tlp()))
@@ -305,7 +305,7 @@ def versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpRe
 
 @taxii_view
 def status(request: HttpRequest, status_id: str) -> HttpResponse:
-    user = request.auth_user  # type: ignore[attr-defined]
+    user = request.auth_user
     row = TaxiiStatus.objects.filter(pk=status_id, requested_by=user).first()
     if row is None:
         raise TaxiiError(404, "Not Found", "No such status resource.")
@@ -343,7 +343,7 @@ def _envelope_objects(request: HttpRequest) -> list[Any]:
 
 def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
     """POST: the owning agency's node pushes objects into its own collection."""
-    user = request.auth_user  # type: ignore[attr-defined]
+    user = request.auth_user
     if user.agency_id != agreement.owner_id:
         audit.record("taxii.add", request=request, outcome="denied", object_type="collection",
                      object_id=str(agreement.collection_id))  # fmt: skip

@@ -30,7 +30,7 @@ def _agency_user(request: HttpRequest, minimum: str | None = None) -> None:
 @login_required
 def agreements(request: HttpRequest) -> HttpResponse:
     _agency_user(request)
-    agency_id = request.user.agency_id  # type: ignore[union-attr]
+    agency_id = request.user.agency_id
     rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
     given = [a for a in rows if a.owner_id == agency_id]
     received = [a for a in rows if a.partner_id == agency_id]
@@ -44,7 +44,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"))
         try:
-            approve_agreement(agreement, request.user)  # type: ignore[arg-type]
+            approve_agreement(agreement, request.user)
         except ServiceError as exc:
             raise PermissionDenied(str(exc)) from None
         from tracebridge.sharing.exports import publish
@@ -63,9 +63,9 @@ def exports(request: HttpRequest) -> HttpResponse:
         agreement = get_object_or_404(
             Agreement,
             pk=request.POST.get("agreement"),
-            owner_id=user.agency_id,  # type: ignore[union-attr]
+            owner_id=user.agency_id,
         )
-        body = export_bundle_for(agreement, user=user)  # type: ignore[arg-type]
+        body = export_bundle_for(agreement, user=user)
         response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
         response["Content-Disposition"] = (
             f'attachment; filename="stix-{agreement.owner.code}-{agreement.partner.code}.json"'
@@ -73,7 +73,7 @@ def exports(request: HttpRequest) -> HttpResponse:
         return response
     rejected = (
         AuditEvent.objects.filter(
-            agency_id=user.agency_id,  # type: ignore[union-attr]
+            agency_id=user.agency_id,
             outcome="denied",
             action__in=["taxii.auth", "taxii.collection", "taxii.add", "sharing.import.rejected"],
         )
@@ -83,6 +83,6 @@ def exports(request: HttpRequest) -> HttpResponse:
     )
     given = Agreement.objects.select_related("partner").filter(
         owner_id=user.agency_id,
-        revoked_at__isnull=True,  # type: ignore[union-attr]
+        revoked_at__isnull=True,
     )
     return render(request, "sharing/exports.html", {"given": given, "rejected": rejected})
