@@ -51,7 +51,7 @@ class ImportSummary:
     rejected: int = 0
     sightings: int = 0
     seconds: float = 0.0
-    rejects_path: Path | None = None
+    rejects_path: Path = Path()
 
     def line(self) -> str:
         where = f"; rejects in {self.rejects_path}" if self.rejected else ""
@@ -114,7 +114,7 @@ def import_file(
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     summary = ImportSummary(path, fmt, rejects_path=rejects_path or default_rejects_path(path))
-    rejects = RejectsFile(summary.rejects_path, path.name)  # type: ignore[arg-type]
+    rejects = RejectsFile(summary.rejects_path, path.name)
     started = time.perf_counter()
     try:
         with path.open("rb") as stream:
