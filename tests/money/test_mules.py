@@ -12,8 +12,9 @@ from tests.money.conftest import STORY, txn, write_csv
 from tracebridge.money import mules
 from tracebridge.money.accounts import normalise
 from tracebridge.money.index import build
+from tracebridge.money.rates import RATES_INR
 from tracebridge.money.store import Store
-from tracebridge.money.trace import RATES_INR, Tracer
+from tracebridge.money.trace import Tracer
 from tracebridge.simulate import generate
 
 

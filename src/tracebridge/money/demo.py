@@ -10,7 +10,6 @@ from typing import Any
 
 import duckdb
 
-from tracebridge.agencies.models import Role
 from tracebridge.agencies.services import create_agency, create_user
 from tracebridge.complaints.models import Complaint
 from tracebridge.demo import DEMO_PASSWORD, DemoContext
@@ -59,7 +58,7 @@ def _bank_agencies(ctx: DemoContext, trail: Path) -> int:
         country = "US" if name in US_BANKS else "IN"
         ctx.agencies[code] = create_agency(code, country, name)
         username = f"{code.removeprefix(holds.BANK_PREFIX).lower()}.officer"
-        user, _ = create_user(username, code, Role.ANALYST, password=DEMO_PASSWORD)
+        user, _ = create_user(username, code, "analyst", password=DEMO_PASSWORD)
         ctx.users[username] = user
     return len(codes)
 
@@ -88,6 +87,6 @@ def _holds_for_biggest_campaign(ctx: DemoContext) -> tuple[Complaint | None, int
 def _owner_analyst(ctx: DemoContext, complaint: Complaint) -> Any:
     """The analyst of the agency that owns the complaint (its hold requests carry its name)."""
     for user in ctx.users.values():
-        if user.agency_id == complaint.agency_id and user.role == Role.ANALYST:
+        if user.agency_id == complaint.agency_id and user.role == "analyst":
             return user
     return None

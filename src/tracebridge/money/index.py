@@ -20,9 +20,9 @@ from tracebridge.money.store import Store
 Array = np.ndarray[Any, Any]
 
 _COLUMNS = """
-SELECT from_id, coalesce(to_id, 0) AS to_id, epoch(time)::BIGINT AS t,
+SELECT from_id, coalesce(to_id, 0) AS to_id, ts AS t,
        (amount * 100)::BIGINT AS minor, currency, channel, to_bank, txn_id, complaint_ref
-FROM txns ORDER BY from_id, time, txn_id
+FROM txns ORDER BY from_id, ts, txn_id
 """
 
 

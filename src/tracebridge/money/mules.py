@@ -25,7 +25,6 @@ import duckdb
 import pyarrow as pa
 
 from tracebridge.money.accounts import account_form
-from tracebridge.money.trace import RATES_INR
 
 LEVELS = ((80, "very_high"), (60, "high"), (40, "medium"))
 PASS_HOURS = 48.0  # mean time between money in and money out for a pass-through account
@@ -46,29 +45,42 @@ GROUP BY x.to_id
 """
 
 _SUB = """
-CREATE TEMP TABLE sub (from_id INTEGER, to_id INTEGER, ts DOUBLE, inr DOUBLE, cash BOOLEAN)
+CREATE TEMP TABLE sub (layer INTEGER, from_id INTEGER, to_id INTEGER, ts DOUBLE, inr DOUBLE,
+                       cash BOOLEAN)
 """
 
+# Every row touching a candidate, tagged with the round: a row between two candidates of
+# different rounds is copied twice, but each round's features read only its own rows.
 _GROW = """
 INSERT INTO sub
-SELECT from_id, to_id, epoch(time), amount * {inr},
-       to_id IS NULL OR (channel = 'crypto' AND to_bank IS NOT NULL)
+SELECT {layer}, from_id, to_id, ts, inr, cash
 FROM txns
-WHERE (to_id IN (SELECT id FROM cand) OR from_id IN (SELECT id FROM cand))
-  AND coalesce(to_id, 0) NOT IN (SELECT id FROM seen) AND from_id NOT IN (SELECT id FROM seen)
+WHERE to_id IN (SELECT id FROM cand) OR from_id IN (SELECT id FROM cand)
+"""
+
+# Before copying a next layer's candidates: their whole inflow, and whether they pay anyone.
+# A merchant a mule paid once has a huge inflow of which the mule's part is a sliver; an
+# exchange deposit address never pays on. Neither is worth copying.
+_PRUNE = """
+SELECT id, sum(cin) AS in_inr, sum(nout) AS n_out FROM (
+    SELECT to_id AS id, inr AS cin, 0 AS nout
+    FROM txns WHERE to_id IN (SELECT id FROM cand)
+    UNION ALL
+    SELECT from_id, 0.0, 1 FROM txns WHERE from_id IN (SELECT id FROM cand)
+) GROUP BY id
 """
 
 _FEATURES = """
 WITH cr AS (
     SELECT to_id AS id, count(*) AS n_in, sum(inr) AS in_inr, sum(inr * ts) / sum(inr) AS t_in,
            count(DISTINCT from_id) AS senders, min(ts) AS first_in, max(ts) AS last_in
-    FROM sub WHERE to_id IN (SELECT id FROM cand) GROUP BY to_id
+    FROM sub WHERE layer = {layer} AND to_id IN (SELECT id FROM cand) GROUP BY to_id
 ), de AS (
     SELECT from_id AS id, count(*) AS n_out, sum(inr) AS out_inr,
            sum(inr * ts) / sum(inr) AS t_out, count(DISTINCT to_id) AS receivers,
            sum(CASE WHEN cash THEN inr ELSE 0 END) AS cash_inr, min(ts) AS first_out,
            max(ts) AS last_out
-    FROM sub WHERE from_id IN (SELECT id FROM cand) GROUP BY from_id
+    FROM sub WHERE layer = {layer} AND from_id IN (SELECT id FROM cand) GROUP BY from_id
 )
 SELECT c.id, coalesce(n_in, 0) AS n_in, coalesce(in_inr, 0) AS in_inr,
        coalesce(n_out, 0) AS n_out, coalesce(out_inr, 0) AS out_inr,
@@ -82,6 +94,8 @@ FROM cand c LEFT JOIN cr ON cr.id = c.id LEFT JOIN de ON de.id = c.id
 LEFT JOIN vic ON vic.id = c.id
 """
 
+# Edges from flagged accounts to accounts not yet scored: each was copied once, in the round
+# of the flagged account that paid it.
 _FED = """
 SELECT to_id AS id, count(DISTINCT from_id) AS mules, sum(inr) AS fed_inr
 FROM sub
@@ -118,9 +132,7 @@ def level_of(score: float) -> str:
 
 
 def scan(
-    con: duckdb.DuckDBPyConnection,
-    rates: Mapping[str, float] = RATES_INR,
-    progress: Callable[[str], None] | None = None,
+    con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None
 ) -> list[Score]:
     """Score the accounts of ``con``'s ``txns``; returns those at Medium or above.
 
@@ -128,7 +140,6 @@ def scan(
     the flagged ones pay, until a round flags nobody new.
     """
     step = progress or (lambda _: None)
-    inr = _rate_sql(rates)
     step("victims")
     con.execute(_VICTIMS)
     con.execute(_SUB)
@@ -137,10 +148,12 @@ def scan(
     scores: dict[int, Score] = {}
     seen: set[int] = set()
     for layer in range(1, MAX_ROUNDS + 2):
+        if layer > 1:
+            candidates = _prune(con, candidates, fed)
         if not candidates:
             break
         step(f"layer {layer}")
-        new = _round(con, candidates, seen, fed, inr)
+        new = _round(con, layer, candidates, fed)
         scores.update(new)
         seen |= candidates
         _register(con, "flagged", set(new))
@@ -152,19 +165,29 @@ def scan(
     return sorted(found, key=lambda s: (-s.score, s.key))
 
 
+def _prune(
+    con: duckdb.DuckDBPyConnection, candidates: set[int], fed: dict[int, tuple[int, float]]
+) -> set[int]:
+    """Keep the next layer's candidates fed mainly by flagged accounts that pay money on."""
+    _register(con, "cand", candidates)
+    kept = set()
+    for ident, in_inr, n_out in con.execute(_PRUNE).fetchall():
+        if n_out and in_inr and fed[int(ident)][1] >= FED_SHARE * float(in_inr):
+            kept.add(int(ident))
+    return kept
+
+
 def _round(
     con: duckdb.DuckDBPyConnection,
+    layer: int,
     candidates: set[int],
-    seen: set[int],
     fed: dict[int, tuple[int, float]],
-    inr: str,
 ) -> dict[int, Score]:
     """Copy the candidates' rows into ``sub``, compute their features, score them."""
     _register(con, "cand", candidates)
-    _register(con, "seen", seen)
-    con.execute(_GROW.format(inr=inr))
+    con.execute(_GROW.format(layer=layer))
     found = {}
-    for row in _rows(con, _FEATURES):
+    for row in _rows(con, _FEATURES.format(layer=layer)):
         ident = int(row["id"])
         if int(row["victims"]) > 0:
             score: Score | None = _direct(row, int(row["countries"]))
@@ -226,14 +249,6 @@ def _merchant_like(row: Mapping[str, Any]) -> bool:
     n_in, victims = int(row["n_in"] or 0), int(row["victims"] or 0)
     in_inr, out_inr = float(row["in_inr"] or 0), float(row["out_inr"] or 0)
     return n_in >= 50 and victims <= 0.02 * n_in and out_inr < 0.5 * in_inr
-
-
-def _rate_sql(rates: Mapping[str, float]) -> str:
-    """``CASE currency WHEN 'USD' THEN 83.0 … END``; a currency without a rate gives NULL."""
-    whens = " ".join(
-        f"WHEN '{c}' THEN {float(r)!r}" for c, r in rates.items() if c.isalpha() and c.isupper()
-    )
-    return f"(CASE currency {whens} END)"
 
 
 def _layered(row: Mapping[str, Any], mules: int, fed_inr: float) -> Score | None:

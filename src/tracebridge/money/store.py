@@ -2,7 +2,7 @@
 
 Layout under ``root``::
 
-    txns/<batch>.parquet      one file per import, rows sorted by time
+    txns/<batch>.parquet      one file per import, rows sorted by time, accounts as ids
     accounts/<batch>.parquet  account ids first seen in that import (id, key, country, spelling)
 
 Accounts are dictionary-encoded to integer ids at import time so that scans group and join on
@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from tracebridge.identifiers import Identifier
 from tracebridge.money.accounts import country_of, normalise
+from tracebridge.money.rates import rate_sql
 
 CHANNELS = ("upi", "imps", "neft", "rtgs", "wire", "card", "atm", "crypto")
 COLUMNS = (
@@ -221,19 +222,29 @@ class Store:
         self.txn_dir.mkdir(parents=True, exist_ok=True)
         if report.new_accounts:
             _copy(con, "SELECT * FROM new_accounts ORDER BY id", self.account_dir, report.batch)
-        _copy(con, _STORED_ROWS.format(batch=report.batch), self.txn_dir, report.batch)
+        _copy(
+            con,
+            _STORED_ROWS.format(batch=report.batch, inr=rate_sql(column="g.currency")),
+            self.txn_dir,
+            report.batch,
+        )
 
 
 EMPTY_TXNS = (
     "SELECT NULL::VARCHAR AS txn_id, NULL::TIMESTAMPTZ AS time, NULL::INTEGER AS from_id, "
     "NULL::INTEGER AS to_id, NULL::DECIMAL(18,2) AS amount, NULL::VARCHAR AS currency, "
     "NULL::VARCHAR AS channel, NULL::VARCHAR AS from_bank, NULL::VARCHAR AS to_bank, "
-    "NULL::VARCHAR AS complaint_ref, NULL::VARCHAR AS batch WHERE false"
+    "NULL::VARCHAR AS complaint_ref, NULL::VARCHAR AS batch, NULL::BIGINT AS ts, "
+    "NULL::DOUBLE AS inr, NULL::BOOLEAN AS cash WHERE false"
 )
 
+# Besides the trail's columns, three derived ones that scans read instead of decoding strings:
+# ts (epoch seconds), inr (the amount at the reference rate) and cash (ATM or exchange).
 _STORED_ROWS = """
 SELECT g.txn_id, g.time, f.id::INTEGER AS from_id, t.id::INTEGER AS to_id, g.amount,
-       g.currency, g.channel, g.from_bank, g.to_bank, g.complaint_ref, '{batch}' AS batch
+       g.currency, g.channel, g.from_bank, g.to_bank, g.complaint_ref, '{batch}' AS batch,
+       epoch(g.time)::BIGINT AS ts, (g.amount * {inr})::DOUBLE AS inr,
+       (t.id IS NULL OR (g.channel = 'crypto' AND g.to_bank IS NOT NULL)) AS cash
 FROM good g JOIN ids f ON f.key = g.from_key LEFT JOIN ids t ON t.key = g.to_key
 ORDER BY g.time, g.txn_id
 """

@@ -26,19 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tracebridge.money.index import TrailIndex
+from tracebridge.money.rates import RATES_INR
 
-# Reference rates in INR per unit: the trail's own currency is kept, these convert debits.
-RATES_INR: Mapping[str, float] = {
-    "INR": 1.0,
-    "USD": 83.0,
-    "EUR": 90.0,
-    "GBP": 105.0,
-    "AED": 22.6,
-    "CAD": 61.0,
-    "AUD": 55.0,
-    "SGD": 62.0,
-    "USDT": 83.0,
-}
 ATM, OFF_RAMP, TRANSFER, LOOP, PAYMENT = "atm", "off_ramp", "transfer", "loop", "payment"
 
 
