@@ -182,6 +182,11 @@ def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
     return labels[: graph.n_complaints]
 
 
+def _index_type(n_nodes: int, n_edges: int) -> type[np.signedinteger[Any]]:
+    """scipy's compiled graph routines take 32-bit indices when they fit."""
+    return np.int32 if max(n_nodes, n_edges) < 2**31 - 1 else np.int64
+
+
 def _bipartite_labels(n_rows: int, n_cols: int, rows: IntArray, cols: IntArray) -> IntArray:
     """Component number of rows 0..n_rows-1, then of columns, joined by edges rows[i]–cols[i].
 
@@ -193,10 +198,11 @@ def _bipartite_labels(n_rows: int, n_cols: int, rows: IntArray, cols: IntArray) 
         order = np.argsort(rows, kind="stable")
         rows, cols = rows[order], cols[order]
     n_nodes = n_rows + n_cols
-    indptr = np.full(n_nodes + 1, len(rows), dtype=np.int64)
+    index = _index_type(n_nodes, len(rows))
+    indptr = np.full(n_nodes + 1, len(rows), dtype=index)
     indptr[: n_rows + 1] = np.searchsorted(rows, np.arange(n_rows + 1))
-    data = np.ones(len(rows), dtype=np.int8)
-    matrix = csr_array((data, cols + n_rows, indptr), shape=(n_nodes, n_nodes))
+    data = np.ones(len(rows), dtype=np.float64)  # scipy's own types: no conversion copies
+    matrix = csr_array((data, (cols + n_rows).astype(index), indptr), shape=(n_nodes, n_nodes))
     _, labels = connected_components(matrix, directed=False)
     return np.asarray(labels, dtype=np.int64)
 
@@ -495,20 +501,40 @@ def _dfs(
     comp_label = np.zeros(n_comp, dtype=np.int64)
     comp_label[comp_local] = label
     first = np.flatnonzero(_first_seen(comp_label))
-    chain = n_fam + n_comp + np.arange(len(first), dtype=np.int64)
-    u = np.concatenate([comp_local + n_fam, chain, chain[:-1]])
-    v = np.concatenate([fam_local, first + n_fam, chain[1:]])
-    n_nodes = n_fam + n_comp + len(first)
-    graph = csr_array(
-        (np.ones(2 * len(u), dtype=np.int8), (np.concatenate([u, v]), np.concatenate([v, u]))),
-        shape=(n_nodes, n_nodes),
-    )
-    found = depth_first_order(graph, int(chain[0]), directed=True, return_predecessors=True)
+    graph = _adjacency(comp_local, fam_local, first, n_fam)
+    found = depth_first_order(graph, n_fam + n_comp, directed=True, return_predecessors=True)
     order = np.asarray(found[0], dtype=np.int64)
     weight = np.concatenate(
         [leaves[fam_ids], np.ones(n_comp, np.int64), np.zeros(len(first), np.int64)]
     )
     return _tree(graph, order, np.asarray(found[1], dtype=np.int64), weight), fam_ids
+
+
+def _adjacency(comp: IntArray, fam: IntArray, first: IntArray, n_fam: int) -> csr_array:
+    """Rows of families, complaints (``comp`` ascending) and chain nodes, built without sorting.
+
+    The chain runs one way (chain -> its complaint, chain -> next chain): the traversal needs no
+    more, and the components' first complaints are ancestors of every family, so no low point
+    ever looks at them.
+    """
+    n_comp, n_chain = int(comp[-1]) + 1, len(first)
+    n_nodes = n_fam + n_comp + n_chain
+    index = _index_type(n_nodes, 2 * len(comp) + 2 * n_chain)
+    by_comp = np.searchsorted(comp, np.arange(n_comp + 1)).astype(index)
+    pairs = csr_array((np.ones(len(comp)), fam.astype(index), by_comp), shape=(n_comp, n_fam))
+    by_fam = pairs.tocsc()  # compiled transpose: each family's complaints
+    chain = np.empty(2 * n_chain - 1, dtype=index)
+    chain[0::2] = n_fam + first
+    chain[1::2] = n_fam + n_comp + np.arange(1, n_chain)
+    indices = np.concatenate([by_fam.indices + n_fam, pairs.indices, chain]).astype(index)
+    indptr = np.concatenate(
+        [
+            by_fam.indptr[:-1],
+            len(comp) + by_comp[:-1],
+            2 * len(comp) + np.minimum(2 * np.arange(n_chain + 1), 2 * n_chain - 1),
+        ]
+    ).astype(index)
+    return csr_array((np.ones(len(indices)), indices, indptr), shape=(n_nodes, n_nodes))
 
 
 def _compact(values: IntArray) -> tuple[IntArray, IntArray]:
