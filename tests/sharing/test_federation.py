@@ -135,11 +135,10 @@ def test_cross_border_campaign_appears_on_both_nodes(
     assert len(_campaigns([*indian, "US-1", "US-2", "US-3"])) == 1
     # ... and on node B, after it pulls from this node.
     token = issue_token(make_user("analyst", "IN-CBI", "in-node"), "in-node").secret
-    from django.conf import settings
 
     from tracebridge.sharing.signing import load_node_key, public_key_text
 
-    key = public_key_text(load_node_key(Path(settings.HOME)))
+    key = public_key_text(load_node_key())
     node_b.run("partner", "add", "--name", "us-node", "--url", live_server.url + "/taxii2/root/",
                "--token", token, "--key", key, "--agencies", "US-FBI")  # fmt: skip
     summary = node_b.run("sync", "pull", "--partner", "us-node")

@@ -117,7 +117,7 @@ def test_stix_export_command_signs_and_import_refuses_replay(
     call_command("stix", "export", "--agency", "US-FBI", "--out", str(out))
     bundle = json.loads(out.read_text())
     assert bundle["type"] == "bundle"
-    key = signing.public_key_text(signing.load_node_key(Path(settings.HOME)))
+    key = signing.public_key_text(signing.load_node_key())
     add_partner("self", "http://127.0.0.1:1/taxii2/root/", "tb_x_y", key, ["US-FBI"])
     call_command("stix", "import", str(out), "--partner", "self")
     assert ReceivedBundle.objects.count() == 1

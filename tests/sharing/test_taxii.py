@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from django.conf import settings
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
 from tracebridge.agencies.models import AuditEvent
@@ -96,7 +94,7 @@ def test_responses_are_signed_over_the_nonce(live_server: Any, shared: Any, cbi_
     url = _collection_url(live_server, shared) + "objects/?limit=5"
     response = requests.get(url, headers={"Authorization": f"Bearer {cbi_token}", "Accept": TAXII,
                                           "X-TraceBridge-Nonce": "n1"}, timeout=30)  # fmt: skip
-    key = signing.public_key_text(signing.load_node_key(Path(settings.HOME)))
+    key = signing.public_key_text(signing.load_node_key())
     signature = response.headers["X-TraceBridge-Signature"]
     target = response.request.path_url
     signing.verify(key, signature, "n1", target, response.content)

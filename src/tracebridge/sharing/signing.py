@@ -1,9 +1,8 @@
 """Detached Ed25519 signatures over what this node publishes, with the node's key.
 
 The node key is the one the evidence app manages (``tracebridge keys init``): the
-``TRACEBRIDGE_NODE_KEY`` environment variable, or a file under ``TRACEBRIDGE_HOME/keys``. When
-neither exists this module creates ``keys/node_ed25519.pem`` (mode 0600) so a fresh node can
-sign; the evidence app's ``keys init`` reuses the same file.
+``TRACEBRIDGE_NODE_KEY`` environment variable (a C2SP signer key), or
+``TRACEBRIDGE_HOME/keys/node.key``; a fresh node creates it on first use.
 """
 
 from __future__ import annotations
@@ -11,13 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-KEY_FILES = ("node_ed25519.pem", "node.key", "node_ed25519.key", "ed25519.key", "node.pem")
 CONTEXT = b"tracebridge-taxii-v1\n"
 
 
@@ -25,48 +22,21 @@ class SignatureError(ValueError):
     """A signature that does not verify under the partner's key."""
 
 
-def _from_text(data: bytes) -> Ed25519PrivateKey:
-    text = data.strip()
-    if text.startswith(b"-----BEGIN"):
-        key = serialization.load_pem_private_key(text, password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError("the node key is not an Ed25519 key")
-        return key
-    if len(text) == 32:
-        return Ed25519PrivateKey.from_private_bytes(text)
-    for decode in (bytes.fromhex, base64.b64decode):
-        try:
-            raw = decode(text.decode())
-        except ValueError:
-            continue
-        if len(raw) == 32:
-            return Ed25519PrivateKey.from_private_bytes(raw)
-    raise ValueError("the node key must be PEM, or 32 raw bytes in hex or base64")
+def load_node_key(*, create: bool = True) -> Ed25519PrivateKey:
+    """The node's Ed25519 key, the one that signs the evidence ledger's checkpoints.
 
+    One key per node (evidence.keys: TRACEBRIDGE_NODE_KEY or TRACEBRIDGE_HOME/keys/node.key), so
+    a partner pins one verifier key for both TAXII pages and checkpoints.
+    """
+    from tracebridge.evidence import keys
 
-def load_node_key(home: Path, *, create: bool = True) -> Ed25519PrivateKey:
-    env = os.environ.get("TRACEBRIDGE_NODE_KEY", "")
-    if env:
-        return _from_text(env.encode())
-    keys = home / "keys"
-    for name in KEY_FILES:
-        if (keys / name).is_file():
-            return _from_text((keys / name).read_bytes())
-    if not create:
-        raise FileNotFoundError(f"no node key in {keys}; run `tracebridge keys init`")
-    key = Ed25519PrivateKey.generate()
-    keys.mkdir(parents=True, exist_ok=True)
-    path = keys / KEY_FILES[0]
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    return key
+    if (
+        create
+        and not os.environ.get("TRACEBRIDGE_NODE_KEY")
+        and not (keys.key_dir() / keys.ROLES["node"][0]).exists()
+    ):
+        keys.init_keys()
+    return keys.signer("node").private_key
 
 
 def public_key_text(key: Ed25519PrivateKey) -> str:

@@ -99,7 +99,7 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
 
 @cache
 def _node_key(home: Path) -> Any:
-    return signing.load_node_key(home)
+    return signing.load_node_key()
 
 
 def signed(request: HttpRequest, response: HttpResponse) -> HttpResponse:

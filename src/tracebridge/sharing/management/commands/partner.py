@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
-
-from django.conf import settings
 
 from tracebridge.commands import SubcommandCommand
 from tracebridge.sharing import signing
@@ -43,4 +40,4 @@ class Command(SubcommandCommand):
             )
 
     def do_key(self, **_: Any) -> None:
-        self.stdout.write(signing.public_key_text(signing.load_node_key(Path(settings.HOME))))
+        self.stdout.write(signing.public_key_text(signing.load_node_key()))

@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError
 
 from tracebridge.agencies.services import get_agency
@@ -53,7 +52,7 @@ class Command(SubcommandCommand):
                 bundle = export_bundle(owner)
         body = json.dumps(bundle, indent=1, ensure_ascii=False).encode()
         out.write_bytes(body)
-        key = signing.load_node_key(Path(settings.HOME))
+        key = signing.load_node_key()
         out.with_name(out.name + ".sig").write_text(signing.sign_file(key, body) + "\n")
         self.stdout.write(
             f"{len(bundle['objects'])} objects -> {out} (+ .sig) "
