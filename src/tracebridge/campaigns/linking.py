@@ -320,11 +320,11 @@ def _judge_round(
         refused.append(_judge_wave(groups, head.take(ready), params, verdicts))
         head = head.take(~ready)
         head.root = groups.parent[head.root]  # roots merged in this wave: one step up
-        wanted = max(_WINDOW, 8 * int(ready.sum()))
+        wanted = max(_WINDOW, 3 * int(ready.sum()))
     return _joined(refused)
 
 
-_WINDOW = 1 << 15  # incidences examined by a wave at least
+_WINDOW = 1 << 12  # incidences examined by a wave at least
 
 
 def _refill(
