@@ -317,17 +317,40 @@ PATTERN = " OR ".join(
 )
 
 
-def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
-    """Table ``groups``: every origin and caller group with its score and reasons."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE features AS
-        SELECT 'origin' AS key_kind, oid, day, NULL::BIGINT AS cli, {_FEATURES},
+def candidates_sql(p: Params) -> str:
+    """Groups worth exact counting: enough records, and poor completion or short calls.
+
+    Exact distinct counts are the costly part of the analysis; streaming aggregates first keep
+    them to the few groups that can be flagged (a flag needs one of these two signs anyway).
+    """
+    gate = f"count(*) >= {p.min_calls} AND (avg(CAST(ans AS DOUBLE)) < {p.low_answer} "
+    gate += f"OR avg(dur) < {p.short_avg_s})"
+    return f"""
+        SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli
+        FROM calls WHERE NOT no_origid GROUP BY oid, day HAVING {gate}
+        UNION ALL
+        SELECT 'caller', NULL, NULL, cli FROM calls WHERE NOT cli_bad GROUP BY cli HAVING {gate}"""
+
+
+def features_sql(p: Params) -> str:
+    """Exact features of the candidate groups."""
+    return f"""
+        SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli, {_FEATURES},
                count(DISTINCT cli) AS clis
-        FROM calls WHERE NOT no_origid GROUP BY oid, day
-        HAVING count(*) >= {p.min_calls}
+        FROM calls c JOIN (SELECT oid AS koid, day AS kday FROM candidates
+                           WHERE key_kind = 'origin') k ON c.oid = k.koid AND c.day = k.kday
+        GROUP BY oid, day HAVING count(DISTINCT call_id) >= {p.min_calls}
         UNION ALL
         SELECT 'caller', NULL, NULL, cli, {_FEATURES}, 1
-        FROM calls WHERE NOT cli_bad GROUP BY cli HAVING count(*) >= {p.min_calls}""")
+        FROM calls c JOIN (SELECT cli AS kcli FROM candidates WHERE key_kind = 'caller') k
+          ON c.cli = k.kcli
+        GROUP BY cli HAVING count(DISTINCT call_id) >= {p.min_calls}"""
+
+
+def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
+    """Table ``groups``: every candidate origin and caller group with its score and reasons."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS {candidates_sql(p)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE features AS {features_sql(p)}")
     score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules(p))
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
     con.execute(f"""

@@ -110,15 +110,8 @@ def _prepare(spark: Any) -> None:
 
 
 def _score(spark: Any, p: Params) -> None:
-    features = _spark_sql(analytics._FEATURES)
-    spark.sql(f"""
-        SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli, {features},
-               count(DISTINCT cli) AS clis
-        FROM calls WHERE NOT no_origid GROUP BY oid, day HAVING count(*) >= {p.min_calls}
-        UNION ALL
-        SELECT 'caller', CAST(NULL AS STRING), CAST(NULL AS BIGINT), cli, {features}, 1
-        FROM calls WHERE NOT cli_bad GROUP BY cli HAVING count(*) >= {p.min_calls}
-    """).createOrReplaceTempView("features")
+    spark.sql(analytics.candidates_sql(p)).createOrReplaceTempView("candidates")
+    spark.sql(_spark_sql(analytics.features_sql(p))).createOrReplaceTempView("features")
     rules = analytics.rules(p)
     score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules)
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules)
