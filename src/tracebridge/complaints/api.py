@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import get_visible_or_404
 from tracebridge.api_support import ApiError, page_of, require_role
+from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.schema import CanonicalComplaint, error_details
 from tracebridge.complaints.selectors import (
@@ -77,7 +78,8 @@ def submit(request: HttpRequest) -> Any:
     user = require_role(request, "analyst")
     if len(request.body) > 64 * 1024 * 1024:
         raise ApiError(413, "too_large", "The body is over 64 MiB; send smaller batches.")
-    result = ingest(_records(request.body), user.agency, user=user)
+    with paused_gc():
+        result = ingest(_records(request.body), user.agency, user=user)
     return Status(201 if result.created else 200, _result(result))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tracebridge.agencies.models import Agency, User
+from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.importers import canonical, ftc_dnc, misp, stix
 from tracebridge.complaints.importers.base import (
     ImportFormatError,
@@ -34,6 +36,7 @@ FORMATS: dict[str, Reader] = {
 }
 BATCH = 1000
 CHUNK = 500  # lines per task for a worker process
+GC_EVERY = 100  # batches between full garbage collections
 PARALLEL_FROM = 4 << 20  # bytes: below this, starting a worker costs more than it saves
 Progress = Callable[[int], None]  # called with the bytes read so far
 Route = Callable[[dict[str, Any]], Agency]  # owner from the model field values (a hub node)
@@ -125,7 +128,8 @@ def import_file(
                 else (_prepared(row) for row in FORMATS[fmt](stream, agency.country))
             )
             owner = route or (lambda _fields: agency)
-            _pump(rows, stream, summary, rejects, owner, user, progress, batch)
+            with paused_gc():
+                _pump(rows, stream, summary, rejects, owner, user, progress, batch)
     finally:
         rejects.close()
         summary.seconds = time.perf_counter() - started
@@ -179,6 +183,7 @@ def _pump(
     batch: int,
 ) -> None:
     pending: list[Prepared] = []
+    flushed = 0
     for row in rows:
         summary.rows += 1
         if isinstance(row, Parsed):
@@ -188,6 +193,9 @@ def _pump(
             pending.append(row)
         if len(pending) >= batch:
             _flush(pending, summary, rejects, owner, user)
+            flushed += 1
+            if flushed % GC_EVERY == 0:
+                gc.collect()  # the collector is paused (bulk.paused_gc); tidy up now and then
             if progress:
                 progress(stream.tell())
     _flush(pending, summary, rejects, owner, user)
