@@ -49,8 +49,11 @@ def world(data: Path, calls: int) -> Path:
 
 def floor(cdrs: Path) -> float:
     started = time.perf_counter()
+    # The groups stay inside DuckDB (counted, not fetched): fetching millions of rows into
+    # Python would slow the floor and flatter the ratio.
     duckdb.connect().execute(
-        "SELECT calling_number, count(*) FROM read_parquet(?) GROUP BY calling_number",
+        "SELECT count(*), sum(n) FROM (SELECT calling_number, count(*) AS n "
+        "FROM read_parquet(?) GROUP BY calling_number)",
         [str(cdrs)],
     ).fetchall()
     return time.perf_counter() - started

@@ -399,7 +399,7 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
         CREATE OR REPLACE TEMP TABLE labelled AS
         SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
                bool_or(ans) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
-               any_value(att) AS att
+               any_value(att) AS att, count(*) - count(DISTINCT coalesce(rep, '')) AS dups
         FROM labels GROUP BY call_id""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
@@ -417,14 +417,13 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
     con.execute(f"COPY (SELECT {columns} FROM campaigns) TO '{target}' (HEADER, DELIMITER ',')")
     labels = str(out_dir / "call_labels.parquet").replace("'", "''")
     con.execute(f"""
-        COPY (SELECT call_id, campaign_id FROM labelled ORDER BY call_id)
+        COPY (SELECT call_id, campaign_id FROM labelled)
         TO '{labels}' (FORMAT parquet, COMPRESSION zstd)""")
     _write_details(con, out_dir)
     # A duplicate is the same carrier's record of the same call twice (hop records of other
     # carriers are expected); counted among labelled calls, where it could skew the evidence.
     row = con.execute(
-        "SELECT (SELECT count(*) FROM campaigns), count(DISTINCT call_id), "
-        "count(*) - count(DISTINCT (call_id, coalesce(rep, ''))) FROM labels"
+        "SELECT (SELECT count(*) FROM campaigns), count(*), coalesce(sum(dups), 0) FROM labelled"
     ).fetchone()
     assert row is not None
     summary.campaigns, summary.labelled_calls = int(row[0]), int(row[1])

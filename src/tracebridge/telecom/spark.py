@@ -3,7 +3,7 @@
 Spark SQL runs the grouping and scoring of ``analytics`` (the same features, rules and campaign
 ids, with the few function names that differ swapped); the labelled calls, a small share of the
 input, come back as Arrow and go through the same writer as the DuckDB engine, so both engines
-write byte-identical files for the same campaigns. Needs Java (OpenJDK 17) and the ``spark``
+write identical CSV files and the same call labels (in no particular row order). Needs Java (OpenJDK 17) and the ``spark``
 extra (pyspark).
 """
 
