@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,3 +130,162 @@ def test_merged_campaign_keeps_the_larger_code_and_names_its_heir() -> None:
     codes, successors = assign_codes([[1, 2, 3]], previous, lambda: "never")
     assert codes == ["CA1"]
     assert successors == {"CA2": "CA1"}
+
+
+# --- the fast paths against plain references ----------------------------------------------------
+def test_components_of_isolated_nodes_and_no_edges() -> None:
+    none = np.zeros(0, dtype=np.int64)
+    assert components(3, none, none).tolist() == [0, 1, 2]
+    assert components(0, none, none).tolist() == []
+
+
+def test_graph_from_numpy_arrays_and_iterators_drops_repeats() -> None:
+    keys = ["upi:a@ok", "upi:b@ok"]
+    from_lists = Graph.from_arrays([10, 11], keys, [1, 0, 1, 1], [0, 1, 0, 1])
+    from_arrays = Graph.from_arrays([10, 11], keys, np.array([1, 0, 1, 1]), np.array([0, 1, 0, 1]))
+    from_iter = Graph.from_arrays([10, 11], keys, iter([1, 0, 1, 1]), iter([0, 1, 0, 1]))
+    for graph in (from_lists, from_arrays, from_iter):
+        assert graph.comp.tolist() == [0, 1, 1]
+        assert graph.key.tolist() == [1, 0, 1]
+
+
+def test_a_candidate_is_judged_after_the_earlier_ones_merged_its_groups() -> None:
+    # Three groups of three. "phone:+1" (degree 6) is judged first: it names two groups, so it
+    # is accepted and merges them. "phone:+2" (degree 7) names all three groups: against the
+    # base groups alone it would be spread (3 groups, largest 3/7) and refused, but after the
+    # merge it sees two groups and is accepted too.
+    pairs = [(c, f"upi:g{c // 3}@ok") for c in range(9)]
+    pairs += [(c, "phone:+1") for c in (0, 1, 2, 3, 4, 5)]
+    pairs += [(c, "phone:+2") for c in (0, 1, 3, 4, 6, 7, 8)]
+    params = LinkParams(min_hub_degree=5, max_rounds=1)  # no second look: the order alone
+    result = link(Graph.from_pairs(pairs), params=params)
+    assert result.hubs == []
+    assert result.groups == [list(range(9))]
+    alone = link(Graph.from_pairs(pairs[:9] + pairs[15:]), params=params)
+    assert [(h.key, h.groups) for h in alone.hubs] == [("phone:+2", 3)]
+
+
+def test_bridges_are_found_in_every_large_component() -> None:
+    pairs = _campaign(0, 12, "a") + _campaign(100, 12, "b")
+    pairs += _campaign(200, 12, "c") + _campaign(300, 12, "d")
+    pairs += [
+        (0, "domain:one.in"),
+        (100, "domain:one.in"),
+        (200, "upi:two@ok"),
+        (300, "upi:two@ok"),
+    ]
+    result = link(Graph.from_pairs(pairs))
+    assert sorted(len(g) for g in result.groups) == [12, 12, 12, 12]
+    assert [(h.key, h.reason) for h in result.hubs] == [
+        ("domain:one.in", "bridge"),
+        ("upi:two@ok", "bridge"),
+    ]
+
+
+def _greedy_hubs(named: dict[str, set[int]], params: LinkParams) -> set[str]:
+    """The statistical judgement, one candidate at a time, as the module docstring states."""
+    import networkx as nx
+
+    busy = [k for k, cs in named.items() if len(cs) >= params.min_hub_degree]
+    base = nx.Graph()
+    base.add_nodes_from(c for cs in named.values() for c in cs)
+    base.add_edges_from(
+        (c, "key " + k) for k, cs in named.items() if len(cs) >= 2 and k not in busy for c in cs
+    )
+    parts = [{c for c in part if isinstance(c, int)} for part in nx.connected_components(base)]
+    group = {c: i for i, part in enumerate(parts) for c in part}
+    size = {i: len(part) for i, part in enumerate(parts)}
+    parent = {i: i for i in size}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    order = list(named)
+    pending = sorted(busy, key=lambda k: (len(named[k]), order.index(k)))
+    for _ in range(params.max_rounds):
+        refused = []
+        for k in pending:
+            roots = [find(group[c]) for c in named[k]]
+            counts = Counter(r for r in roots if size[r] >= 2)
+            share = max(counts.values()) / sum(counts.values()) if counts else 1.0
+            if len(counts) >= params.hub_groups and share < params.hub_top_share:
+                refused.append(k)
+                continue
+            top, *rest = sorted(set(roots))
+            for r in rest:
+                parent[r] = top
+                size[top] += size[r]
+        if len(refused) == len(pending):
+            break
+        pending = refused
+    return set(pending)
+
+
+def _articulation_families(named: dict[str, set[int]], hubs: set[str], min_piece: int) -> set[str]:
+    """Families whose removal leaves two pieces of ``min_piece`` complaints (networkx)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_edges_from(
+        (c, "family " + linking.family(k))
+        for k, cs in named.items()
+        if len(cs) >= 2 and k not in hubs
+        for c in cs
+    )
+    found = set()
+    for node in [n for n in graph if isinstance(n, str)]:
+        around = graph.subgraph(nx.node_connected_component(graph, node) - {node})
+        pieces = sorted(
+            (sum(isinstance(x, int) for x in part) for part in nx.connected_components(around)),
+            reverse=True,
+        )
+        if len(pieces) > 1 and pieces[1] >= min_piece:
+            found.add(node.removeprefix("family "))
+    return found
+
+
+def _clustered(seed: int) -> list[tuple[int, str]]:
+    """Complaints in small clusters sharing cluster keys, some naming busy keys of other clusters."""
+    rng = random.Random(seed)
+    pairs = []
+    for c in range(rng.randint(5, 70)):
+        cluster = rng.randrange(6)
+        for _ in range(rng.randint(1, 3)):
+            k = cluster * 3 + rng.randrange(3) if rng.random() < 0.8 else rng.randrange(18)
+            name = f"url:https://site{k % 4}.in/{k}" if k % 5 == 0 else f"upi:k{k}@ok"
+            pairs.append((c, name))
+    return pairs
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 2**32),
+    st.integers(2, 6),
+    st.integers(1, 4),
+    st.integers(1, 8),
+    st.integers(1, 4),
+)
+def test_hubs_and_bridges_match_plain_references(
+    seed: int, min_hub_degree: int, hub_groups: int, min_piece: int, max_rounds: int
+) -> None:
+    pairs = _clustered(seed)
+    params = LinkParams(
+        min_hub_degree=min_hub_degree,
+        hub_groups=hub_groups,
+        min_bridge_piece=min_piece,
+        max_rounds=max_rounds,
+    )
+    result = link(Graph.from_pairs(pairs), params=params)
+    named: dict[str, set[int]] = {}
+    for c, k in pairs:
+        named.setdefault(k, set()).add(c)
+    hubs = _greedy_hubs(named, params)
+    assert {h.key for h in result.hubs if h.reason == "statistical"} == hubs
+    bridges = _articulation_families(named, hubs, min_piece)
+    assert {h.key for h in result.hubs if h.reason == "bridge"} == {
+        k
+        for k, cs in named.items()
+        if len(cs) >= 2 and k not in hubs and linking.family(k) in bridges
+    }
