@@ -123,7 +123,7 @@ def import_file(
         with path.open("rb") as stream:
             count = _worker_count(workers, path) if fmt == "canonical" else 0
             rows = (
-                _parallel(stream, count)
+                _parallel(stream, count, batch)
                 if count
                 else (_prepared(row) for row in FORMATS[fmt](stream, agency.country))
             )
@@ -158,9 +158,13 @@ def _chunks(lines: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[in
         yield chunk
 
 
-def _parallel(stream: IO[bytes], workers: int) -> Iterator[Prepared | Parsed]:
-    """Lines in order through worker processes, with a bounded window (memory stays flat)."""
-    window = 2 * workers + 1
+def _parallel(stream: IO[bytes], workers: int, batch: int) -> Iterator[Prepared | Parsed]:
+    """Lines in order through worker processes, with a bounded window (memory stays flat).
+
+    The window holds two write batches' worth, so the workers keep parsing the next batch while
+    this process writes the current one.
+    """
+    window = 2 * max(1, batch // CHUNK) + 2 * workers
     # spawn, not fork: the workers must not inherit this process's database connection
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         pending: deque[Any] = deque()
