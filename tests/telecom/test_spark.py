@@ -49,3 +49,18 @@ def test_spark_and_duckdb_write_the_same_files(tmp_path: Path) -> None:
         spark.analyze(
             [write_cdrs(tmp_path / "c.csv", world_rows(), drop=("call_id",))], tmp_path / "x"
         )
+
+
+def test_main_reports_unusable_files_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert spark.main([str(tmp_path / "none.parquet"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such file" in capsys.readouterr().out
+
+
+def test_without_java_the_engine_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spark.shutil, "which", lambda name: None)
+    with pytest.raises(analytics.AnalyticsError, match="openjdk-17-jre-headless"):
+        spark.analyze([tmp_path / "x.parquet"], tmp_path / "o")
