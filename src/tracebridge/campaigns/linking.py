@@ -507,7 +507,8 @@ def _dfs(
     weight = np.concatenate(
         [leaves[fam_ids], np.ones(n_comp, np.int64), np.zeros(len(first), np.int64)]
     )
-    return _tree(graph, order, np.asarray(found[1], dtype=np.int64), weight), fam_ids
+    predecessor = np.asarray(found[1], dtype=np.int64)
+    return _tree(order, predecessor, weight, comp_local + n_fam, fam_local), fam_ids
 
 
 def _adjacency(comp: IntArray, fam: IntArray, first: IntArray, n_fam: int) -> csr_array:
@@ -526,7 +527,11 @@ def _adjacency(comp: IntArray, fam: IntArray, first: IntArray, n_fam: int) -> cs
     chain = np.empty(2 * n_chain - 1, dtype=index)
     chain[0::2] = n_fam + first
     chain[1::2] = n_fam + n_comp + np.arange(1, n_chain)
-    indices = np.concatenate([by_fam.indices + n_fam, pairs.indices, chain]).astype(index)
+    indices = np.empty(2 * len(comp) + len(chain), dtype=index)
+    indices[: len(comp)] = by_fam.indices
+    indices[: len(comp)] += n_fam
+    indices[len(comp) : 2 * len(comp)] = pairs.indices
+    indices[2 * len(comp) :] = chain
     indptr = np.concatenate(
         [
             by_fam.indptr[:-1],
@@ -553,8 +558,14 @@ def _first_seen(values: IntArray) -> BoolArray:
     return mask
 
 
-def _tree(graph: csr_array, order: IntArray, predecessor: IntArray, weight: IntArray) -> _Tree:
-    """Preorder positions, subtree ends and low points of a depth-first forest."""
+def _tree(
+    order: IntArray, predecessor: IntArray, weight: IntArray, u: IntArray, v: IntArray
+) -> _Tree:
+    """Preorder positions, subtree ends and low points of a depth-first forest; edges u[i]–v[i].
+
+    In a depth-first forest every non-tree edge joins a node to an ancestor, so only the deeper
+    end of an edge can have its low point lowered by it.
+    """
     n = len(order)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n, dtype=np.int64)
@@ -564,9 +575,9 @@ def _tree(graph: csr_array, order: IntArray, predecessor: IntArray, weight: IntA
     np.maximum.at(last, parent[1:], np.arange(1, n, dtype=np.int64))
     while not np.array_equal(deeper := last[last], last):
         last = deeper
-    indptr = np.asarray(graph.indptr, dtype=np.int64)
-    near = np.minimum.reduceat(position[np.asarray(graph.indices, dtype=np.int64)], indptr[:-1])
-    near = np.minimum(near, position)[order]  # every node has a neighbour: rows are non-empty
+    near = np.arange(n, dtype=np.int64)  # by preorder position: the closest neighbour's
+    pu, pv = position[u], position[v]
+    np.minimum.at(near, np.maximum(pu, pv), np.minimum(pu, pv))
     end = last + 1
     total = np.concatenate([[0], np.cumsum(weight[order])])
     node = order.copy()
