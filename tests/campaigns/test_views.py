@@ -166,3 +166,29 @@ def test_api_search_follow_alerts_saved(campaign: Campaign, api_for: Any, analys
 
 def test_api_needs_a_caller(api_for: Any, agencies: Any) -> None:
     assert_error(api_for(None).get("/campaigns"), 401, "unauthenticated")
+
+
+def test_complaints_api_filters_by_campaign(campaign: Campaign, api_for: Any, analyst: Any) -> None:
+    api = api_for(analyst)
+    body = api.get("/complaints", campaign=campaign.code.lower()).json()
+    assert sorted(item["ref"] for item in body["items"]) == ["US-1", "US-2"]
+    assert api.get("/complaints", campaign="CA999999").json()["total"] == 0
+
+
+def test_red_never_reaches_another_agency_through_search(
+    make_complaint: Make, client_for: Any, api_for: Any, analyst: Any, cbi_analyst: Any
+) -> None:
+    make_complaint("upi:secret.mule@okicici", agency="IN-CBI", country="IN", tlp="RED", ref="R-1")
+    make_complaint("upi:secret.mule@okicici", agency="IN-CBI", country="IN", tlp="RED", ref="R-2")
+    services.full_link()
+    html = client_for(analyst).get("/search/", {"q": "secret.mule@okicici"}).content.decode()
+    assert "CBI:R-1" not in html and "CBI:R-2" not in html
+    assert Campaign.objects.count() == 1
+    code = Campaign.objects.get().code
+    assert code not in html
+    assert api_for(analyst).get(f"/campaigns/{code}").status_code == 404
+    assert (
+        api_for(analyst).get("/complaints", identifier="secret.mule@okicici").json()["total"] == 0
+    )
+    own = client_for(cbi_analyst).get("/search/", {"q": "secret.mule@okicici"}).content.decode()
+    assert "CBI:R-1" in own and code in own

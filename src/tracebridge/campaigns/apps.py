@@ -14,6 +14,11 @@ def _on_complaints_saved(sender: Any, complaint_ids: list[int], **kwargs: Any) -
     workspace.raise_alerts(complaint_ids)
 
 
+def _by_campaign(complaints: Any, code: str) -> Any:
+    """``?campaign=CA000012`` on the complaints list and API."""
+    return complaints.filter(campaign_member__campaign__code=code.strip().upper())
+
+
 class CampaignsConfig(AppConfig):
     name = "tracebridge.campaigns"
     label = "campaigns"
@@ -26,6 +31,8 @@ class CampaignsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from tracebridge.complaints.selectors import register_filter
         from tracebridge.complaints.signals import complaints_saved
 
         complaints_saved.connect(_on_complaints_saved, dispatch_uid="campaigns-link")
+        register_filter("campaign", _by_campaign)
