@@ -258,13 +258,19 @@ def _stage_raw(con: duckdb.DuckDBPyConnection, reader: str, first_line: int) -> 
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise StoreError(f"the trail lacks the column(s) {', '.join(missing)}")
-    cols = ", ".join(
-        f"CAST({c} AS VARCHAR) AS {c}" if c in names else f"NULL::VARCHAR AS {c}" for c in COLUMNS
-    )
+    cols = ", ".join(_raw_column(c, names) for c in COLUMNS)
     con.execute(
         f"CREATE TEMP TABLE raw AS SELECT (row_number() OVER () - 1 + {first_line})::BIGINT "  # noqa: S608
         f"AS line, {cols} FROM {reader}"
     )
+
+
+def _raw_column(name: str, present: set[str]) -> str:
+    if name not in present:
+        return f"NULL::VARCHAR AS {name}"
+    if name in ("time", "amount"):
+        return name  # typed in Parquet; the checks TRY_CAST them, whatever their type
+    return f"CAST({name} AS VARCHAR) AS {name}"
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
