@@ -166,9 +166,11 @@ def link(
     labels = _complaint_labels(graph, ~(blocked | candidate))
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
-    hubs.update(_judge_candidates(graph, labels, order, degree, params))
-    hubs.update(_bridges(graph, blocked, hubs, params.min_bridge_piece))
-    return _result(graph, hubs, degree)
+    judged, joined = _judge_candidates(graph, labels, order, degree, params)
+    hubs.update(judged)
+    bridges = _bridges(graph, blocked, hubs, params.min_bridge_piece)
+    hubs.update(bridges)
+    return _result(graph, hubs, degree, joined, list(bridges))
 
 
 def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
@@ -248,6 +250,13 @@ class _Groups:
     def __post_init__(self) -> None:
         self.first = np.full(len(self.size), _NOBODY, dtype=np.int64)
 
+    def roots(self) -> IntArray:
+        """The root of every group (by compressing the whole forest)."""
+        parent = self.parent
+        while not np.array_equal(up := parent[parent], parent):
+            parent = up
+        return parent
+
     def find(self, nodes: IntArray) -> IntArray:
         while True:
             up = self.parent[nodes]
@@ -258,8 +267,12 @@ class _Groups:
 
 def _judge_candidates(
     graph: Graph, labels: IntArray, order: IntArray, degree: IntArray, params: LinkParams
-) -> dict[int, Hub]:
-    """Greedy in rising degree, then re-judge refused candidates until nothing changes."""
+) -> tuple[dict[int, Hub], IntArray]:
+    """Greedy in rising degree, then re-judge refused candidates until nothing changes.
+
+    Also returns every complaint's group at the end: the base groups joined by the accepted
+    candidates, which are the components of the graph without the hubs found so far.
+    """
     size = np.bincount(labels).astype(np.int64)
     groups = _Groups(np.arange(len(size), dtype=np.int64), size)
     pending = _incidences(graph, labels, order)
@@ -276,7 +289,7 @@ def _judge_candidates(
         count, share = verdicts[rank]
         detail = f"named across {count} otherwise separate groups (largest {share:.0%})"
         out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), count, detail)
-    return out
+    return out, groups.roots()[labels]
 
 
 def _incidences(graph: Graph, labels: IntArray, order: IntArray) -> _Pending:
@@ -599,11 +612,12 @@ def _range_min(values: IntArray, start: IntArray, stop: IntArray) -> IntArray:
 
 
 # --- the result -------------------------------------------------------------------------------
-def _result(graph: Graph, hubs: dict[int, Hub], degree: IntArray) -> Linking:
+def _result(
+    graph: Graph, hubs: dict[int, Hub], degree: IntArray, joined: IntArray, bridges: list[int]
+) -> Linking:
     links = degree >= 2
     links[list(hubs)] = False
-    # Components without the hubs are exactly the base groups plus the accepted candidates.
-    labels = _complaint_labels(graph, links)
+    labels = _cut(graph, joined, links, bridges)
     grouped = np.bincount(labels)[labels] >= 2
     members = np.flatnonzero(grouped)
     members = members[np.argsort(labels[members], kind="stable")]
@@ -613,6 +627,25 @@ def _result(graph: Graph, hubs: dict[int, Hub], degree: IntArray) -> Linking:
     groups.sort(key=lambda g: (-len(g), min(g)))
     pick = links[graph.key] & grouped[graph.comp]
     return Linking(groups, _via(graph, pick, links), sorted(hubs.values(), key=lambda h: h.key))
+
+
+def _cut(graph: Graph, joined: IntArray, links: BoolArray, bridges: list[int]) -> IntArray:
+    """Components once the bridges are cut: only the components that held a bridge are redone."""
+    if not bridges:
+        return joined
+    bridge = np.zeros(len(graph.keys), dtype=bool)
+    bridge[bridges] = True
+    touched = np.zeros(int(joined.max()) + 1, dtype=bool)
+    touched[joined[graph.comp[bridge[graph.key]]]] = True
+    inside = touched[joined]
+    rows = np.flatnonzero(inside)
+    pick = inside[graph.comp] & links[graph.key]
+    key_ids, key_local = _compact(graph.key[pick])
+    row_of = np.cumsum(inside) - 1
+    split = _bipartite_labels(len(rows), len(key_ids), row_of[graph.comp[pick]], key_local)
+    labels = joined.copy()
+    labels[rows] = int(joined.max()) + 1 + split[: len(rows)]
+    return labels
 
 
 def _slices(flat: list[Any], starts: IntArray) -> list[list[Any]]:
