@@ -219,7 +219,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
                {number_in_range("cli")} IS NULL OR (cli // {NANP} = 1 AND (
                    substr('{bitmap}', CAST((cli // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'
                    OR (cli // 10000) % 1000 < 200)) AS cli_bad
-        FROM (SELECT call_id, reporting_carrier AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,
+        FROM (SELECT call_id, hash(reporting_carrier) AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,
                      CAST(epoch(start_time) AS BIGINT) // 86400 AS day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
@@ -377,18 +377,22 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         CREATE OR REPLACE TEMP TABLE flagged AS
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
         FROM flagged""")
-    # Two equi-joins (a LEFT JOIN with extra conditions becomes a nested loop in DuckDB):
-    # calls of flagged origin groups, then calls of flagged callers not already taken.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE labels AS
-        WITH fo AS (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin'),
-             fc AS (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller')
-        SELECT c.call_id, c.rep, fo.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
-        FROM calls c JOIN fo ON fo.oid = c.oid AND fo.day = c.day
-        UNION ALL
-        SELECT c.call_id, c.rep, fc.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
-        FROM calls c JOIN fc ON fc.cli = c.cli
-        ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
+    con.execute(LABELS_SQL)
+
+
+# One scan, two hash probes. Pure equi-joins only (an extra non-equality condition turns a
+# LEFT JOIN into a nested loop in DuckDB); rows without an origid or with a bad caller ID cannot
+# match, because flagged groups never have those keys.
+LABELS_SQL = """
+    CREATE OR REPLACE TEMP TABLE labels AS
+    SELECT c.call_id, c.rep, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
+           c.ts, c.dur, c.ans, c.callee, c.cli, c.att
+    FROM calls c
+    LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') fo
+      ON fo.oid = c.oid AND fo.day = c.day
+    LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') fc
+      ON fc.cli = c.cli
+    WHERE fo.campaign_id IS NOT NULL OR fc.campaign_id IS NOT NULL"""
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary) -> None:
@@ -399,7 +403,7 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summar
         CREATE OR REPLACE TEMP TABLE labelled AS
         SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
                bool_or(ans) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
-               any_value(att) AS att, count(*) - count(DISTINCT coalesce(rep, '')) AS dups
+               any_value(att) AS att, count(*) - count(DISTINCT rep) AS dups
         FROM labels GROUP BY call_id""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS

@@ -97,7 +97,7 @@ def _prepare(spark: Any) -> None:
                no_origid, {cli_ok} IS NULL OR (cli div {NANP} = 1 AND (
                    substr('{bitmap}', CAST((cli div 10000000) % 1000 + 1 AS INT), 1) = '0'
                    OR (cli div 10000) % 1000 < 200)) AS cli_bad
-        FROM (SELECT call_id, reporting_carrier AS rep,
+        FROM (SELECT call_id, coalesce(reporting_carrier, '') AS rep,
                      CAST(unix_timestamp(start_time) AS BIGINT) AS ts,
                      CAST(unix_timestamp(start_time) AS BIGINT) div 86400 AS day,
                      coalesce(duration_s, 0) AS dur,
