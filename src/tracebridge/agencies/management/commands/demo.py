@@ -37,9 +37,19 @@ class Command(BaseCommand):
         table = Table(title="Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")
         for column in ("username", "agency", "role"):
             table.add_column(column)
+        partners = []
         for user in ctx.users.values():
-            table.add_row(user.username, user.agency.code if user.agency else "-", user.role)
+            code = user.agency.code if user.agency else "-"
+            if code in ctx.agencies:
+                table.add_row(user.username, code, user.role)
+            else:
+                partners.append(user.username)
         out.print(table)
+        if partners:
+            out.print(
+                f"  also {len(partners)} bank and carrier sign-ins (same password), e.g. "
+                + ", ".join(sorted(partners)[:4])
+            )
         for what, value in ctx.summary:
             out.print(f"  {what}: {value}")
         out.print(
