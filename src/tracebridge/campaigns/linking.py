@@ -410,7 +410,8 @@ def _judge_wave(
     moved = accept & (root != new_root)
     np.add.at(groups.size, new_root[moved], groups.size[root[moved]])
     groups.parent[root[moved]] = new_root[moved]
-    return wave.take(np.isin(wave.rank, refused))
+    per_rank = np.diff(np.append(_run_starts(wave.rank), len(wave.rank)))
+    return wave.take(np.repeat(refuse, per_rank))  # the same candidates, in the same order
 
 
 # --- bridges ----------------------------------------------------------------------------------
