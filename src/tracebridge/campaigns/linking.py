@@ -383,24 +383,32 @@ def _bridges(
     keep = ~blocked
     keep[list(hubs)] = False
     useful = np.flatnonzero(keep)
-    names = [family(graph.keys[k]) for k in useful.tolist()]
-    fam_index: dict[str, int] = {}
-    fam_of = np.fromiter(
-        (fam_index.setdefault(name, len(fam_index)) for name in names), np.int64, len(names)
-    )
+    fam_of = _families(graph.keys, useful)
     fam = np.zeros(len(graph.keys), dtype=np.int64)
     fam[useful] = fam_of
     pick = keep[graph.key]
-    n_fam = max(len(fam_index), 1)
+    n_fam = max(int(fam_of.max(initial=-1)) + 1, 1)
     comp, fnode = np.divmod(distinct(graph.comp[pick] * n_fam + fam[graph.key[pick]]), n_fam)
     found = articulations(graph.n_complaints, n_fam, comp, fnode, min_piece)
     out: dict[int, Hub] = {}
-    for k, f, name in zip(useful.tolist(), fam_of.tolist(), names, strict=True):
-        if f in found:
-            a, b = found[f]
-            detail = f"the only link between groups of {a} and {b} complaints (via {name})"
-            out[k] = Hub(graph.keys[k], "bridge", 0, 2, detail)
+    hit = np.isin(fam_of, np.fromiter(found, dtype=np.int64, count=len(found)))
+    for k, f in zip(useful[hit].tolist(), fam_of[hit].tolist(), strict=True):
+        a, b = found[f]
+        detail = (
+            f"the only link between groups of {a} and {b} complaints (via {family(graph.keys[k])})"
+        )
+        out[k] = Hub(graph.keys[k], "bridge", 0, 2, detail)
     return out
+
+
+def _families(keys: list[str], useful: IntArray) -> IntArray:
+    """Family number (0, 1, ...) of each useful key: a URL joins its domain's (``family``)."""
+    fam_of = np.arange(len(useful), dtype=np.int64)
+    first: dict[str, int] = {}
+    for i, text in enumerate([keys[k] for k in useful.tolist()]):
+        if text.startswith(("url:", "domain:")):  # other keys are families of their own
+            fam_of[i] = first.setdefault(family(text), i)
+    return compact(fam_of)[1]
 
 
 # --- the result -------------------------------------------------------------------------------
