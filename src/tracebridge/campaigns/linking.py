@@ -98,7 +98,7 @@ class Graph:
 
     def degree(self) -> IntArray:
         """Distinct complaints naming each key."""
-        return np.bincount(self.key, minlength=len(self.keys)).astype(np.int64)
+        return np.bincount(self.key, minlength=len(self.keys)).astype(np.int64, copy=False)
 
 
 def _int_array(values: Iterable[int]) -> IntArray:
