@@ -21,8 +21,10 @@ class Grants:
 
 @pytest.fixture
 def policy() -> Any:
+    """Restore whatever policy the sharing app registered once the test is done."""
+    registered = permissions._policy
     yield
-    permissions.register_policy(permissions._NoSharing())
+    permissions.register_policy(registered)
 
 
 def test_own_agency_sees_everything_including_red(analyst: Any, agencies: Any) -> None:
