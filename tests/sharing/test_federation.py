@@ -220,3 +220,45 @@ def test_forged_altered_and_replayed_bundles_are_rejected(
         pull(partner, page_size=2)
     assert AuditEvent.objects.filter(action="sync.rejected", outcome="denied").count() == 3
     assert Complaint.objects.filter(source="NCRP").count() <= 2  # only the first, genuine page
+
+
+def test_pull_links_what_it_imported_once_at_the_end(
+    node_b: Node, us_node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracebridge.campaigns import services as campaigns
+
+    batches: list[list[int]] = []
+    real = campaigns._link_collected
+    monkeypatch.setattr(campaigns, "_link_collected", lambda ids: batches.append(ids) or real(ids))
+    result = pull(_partner_b(node_b), page_size=3)
+    assert result.pages >= 3
+    indian = Complaint.objects.filter(source="NCRP")
+    assert [sorted(b) for b in batches] == [sorted(indian.values_list("pk", flat=True))]
+    assert len(_campaigns([*(c.ref for c in indian), "US-1"])) == 1
+    assert sync.LINK_PENDING not in Partner.objects.get(name="in-node").cursors
+
+
+def test_pull_killed_before_linking_links_on_the_next_pull(
+    node_b: Node, us_node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracebridge.campaigns import services as campaigns
+
+    def killed(ids: list[int]) -> None:
+        raise KeyboardInterrupt("killed after the last page, before linking")
+
+    partner = _partner_b(node_b)
+    real = campaigns._link_collected
+    monkeypatch.setattr(campaigns, "_link_collected", killed)
+    with pytest.raises(KeyboardInterrupt):
+        pull(partner, page_size=4)
+    indian = [f"IN-{i}" for i in range(1, 8)]
+    assert Complaint.objects.filter(ref__in=indian).count() == 7
+    assert not _campaigns(indian)
+    partner.refresh_from_db()
+    assert partner.cursors[sync.LINK_PENDING] is True
+    monkeypatch.setattr(campaigns, "_link_collected", real)
+    again = pull(partner, page_size=4)
+    assert (again.imported.created, again.imported.updated) == (0, 0)  # nothing new to import...
+    assert len(_campaigns([*indian, "US-1", "US-2", "US-3"])) == 1  # ...but all of it is linked
+    partner.refresh_from_db()
+    assert sync.LINK_PENDING not in partner.cursors

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -197,8 +199,54 @@ class Joined:
     refused: list[str]
 
 
+# Complaints saved inside a deferred_linking() block of this context, waiting to be linked.
+_deferred: ContextVar[dict[int, None] | None] = ContextVar("deferred_linking", default=None)
+
+
+@contextmanager
+def deferred_linking() -> Iterator[None]:
+    """Link the complaints saved inside the block once, when it ends, instead of batch by batch.
+
+    For bulk operations that save complaints in many small committed batches (a federation
+    pull): one pass at the end (a full rebuild when many) costs far less than linking each
+    batch. Inside the block ``link_complaints`` only collects; alerts are raised again at the
+    end, when the complaints' campaigns are known. The collected complaints are linked even if
+    the block ends with an exception (their batches have committed). Nested blocks defer to the
+    outermost one.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: dict[int, None] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        if pending:
+            _link_collected(list(pending))
+
+
+def _link_collected(ids: list[int]) -> None:
+    from tracebridge.campaigns import workspace
+
+    # A full rebuild costs about as much as linking one in fifty stored complaints one by one.
+    if len(ids) > min(INCREMENTAL_LIMIT, max(20, Complaint.objects.count() // 50)):
+        full_link()
+    else:
+        link_complaints(ids)
+    workspace.raise_alerts(ids)
+
+
 def link_complaints(complaint_ids: Iterable[int]) -> list[Joined]:
-    """Link new or changed complaints at once: join, merge, or stand alone."""
+    """Link new or changed complaints at once: join, merge, or stand alone.
+
+    Inside ``deferred_linking()`` this only collects the ids (and returns nothing).
+    """
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(dict.fromkeys(complaint_ids))
+        return []
     ids = list(dict.fromkeys(complaint_ids))
     if len(ids) > INCREMENTAL_LIMIT:
         full_link()
