@@ -92,7 +92,15 @@ class _Tree:
 def articulations(
     n_complaints: int, n_fam: int, comp: IntArray, fam: IntArray, min_piece: int
 ) -> dict[int, tuple[int, int]]:
-    """Families whose removal leaves two pieces of ``min_piece`` complaints or more."""
+    """Families whose removal leaves two pieces of ``min_piece`` complaints or more.
+
+    Complaints (rows) and families (columns) of components big enough for two such pieces go
+    into one depth-first forest; a family's child subtree whose low point does not reach above
+    the family is a piece of its own, and what remains of the component is one more. scipy's
+    traversal rescans a node's neighbours each time it returns to it, so a family with many
+    child subtrees costs degree x children: complaints that name one family are folded away
+    first (stars vanish), and families spread over many groups were refused as hubs before.
+    """
     labels = bipartite_labels(n_complaints, n_fam, comp, fam)
     sizes = np.bincount(labels[:n_complaints], minlength=n_complaints + n_fam)
     inside = sizes[labels[comp]] >= 2 * min_piece
