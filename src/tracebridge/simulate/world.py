@@ -15,7 +15,8 @@ from typing import Any
 from tracebridge.simulate import catalog, ids
 
 DAYS = 365
-START_EPOCH = 1735689600  # 2025-01-01T00:00:00Z: the simulated year
+START_EPOCH = 1764374400  # 2025-11-29T00:00:00Z: the simulated year ends the day before this
+# project's demo date (2026-11-29), so the demo world looks current; fixed, so bytes stay stable
 
 # playbook -> (victim country -> scam types, where such operations sit, wallet chain)
 PLAYBOOKS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[tuple[str, str], ...], str]] = {
