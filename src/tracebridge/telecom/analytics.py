@@ -208,41 +208,117 @@ def npa_bitmap() -> str:
     return "".join(bits)
 
 
-def prepare(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
-    """Table ``calls``: one row per call with the features every group score needs."""
-    bitmap = npa_bitmap()
-    # Invalid caller ID: not a number, or a NANP number whose area code is unallocated or
-    # whose exchange starts with 0 or 1.
+def bad_caller_sql(cli: str, bitmap: str) -> str:
+    """Invalid caller ID (``cli`` already range-checked): not a number, or a NANP number whose
+    area code is unallocated or whose exchange starts with 0 or 1."""
+    return (
+        f"({cli} IS NULL OR ({cli} // {NANP} = 1 AND ("
+        f"substr('{bitmap}', CAST(({cli} // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'"
+        f" OR ({cli} // 10000) % 1000 < 200)))"
+    )
+
+
+def _gate(p: Params, n: str, answered: str, dur: str) -> str:
+    """The streaming part of a flag: enough records, and poor completion or short calls."""
+    return (
+        f"{n} >= {p.min_calls} AND ({answered} / {n} < {p.low_answer} "
+        f"OR {dur} / {n} < {p.short_avg_s})"
+    )
+
+
+USABLE = "start_time IS NOT NULL AND call_id IS NOT NULL"
+
+
+def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None = None) -> None:
+    """Tables ``candidates`` (groups that pass the streaming gate, see candidates_sql) and
+    ``calls`` (one row per record of a candidate group, with the features a score needs).
+
+    One cheap scan groups the raw caller-number strings and the raw (origid, day, attestation)
+    triples; numbers are normalised once per distinct string, not per record. A second scan
+    keeps only the records of candidate groups: most records never reach the costly steps.
+    """
+    p = p or Params()
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE raw_groups AS
+        SELECT calling_number AS raw, origid AS raw_oid, day, attestation,
+               GROUPING(calling_number) AS by_origin, count(*) AS n,
+               sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
+        FROM (SELECT calling_number, origid, attestation,
+                     CAST(epoch(start_time) AS BIGINT) // 86400 AS day,
+                     coalesce(answered, duration_s > 0, false) AS ans,
+                     coalesce(duration_s, 0) AS dur
+              FROM cdr_raw WHERE {USABLE})
+        GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))""")
+    cli = number_in_range(f"({number_sql('raw')})")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE raw_numbers AS
+        SELECT raw, n, answered, dur, cli, {bad_caller_sql("cli", npa_bitmap())} AS bad
+        FROM (SELECT raw, n, answered, dur, {cli} AS cli FROM raw_groups WHERE by_origin = 0)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE candidates AS
+        SELECT 'origin' AS key_kind, hash(o) AS oid, day, CAST(NULL AS BIGINT) AS cli
+        FROM (SELECT nullif(trim(raw_oid), '') AS o, * FROM raw_groups WHERE by_origin = 1)
+        WHERE o IS NOT NULL GROUP BY o, day
+        HAVING {_gate(p, "sum(n)", "sum(answered)", "sum(dur)")}
+        UNION ALL
+        SELECT 'caller', NULL, NULL, cli FROM raw_numbers WHERE NOT bad GROUP BY cli
+        HAVING {_gate(p, "sum(n)", "sum(answered)", "sum(dur)")}""")
+    _candidate_rows(con)
+    _count(con, summary)
+
+
+def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Table ``calls``: the records of candidate groups, found by their raw key strings (two
+    equi-join probes per record, nothing parsed for the others)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE candidate_keys AS
+        SELECT DISTINCT 0 AS by_origin, raw, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day
+        FROM raw_numbers WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
+        UNION ALL
+        SELECT DISTINCT 1, NULL, raw_oid, day FROM raw_groups
+        WHERE by_origin = 1 AND (hash(nullif(trim(raw_oid), '')), day) IN (
+            SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE calls AS
         SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee),
-               {number_in_range("cli")} IS NULL OR (cli // {NANP} = 1 AND (
-                   substr('{bitmap}', CAST((cli // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'
-                   OR (cli // 10000) % 1000 < 200)) AS cli_bad
-        FROM (SELECT call_id, hash(reporting_carrier) AS rep, CAST(epoch(start_time) AS BIGINT) AS ts,
-                     CAST(epoch(start_time) AS BIGINT) // 86400 AS day,
+               {bad_caller_sql(number_in_range("cli"), npa_bitmap())} AS cli_bad
+        FROM (SELECT call_id, hash(reporting_carrier) AS rep, r.ts, r.day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
                      {number_sql("called_number")} AS callee,
                      upper(trim(attestation)) AS att, hash(nullif(trim(origid), '')) AS oid,
                      nullif(trim(origid), '') IS NULL AS no_origid
-              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)""")
-    rows = int(con.execute("SELECT count(*) FROM cdr_raw").fetchone()[0])  # type: ignore[index]
+              FROM (SELECT *, CAST(epoch(start_time) AS BIGINT) AS ts, ts // 86400 AS day
+                    FROM cdr_raw WHERE {USABLE}) r
+              LEFT JOIN (SELECT raw FROM candidate_keys WHERE by_origin = 0) kc
+                ON kc.raw = r.calling_number
+              LEFT JOIN (SELECT raw_oid, day FROM candidate_keys WHERE by_origin = 1) ko
+                ON ko.raw_oid = r.origid AND ko.day = r.day
+              WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)""")
+
+
+def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
+    """The summary's counts, from the raw groups (per distinct key, not per record)."""
+    row = con.execute("""
+        SELECT (SELECT count(*) FROM cdr_raw),
+               sum(n) FILTER (by_origin = 0),
+               sum(n) FILTER (by_origin = 1 AND (attestation IS NULL
+                                                 OR upper(trim(attestation)) NOT IN ('A', 'B', 'C'))),
+               sum(n) FILTER (by_origin = 1 AND nullif(trim(raw_oid), '') IS NULL),
+               (SELECT sum(n) FROM raw_numbers WHERE bad)
+        FROM raw_groups""").fetchone()
+    assert row is not None
+    rows, usable = int(row[0]), int(row[1] or 0)
     distinct = (
         "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "approx_count_distinct(call_id)"
     )
-    counts = con.execute(f"""
-        SELECT {distinct}, count(*) FILTER (cli_bad),
-               count(*) FILTER (att IS NULL OR att NOT IN ('A', 'B', 'C')),
-               count(*) FILTER (no_origid), count(*)
-        FROM calls""").fetchone()
-    assert counts is not None
-    summary.rows, summary.calls = rows, int(counts[0])
-    summary.hop_records = int(counts[4]) - summary.calls
-    summary.unusable_rows = rows - int(counts[4])
-    summary.invalid_caller_ids = int(counts[1])
-    summary.missing_attestation, summary.null_origid = int(counts[2]), int(counts[3])
+    calls = con.execute(f"SELECT {distinct} FROM cdr_raw WHERE {USABLE}").fetchone()
+    assert calls is not None
+    summary.rows, summary.calls = rows, int(calls[0])
+    summary.hop_records, summary.unusable_rows = usable - summary.calls, rows - usable
+    summary.missing_attestation, summary.null_origid = int(row[2] or 0), int(row[3] or 0)
+    summary.invalid_caller_ids = int(row[4] or 0)
 
 
 # Aggregates shared by both groupings. Counts are exact: they appear in the explanations
@@ -323,8 +399,7 @@ def candidates_sql(p: Params) -> str:
     Exact distinct counts are the costly part of the analysis; streaming aggregates first keep
     them to the few groups that can be flagged (a flag needs one of these two signs anyway).
     """
-    gate = f"count(*) >= {p.min_calls} AND (avg(CAST(ans AS DOUBLE)) < {p.low_answer} "
-    gate += f"OR avg(dur) < {p.short_avg_s})"
+    gate = _gate(p, "count(*)", "sum(CAST(ans AS INTEGER))", "sum(dur)")
     return f"""
         SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli
         FROM calls WHERE NOT no_origid GROUP BY oid, day HAVING {gate}
@@ -349,7 +424,6 @@ def features_sql(p: Params) -> str:
 
 def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``groups``: every candidate origin and caller group with its score and reasons."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS {candidates_sql(p)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE features AS {features_sql(p)}")
     score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules(p))
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
@@ -488,7 +562,7 @@ def analyze(
     step = on_stage or (lambda stage: None)
     try:
         step("read")
-        prepare(con, summary)
+        prepare(con, summary, p)
         step("score")
         score_groups(con, p)
         step("attribute")
@@ -504,8 +578,10 @@ def analyze(
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
     return con.execute(f"""
-        SELECT DISTINCT call_id FROM calls WHERE cli IN (
-            SELECT cli FROM calls WHERE cli IS NOT NULL GROUP BY cli
+        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON raw = calling_number
+                   WHERE cli IS NOT NULL AND {USABLE})
+        SELECT DISTINCT call_id FROM c WHERE cli IN (
+            SELECT cli FROM c GROUP BY cli
             HAVING approx_count_distinct(call_id) >= {p.baseline_calls})""").arrow()
 
 
