@@ -14,7 +14,7 @@ from tracebridge.identifiers import Identifier, parse
 from tracebridge.telecom import analytics
 from tracebridge.telecom.analytics import AnalyticsError
 
-from .conftest import world_rows, write_cdrs
+from .conftest import DAY0, cdr_row, world_rows, write_cdrs
 
 
 def _campaigns(out: Path) -> list[dict[str, str]]:
@@ -178,3 +178,84 @@ def test_npa_bitmap_knows_real_and_unallocated_area_codes() -> None:
     bits = analytics.npa_bitmap()
     assert bits[212] == "1" and bits[415] == "1"
     assert bits[0] == "0" and bits[111] == "0" and bits[999] == "0"
+
+
+def test_spellings_of_one_caller_number_form_one_group(tmp_path: Path) -> None:
+    """Numbers are normalised per distinct raw string, then merged: a robocaller whose
+    records spell its number three ways is one caller campaign with every call."""
+    spellings = ["+13125550142", "3125550142", "(312) 555-0142"]
+    rows = [
+        cdr_row(
+            f"M{i:04d}",
+            spellings[i % 3],
+            f"+1212{4560000 + i * 3}",
+            DAY0 + i * 20,
+            attestation="C",
+            origid=None,
+        )
+        for i in range(21)  # 7 records per spelling: no spelling alone reaches min_calls
+    ]
+    path = write_cdrs(tmp_path / "m.parquet", rows)
+    summary = analytics.analyze([path], tmp_path / "out")
+    campaigns = _campaigns(tmp_path / "out")
+    assert [(c["key_kind"], c["key"], c["calls"]) for c in campaigns] == [
+        ("caller", "+13125550142", "21")
+    ]
+    assert summary.labelled_calls == 21 and summary.invalid_caller_ids == 0
+
+
+def test_only_candidate_groups_reach_the_costly_steps(cdr_file: Path, tmp_path: Path) -> None:
+    """The second scan keeps the records of groups that pass the streaming gate and no others;
+    the summary counts still cover every record."""
+    con = analytics.connect()
+    summary = analytics.analyze([cdr_file], tmp_path / "out", con=con)
+    kept = con.execute("SELECT count(*), count(*) FILTER (oid IS NULL) FROM calls").fetchone()
+    # 62 spoofed records (60 calls, a duplicate and a hop record), 40 neighbour-spoofing ones;
+    # the reminder line, ordinary callers and bad rows answer most calls or place too few.
+    assert kept == (102, 0)
+    assert summary.rows == len(world_rows()) and summary.calls == 235
+    assert summary.hop_records == summary.rows - summary.unusable_rows - summary.calls
+
+
+def test_fractional_seconds_truncate_to_the_same_day(tmp_path: Path) -> None:
+    """Times are whole seconds by truncation (as Spark's unix_timestamp), so a call at
+    23:59:59.9 stays on its day in both the grouping and the outputs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    end_of_day = (DAY0 // 86400 + 1) * 86400 - 1
+    rows = [
+        cdr_row(
+            f"T{i:04d}",
+            f"+1{3125550100 + i * 37}",
+            f"+1212{4560000 + i * 3}",
+            end_of_day,
+            origid="0f8e6a52-2d1c-4c1e-9b5e-6a0c5d7e8f90",
+        )
+        for i in range(30)
+    ]
+    path = write_cdrs(tmp_path / "t.parquet", rows)
+    table = pq.read_table(path)
+    micros = pa.array([end_of_day * 1_000_000 + 900_000] * len(rows), pa.int64())
+    table = table.set_column(
+        table.schema.get_field_index("start_time"),
+        "start_time",
+        micros.cast(pa.timestamp("us", tz="UTC")),
+    )
+    pq.write_table(table, path)
+    analytics.analyze([path], tmp_path / "out")
+    (campaign,) = _campaigns(tmp_path / "out")
+    assert campaign["key"].endswith("@" + _day(end_of_day))
+    assert campaign["first_seen"] == campaign["last_seen"] == _iso(end_of_day)
+
+
+def _day(epoch: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d")
+
+
+def _iso(epoch: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

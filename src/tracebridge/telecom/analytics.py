@@ -227,6 +227,9 @@ def _gate(p: Params, n: str, answered: str, dur: str) -> str:
 
 
 USABLE = "start_time IS NOT NULL AND call_id IS NOT NULL"
+# Whole seconds and UTC days from integer microseconds (truncating, as Spark's unix_timestamp).
+TS = "epoch_us(start_time) // 1000000"
+DAY = "epoch_us(start_time) // 86400000000"
 
 
 def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None = None) -> None:
@@ -244,8 +247,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
                GROUPING(calling_number) AS by_origin, count(*) AS n,
                sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
         FROM (SELECT calling_number, origid, attestation,
-                     CAST(epoch(start_time) AS BIGINT) // 86400 AS day,
-                     coalesce(answered, duration_s > 0, false) AS ans,
+                     {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
                      coalesce(duration_s, 0) AS dur
               FROM cdr_raw WHERE {USABLE})
         GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))""")
@@ -272,12 +274,16 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
     equi-join probes per record, nothing parsed for the others)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE candidate_keys AS
-        SELECT DISTINCT 0 AS by_origin, raw, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day
+        SELECT DISTINCT 0 AS by_origin, raw, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day,
+               CAST(NULL AS UBIGINT) AS oid
         FROM raw_numbers WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
         UNION ALL
-        SELECT DISTINCT 1, NULL, raw_oid, day FROM raw_groups
+        SELECT DISTINCT 1, NULL, raw_oid, day, hash(nullif(trim(raw_oid), '')) FROM raw_groups
         WHERE by_origin = 1 AND (hash(nullif(trim(raw_oid), '')), day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
+    # Only the columns later steps read, strings parsed or hashed on the way: a temporary
+    # table of raw strings costs more to write than the scan. ``oid`` is left NULL outside
+    # candidate origin groups, where nothing reads it.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE calls AS
         SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee),
@@ -287,13 +293,11 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
                      {number_sql("called_number")} AS callee,
-                     upper(trim(attestation)) AS att, hash(nullif(trim(origid), '')) AS oid,
-                     nullif(trim(origid), '') IS NULL AS no_origid
-              FROM (SELECT *, CAST(epoch(start_time) AS BIGINT) AS ts, ts // 86400 AS day
-                    FROM cdr_raw WHERE {USABLE}) r
+                     upper(trim(attestation)) AS att, ko.oid
+              FROM (SELECT *, {TS} AS ts, {DAY} AS day FROM cdr_raw WHERE {USABLE}) r
               LEFT JOIN (SELECT raw FROM candidate_keys WHERE by_origin = 0) kc
                 ON kc.raw = r.calling_number
-              LEFT JOIN (SELECT raw_oid, day FROM candidate_keys WHERE by_origin = 1) ko
+              LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
                 ON ko.raw_oid = r.origid AND ko.day = r.day
               WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)""")
 
@@ -435,8 +439,8 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
 
 
 def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
-    """Tables ``flagged`` (with keys and ids) and ``labels`` (each call of a flagged group,
-    its origin group first)."""
+    """Table ``flagged`` (with keys and ids) and view ``labels`` (each record of a flagged
+    group, its origin group first; a view: write_outputs folds it per call in the same pass)."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
@@ -458,7 +462,7 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
 # LEFT JOIN into a nested loop in DuckDB); rows without an origid or with a bad caller ID cannot
 # match, because flagged groups never have those keys.
 LABELS_SQL = """
-    CREATE OR REPLACE TEMP TABLE labels AS
+    CREATE OR REPLACE TEMP VIEW labels AS
     SELECT c.call_id, c.rep, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
            c.ts, c.dur, c.ans, c.callee, c.cli, c.att
     FROM calls c
