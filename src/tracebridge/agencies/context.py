@@ -42,5 +42,8 @@ def _htmx_available() -> bool:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": _items(request), "node_name": settings.NODE_NAME,
-            "htmx_available": _htmx_available()}
+    return {
+        "nav_items": _items(request),
+        "node_name": settings.NODE_NAME,
+        "htmx_available": _htmx_available(),
+    }

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tracebridge import identifiers
@@ -64,27 +65,43 @@ def delete_search(user: Any, search_id: int) -> bool:
 
 
 def raise_alerts(complaint_ids: Iterable[int]) -> int:
-    """Alert followers of any identifier or campaign these complaints touch, if they may see them."""
+    """Alert followers of any identifier or campaign these complaints touch, if they may see them.
+
+    A fixed number of queries per batch (a bulk import or a federation pull saves thousands).
+    """
+    ids = list(complaint_ids)
+    keys: dict[int, set[str]] = {}
+    for cid, key in Sighting.objects.filter(complaint_id__in=ids).values_list(
+        "complaint_id", "key"
+    ):
+        keys.setdefault(cid, set()).add(key)
+    campaign_of = {
+        m.complaint_id: m.campaign
+        for m in CampaignMember.objects.filter(complaint_id__in=ids).select_related("campaign")
+    }
+    wanted = Q(target_kind=Follow.IDENTIFIER, target__in={k for ks in keys.values() for k in ks})
+    wanted |= Q(target_kind=Follow.CAMPAIGN, target__in={c.code for c in campaign_of.values()})
+    follows = list(Follow.objects.filter(wanted).select_related("user", "user__agency"))
+    if not follows:
+        return 0
     made = 0
-    for complaint in Complaint.objects.filter(pk__in=list(complaint_ids)):
-        keys = set(Sighting.objects.filter(complaint=complaint).values_list("key", flat=True))
-        member = (
-            CampaignMember.objects.filter(complaint=complaint).select_related("campaign").first()
-        )
-        campaign = member.campaign if member else None
-        follows = Follow.objects.filter(target_kind=Follow.IDENTIFIER, target__in=keys)
-        if campaign is not None:
-            follows = follows | Follow.objects.filter(
-                target_kind=Follow.CAMPAIGN, target=campaign.code
-            )
-        for item in follows.select_related("user", "user__agency"):
-            if can_view(item.user, complaint):
-                _, created = Alert.objects.get_or_create(
+    for complaint in Complaint.objects.filter(pk__in=ids):
+        campaign = campaign_of.get(complaint.pk)
+        for item in follows:
+            if item.target_kind == Follow.IDENTIFIER:
+                hit = item.target in keys.get(complaint.pk, ())
+            else:
+                hit = campaign is not None and item.target == campaign.code
+            if hit and can_view(item.user, complaint):
+                alert, created = Alert.objects.get_or_create(
                     user=item.user,
                     follow=item,
                     complaint=complaint,
                     defaults={"campaign": campaign},
                 )
+                if not created and alert.campaign_id is None and campaign is not None:
+                    # raised before linking (a federation pull links at its end): attach it now
+                    Alert.objects.filter(pk=alert.pk).update(campaign=campaign)
                 made += created
     return made
 

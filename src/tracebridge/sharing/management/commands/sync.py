@@ -9,13 +9,13 @@ from django.core.management.base import CommandError
 from rich.progress import Progress
 
 from tracebridge.commands import SubcommandCommand, console
-from tracebridge.sharing.sync import SyncError, get_partner, pull
+from tracebridge.sharing.sync import PAGE_SIZE, SyncError, get_partner, pull
 
 
 def _pull_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner", required=True, help="partner node name")
     p.add_argument("--every", type=float, default=0, help="repeat every SECONDS (0: once)")
-    p.add_argument("--page-size", type=int, default=1000)
+    p.add_argument("--page-size", type=int, default=PAGE_SIZE)
 
 
 class Command(SubcommandCommand):
