@@ -156,6 +156,10 @@ def _sql_number(text: str) -> int | None:
         ("1234", None),
         ("", None),
         ("+1abc", None),
+        ("-212555123", None),  # ten characters, but a sign is no number
+        (" 2125551234 ", 12125551234),
+        ("   ", None),
+        ("+", None),
     ],
 )
 def test_number_sql(text: str, digits: int | None) -> None:

@@ -174,17 +174,19 @@ def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
     NANP, the region of the node's carriers; tests hold this to tracebridge.identifiers.
     """
     raw, starts = column, dialect["starts"]
+    # Each sub-expression appears once: DuckDB hoists repeated ones (a TRY_CAST or a trim)
+    # out of the CASE and would then compute them for every row.
     fast = (
-        f"CASE WHEN {starts}({raw}, '+') THEN TRY_CAST(substr({raw}, 2) AS BIGINT) "
-        f"WHEN length({raw}) = 10 THEN {NANP} + TRY_CAST({raw} AS BIGINT) "
-        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN TRY_CAST({raw} AS BIGINT) END"
+        f"TRY_CAST(CASE WHEN {starts}({raw}, '+') THEN substr({raw}, 2) "
+        f"WHEN length({raw}) = 10 THEN '1' || {raw} "
+        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN {raw} END AS BIGINT)"
     )
-    x = f"trim({column})"
-    digits = f"regexp_replace({x}, '[^0-9]', ''{dialect['all']})"
-    allowed = dialect["match"].format(x=x, p="[+]?[0-9 ().-]+")  # no backslashes: Spark unescapes
+    digits = f"regexp_replace({column}, '[^0-9]', ''{dialect['all']})"
+    # trim() removes spaces only: a leading ' *' stands for it, the class allows trailing ones.
+    allowed = dialect["match"].format(x=column, p=" *[+]?[0-9 ().-]+")  # no backslashes (Spark)
     slow = (
         f"CASE WHEN NOT {allowed} THEN NULL "
-        f"WHEN {starts}({x}, '+') THEN TRY_CAST({digits} AS BIGINT) "
+        f"WHEN {starts}(ltrim({column}), '+') THEN TRY_CAST({digits} AS BIGINT) "
         f"WHEN length({digits}) = 10 THEN {NANP} + TRY_CAST({digits} AS BIGINT) "
         f"WHEN length({digits}) = 11 AND {starts}({digits}, '1') THEN TRY_CAST({digits} AS BIGINT) "
         f"WHEN {starts}({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
