@@ -126,6 +126,21 @@ def pandas_analysis(sample: Path) -> int:
     return int(pd.concat([origin["call_id"], caller["call_id"]]).nunique())
 
 
+class StageTimer:
+    """An on_stage callback: wall-clock seconds of each analysis stage, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._stage = ""
+        self._since = 0.0
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self._stage:
+            self.seconds[self._stage] = now - self._since
+        self._stage, self._since = stage, now
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
@@ -141,9 +156,11 @@ def main() -> int:
     rows = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(cdrs)]).fetchone()[0]  # type: ignore[index]
     with tempfile.TemporaryDirectory() as tmp:
         floor_s = floor(cdrs)
+        stages = StageTimer()
         started = time.perf_counter()
-        summary = analytics.analyze([cdrs], Path(tmp) / "out")
+        summary = analytics.analyze([cdrs], Path(tmp) / "out", on_stage=stages)
         ours_s = time.perf_counter() - started
+        stages("")  # closes the last stage
         sample = Path(tmp) / "sample.parquet"
         duckdb.execute(
             f"COPY (SELECT * FROM read_parquet(?) LIMIT {int(sample_rows)}) "  # noqa: S608 - ours
@@ -159,6 +176,7 @@ def main() -> int:
         ours_sample_s = time.perf_counter() - started
     ours_rate, floor_rate = rows / ours_s, rows / floor_s
     print(summary.line())
+    print("stages: " + ", ".join(f"{name} {secs:.2f}s" for name, secs in stages.seconds.items()))
     print(
         f"cdr analyze: {rows:,} rows in {ours_s:.1f}s = {ours_rate:,.0f} rows/s; "
         f"floor (GROUP BY calling_number) {floor_s:.1f}s = {floor_rate:,.0f} rows/s: "
