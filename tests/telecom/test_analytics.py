@@ -263,3 +263,21 @@ def _iso(epoch: int) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("carriers", [10, 70])
+def test_duplicates_counted_with_few_or_many_reporting_carriers(
+    tmp_path: Path, carriers: int
+) -> None:
+    """Up to 64 reporting carriers the fold counts distinct reporters with a bit mask, beyond
+    that with a DISTINCT aggregate: the duplicate count is the same either way."""
+    rows = world_rows()  # holds one duplicate record already (S0000)
+    hops = [dict(rows[2], reporting_carrier=f"Transit {i}") for i in range(carriers)]
+    rows += [*hops, dict(hops[-1]), dict(hops[0])]  # two more duplicates, of two carriers
+    path = write_cdrs(tmp_path / "hops.parquet", rows)
+    con = analytics.connect()
+    summary = analytics.analyze([path], tmp_path / "out", con=con)
+    reporters = con.execute("SELECT count(*) FROM reporters").fetchone()
+    assert reporters is not None and (reporters[0] <= 64) == (carriers <= 64)
+    assert summary.duplicate_call_ids == 3
+    assert summary.labelled_calls == 100 and _labels(tmp_path / "out")["S0002"].startswith("RC-")

@@ -440,9 +440,10 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         FROM features""")
 
 
-def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
+def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> bool:
     """Table ``flagged`` (with keys and ids) and view ``labels`` (each record of a flagged
-    group, its origin group first; a view: write_outputs folds it per call in the same pass)."""
+    group, its origin group first; a view: write_outputs folds it per call in the same pass).
+    True when ``labels.rep`` holds dense reporter codes (see _dense_reporters)."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
@@ -457,17 +458,36 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         CREATE OR REPLACE TEMP TABLE flagged AS
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
         FROM flagged""")
-    con.execute(LABELS_SQL)
+    dense = _dense_reporters(con)
+    con.execute(labels_sql(dense))
+    return dense
 
 
-# One scan, two hash probes. Pure equi-joins only (an extra non-equality condition turns a
-# LEFT JOIN into a nested loop in DuckDB); rows without an origid or with a bad caller ID cannot
-# match, because flagged groups never have those keys.
-LABELS_SQL = """
+def _dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the reporting carriers of the candidate records fit 64 dense codes (table
+    ``reporters``); then the per-call fold counts distinct reporters with a bit mask instead
+    of a DISTINCT aggregate, which was half of the fold's cost."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE reporters AS
+        SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
+        FROM (SELECT DISTINCT rep FROM calls)""")
+    count = con.execute("SELECT count(*) FROM reporters").fetchone()
+    return count is not None and int(count[0]) <= 64
+
+
+def labels_sql(dense_reps: bool) -> str:
+    """View ``labels``: one scan, two hash probes (three with dense reporter codes as ``rep``).
+
+    Pure equi-joins only (an extra non-equality condition turns a LEFT JOIN into a nested
+    loop in DuckDB); rows without an origid or with a bad caller ID cannot match, because
+    flagged groups never have those keys.
+    """
+    rep, codes = ("k.code", "JOIN reporters k ON k.rep = c.rep") if dense_reps else ("c.rep", "")
+    return f"""
     CREATE OR REPLACE TEMP VIEW labels AS
-    SELECT c.call_id, c.rep, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
+    SELECT c.call_id, {rep} AS rep, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
            c.ts, c.dur, c.ans, c.callee, c.cli, c.att
-    FROM calls c
+    FROM calls c {codes}
     LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') fo
       ON fo.oid = c.oid AND fo.day = c.day
     LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') fc
@@ -475,15 +495,22 @@ LABELS_SQL = """
     WHERE fo.campaign_id IS NOT NULL OR fc.campaign_id IS NOT NULL"""
 
 
-def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary) -> None:
-    """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id)."""
+def write_outputs(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary, dense_reps: bool = False
+) -> None:
+    """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
+
+    ``dense_reps``: ``labels.rep`` holds codes 0-63, so a bit mask counts distinct reporters."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    reporters = (
+        "bit_count(bit_or(CAST(1 AS UBIGINT) << rep))" if dense_reps else "count(DISTINCT rep)"
+    )
     # One row per labelled call (its hop records and duplicates folded) for per-call figures.
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE labelled AS
         SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
                bool_or(ans) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
-               any_value(att) AS att, count(*) - count(DISTINCT rep) AS dups
+               any_value(att) AS att, count(*) - {reporters} AS dups
         FROM labels GROUP BY call_id""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
@@ -572,9 +599,9 @@ def analyze(
         step("score")
         score_groups(con, p)
         step("attribute")
-        attribute(con, p)
+        dense = attribute(con, p)
         step("write")
-        write_outputs(con, out_dir, summary)
+        write_outputs(con, out_dir, summary, dense)
     except duckdb.Error as exc:
         raise AnalyticsError(f"the files cannot be analysed: {str(exc).splitlines()[0]}") from None
     summary.seconds = time.perf_counter() - started
