@@ -554,15 +554,16 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
         TO '{numbers}' (HEADER, DELIMITER ',')""")
     samples = str(out_dir / "campaign_samples.csv").replace("'", "''")
     con.execute(f"""
-        COPY (SELECT campaign_id, call_id,
-                     strftime(to_timestamp(ts), '%Y-%m-%dT%H:%M:%SZ') AS start_time,
-                     CASE WHEN cli IS NULL THEN NULL ELSE '+' || CAST(cli AS VARCHAR) END
+        COPY (SELECT campaign_id, s.call_id,
+                     strftime(to_timestamp(s.ts), '%Y-%m-%dT%H:%M:%SZ') AS start_time,
+                     CASE WHEN s.cli IS NULL THEN NULL ELSE '+' || CAST(s.cli AS VARCHAR) END
                          AS calling_number,
-                     '+' || CAST(callee AS VARCHAR) AS called_number, dur AS duration_s,
-                     att AS attestation
-              FROM labelled
-              QUALIFY row_number() OVER (PARTITION BY campaign_id ORDER BY ts, call_id) <= 20
-              ORDER BY campaign_id, ts, call_id)
+                     '+' || CAST(s.callee AS VARCHAR) AS called_number,
+                     s.dur AS duration_s, s.att AS attestation
+              -- the first 20 by a streaming top-n aggregate, not a window sorting every call
+              FROM (SELECT campaign_id, unnest(min_by(l, (ts, call_id), 20)) AS s
+                    FROM labelled l GROUP BY campaign_id)
+              ORDER BY campaign_id, s.ts, s.call_id)
         TO '{samples}' (HEADER, DELIMITER ',')""")
 
 
