@@ -281,3 +281,17 @@ def test_duplicates_counted_with_few_or_many_reporting_carriers(
     assert reporters is not None and (reporters[0] <= 64) == (carriers <= 64)
     assert summary.duplicate_call_ids == 3
     assert summary.labelled_calls == 100 and _labels(tmp_path / "out")["S0002"].startswith("RC-")
+
+
+def test_records_without_call_id_are_left_out_of_every_group(
+    cdr_file: Path, tmp_path: Path
+) -> None:
+    """Without any null call id the grouping scan skips that column; with one, it filters:
+    either way a record without a call id counts as unusable and in no group."""
+    rows = world_rows()
+    rows += [dict(rows[100], call_id=None) for _ in range(3)]  # N0000's numbers, no call id
+    path = write_cdrs(tmp_path / "nulls.parquet", rows)
+    summary = analytics.analyze([path], tmp_path / "nulls")
+    analytics.analyze([cdr_file], tmp_path / "clean")
+    assert summary.unusable_rows == 3 and summary.calls == 235
+    assert _campaigns(tmp_path / "nulls") == _campaigns(tmp_path / "clean")

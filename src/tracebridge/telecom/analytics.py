@@ -243,6 +243,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     keeps only the records of candidate groups: most records never reach the costly steps.
     """
     p = p or Params()
+    usable = _count_calls(con, summary)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_groups AS
         SELECT calling_number AS raw, origid AS raw_oid, day, attestation,
@@ -251,7 +252,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
         FROM (SELECT calling_number, origid, attestation,
                      {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
                      coalesce(duration_s, 0) AS dur
-              FROM cdr_raw WHERE {USABLE})
+              FROM cdr_raw WHERE {usable})
         GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))""")
     cli = number_in_range(f"({number_sql('raw')})")
     con.execute(f"""
@@ -304,27 +305,36 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
               WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)""")
 
 
+def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
+    """Records and calls (distinct call ids: exact up to EXACT_UNDER records, estimated
+    beyond) into ``summary``; returns the filter for usable records. Files rarely lack call
+    ids; when none does, the grouping scan need not read the call id column at all."""
+    rows = int(con.execute("SELECT count(*) FROM cdr_raw").fetchone()[0])  # type: ignore[index]
+    distinct = (
+        "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "approx_count_distinct(call_id)"
+    )
+    row = con.execute(f"""
+        SELECT {distinct}, count(*) FILTER (call_id IS NULL)
+        FROM cdr_raw WHERE start_time IS NOT NULL""").fetchone()
+    assert row is not None
+    summary.rows, summary.calls = rows, int(row[0])
+    return USABLE if int(row[1]) else "start_time IS NOT NULL"
+
+
 def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
-    """The summary's counts, from the raw groups (per distinct key, not per record)."""
+    """The summary's other counts, from the raw groups (per distinct key, not per record)."""
     row = con.execute("""
-        SELECT (SELECT count(*) FROM cdr_raw),
-               sum(n) FILTER (by_origin = 0),
+        SELECT sum(n) FILTER (by_origin = 0),
                sum(n) FILTER (by_origin = 1 AND (attestation IS NULL
                                                  OR upper(trim(attestation)) NOT IN ('A', 'B', 'C'))),
                sum(n) FILTER (by_origin = 1 AND nullif(trim(raw_oid), '') IS NULL),
                (SELECT sum(n) FROM raw_numbers WHERE bad)
         FROM raw_groups""").fetchone()
     assert row is not None
-    rows, usable = int(row[0]), int(row[1] or 0)
-    distinct = (
-        "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "approx_count_distinct(call_id)"
-    )
-    calls = con.execute(f"SELECT {distinct} FROM cdr_raw WHERE {USABLE}").fetchone()
-    assert calls is not None
-    summary.rows, summary.calls = rows, int(calls[0])
-    summary.hop_records, summary.unusable_rows = usable - summary.calls, rows - usable
-    summary.missing_attestation, summary.null_origid = int(row[2] or 0), int(row[3] or 0)
-    summary.invalid_caller_ids = int(row[4] or 0)
+    usable = int(row[0] or 0)
+    summary.hop_records, summary.unusable_rows = usable - summary.calls, summary.rows - usable
+    summary.missing_attestation, summary.null_origid = int(row[1] or 0), int(row[2] or 0)
+    summary.invalid_caller_ids = int(row[3] or 0)
 
 
 # Aggregates shared by both groupings. Counts are exact: they appear in the explanations
