@@ -1,22 +1,33 @@
-"""Graph primitives over numpy arrays, at compiled speed (scipy.sparse.csgraph).
+"""Graph primitives over numpy arrays, at compiled speed (scipy.sparse.csgraph, numba).
 
 Pure: no Django, no domain knowledge. Used by ``campaigns.linking``: connected components of
 bipartite graphs given as edge arrays, and the pieces that removing one node leaves behind
 (articulation points) from one depth-first forest.
+
+Sequential graph walks (a depth-first search, a greedy union-find) are compiled with numba
+(``jit``): the machine code is cached in ``__pycache__``, so only a process's first call of a
+kernel pays for loading it, and only the first process after a change pays for compiling it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components, depth_first_order
+from scipy.sparse.csgraph import connected_components
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def jit(function: F) -> F:
+    """Compile ``function`` to machine code (numba, nopython), cached on disk."""
+    return cast(F, njit(cache=True, nogil=True)(function))
 
 
 def distinct(values: IntArray) -> IntArray:
@@ -78,113 +89,117 @@ def bipartite_labels(n_rows: int, n_cols: int, rows: IntArray, cols: IntArray) -
     return np.asarray(labels, dtype=np.int64)
 
 
-@dataclass
-class _Tree:
-    """A depth-first forest in preorder: parent position, subtree end, complaints per subtree."""
-
-    node: IntArray  # node at each preorder position
-    parent: IntArray  # preorder position of the parent (-1 at the root)
-    end: IntArray  # the subtree of position i is [i, end[i])
-    low: IntArray  # smallest preorder position adjacent to the subtree
-    weight: IntArray  # complaints in the subtree
-
-
 def articulations(
     n_complaints: int, n_fam: int, comp: IntArray, fam: IntArray, min_piece: int
 ) -> dict[int, tuple[int, int]]:
     """Families whose removal leaves two pieces of ``min_piece`` complaints or more.
 
-    Complaints (rows) and families (columns) of components big enough for two such pieces go
-    into one depth-first forest; a family's child subtree whose low point does not reach above
-    the family is a piece of its own, and what remains of the component is one more. scipy's
-    traversal rescans a node's neighbours each time it returns to it, so a family with many
-    child subtrees costs degree x children: complaints that name one family are folded away
-    first (stars vanish), and families spread over many groups were refused as hubs before.
+    One depth-first forest over complaints (rows) and families (columns), rooted at complaints
+    (Tarjan's low points, compiled): a family's child subtree whose low point does not reach
+    above the family is a piece of its own, and what remains of the component is one more.
+    Returns each such family's two largest pieces.
     """
-    labels = bipartite_labels(n_complaints, n_fam, comp, fam)
-    sizes = np.bincount(labels[:n_complaints], minlength=n_complaints + n_fam)
-    inside = sizes[labels[comp]] >= 2 * min_piece
-    comp, fam = comp[inside], fam[inside]
-    leaf = np.zeros(len(comp), dtype=bool)
-    if min_piece >= 2:  # a complaint naming one family is a piece of one: fold it into its family
-        leaf = np.bincount(comp, minlength=n_complaints)[comp] == 1
-    leaves = np.bincount(fam[leaf], minlength=n_fam)
-    comp, fam = comp[~leaf], fam[~leaf]
     if not len(comp):
         return {}
-    tree, fam_ids = _dfs(comp, fam, labels[comp], leaves)
-    child = np.arange(1, len(tree.node))
-    parent_node = tree.node[tree.parent[child]]
-    is_fam = (parent_node >= 0) & (parent_node < len(fam_ids))
-    separated = child[is_fam & (tree.low[child] >= tree.parent[child])]
-    owner = tree.node[tree.parent[separated]]
-    pieces = tree.weight[separated]
-    big = np.unique(owner[pieces >= min_piece])
-    found: dict[int, tuple[int, int]] = {}
-    for f in big.tolist():
-        own = pieces[owner == f].tolist()
-        fid = int(fam_ids[f])
-        rest = int(sizes[labels[fid + n_complaints]]) - sum(own) - int(leaves[fid])
-        ranked = sorted([*own, rest], reverse=True)
-        if ranked[1] >= min_piece:
-            found[fid] = (ranked[0], ranked[1])
-    return found
+    indptr, adjacent = _adjacency(n_complaints, n_fam, comp, fam)
+    big, first, second = _low_points(indptr, adjacent, n_complaints, min_piece)
+    hit = np.flatnonzero(big & (second >= min_piece))
+    return {
+        f: (a, b)
+        for f, a, b in zip(hit.tolist(), first[hit].tolist(), second[hit].tolist(), strict=True)
+    }
 
 
-def _dfs(
-    comp: IntArray, fam: IntArray, label: IntArray, leaves: IntArray
-) -> tuple[_Tree, IntArray]:
-    """One depth-first forest over the complaint–family graph (scipy's compiled DFS).
+@jit
+def _adjacency(n_comp: int, n_fam: int, comp: IntArray, fam: IntArray) -> tuple[IntArray, IntArray]:
+    """Both directions of the complaint–family edges as one adjacency (CSR, counting sort)."""
+    n = n_comp + n_fam
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(len(comp)):
+        indptr[comp[i] + 1] += 1
+        indptr[n_comp + fam[i] + 1] += 1
+    for v in range(n):
+        indptr[v + 1] += indptr[v]
+    fill = indptr[:-1].copy()
+    adjacent = np.empty(2 * len(comp), dtype=np.int64)
+    for i in range(len(comp)):
+        c, f = comp[i], n_comp + fam[i]
+        adjacent[fill[c]] = f
+        fill[c] += 1
+        adjacent[fill[f]] = c
+        fill[f] += 1
+    return indptr, adjacent
 
-    Nodes: families (0..F-1), complaints, then one chain node per component; the chain links the
-    components' first complaints so a single traversal from the chain's head covers them all
-    (a single head adjacent to every component would be rescanned once per component).
+
+@jit
+def _low_points(
+    indptr: IntArray, adjacent: IntArray, n_comp: int, min_piece: int
+) -> tuple[BoolArray, IntArray, IntArray]:
+    """Iterative depth-first search; per family: has a piece >= min_piece, its two largest pieces.
+
+    Roots are complaints, so a family always has a parent, and "what remains" of its component
+    (the component's complaints outside its separated subtrees) is one piece more.
     """
-    fam_ids, fam_local = compact(fam)
-    comp_ids, comp_local = compact(comp)
-    n_fam, n_comp = len(fam_ids), len(comp_ids)
-    comp_label = np.zeros(n_comp, dtype=np.int64)
-    comp_label[comp_local] = label
-    first = np.flatnonzero(_first_seen(comp_label))
-    graph = _adjacency(comp_local, fam_local, first, n_fam)
-    found = depth_first_order(graph, n_fam + n_comp, directed=True, return_predecessors=True)
-    order = np.asarray(found[0], dtype=np.int64)
-    weight = np.concatenate(
-        [leaves[fam_ids], np.ones(n_comp, np.int64), np.zeros(len(first), np.int64)]
-    )
-    predecessor = np.asarray(found[1], dtype=np.int64)
-    return _tree(order, predecessor, weight, comp_local + n_fam, fam_local), fam_ids
-
-
-def _adjacency(comp: IntArray, fam: IntArray, first: IntArray, n_fam: int) -> csr_array:
-    """Rows of families, complaints (``comp`` ascending) and chain nodes, built without sorting.
-
-    The chain runs one way (chain -> its complaint, chain -> next chain): the traversal needs no
-    more, and the components' first complaints are ancestors of every family, so no low point
-    ever looks at them.
-    """
-    n_comp, n_chain = int(comp[-1]) + 1, len(first)
-    n_nodes = n_fam + n_comp + n_chain
-    index = _index_type(n_nodes, 2 * len(comp) + 2 * n_chain)
-    by_comp = np.searchsorted(comp, np.arange(n_comp + 1)).astype(index)
-    pairs = csr_array((np.ones(len(comp)), fam.astype(index), by_comp), shape=(n_comp, n_fam))
-    by_fam = pairs.tocsc()  # compiled transpose: each family's complaints
-    chain = np.empty(2 * n_chain - 1, dtype=index)
-    chain[0::2] = n_fam + first
-    chain[1::2] = n_fam + n_comp + np.arange(1, n_chain)
-    indices = np.empty(2 * len(comp) + len(chain), dtype=index)
-    indices[: len(comp)] = by_fam.indices
-    indices[: len(comp)] += n_fam
-    indices[len(comp) : 2 * len(comp)] = pairs.indices
-    indices[2 * len(comp) :] = chain
-    indptr = np.concatenate(
-        [
-            by_fam.indptr[:-1],
-            len(comp) + by_comp[:-1],
-            2 * len(comp) + np.minimum(2 * np.arange(n_chain + 1), 2 * n_chain - 1),
-        ]
-    ).astype(index)
-    return csr_array((np.ones(len(indices)), indices, indptr), shape=(n_nodes, n_nodes))
+    n = len(indptr) - 1
+    n_fam = n - n_comp
+    disc = np.full(n, -1, dtype=np.int64)
+    low = np.zeros(n, dtype=np.int64)
+    weight = np.zeros(n, dtype=np.int64)  # complaints in the subtree
+    parent = np.full(n, -1, dtype=np.int64)
+    cursor = indptr[:-1].copy()
+    stack = np.empty(n, dtype=np.int64)
+    own = np.zeros(n_fam, dtype=np.int64)  # complaints in separated subtrees
+    top = np.zeros((n_fam, 2), dtype=np.int64)  # the two largest separated subtrees
+    big = np.zeros(n_fam, dtype=np.bool_)
+    tree = np.zeros(n_fam, dtype=np.int64)  # the family's component, by its size
+    tree_size = np.zeros(n_comp, dtype=np.int64)
+    clock = 0
+    for root in range(n_comp):
+        if disc[root] >= 0 or indptr[root] == indptr[root + 1]:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        stack[0], depth = root, 1
+        while depth:
+            v = stack[depth - 1]
+            if cursor[v] < indptr[v + 1]:
+                w = adjacent[cursor[v]]
+                cursor[v] += 1
+                if disc[w] < 0:
+                    parent[w] = v
+                    disc[w] = low[w] = clock
+                    clock += 1
+                    stack[depth] = w
+                    depth += 1
+                elif w != parent[v]:
+                    low[v] = min(low[v], disc[w])
+                continue
+            depth -= 1
+            if v < n_comp:
+                weight[v] += 1
+                tree_size[root] += 1
+            else:
+                tree[v - n_comp] = root
+            p = parent[v]
+            if p < 0:
+                continue
+            low[p] = min(low[p], low[v])
+            weight[p] += weight[v]
+            if p >= n_comp and low[v] >= disc[p]:
+                f, piece = p - n_comp, weight[v]
+                own[f] += piece
+                big[f] |= piece >= min_piece
+                if piece > top[f, 0]:
+                    top[f, 1], top[f, 0] = top[f, 0], piece
+                elif piece > top[f, 1]:
+                    top[f, 1] = piece
+    first = np.zeros(n_fam, dtype=np.int64)
+    second = np.zeros(n_fam, dtype=np.int64)
+    for f in range(n_fam):
+        rest = tree_size[tree[f]] - own[f]
+        a, b = top[f, 0], top[f, 1]
+        first[f], second[f] = max(a, rest), max(min(a, rest), b)
+    return big, first, second
 
 
 def compact(values: IntArray) -> tuple[IntArray, IntArray]:
@@ -192,52 +207,3 @@ def compact(values: IntArray) -> tuple[IntArray, IntArray]:
     seen = np.zeros(int(values.max(initial=-1)) + 1, dtype=bool)
     seen[values] = True
     return np.flatnonzero(seen), (np.cumsum(seen) - 1)[values]
-
-
-def _first_seen(values: IntArray) -> BoolArray:
-    """True at the first occurrence of each value."""
-    first = np.full(int(values.max(initial=-1)) + 1, len(values), dtype=np.int64)
-    np.minimum.at(first, values, np.arange(len(values), dtype=np.int64))
-    mask = np.zeros(len(values), dtype=bool)
-    mask[first[first < len(values)]] = True
-    return mask
-
-
-def _tree(
-    order: IntArray, predecessor: IntArray, weight: IntArray, u: IntArray, v: IntArray
-) -> _Tree:
-    """Preorder positions, subtree ends and low points of a depth-first forest; edges u[i]–v[i].
-
-    In a depth-first forest every non-tree edge joins a node to an ancestor, so only the deeper
-    end of an edge can have its low point lowered by it.
-    """
-    n = len(order)
-    position = np.empty(n, dtype=np.int64)
-    position[order] = np.arange(n, dtype=np.int64)
-    parent = np.full(n, -1, dtype=np.int64)
-    parent[1:] = position[predecessor[order[1:]]]
-    last = np.arange(n, dtype=np.int64)  # last descendant: follow the last child down
-    np.maximum.at(last, parent[1:], np.arange(1, n, dtype=np.int64))
-    while not np.array_equal(deeper := last[last], last):
-        last = deeper
-    near = np.arange(n, dtype=np.int64)  # by preorder position: the closest neighbour's
-    pu, pv = position[u], position[v]
-    np.minimum.at(near, np.maximum(pu, pv), np.minimum(pu, pv))
-    end = last + 1
-    total = np.concatenate([[0], np.cumsum(weight[order])])
-    node = order.copy()
-    return _Tree(node, parent, end, _range_min(near, np.arange(n), end), total[end] - total[:-1])
-
-
-def _range_min(values: IntArray, start: IntArray, stop: IntArray) -> IntArray:
-    """min(values[start[i]:stop[i]]) of non-empty ranges, from a sparse table built level by level."""
-    level = np.frexp((stop - start).astype(np.float64))[1] - 1  # floor(log2(length))
-    out = np.empty(len(start), dtype=np.int64)
-    table = values
-    top = int(level.max(initial=-1))
-    for k in range(top + 1):
-        sel = np.flatnonzero(level == k)
-        out[sel] = np.minimum(table[start[sel]], table[stop[sel] - (1 << k)])
-        if k < top:  # table[i] becomes min(values[i : i + 2 ** (k + 1)])
-            table = np.minimum(table[: len(table) - (1 << k)], table[1 << k :])
-    return out
