@@ -35,6 +35,7 @@ from tracebridge.campaigns.graphs import (
     bipartite_labels,
     compact,
     distinct,
+    jit,
     run_starts,
 )
 from tracebridge.campaigns.graphs import components as components  # public here too
@@ -159,58 +160,8 @@ def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
 
 # --- statistical hubs -------------------------------------------------------------------------
 # The judgement is a sequential greedy (rising degree; each accepted candidate merges the groups
-# it touches, and that changes how later candidates look). It is computed exactly, in waves: a
-# pending candidate is judged as soon as no earlier pending candidate touches any of its current
-# groups, so the candidates of one wave touch disjoint groups and are judged and merged together
-# with array operations. A candidate whose complaints already sit in one group merges nothing,
-# whenever it is judged, so it is settled at once and blocks no one.
-
-
-@dataclass
-class _Pending:
-    """Candidate–group incidences, sorted by candidate rank: complaints of ``rank`` in ``root``."""
-
-    rank: IntArray
-    root: IntArray
-    weight: IntArray
-
-    def take(self, mask: BoolArray) -> _Pending:
-        return _Pending(self.rank[mask], self.root[mask], self.weight[mask])
-
-    def part(self, start: int, stop: int) -> _Pending:
-        return _Pending(self.rank[start:stop], self.root[start:stop], self.weight[start:stop])
-
-    def ranks(self) -> IntArray:
-        return self.rank[run_starts(self.rank)] if len(self.rank) else self.rank
-
-
-_NOBODY = np.iinfo(np.int64).max
-
-
-@dataclass
-class _Groups:
-    """Union-find over base groups: a merged root points at the new root, one level per wave."""
-
-    parent: IntArray
-    size: IntArray
-    first: IntArray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.first = np.full(len(self.size), _NOBODY, dtype=np.int64)
-
-    def roots(self) -> IntArray:
-        """The root of every group (by compressing the whole forest)."""
-        parent = self.parent
-        while not np.array_equal(up := parent[parent], parent):
-            parent = up
-        return parent
-
-    def find(self, nodes: IntArray) -> IntArray:
-        while True:
-            up = self.parent[nodes]
-            if np.array_equal(up, nodes):
-                return nodes
-            nodes = up
+# it touches, and that changes how later candidates look), run as written over a union-find of
+# the base groups, compiled (``graphs.jit``).
 
 
 def _judge_candidates(
@@ -221,27 +172,34 @@ def _judge_candidates(
     Also returns every complaint's group at the end: the base groups joined by the accepted
     candidates, which are the components of the graph without the hubs found so far.
     """
-    size = np.bincount(labels).astype(np.int64)
-    groups = _Groups(np.arange(len(size), dtype=np.int64), size)
-    pending = _incidences(graph, labels, order)
-    verdicts: dict[int, tuple[int, float]] = {}
-    for _ in range(params.max_rounds):
-        pending.root = groups.find(pending.root)
-        refused = _judge_round(groups, pending, params, verdicts)
-        if len(refused.ranks()) == len(pending.ranks()):
-            break
-        pending = refused
+    parent = np.arange(int(labels.max(initial=-1)) + 1, dtype=np.int64)
+    size = np.bincount(labels, minlength=len(parent)).astype(np.int64)
+    indptr, group, weight = _incidences(graph, labels, order)
+    refused, count, share = _judge(
+        indptr,
+        group,
+        weight,
+        parent,
+        size,
+        params.hub_groups,
+        float(params.hub_top_share),
+        params.max_rounds,
+    )
     out: dict[int, Hub] = {}
-    for rank in pending.ranks().tolist():
+    for rank in refused.tolist():
         k = int(order[rank])
-        count, share = verdicts[rank]
-        detail = f"named across {count} otherwise separate groups (largest {share:.0%})"
-        out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), count, detail)
-    return out, groups.roots()[labels]
+        detail = (
+            f"named across {int(count[rank])} otherwise separate groups "
+            f"(largest {float(share[rank]):.0%})"
+        )
+        out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), int(count[rank]), detail)
+    return out, _roots(parent)[labels]
 
 
-def _incidences(graph: Graph, labels: IntArray, order: IntArray) -> _Pending:
-    """How many complaints of each candidate (by rank) fall in each base group."""
+def _incidences(
+    graph: Graph, labels: IntArray, order: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """How many complaints of each candidate (by rank) fall in each base group (CSR by rank)."""
     rank_of = np.full(len(graph.keys), -1, dtype=np.int64)
     rank_of[order] = np.arange(len(order), dtype=np.int64)
     rank = rank_of[graph.key]
@@ -250,116 +208,84 @@ def _incidences(graph: Graph, labels: IntArray, order: IntArray) -> _Pending:
     combined = np.sort(rank[pick] * n_groups + labels[graph.comp[pick]])
     starts = run_starts(combined)
     weight = np.diff(np.append(starts, len(combined)))
-    rank_part, root = np.divmod(combined[starts], n_groups)
-    return _Pending(rank_part, root, weight.astype(np.int64))
+    rank_part, group = np.divmod(combined[starts], n_groups)
+    indptr = np.searchsorted(rank_part, np.arange(len(order) + 1)).astype(np.int64)
+    return indptr, group, weight.astype(np.int64)
 
 
-def _judge_round(
-    groups: _Groups, pending: _Pending, params: LinkParams, verdicts: dict[int, tuple[int, float]]
-) -> _Pending:
-    """Judge every pending candidate once, in waves; return the refused ones' incidences.
+@jit
+def _find(parent: IntArray, node: int) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]  # path halving
+        node = parent[node]
+    return node
 
-    Only earlier candidates can hold a candidate back, so each wave examines a prefix of the
-    pending ones (``head``), a few times larger than what the last wave could judge.
+
+@jit
+def _roots(parent: IntArray) -> IntArray:
+    return np.array([_find(parent, node) for node in range(len(parent))], dtype=np.int64)
+
+
+@jit
+def _judge(
+    indptr: IntArray,
+    group: IntArray,
+    weight: IntArray,
+    parent: IntArray,
+    size: IntArray,
+    hub_groups: int,
+    top_share: float,
+    max_rounds: int,
+) -> tuple[IntArray, IntArray, npt.NDArray[np.float64]]:
+    """The pending candidates' judgement, round after round: the refused ones at the end.
+
+    A candidate is spread (refused) when the groups holding two or more complaints among those
+    it touches number ``hub_groups`` or more and none holds ``top_share`` of its complaints
+    there; otherwise it merges every group it touches. Returns the refused ranks, and every
+    candidate's last count of groups and largest share.
     """
-    refused: list[_Pending] = []
-    head, pos, wanted = pending.part(0, 0), 0, _WINDOW
-    while len(head.rank) or pos < len(pending.rank):
-        head, pos = _refill(groups, head, pending, pos, wanted)
-        starts = run_starts(head.rank)
-        lengths = np.diff(np.append(starts, len(head.rank)))
-        if params.hub_groups >= 2:  # one group: accepted, and merging it changes nothing
-            one = np.minimum.reduceat(head.root, starts) == np.maximum.reduceat(head.root, starts)
-            head, starts, lengths = _drop(head, starts, lengths, one)
-            if not len(head.rank):
-                continue
-        first = groups.first  # the earliest pending candidate touching each group
-        np.minimum.at(first, head.root, head.rank)
-        waits = np.logical_or.reduceat(first[head.root] < head.rank, starts)
-        first[head.root] = _NOBODY
-        ready = ~np.repeat(waits, lengths)
-        refused.append(_judge_wave(groups, head.take(ready), params, verdicts))
-        head = head.take(~ready)
-        head.root = groups.parent[head.root]  # roots merged in this wave: one step up
-        wanted = max(_WINDOW, 3 * int(ready.sum()))
-    return _joined(refused)
-
-
-_WINDOW = 1 << 12  # incidences examined by a wave at least
-
-
-def _refill(
-    groups: _Groups, head: _Pending, pending: _Pending, pos: int, wanted: int
-) -> tuple[_Pending, int]:
-    """Top the head up to about ``wanted`` incidences, ending on a candidate boundary."""
-    stop = min(pos + wanted - len(head.rank), len(pending.rank))
-    if stop <= pos:
-        return head, pos
-    stop = int(np.searchsorted(pending.rank, pending.rank[stop - 1], side="right"))
-    fresh = pending.part(pos, stop)
-    fresh.root = groups.find(fresh.root)
-    return _Pending(
-        *(
-            np.concatenate(pair)
-            for pair in (
-                (head.rank, fresh.rank),
-                (head.root, fresh.root),
-                (head.weight, fresh.weight),
-            )
-        )
-    ), stop
-
-
-def _joined(parts: list[_Pending]) -> _Pending:
-    """Incidences of several waves, back in candidate order."""
-    rank, root, weight = (
-        np.concatenate([np.zeros(0, dtype=np.int64), *arrays])
-        for arrays in ([p.rank for p in parts], [p.root for p in parts], [p.weight for p in parts])
-    )
-    order = np.argsort(rank, kind="stable")
-    return _Pending(rank[order], root[order], weight[order])
-
-
-def _drop(
-    pending: _Pending, starts: IntArray, lengths: IntArray, settled: BoolArray
-) -> tuple[_Pending, IntArray, IntArray]:
-    kept = pending.take(~np.repeat(settled, lengths))
-    lengths = lengths[~settled]
-    return kept, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), lengths
-
-
-def _judge_wave(
-    groups: _Groups, wave: _Pending, params: LinkParams, verdicts: dict[int, tuple[int, float]]
-) -> _Pending:
-    """Candidates that touch disjoint groups: refuse the spread ones, merge the others' groups."""
-    n = len(groups.size)
-    joint = wave.rank * n + wave.root
-    order = np.argsort(joint, kind="stable")
-    combined = joint[order]  # a group may be touched through several base labels
-    starts = run_starts(combined)
-    rank, root = np.divmod(combined[starts], n)
-    weight = np.add.reduceat(wave.weight[order], starts)
-    evidenced = groups.size[root] >= 2
-    cand = run_starts(rank)
-    count = np.add.reduceat(evidenced.astype(np.int64), cand)
-    counted = np.where(evidenced, weight, 0)
-    total = np.add.reduceat(counted, cand)
-    share = np.maximum.reduceat(counted, cand) / np.maximum(total, 1)
-    share[total == 0] = 1.0
-    refuse = (count >= params.hub_groups) & (share < params.hub_top_share)
-    refused = rank[cand][refuse]
-    for r, c, s in zip(
-        refused.tolist(), count[refuse].tolist(), share[refuse].tolist(), strict=True
-    ):
-        verdicts[r] = (c, s)
-    lengths = np.diff(np.append(cand, len(rank)))
-    accept = ~np.repeat(refuse, lengths)
-    new_root = np.repeat(root[cand], lengths)  # the smallest root of each candidate's groups
-    moved = accept & (root != new_root)
-    np.add.at(groups.size, new_root[moved], groups.size[root[moved]])
-    groups.parent[root[moved]] = new_root[moved]
-    per_rank = np.diff(np.append(run_starts(wave.rank), len(wave.rank)))
-    return wave.take(np.repeat(refuse, per_rank))  # the same candidates, in the same order
+    n_cand = len(indptr) - 1
+    pending = np.arange(n_cand, dtype=np.int64)
+    n_pending = n_cand
+    count = np.zeros(n_cand, dtype=np.int64)
+    share = np.ones(n_cand, dtype=np.float64)
+    held = np.zeros(len(parent), dtype=np.int64)  # the candidate's complaints in each root
+    touched = np.empty(len(group), dtype=np.int64)
+    for _ in range(max_rounds):
+        kept = 0
+        for j in range(n_pending):
+            rank = pending[j]
+            n_touched = 0
+            for i in range(indptr[rank], indptr[rank + 1]):
+                root = _find(parent, group[i])
+                if held[root] == 0:
+                    touched[n_touched] = root
+                    n_touched += 1
+                held[root] += weight[i]
+            groups, total, largest, smallest = 0, 0, 0, len(parent)
+            for t in range(n_touched):
+                root = touched[t]
+                smallest = min(smallest, root)
+                if size[root] >= 2:
+                    groups += 1
+                    total += held[root]
+                    largest = max(largest, held[root])
+            count[rank] = groups
+            share[rank] = largest / total if total > 0 else 1.0
+            spread = groups >= hub_groups and share[rank] < top_share
+            if spread:
+                pending[kept] = rank
+                kept += 1
+            for t in range(n_touched):
+                root = touched[t]
+                held[root] = 0
+                if not spread and root != smallest:
+                    parent[root] = smallest
+                    size[smallest] += size[root]
+        if kept == n_pending:
+            break
+        n_pending = kept
+    return pending[:n_pending].copy(), count, share
 
 
 # --- bridges ----------------------------------------------------------------------------------
