@@ -19,7 +19,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,6 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tracebridge.campaigns import evaluate, linking, warninglist  # noqa: E402
 from tracebridge.simulate import generate  # noqa: E402
+
+T = TypeVar("T")
 
 
 def quality(smoke: bool, work: Path) -> bool:
@@ -71,38 +75,58 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[int], list[str], np.ndarray, 
     return list(range(n)), names, comp, key
 
 
+def _timed(run: Callable[[], T]) -> tuple[T, float, float]:
+    """The result, wall and CPU seconds of ``run()``."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def _ours(ids: list[int], names: list[str], comp: np.ndarray, key: np.ndarray) -> linking.Linking:
+    # The sightings as the arrays the bench holds (networkx gets the same ones, as the Python
+    # objects it needs). The compiled kernels come from numba's on-disk cache; a process's
+    # first call loads them, so the first call is timed apart from a warm one.
+    return linking.link(linking.Graph.from_arrays(ids, names, comp, key), warninglist.listed)
+
+
 def full_link(smoke: bool, n: int | None = None) -> bool:
     n = n or (50_000 if smoke else 1_000_000)
     ids, names, comp, key = synthetic(n)
     print(f"graph: {n:,} complaints, {len(comp):,} sightings")
     # Load the warninglist's tables (a one-off per process, cached) outside the timing, as the
-    # full run's quality part already does.
+    # full run's quality part already does; numba and networkx are imported outside it too.
     warninglist.listed("domain:example.com")
-    started, cpu = time.perf_counter(), time.process_time()
-    graph = linking.Graph.from_arrays(ids, names, comp.tolist(), key.tolist())
-    result = linking.link(graph, warninglist.listed)
-    ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
+    result, first, first_cpu = _timed(lambda: _ours(ids, names, comp, key))
+    # Every member's explanation list, as services.full_link asks for them while saving.
+    _, lists, lists_cpu = _timed(lambda: result.via.get(ids[0]))
+    result, ours, ours_cpu = _timed(lambda: _ours(ids, names, comp, key))
     print(
-        f"ours: {len(result.groups):,} campaigns, {len(result.hubs)} refused, {ours:.1f}s "
-        f"(cpu {ours_cpu:.1f}s)"
+        f"ours: {len(result.groups):,} campaigns, {len(result.hubs)} refused; "
+        f"first call {first:.2f}s (cpu {first_cpu:.2f}s), warm {ours:.2f}s (cpu {ours_cpu:.2f}s); "
+        f"then all {len(result.via):,} explanation lists {lists:.2f}s (cpu {lists_cpu:.2f}s)"
     )
     import networkx as nx
 
-    started, cpu = time.perf_counter(), time.process_time()
-    g = nx.Graph()
-    g.add_edges_from(zip(comp.tolist(), (key + n).tolist(), strict=True))
-    count = sum(1 for _ in nx.connected_components(g))
-    base, base_cpu = time.perf_counter() - started, time.process_time() - cpu
-    del g
-    print(f"networkx connected components: {count:,} components, {base:.1f}s (cpu {base_cpu:.1f}s)")
-    ratio = base / ours
+    def baseline() -> int:
+        g = nx.Graph()
+        g.add_edges_from(zip(comp.tolist(), (key + n).tolist(), strict=True))
+        return sum(1 for _ in nx.connected_components(g))
+
+    count, base, base_cpu = _timed(baseline)
+    print(f"networkx connected components: {count:,} components, {base:.2f}s (cpu {base_cpu:.2f}s)")
     # On a shared machine wall-clock swings with the neighbours' load; CPU time swings less.
-    print(f"cpu-time ratio: {base_cpu / max(ours_cpu, 1e-9):.1f}x networkx")
+    for label, wall, cpu in (
+        ("first call", first, first_cpu),
+        ("warm", ours, ours_cpu),
+        ("first call + explanation lists", first + lists, first_cpu + lists_cpu),
+    ):
+        print(f"  {label}: {base / wall:.1f}x networkx wall, {base_cpu / max(cpu, 1e-9):.1f}x cpu")
+    ratio = base_cpu / max(first_cpu, 1e-9)
     limit = 60.0 * n / 1_000_000
-    ok = ours <= limit and ratio >= 10
+    ok = first <= limit and ratio >= 10
     print(
-        f"full link {ours:.1f}s (target <= {limit:.0f}s), {ratio:.1f}x networkx "
-        f"(target >= 10x): {'met' if ok else 'MISSED'}"
+        f"full link (first call) {first:.2f}s (target <= {limit:.0f}s), {ratio:.1f}x networkx "
+        f"cpu (target >= 10x): {'met' if ok else 'MISSED'}"
     )
     return ok
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracebridge.campaigns import linking, warninglist
+from tracebridge.campaigns.graphs import articulations, sort_positions
 from tracebridge.campaigns.linking import Graph, LinkParams, assign_codes, components, link
 
 
@@ -28,6 +29,37 @@ def test_shared_identifiers_chain_complaints_that_share_nothing_directly() -> No
     result = link(Graph.from_pairs(pairs))
     assert result.groups == [[1, 2, 3]]
     assert result.via == {1: ["phone:+911"], 2: ["phone:+911", "upi:a@ok"], 3: ["upi:a@ok"]}
+
+
+def test_explanations_are_a_mapping_made_on_first_lookup() -> None:
+    pairs = [(1, "upi:b@ok"), (1, "phone:+911"), (2, "upi:b@ok"), (2, "phone:+911"), (3, "x:y")]
+    via = link(Graph.from_pairs(pairs)).via
+    assert via.get(3, []) == [] and 3 not in via
+    assert via[1] == via[2] == ["phone:+911", "upi:b@ok"]
+    assert (len(via), sorted(via)) == (2, [1, 2])
+    assert via == {1: ["phone:+911", "upi:b@ok"], 2: ["phone:+911", "upi:b@ok"]}
+    assert link(Graph.from_pairs([])).via == {}
+
+
+def test_sort_positions_is_a_stable_counting_sort() -> None:
+    labels = np.array([3, 0, 3, 1, 0], dtype=np.int64)
+    positions = sort_positions(labels)
+    assert positions.tolist() == [3, 0, 4, 2, 1]
+    assert positions.tolist() == np.argsort(np.argsort(labels, kind="stable")).tolist()
+    assert sort_positions(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_a_repeated_edge_moves_no_articulation_point() -> None:
+    # Family 0 holds complaints 0, 1, 2; family 1 holds 2, 3, 4, 5: each is the only link of
+    # its one-complaint pieces to the rest. Closing the cycle 2-1-5-0 changes nothing here.
+    comp = np.array([0, 1, 2, 2, 3, 4, 5], dtype=np.int64)
+    fam = np.array([0, 0, 0, 1, 1, 1, 1], dtype=np.int64)
+    expected = {0: (4, 1), 1: (3, 1)}
+    assert articulations(6, 2, comp, fam, 1) == expected
+    assert articulations(6, 2, np.append(comp, [2, 3]), np.append(fam, [1, 1]), 1) == expected
+    assert articulations(6, 2, comp, fam, 2) == {}
+    closed = articulations(6, 2, np.append(comp, 5), np.append(fam, 0), 1)
+    assert closed == {0: (4, 1), 1: (4, 1)}
 
 
 def test_no_sightings_gives_no_groups() -> None:
@@ -288,4 +320,9 @@ def test_hubs_and_bridges_match_plain_references(
         k
         for k, cs in named.items()
         if len(cs) >= 2 and k not in hubs and linking.family(k) in bridges
+    }
+    refused = {h.key for h in result.hubs}
+    links = {k for k, cs in named.items() if len(cs) >= 2 and k not in refused}
+    assert dict(result.via) == {
+        c: sorted({k for d, k in pairs if d == c} & links) for g in result.groups for c in g
     }

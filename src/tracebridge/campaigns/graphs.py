@@ -97,7 +97,7 @@ def articulations(
     One depth-first forest over complaints (rows) and families (columns), rooted at complaints
     (Tarjan's low points, compiled): a family's child subtree whose low point does not reach
     above the family is a piece of its own, and what remains of the component is one more.
-    Returns each such family's two largest pieces.
+    Returns each such family's two largest pieces. Repeated edges are harmless.
     """
     if not len(comp):
         return {}
@@ -200,6 +200,23 @@ def _low_points(
         a, b = top[f, 0], top[f, 1]
         first[f], second[f] = max(a, rest), max(min(a, rest), b)
     return big, first, second
+
+
+@jit
+def sort_positions(labels: IntArray) -> IntArray:
+    """Where each element lands when stably sorted by its label (>= 0): a counting sort."""
+    if not len(labels):
+        return np.zeros(0, dtype=np.int64)
+    start = np.zeros(labels.max() + 2, dtype=np.int64)
+    for label in labels:
+        start[label + 1] += 1
+    for i in range(1, len(start)):
+        start[i] += start[i - 1]
+    position = np.empty(len(labels), dtype=np.int64)
+    for i, label in enumerate(labels):
+        position[i] = start[label]
+        start[label] += 1
+    return position
 
 
 def compact(values: IntArray) -> tuple[IntArray, IntArray]:
