@@ -18,13 +18,20 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from tracebridge.identifiers import Identifier, parse
+from tracebridge.telecom.evaluation import Quality as Quality
+from tracebridge.telecom.evaluation import evaluate as evaluate
+from tracebridge.telecom.numbers import DUCKDB as DUCKDB
+from tracebridge.telecom.numbers import NANP as NANP
+from tracebridge.telecom.numbers import SPARK as SPARK
+from tracebridge.telecom.numbers import bad_caller_sql as bad_caller_sql
+from tracebridge.telecom.numbers import npa_bitmap as npa_bitmap
+from tracebridge.telecom.numbers import number_in_range as number_in_range
+from tracebridge.telecom.numbers import number_sql as number_sql
 
 COLUMNS: dict[str, str] = {
     "call_id": "VARCHAR",
@@ -60,7 +67,6 @@ CAMPAIGN_COLUMNS = (
 # most expensive aggregate there is), groups count distinct call ids and use ratios, which the
 # repetition leaves unchanged.
 EXACT_UNDER = 2_000_000  # rows up to which call counts in the summary are exact
-NANP = 10_000_000_000  # +1 NXX NXX XXXX as a number: 1_NPA_NXX_XXXX
 
 
 class AnalyticsError(Exception):
@@ -160,66 +166,6 @@ def _projection(present: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-# The few functions whose names differ between DuckDB and Spark SQL.
-DUCKDB = {"all": ", 'g'", "match": "regexp_full_match({x}, '{p}')", "starts": "starts_with"}
-SPARK = {"all": "", "match": "{x} rlike '^{p}$'", "starts": "startswith"}
-
-
-def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
-    """SQL giving the E.164 digits of a presented number as BIGINT, NULL when not a number.
-
-    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits): a TRY_CAST of the
-    raw text. Only what it cannot read pays for trim and a regular expression (COALESCE
-    evaluates its second argument only where the first is NULL). National numbers are read as
-    NANP, the region of the node's carriers; tests hold this to tracebridge.identifiers.
-    """
-    raw, starts = column, dialect["starts"]
-    # Each sub-expression appears once: DuckDB hoists repeated ones (a TRY_CAST or a trim)
-    # out of the CASE and would then compute them for every row.
-    fast = (
-        f"TRY_CAST(CASE WHEN {starts}({raw}, '+') THEN substr({raw}, 2) "
-        f"WHEN length({raw}) = 10 THEN '1' || {raw} "
-        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN {raw} END AS BIGINT)"
-    )
-    digits = f"regexp_replace({column}, '[^0-9]', ''{dialect['all']})"
-    # trim() removes spaces only: a leading ' *' stands for it, the class allows trailing ones.
-    allowed = dialect["match"].format(x=column, p=" *[+]?[0-9 ().-]+")  # no backslashes (Spark)
-    slow = (
-        f"CASE WHEN NOT {allowed} THEN NULL "
-        f"WHEN {starts}(ltrim({column}), '+') THEN TRY_CAST({digits} AS BIGINT) "
-        f"WHEN length({digits}) = 10 THEN {NANP} + TRY_CAST({digits} AS BIGINT) "
-        f"WHEN length({digits}) = 11 AND {starts}({digits}, '1') THEN TRY_CAST({digits} AS BIGINT) "
-        f"WHEN {starts}({digits}, '011') THEN TRY_CAST(substr({digits}, 4) AS BIGINT) "
-        f"WHEN {starts}({digits}, '00') THEN TRY_CAST(substr({digits}, 3) AS BIGINT) END"
-    )
-    return f"coalesce({fast}, {slow})"
-
-
-def number_in_range(value: str) -> str:
-    """E.164 numbers have 7 to 15 digits (which also refuses a sign)."""
-    return f"CASE WHEN {value} BETWEEN 1000000 AND 999999999999999 THEN {value} END"
-
-
-@lru_cache(maxsize=1)
-def npa_bitmap() -> str:
-    """'1' at position NPA+1 for every NANP area code that tracebridge.identifiers accepts."""
-    bits = ["0"] * 1000
-    for npa in range(200, 1000):
-        result = parse("phone", f"+1{npa}2345678")
-        bits[npa] = "1" if isinstance(result, Identifier) else "0"
-    return "".join(bits)
-
-
-def bad_caller_sql(cli: str, bitmap: str) -> str:
-    """Invalid caller ID (``cli`` already range-checked): not a number, or a NANP number whose
-    area code is unallocated or whose exchange starts with 0 or 1."""
-    return (
-        f"({cli} IS NULL OR ({cli} // {NANP} = 1 AND ("
-        f"substr('{bitmap}', CAST(({cli} // 10000000) % 1000 + 1 AS INTEGER), 1) = '0'"
-        f" OR ({cli} // 10000) % 1000 < 200)))"
-    )
-
-
 def _gate(p: Params, n: str, answered: str, dur: str) -> str:
     """The streaming part of a flag: enough records, and poor completion or short calls."""
     return (
@@ -268,11 +214,11 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
         UNION ALL
         SELECT 'caller', NULL, NULL, cli FROM raw_numbers WHERE NOT bad GROUP BY cli
         HAVING {_gate(p, "sum(n)", "sum(answered)", "sum(dur)")}""")
-    _candidate_rows(con)
+    _candidate_rows(con, _dense_reporters(con))
     _count(con, summary)
 
 
-def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
+def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
     """Table ``calls``: the records of candidate groups, found by their raw key strings (two
     equi-join probes per record, nothing parsed for the others)."""
     con.execute("""
@@ -287,22 +233,49 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection) -> None:
     # Only the columns later steps read, strings parsed or hashed on the way: a temporary
     # table of raw strings costs more to write than the scan. ``oid`` is left NULL outside
     # candidate origin groups, where nothing reads it.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE calls AS
+    records = f"""
         SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee),
                {bad_caller_sql(number_in_range("cli"), npa_bitmap())} AS cli_bad
-        FROM (SELECT call_id, hash(reporting_carrier) AS rep, r.ts, r.day,
+        FROM (SELECT call_id, {"k.code" if dense else "hash(r.rep)"} AS rep, r.ts, r.day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
                      {number_sql("called_number")} AS callee,
                      upper(trim(attestation)) AS att, ko.oid
-              FROM (SELECT *, {TS} AS ts, {DAY} AS day FROM cdr_raw WHERE {USABLE}) r
+              FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
+                    FROM cdr_raw WHERE {USABLE}) r
+              {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
               LEFT JOIN (SELECT raw FROM candidate_keys WHERE by_origin = 0) kc
                 ON kc.raw = r.calling_number
               LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
                 ON ko.raw_oid = r.origid AND ko.day = r.day
-              WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)""")
+              WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense)}")
+
+
+def fold_sql(records: str, dense: bool) -> str:
+    """The ``calls`` relation from ``records`` (columns call_id, rep, ts, day, dur, ans, cli,
+    callee, att, oid, cli_bad): one row per call and key values, its records counted in ``n``.
+
+    Hop records repeat a call; folding them here makes the distinct counts and the per-call
+    fold later work on calls, not records, while sums weighted by ``n`` keep every feature
+    exactly what it was over records. ``reps`` is a bit mask of dense reporter codes; without
+    them (more than 64 reporters, or Spark) records stay one a row and ``reps`` is the
+    reporter itself.
+    """
+    if not dense:
+        return f"""
+        SELECT call_id, day, oid, cli, callee, att, cli_bad, 1 AS n,
+               CAST(ans AS INTEGER) AS answered, dur AS dur_sum, ts AS ts0, ts AS ts1,
+               dur AS dur_max, ans AS ans_any, rep AS reps
+        FROM ({records})"""
+    return f"""
+        SELECT call_id, day, oid, cli, callee, att, cli_bad, count(*) AS n,
+               count(*) FILTER (ans) AS answered, sum(dur) AS dur_sum, min(ts) AS ts0,
+               max(ts) AS ts1, max(dur) AS dur_max, bool_or(ans) AS ans_any,
+               bit_or(CAST(1 AS UBIGINT) << rep) AS reps
+        FROM ({records})
+        GROUP BY call_id, day, oid, cli, callee, att, cli_bad"""
 
 
 def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
@@ -341,16 +314,16 @@ def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
 # (HyperLogLog misstates small groups by 10%), and both engines must agree on them.
 _FEATURES = f"""
     count(DISTINCT call_id) AS calls,
-    avg(CAST(ans AS DOUBLE)) AS answer_rate,
-    avg(dur) AS avg_dur,
+    sum(answered) / sum(n) AS answer_rate,
+    sum(dur_sum) / sum(n) AS avg_dur,
     count(DISTINCT callee) AS uniq,
     max(callee) - min(callee) AS callee_span,
-    (max(ts) - min(ts)) // 3600 + 1 AS hours,
-    avg(CAST(cli_bad AS DOUBLE)) AS bad,
-    avg(CAST(coalesce(cli // 10000 = callee // 10000 AND cli <> callee, false) AS DOUBLE))
+    (max(ts1) - min(ts0)) // 3600 + 1 AS hours,
+    sum(CASE WHEN cli_bad THEN n ELSE 0 END) / sum(n) AS bad,
+    sum(CASE WHEN cli // 10000 = callee // 10000 AND cli <> callee THEN n ELSE 0 END) / sum(n)
         AS neighbour,
-    avg(CAST(coalesce(att = 'C' AND cli // {NANP} = 1, false) AS DOUBLE)) AS c_domestic,
-    avg(CAST(coalesce(att = 'A', false) AS DOUBLE)) AS a_share"""
+    sum(CASE WHEN att = 'C' AND cli // {NANP} = 1 THEN n ELSE 0 END) / sum(n) AS c_domestic,
+    sum(CASE WHEN att = 'A' THEN n ELSE 0 END) / sum(n) AS a_share"""
 
 
 def rules(p: Params) -> list[tuple[str, int, str]]:
@@ -415,10 +388,10 @@ def candidates_sql(p: Params) -> str:
     Exact distinct counts are the costly part of the analysis; streaming aggregates first keep
     them to the few groups that can be flagged (a flag needs one of these two signs anyway).
     """
-    gate = _gate(p, "count(*)", "sum(CAST(ans AS INTEGER))", "sum(dur)")
+    gate = _gate(p, "sum(n)", "sum(answered)", "sum(dur_sum)")
     return f"""
         SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli
-        FROM calls WHERE NOT no_origid GROUP BY oid, day HAVING {gate}
+        FROM calls WHERE oid IS NOT NULL GROUP BY oid, day HAVING {gate}
         UNION ALL
         SELECT 'caller', NULL, NULL, cli FROM calls WHERE NOT cli_bad GROUP BY cli HAVING {gate}"""
 
@@ -450,10 +423,9 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         FROM features""")
 
 
-def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> bool:
+def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``flagged`` (with keys and ids) and view ``labels`` (each record of a flagged
-    group, its origin group first; a view: write_outputs folds it per call in the same pass).
-    True when ``labels.rep`` holds dense reporter codes (see _dense_reporters)."""
+    group, its origin group first; a view: write_outputs folds it per call in the same pass)."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
@@ -468,36 +440,30 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> bool:
         CREATE OR REPLACE TEMP TABLE flagged AS
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
         FROM flagged""")
-    dense = _dense_reporters(con)
-    con.execute(labels_sql(dense))
-    return dense
+    con.execute(LABELS_SQL)
 
 
 def _dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the reporting carriers of the candidate records fit 64 dense codes (table
-    ``reporters``); then the per-call fold counts distinct reporters with a bit mask instead
-    of a DISTINCT aggregate, which was half of the fold's cost."""
+    """Whether the reporting carriers fit 64 dense codes (table ``reporters``); then the
+    second scan folds each call's records into one row and counts its distinct reporters with
+    a bit mask instead of a DISTINCT aggregate. (DuckDB answers a DISTINCT over one
+    dictionary-encoded Parquet column almost from the dictionaries.)"""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE reporters AS
         SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
-        FROM (SELECT DISTINCT rep FROM calls)""")
+        FROM (SELECT DISTINCT coalesce(reporting_carrier, '') AS rep FROM cdr_raw)""")
     count = con.execute("SELECT count(*) FROM reporters").fetchone()
     return count is not None and int(count[0]) <= 64
 
 
-def labels_sql(dense_reps: bool) -> str:
-    """View ``labels``: one scan, two hash probes (three with dense reporter codes as ``rep``).
-
-    Pure equi-joins only (an extra non-equality condition turns a LEFT JOIN into a nested
-    loop in DuckDB); rows without an origid or with a bad caller ID cannot match, because
-    flagged groups never have those keys.
-    """
-    rep, codes = ("k.code", "JOIN reporters k ON k.rep = c.rep") if dense_reps else ("c.rep", "")
-    return f"""
+# One scan, two hash probes. Pure equi-joins only (an extra non-equality condition turns a
+# LEFT JOIN into a nested loop in DuckDB); rows without an origid or with a bad caller ID cannot
+# match, because flagged groups never have those keys.
+LABELS_SQL = """
     CREATE OR REPLACE TEMP VIEW labels AS
-    SELECT c.call_id, {rep} AS rep, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
-           c.ts, c.dur, c.ans, c.callee, c.cli, c.att
-    FROM calls c {codes}
+    SELECT c.call_id, c.reps, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
+           c.ts0, c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
+    FROM calls c
     LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') fo
       ON fo.oid = c.oid AND fo.day = c.day
     LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') fc
@@ -510,17 +476,15 @@ def write_outputs(
 ) -> None:
     """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
 
-    ``dense_reps``: ``labels.rep`` holds codes 0-63, so a bit mask counts distinct reporters."""
+    ``dense_reps``: ``labels.reps`` are bit masks of reporter codes (see fold_sql)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    reporters = (
-        "bit_count(bit_or(CAST(1 AS UBIGINT) << rep))" if dense_reps else "count(DISTINCT rep)"
-    )
+    reporters = "bit_count(bit_or(reps))" if dense_reps else "count(DISTINCT reps)"
     # One row per labelled call (its hop records and duplicates folded) for per-call figures.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE labelled AS
-        SELECT call_id, min(campaign_id) AS campaign_id, min(ts) AS ts, max(dur) AS dur,
-               bool_or(ans) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
-               any_value(att) AS att, count(*) - {reporters} AS dups
+        SELECT call_id, min(campaign_id) AS campaign_id, min(ts0) AS ts, max(dur_max) AS dur,
+               bool_or(ans_any) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
+               any_value(att) AS att, sum(n) - {reporters} AS dups
         FROM labels GROUP BY call_id""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
@@ -610,9 +574,10 @@ def analyze(
         step("score")
         score_groups(con, p)
         step("attribute")
-        dense = attribute(con, p)
+        attribute(con, p)
         step("write")
-        write_outputs(con, out_dir, summary, dense)
+        dense = con.execute("SELECT count(*) <= 64 FROM reporters").fetchone()
+        write_outputs(con, out_dir, summary, bool(dense and dense[0]))
     except duckdb.Error as exc:
         raise AnalyticsError(f"the files cannot be analysed: {str(exc).splitlines()[0]}") from None
     summary.seconds = time.perf_counter() - started
@@ -632,31 +597,3 @@ def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
 def campaign_id_for(key_kind: str, key: str) -> str:
     """The id analysis gives a group, computed the same way in Python (for Spark and tests)."""
     return "RC-" + hashlib.md5(f"{key_kind}:{key}".encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class Quality:
-    precision: float
-    recall: float
-    flagged: int
-    robocalls: int
-
-
-def evaluate(labelled: Any, truth_file: Path) -> Quality:
-    """Call-level precision and recall of ``labelled`` (anything DuckDB reads with a call_id
-    column: an Arrow table or a Parquet path) against truth_calls.parquet (kind = robocall)."""
-    con = duckdb.connect(":memory:")
-    source = f"read_parquet('{labelled}')" if isinstance(labelled, (str, Path)) else "flagged_ids"
-    if source == "flagged_ids":
-        con.register("flagged_ids", labelled)
-    row = con.execute(
-        f"""SELECT count(*) FILTER (f.call_id IS NOT NULL AND t.kind = 'robocall'),
-                   count(*) FILTER (f.call_id IS NOT NULL),
-                   count(*) FILTER (t.kind = 'robocall')
-            FROM read_parquet(?) t
-            LEFT JOIN (SELECT DISTINCT call_id FROM {source}) f USING (call_id)""",
-        [str(truth_file)],
-    ).fetchone()
-    assert row is not None
-    hits, flagged, robocalls = int(row[0]), int(row[1]), int(row[2])
-    return Quality(hits / max(flagged, 1), hits / max(robocalls, 1), flagged, robocalls)

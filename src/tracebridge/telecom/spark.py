@@ -92,9 +92,9 @@ def _prepare(spark: Any) -> None:
     cli = analytics.number_sql("calling_number", analytics.SPARK)
     callee = analytics.number_sql("called_number", analytics.SPARK)
     cli_ok, callee_ok = analytics.number_in_range("cli"), analytics.number_in_range("callee")
-    spark.sql(f"""
+    records = f"""
         SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid,
-               no_origid, {cli_ok} IS NULL OR (cli div {NANP} = 1 AND (
+               {cli_ok} IS NULL OR (cli div {NANP} = 1 AND (
                    substr('{bitmap}', CAST((cli div 10000000) % 1000 + 1 AS INT), 1) = '0'
                    OR (cli div 10000) % 1000 < 200)) AS cli_bad
         FROM (SELECT call_id, coalesce(reporting_carrier, '') AS rep,
@@ -103,10 +103,10 @@ def _prepare(spark: Any) -> None:
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
-                     upper(trim(attestation)) AS att, nullif(trim(origid), '') AS oid,
-                     nullif(trim(origid), '') IS NULL AS no_origid
-              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
-    """).cache().createOrReplaceTempView("calls")
+                     upper(trim(attestation)) AS att, nullif(trim(origid), '') AS oid
+              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)"""
+    # One row per record (weight n = 1): the same columns the DuckDB engine folds per call.
+    spark.sql(analytics.fold_sql(records, dense=False)).cache().createOrReplaceTempView("calls")
 
 
 def _score(spark: Any, p: Params) -> None:
@@ -135,10 +135,12 @@ def _labels(spark: Any) -> Any:
     return spark.sql("""
         WITH fo AS (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin'),
              fc AS (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller')
-        SELECT c.call_id, c.rep, fo.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
+        SELECT c.call_id, c.reps, fo.campaign_id, c.ts0, c.dur_max, c.ans_any, c.callee, c.cli,
+               c.att, c.n
         FROM calls c JOIN fo ON fo.oid = c.oid AND fo.day = c.day
         UNION ALL
-        SELECT c.call_id, c.rep, fc.campaign_id, c.ts, c.dur, c.ans, c.callee, c.cli, c.att
+        SELECT c.call_id, c.reps, fc.campaign_id, c.ts0, c.dur_max, c.ans_any, c.callee, c.cli,
+               c.att, c.n
         FROM calls c JOIN fc ON fc.cli = c.cli
         LEFT ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
 
@@ -147,7 +149,7 @@ def _summary(spark: Any, summary: Summary) -> None:
     row = spark.sql("""
         SELECT (SELECT count(*) FROM cdr_raw), count(DISTINCT call_id), count(*),
                count_if(cli_bad), count_if(att IS NULL OR att NOT IN ('A', 'B', 'C')),
-               count_if(no_origid)
+               count_if(oid IS NULL)
         FROM calls""").collect()[0]
     summary.rows, summary.calls = int(row[0]), int(row[1])
     summary.hop_records, summary.unusable_rows = (
