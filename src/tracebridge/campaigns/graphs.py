@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+Int32Array = npt.NDArray[np.int32]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -111,7 +112,9 @@ def articulations(
 
 
 @jit
-def _adjacency(n_comp: int, n_fam: int, comp: IntArray, fam: IntArray) -> tuple[IntArray, IntArray]:
+def _adjacency(
+    n_comp: int, n_fam: int, comp: IntArray, fam: IntArray
+) -> tuple[IntArray, Int32Array]:
     """Both directions of the complaint–family edges as one adjacency (CSR, counting sort)."""
     n = n_comp + n_fam
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -121,7 +124,7 @@ def _adjacency(n_comp: int, n_fam: int, comp: IntArray, fam: IntArray) -> tuple[
     for v in range(n):
         indptr[v + 1] += indptr[v]
     fill = indptr[:-1].copy()
-    adjacent = np.empty(2 * len(comp), dtype=np.int64)
+    adjacent = np.empty(2 * len(comp), dtype=np.int32)  # half the memory to walk
     for i in range(len(comp)):
         c, f = comp[i], n_comp + fam[i]
         adjacent[fill[c]] = f
@@ -133,7 +136,7 @@ def _adjacency(n_comp: int, n_fam: int, comp: IntArray, fam: IntArray) -> tuple[
 
 @jit
 def _low_points(
-    indptr: IntArray, adjacent: IntArray, n_comp: int, min_piece: int
+    indptr: IntArray, adjacent: Int32Array, n_comp: int, min_piece: int
 ) -> tuple[BoolArray, IntArray, IntArray]:
     """Iterative depth-first search; per family: has a piece >= min_piece, its two largest pieces.
 
@@ -142,12 +145,12 @@ def _low_points(
     """
     n = len(indptr) - 1
     n_fam = n - n_comp
-    disc = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
-    weight = np.zeros(n, dtype=np.int64)  # complaints in the subtree
-    parent = np.full(n, -1, dtype=np.int64)
+    disc = np.full(n, -1, dtype=np.int32)
+    low = np.zeros(n, dtype=np.int32)
+    weight = np.zeros(n, dtype=np.int32)  # complaints in the subtree
+    parent = np.full(n, -1, dtype=np.int32)
     cursor = indptr[:-1].copy()
-    stack = np.empty(n, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int32)
     own = np.zeros(n_fam, dtype=np.int64)  # complaints in separated subtrees
     top = np.zeros((n_fam, 2), dtype=np.int64)  # the two largest separated subtrees
     big = np.zeros(n_fam, dtype=np.bool_)

@@ -200,18 +200,16 @@ def _judge_candidates(
 def _incidences(
     graph: Graph, labels: IntArray, order: IntArray
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """How many complaints of each candidate (by rank) fall in each base group (CSR by rank)."""
+    """The base group of each candidate's complaints, candidate by candidate (rank order, CSR)."""
     rank_of = np.full(len(graph.keys), -1, dtype=np.int64)
     rank_of[order] = np.arange(len(order), dtype=np.int64)
     rank = rank_of[graph.key]
-    pick = rank >= 0
-    n_groups = int(labels.max(initial=0)) + 1
-    combined = np.sort(rank[pick] * n_groups + labels[graph.comp[pick]])
-    starts = run_starts(combined)
-    weight = np.diff(np.append(starts, len(combined)))
-    rank_part, group = np.divmod(combined[starts], n_groups)
-    indptr = np.searchsorted(rank_part, np.arange(len(order) + 1)).astype(np.int64)
-    return indptr, group, weight.astype(np.int64)
+    pick = np.flatnonzero(rank >= 0)
+    group = np.empty(len(pick), dtype=np.int64)
+    group[sort_positions(rank[pick])] = labels[graph.comp[pick]]
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rank[pick], minlength=len(order)), out=indptr[1:])
+    return indptr, group, np.ones(len(group), dtype=np.int64)
 
 
 @jit
@@ -351,8 +349,8 @@ def _result(
     links[list(hubs)] = False
     labels = _cut(graph, joined, links, bridges)
     grouped = np.bincount(labels)[labels] >= 2
-    members = np.flatnonzero(grouped)
-    members = members[np.argsort(labels[members], kind="stable")]
+    members = np.empty(int(grouped.sum()), dtype=np.int64)
+    members[sort_positions(labels[grouped])] = np.flatnonzero(grouped)  # group by group
     cuts = run_starts(labels[members])
     ids = np.asarray(graph.complaint_ids, dtype=np.int64)
     groups = _slices(ids[members].tolist(), cuts)
