@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracebridge.campaigns import linking, warninglist
-from tracebridge.campaigns.graphs import articulations, sort_positions
+from tracebridge.campaigns.graphs import articulations, sort_positions, sort_runs
 from tracebridge.campaigns.linking import Graph, LinkParams, assign_codes, components, link
 
 
@@ -39,6 +39,28 @@ def test_explanations_are_a_mapping_made_on_first_lookup() -> None:
     assert (len(via), sorted(via)) == (2, [1, 2])
     assert via == {1: ["phone:+911", "upi:b@ok"], 2: ["phone:+911", "upi:b@ok"]}
     assert link(Graph.from_pairs([])).via == {}
+
+
+def test_explanations_of_a_graph_built_unsorted() -> None:
+    keys = ["upi:b@ok", "phone:+911", "upi:a@ok"]
+    comp = np.array([1, 0, 1, 0, 2], dtype=np.int64)
+    key = np.array([0, 2, 2, 0, 1], dtype=np.int64)
+    result = link(Graph([10, 11, 12], keys, comp, key))
+    assert result.groups == [[10, 11]]
+    assert result.via == {10: ["upi:a@ok", "upi:b@ok"], 11: ["upi:a@ok", "upi:b@ok"]}
+
+
+def test_sort_runs_sorts_each_run_alone() -> None:
+    values = np.array([3, 1, 2, 9, 0, 5, 4], dtype=np.int64)
+    starts = np.array([0, 3, 4], dtype=np.int64)
+    assert sort_runs(values, starts).tolist() == [1, 2, 3, 9, 0, 4, 5]
+    assert values.tolist() == [3, 1, 2, 9, 0, 5, 4]
+    long = np.arange(40, dtype=np.int64)[::-1].copy()
+    assert sort_runs(long, np.array([0, 20], dtype=np.int64)).tolist() == [
+        *range(20, 40),
+        *range(20),
+    ]
+    assert sort_runs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
 
 
 def test_sort_positions_is_a_stable_counting_sort() -> None:

@@ -222,6 +222,28 @@ def sort_positions(labels: IntArray) -> IntArray:
     return position
 
 
+@jit
+def sort_runs(values: IntArray, starts: IntArray) -> IntArray:
+    """A copy of ``values`` with each run ``values[starts[i]:starts[i + 1]]`` sorted.
+
+    Runs are mostly a handful of values: insertion sort, and the library sort for long ones.
+    """
+    out = values.copy()
+    for i in range(len(starts)):
+        start = starts[i]
+        stop = starts[i + 1] if i + 1 < len(starts) else len(out)
+        if stop - start > 16:
+            out[start:stop].sort()
+            continue
+        for j in range(start + 1, stop):
+            value, k = out[j], j - 1
+            while k >= start and out[k] > value:
+                out[k + 1] = out[k]
+                k -= 1
+            out[k + 1] = value
+    return out
+
+
 def compact(values: IntArray) -> tuple[IntArray, IntArray]:
     """The distinct values (ascending) and each value's index among them, without sorting."""
     seen = np.zeros(int(values.max(initial=-1)) + 1, dtype=bool)

@@ -38,6 +38,7 @@ from tracebridge.campaigns.graphs import (
     jit,
     run_starts,
     sort_positions,
+    sort_runs,
 )
 from tracebridge.campaigns.graphs import components as components  # public here too
 
@@ -414,10 +415,13 @@ class Via(Mapping[int, list[str]]):
         names = sorted(np.flatnonzero(self._links).tolist(), key=keys.__getitem__)
         alphabetical = np.zeros(len(keys), dtype=np.int64)
         alphabetical[names] = np.arange(len(names), dtype=np.int64)
-        width = max(len(names), 1)
-        comp, rank = np.divmod(np.sort(self._comp * width + alphabetical[self._key]), width)
-        texts = np.asarray([keys[k] for k in names], dtype=object)
+        comp, rank = self._comp, alphabetical[self._key]
+        if len(comp) > 1 and (comp[1:] < comp[:-1]).any():  # Graph.from_arrays sorts them
+            order = np.argsort(comp, kind="stable")
+            comp, rank = comp[order], rank[order]
         starts = run_starts(comp)
+        rank = sort_runs(rank, starts)  # each complaint's few keys, alphabetical
+        texts = np.asarray([keys[k] for k in names], dtype=object)
         ids = np.asarray(self._graph.complaint_ids, dtype=np.int64)[comp[starts]].tolist()
         return dict(zip(ids, _slices(texts[rank].tolist(), starts), strict=True))
 
