@@ -3,9 +3,10 @@
 Pure (no Django): the input is the complaint–identifier sightings, the output is the groups of
 complaints, the identifiers that joined them and the hubs that were refused.
 
-The graph is bipartite (complaint — identifier). Every step is whole-array work (numpy, and
-scipy's compiled graph routines, wrapped in ``campaigns.graphs``), so a million complaints take
-seconds, and storage stays linear in sightings: no pairwise table is ever built.
+The graph is bipartite (complaint — identifier). Every step is whole-array work (numpy, scipy's
+compiled graph routines, and numba-compiled sequential walks, in ``campaigns.graphs``), so a
+million complaints take under a second, and storage stays linear in sightings: no pairwise
+table is ever built. The explanations (``Linking.via``) are made on first lookup.
 
 Hubs are identifiers that victims of unrelated campaigns all mention (impersonated helplines,
 government numbers, big platforms, free-mail domains). Three defences:
