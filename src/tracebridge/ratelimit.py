@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from tracebridge.agencies.audit import client_address
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -27,7 +29,7 @@ class Verdict:
 
 
 def client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request) or "unknown"
 
 
 def hit(limit: Limit, request: HttpRequest) -> Verdict:

@@ -11,6 +11,7 @@ from tracebridge.agencies.models import Agency, AuditEvent, User
 
 
 def client_address(request: HttpRequest | None) -> str | None:
+    """The caller's address: the one place audit, rate limits and report limits read it."""
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None

@@ -20,10 +20,6 @@ from tracebridge.complaints.forms import AddForm, LookupForm, ReportForm, StartF
 LOOKUPS_PER_HOUR = 30  # failed look-ups per address, against guessing
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 @csrf_protect
 @never_cache
 def report(request: HttpRequest) -> HttpResponse:
@@ -55,7 +51,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
     try:
         filed = reports.file_report(
             form.canonical(),
-            address=_address(request),
+            address=audit.client_address(request) or "",
             anonymous=anonymous,
             language=get_language() or "",
         )
@@ -83,13 +79,16 @@ def report_done(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/report_done.html", once)
 
 
+def _lookup_key(request: HttpRequest) -> str:
+    return f"report-lookup:{reports.address_digest(audit.client_address(request) or '')}"
+
+
 def _throttled(request: HttpRequest) -> bool:
-    key = f"report-lookup:{reports.address_digest(_address(request))}"
-    return int(cache.get(key, 0)) >= LOOKUPS_PER_HOUR
+    return int(cache.get(_lookup_key(request), 0)) >= LOOKUPS_PER_HOUR
 
 
 def _failed(request: HttpRequest) -> None:
-    key = f"report-lookup:{reports.address_digest(_address(request))}"
+    key = _lookup_key(request)
     cache.set(key, int(cache.get(key, 0)) + 1, 3600)
 
 
