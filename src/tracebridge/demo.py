@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from rich.console import Console
 
-from tracebridge.progress import console_progress
+from tracebridge.progress import console_progress, stage_reporter
 
 DEMO_PASSWORD = "tracebridge-demo"  # noqa: S105 - printed for the demo; never used in production
 DEMO_SEED = 20261129
@@ -42,13 +42,7 @@ def _generate_world(ctx: DemoContext) -> None:
     if (ctx.world_dir / "truth.json").exists():
         return
     with console_progress(ctx.console) as progress:
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(f"simulating {stage}", total=total)
-            progress.update(tasks[stage], completed=done)
-
+        report = stage_reporter(progress, "simulating ")
         summary = generate(ctx.world_dir, seed=ctx.seed, scale="small", progress=report)
     ctx.note("simulated world", summary.line())
 

@@ -4,10 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from tracebridge import simulate
 from tracebridge.commands import console
+from tracebridge.progress import console_progress, stage_reporter
 
 
 class Command(BaseCommand):
@@ -29,20 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = console()
-        tasks: dict[str, TaskID] = {}
-        columns = (
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=out) as bar:
-
-            def report(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.advance(tasks[stage], done)
-
+        with console_progress(out) as bar:
+            report = stage_reporter(bar)
             try:
                 summary = simulate.generate(
                     options["out"],

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import Progress
 
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.evidence import ledger
 from tracebridge.evidence.services import blob_store
+from tracebridge.progress import console_progress
 
 
 def _verify_args(p: Any) -> None:
@@ -42,7 +42,7 @@ class Command(SubcommandCommand):
     def do_verify(self, no_blobs: bool, **_: Any) -> None:
         started = time.perf_counter()
         total = ledger.size()
-        with Progress(console=console(), transient=True) as bar:
+        with console_progress(console(), transient=True) as bar:
             task = bar.add_task("verifying leaves", total=total)
             report = ledger.verify_ledger(
                 None if no_blobs else blob_store(), lambda n: bar.advance(task, n)

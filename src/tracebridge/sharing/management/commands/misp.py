@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import Progress
 
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand, console
+from tracebridge.progress import console_progress
 from tracebridge.sharing import misp
 from tracebridge.sharing.exports import OWN_EXPORT_TLP, misp_events
 from tracebridge.sharing.services import agreement_between
@@ -42,7 +42,7 @@ class Command(SubcommandCommand):
 
         if target is not None and all(markings_for(o)[0] == frozenset() for o in owners):
             raise CommandError(f"no agreement lets {target.code} receive anything")
-        with Progress(console=console(), transient=True) as progress:
+        with console_progress(console(), transient=True) as progress:
             task = progress.add_task("MISP events", total=None)
 
             def events() -> Any:

@@ -6,9 +6,9 @@ from functools import partial
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import Progress
 
 from tracebridge.commands import SubcommandCommand, console
+from tracebridge.progress import console_progress
 from tracebridge.sharing.sync import PAGE_SIZE, SyncError, get_partner, pull
 
 
@@ -26,7 +26,7 @@ class Command(SubcommandCommand):
         node = get_partner(partner)
         while True:
             started = time.perf_counter()
-            with Progress(console=console(), transient=True) as progress:
+            with console_progress(console(), transient=True) as progress:
                 task = progress.add_task(f"pulling from {node.name}", total=None)
                 advance = partial(progress.advance, task)
                 try:

@@ -6,11 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rich.progress import Progress
-
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.services import ServiceError, get_agency
 from tracebridge.commands import SubcommandCommand, console
+from tracebridge.progress import console_progress
 from tracebridge.telecom import analytics, services
 from tracebridge.telecom.models import Carrier
 
@@ -53,7 +52,7 @@ class Command(SubcommandCommand):
     def do_import(self, files: list[Path], agency: str, tlp: str, **_: Any) -> None:
         owner = get_agency(agency)
         totals = [0, 0, 0]
-        with Progress(console=console()) as progress:
+        with console_progress(console()) as progress:
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 batch = services.import_cdrs(path, None, owner, tlp=tlp)
@@ -80,7 +79,7 @@ class Command(SubcommandCommand):
     ) -> None:
         params = analytics.Params(min_calls=min_calls, threshold=threshold)
         owner = get_agency(save_as) if save_as else None
-        with Progress(console=console()) as progress:
+        with console_progress(console()) as progress:
             task = progress.add_task(f"analysing ({engine})", total=len(analytics.STAGES))
             if engine == "duckdb":
                 summary = _duckdb(

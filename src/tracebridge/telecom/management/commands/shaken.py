@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import Progress
 
 from tracebridge.commands import SubcommandCommand, console
+from tracebridge.progress import console_progress
 from tracebridge.telecom import services, shaken, shaken_bulk
 from tracebridge.telecom.analytics import AnalyticsError
 
@@ -101,7 +101,7 @@ class Command(SubcommandCommand):
         signer = _load(cert)[0] if cert else None
         try:
             total = shaken_bulk.count_records(file)[1]
-            with Progress(console=console()) as progress:
+            with console_progress(console()) as progress:
                 task = progress.add_task("verifying", total=total)
                 summary = shaken_bulk.verify_file(
                     file,
