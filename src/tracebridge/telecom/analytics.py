@@ -234,16 +234,17 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
     # table of raw strings costs more to write than the scan. ``oid`` is left NULL outside
     # candidate origin groups, where nothing reads it.
     records = f"""
-        SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee),
-               {bad_caller_sql(number_in_range("cli"), npa_bitmap())} AS cli_bad
-        FROM (SELECT call_id, {"k.code" if dense else "hash(r.rep)"} AS rep, r.ts, r.day,
+        SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee)
+        FROM (SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
                      {number_sql("called_number")} AS callee,
                      upper(trim(attestation)) AS att, ko.oid
               FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
-                    FROM cdr_raw WHERE {USABLE}) r
+                    FROM cdr_raw WHERE {USABLE} AND (
+                        origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)
+                        OR calling_number IN (SELECT raw FROM candidate_keys WHERE by_origin = 0))) r
               {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
               LEFT JOIN (SELECT raw FROM candidate_keys WHERE by_origin = 0) kc
                 ON kc.raw = r.calling_number
@@ -255,27 +256,25 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
 
 def fold_sql(records: str, dense: bool) -> str:
     """The ``calls`` relation from ``records`` (columns call_id, rep, ts, day, dur, ans, cli,
-    callee, att, oid, cli_bad): one row per call and key values, its records counted in ``n``.
+    callee, att, oid): one row per call, its records counted in ``n``.
 
-    Hop records repeat a call; folding them here makes the distinct counts and the per-call
-    fold later work on calls, not records, while sums weighted by ``n`` keep every feature
-    exactly what it was over records. ``reps`` is a bit mask of dense reporter codes; without
-    them (more than 64 reporters, or Spark) records stay one a row and ``reps`` is the
-    reporter itself.
+    Hop records repeat a call with the same numbers, times and attestation; one row per call
+    makes every later count a plain count of rows, while sums weighted by ``n`` keep each
+    feature exactly what it is over records. Where carriers' records of a call disagree, the
+    smallest non-empty value of each column is kept (both engines keep the same one).
+    ``day`` and ``oid`` are set only on records of a candidate origin group. ``reps`` is a bit
+    mask of reporters when ``rep`` is each record's bit (``dense``: at most 64 reporters),
+    otherwise the number of distinct reporters.
     """
-    if not dense:
-        return f"""
-        SELECT call_id, day, oid, cli, callee, att, cli_bad, 1 AS n,
-               CAST(ans AS INTEGER) AS answered, dur AS dur_sum, ts AS ts0, ts AS ts1,
-               dur AS dur_max, ans AS ans_any, rep AS reps
-        FROM ({records})"""
+    reps = "bit_or(rep)" if dense else "count(DISTINCT rep)"
     return f"""
-        SELECT call_id, day, oid, cli, callee, att, cli_bad, count(*) AS n,
-               count(*) FILTER (ans) AS answered, sum(dur) AS dur_sum, min(ts) AS ts0,
-               max(ts) AS ts1, max(dur) AS dur_max, bool_or(ans) AS ans_any,
-               bit_or(CAST(1 AS UBIGINT) << rep) AS reps
-        FROM ({records})
-        GROUP BY call_id, day, oid, cli, callee, att, cli_bad"""
+        SELECT *, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
+        FROM (SELECT call_id, min(day) AS day, min(oid) AS oid, min(cli) AS cli,
+                     min(callee) AS callee, min(att) AS att, count(*) AS n,
+                     sum(CASE WHEN ans THEN 1 ELSE 0 END) AS answered, sum(dur) AS dur_sum,
+                     min(ts) AS ts0, max(ts) AS ts1, max(dur) AS dur_max,
+                     bool_or(ans) AS ans_any, {reps} AS reps
+              FROM ({records}) GROUP BY call_id)"""
 
 
 def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
@@ -313,7 +312,7 @@ def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
 # Aggregates shared by both groupings. Counts are exact: they appear in the explanations
 # (HyperLogLog misstates small groups by 10%), and both engines must agree on them.
 _FEATURES = f"""
-    count(DISTINCT call_id) AS calls,
+    count(*) AS calls,
     sum(answered) / sum(n) AS answer_rate,
     sum(dur_sum) / sum(n) AS avg_dur,
     count(DISTINCT callee) AS uniq,
@@ -403,12 +402,12 @@ def features_sql(p: Params) -> str:
                count(DISTINCT cli) AS clis
         FROM calls c JOIN (SELECT oid AS koid, day AS kday FROM candidates
                            WHERE key_kind = 'origin') k ON c.oid = k.koid AND c.day = k.kday
-        GROUP BY oid, day HAVING count(DISTINCT call_id) >= {p.min_calls}
+        GROUP BY oid, day HAVING count(*) >= {p.min_calls}
         UNION ALL
         SELECT 'caller', NULL, NULL, cli, {_FEATURES}, 1
         FROM calls c JOIN (SELECT cli AS kcli FROM candidates WHERE key_kind = 'caller') k
           ON c.cli = k.kcli
-        GROUP BY cli HAVING count(DISTINCT call_id) >= {p.min_calls}"""
+        GROUP BY cli HAVING count(*) >= {p.min_calls}"""
 
 
 def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
@@ -450,8 +449,9 @@ def _dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
     dictionary-encoded Parquet column almost from the dictionaries.)"""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE reporters AS
-        SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
-        FROM (SELECT DISTINCT coalesce(reporting_carrier, '') AS rep FROM cdr_raw)""")
+        SELECT rep, CASE WHEN code < 64 THEN CAST(1 AS UBIGINT) << code END AS bit
+        FROM (SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
+              FROM (SELECT DISTINCT coalesce(reporting_carrier, '') AS rep FROM cdr_raw))""")
     count = con.execute("SELECT count(*) FROM reporters").fetchone()
     return count is not None and int(count[0]) <= 64
 
@@ -476,16 +476,16 @@ def write_outputs(
 ) -> None:
     """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
 
-    ``dense_reps``: ``labels.reps`` are bit masks of reporter codes (see fold_sql)."""
+    ``labels``: one row per labelled call. ``dense_reps``: its ``reps`` are bit masks of
+    reporters, otherwise counts of them (see fold_sql)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    reporters = "bit_count(bit_or(reps))" if dense_reps else "count(DISTINCT reps)"
-    # One row per labelled call (its hop records and duplicates folded) for per-call figures.
+    reporters = "bit_count(reps)" if dense_reps else "reps"
+    # ``labels`` has one row per call already (see fold_sql).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE labelled AS
-        SELECT call_id, min(campaign_id) AS campaign_id, min(ts0) AS ts, max(dur_max) AS dur,
-               bool_or(ans_any) AS ans, any_value(callee) AS callee, any_value(cli) AS cli,
-               any_value(att) AS att, sum(n) - {reporters} AS dups
-        FROM labels GROUP BY call_id""")
+        SELECT call_id, campaign_id, ts0 AS ts, dur_max AS dur, ans_any AS ans, callee, cli, att,
+               n - {reporters} AS dups
+        FROM labels""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
         SELECT l.campaign_id, any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,

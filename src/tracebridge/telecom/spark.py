@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from tracebridge.telecom import analytics
-from tracebridge.telecom.analytics import NANP, AnalyticsError, Params, Summary
+from tracebridge.telecom.analytics import AnalyticsError, Params, Summary
 
 _SPARK_TYPES = {"VARCHAR": "string", "TIMESTAMPTZ": "timestamp", "INTEGER": "int"}
 _SPARK_TYPES |= {"BOOLEAN": "boolean"}
@@ -88,15 +88,13 @@ def _load(spark: Any, files: Sequence[Path]) -> Any:
 
 
 def _prepare(spark: Any) -> None:
-    bitmap = analytics.npa_bitmap()
+    """Views ``records`` (one row per usable record, numbers parsed) and ``calls`` (folded
+    per call by the same SQL as the DuckDB engine)."""
     cli = analytics.number_sql("calling_number", analytics.SPARK)
     callee = analytics.number_sql("called_number", analytics.SPARK)
     cli_ok, callee_ok = analytics.number_in_range("cli"), analytics.number_in_range("callee")
-    records = f"""
-        SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid,
-               {cli_ok} IS NULL OR (cli div {NANP} = 1 AND (
-                   substr('{bitmap}', CAST((cli div 10000000) % 1000 + 1 AS INT), 1) = '0'
-                   OR (cli div 10000) % 1000 < 200)) AS cli_bad
+    spark.sql(f"""
+        SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid
         FROM (SELECT call_id, coalesce(reporting_carrier, '') AS rep,
                      CAST(unix_timestamp(start_time) AS BIGINT) AS ts,
                      CAST(unix_timestamp(start_time) AS BIGINT) div 86400 AS day,
@@ -104,9 +102,10 @@ def _prepare(spark: Any) -> None:
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
                      upper(trim(attestation)) AS att, nullif(trim(origid), '') AS oid
-              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)"""
-    # One row per record (weight n = 1): the same columns the DuckDB engine folds per call.
-    spark.sql(analytics.fold_sql(records, dense=False)).cache().createOrReplaceTempView("calls")
+              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
+    """).createOrReplaceTempView("records")
+    fold = analytics.fold_sql("SELECT * FROM records", dense=False)
+    spark.sql(_spark_sql(fold)).cache().createOrReplaceTempView("calls")
 
 
 def _score(spark: Any, p: Params) -> None:
@@ -146,11 +145,14 @@ def _labels(spark: Any) -> Any:
 
 
 def _summary(spark: Any, summary: Summary) -> None:
-    row = spark.sql("""
+    bad = analytics.bad_caller_sql("cli", analytics.npa_bitmap())
+    row = spark.sql(
+        _spark_sql(f"""
         SELECT (SELECT count(*) FROM cdr_raw), count(DISTINCT call_id), count(*),
-               count_if(cli_bad), count_if(att IS NULL OR att NOT IN ('A', 'B', 'C')),
+               count_if({bad}), count_if(att IS NULL OR att NOT IN ('A', 'B', 'C')),
                count_if(oid IS NULL)
-        FROM calls""").collect()[0]
+        FROM records""")
+    ).collect()[0]
     summary.rows, summary.calls = int(row[0]), int(row[1])
     summary.hop_records, summary.unusable_rows = (
         int(row[2]) - int(row[1]),
