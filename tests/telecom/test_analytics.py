@@ -298,3 +298,36 @@ def test_records_without_call_id_are_left_out_of_every_group(
     analytics.analyze([cdr_file], tmp_path / "clean")
     assert summary.unusable_rows == 3 and summary.calls == 235
     assert _campaigns(tmp_path / "nulls") == _campaigns(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("carriers", [10, 70])
+def test_a_caller_seen_inside_and_outside_a_flagged_origin_keeps_every_call(
+    tmp_path: Path, carriers: int
+) -> None:
+    """A robocaller's number also used on a flagged origin's trunk: the origin scan sees a third
+    of its calls, the callers' own scan the rest (merged per call with up to 64 reporters, one
+    combined scan beyond). Its group still counts all 30 calls; labels go to the origin
+    campaign first, so the caller campaign labels the other 20."""
+    rows = world_rows()
+    spoof = next(r for r in rows if r["call_id"] == "S0000")
+    for i in range(30):
+        row = cdr_row(f"X{i:04d}", "+13125559999", f"+1646{5550000 + i * 7}", DAY0 + i * 30)
+        if i < 10:
+            row["origid"] = spoof["origid"]
+        rows.append(row)
+        # hop records of other carriers, enough distinct reporters to leave the bit mask
+        rows.append(dict(row, reporting_carrier=f"Transit {i % carriers}"))
+    rows += [dict(spoof, reporting_carrier=f"Transit {i}") for i in range(carriers)]
+    path = write_cdrs(tmp_path / "x.parquet", rows)
+    summary = analytics.analyze([path], tmp_path / "out")
+    campaigns = {c["key"]: c for c in _campaigns(tmp_path / "out")}
+    caller = campaigns["+13125559999"]
+    assert caller["calls"] == "20"
+    assert "many unique callees: 30 of 30 calls" in caller["reasons"]
+    labels = _labels(tmp_path / "out")
+    assert labels["X0000"] == spoof_campaign(campaigns) and labels["X0029"] == caller["campaign_id"]
+    assert summary.labelled_calls == 130 and summary.duplicate_call_ids == 1
+
+
+def spoof_campaign(campaigns: dict[str, dict[str, str]]) -> str:
+    return next(c["campaign_id"] for k, c in campaigns.items() if k.startswith("0f8e6a52"))

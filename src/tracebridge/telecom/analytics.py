@@ -66,7 +66,7 @@ CAMPAIGN_COLUMNS = (
 # numbers, times and attestation. Rather than pick one record per call (a GROUP BY call_id, the
 # most expensive aggregate there is), groups count distinct call ids and use ratios, which the
 # repetition leaves unchanged.
-EXACT_UNDER = 2_000_000  # rows up to which call counts in the summary are exact
+EXACT_UNDER = 2_000_000  # rows up to which the summary counts distinct calls
 
 
 class AnalyticsError(Exception):
@@ -85,8 +85,8 @@ class Params:
 @dataclass
 class Summary:
     rows: int = 0
-    calls: int = 0
-    hop_records: int = 0
+    calls: int | None = 0  # None: not counted (more than EXACT_UNDER records)
+    hop_records: int | None = 0
     campaigns: int = 0
     labelled_calls: int = 0
     duplicate_call_ids: int = 0
@@ -98,9 +98,14 @@ class Summary:
     extra_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def _calls(self) -> str:
+        if self.calls is None:
+            return f"calls not counted above {EXACT_UNDER:,} records"
+        return f"{self.calls:,} calls"
+
     def line(self) -> str:
         return (
-            f"{self.rows:,} records ({self.calls:,} calls) -> {self.campaigns:,} campaigns, "
+            f"{self.rows:,} records ({self._calls()}) -> {self.campaigns:,} campaigns, "
             f"{self.labelled_calls:,} calls labelled; {self.invalid_caller_ids:,} invalid "
             f"caller IDs, {self.missing_attestation:,} without attestation, "
             f"{self.null_origid:,} without origid, {self.duplicate_call_ids:,} duplicate call "
@@ -190,21 +195,28 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     """
     p = p or Params()
     usable = _count_calls(con, summary)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE raw_groups AS
-        SELECT calling_number AS raw, origid AS raw_oid, day, attestation,
-               GROUPING(calling_number) AS by_origin, count(*) AS n,
-               sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
-        FROM (SELECT calling_number, origid, attestation,
-                     {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
-                     coalesce(duration_s, 0) AS dur
-              FROM cdr_raw WHERE {usable})
-        GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))""")
+    # Caller strings are normalised per group, inside the query: the table keeps their hash
+    # (a second scan finds their records by it), not the strings, which cost more to store
+    # than to group. A hash collision can only add records, never lose one: later steps key
+    # on the parsed number.
     cli = number_in_range(f"({number_sql('raw')})")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE raw_numbers AS
-        SELECT raw, n, answered, dur, cli, {bad_caller_sql("cli", npa_bitmap())} AS bad
-        FROM (SELECT raw, n, answered, dur, {cli} AS cli FROM raw_groups WHERE by_origin = 0)""")
+        CREATE OR REPLACE TEMP TABLE raw_groups AS
+        SELECT * EXCLUDE (raw), {bad_caller_sql("cli", npa_bitmap())} AS bad
+        FROM (SELECT *, CASE WHEN by_origin = 0 THEN hash(raw) END AS h,
+                     CASE WHEN by_origin = 0 THEN {cli} END AS cli
+              FROM (SELECT calling_number AS raw, origid AS raw_oid, day, attestation,
+                           GROUPING(calling_number) AS by_origin, count(*) AS n,
+                           sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
+                    FROM (SELECT calling_number, origid, attestation,
+                                 {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
+                                 coalesce(duration_s, 0) AS dur
+                          FROM cdr_raw WHERE {usable})
+                    GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))))""")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW raw_numbers AS "
+        "SELECT h, n, answered, dur, cli, bad FROM raw_groups WHERE by_origin = 0"
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
         SELECT 'origin' AS key_kind, hash(o) AS oid, day, CAST(NULL AS BIGINT) AS cli
@@ -219,21 +231,56 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
 
 
 def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
-    """Table ``calls``: the records of candidate groups, found by their raw key strings (two
-    equi-join probes per record, nothing parsed for the others)."""
+    """Table ``calls``: the records of candidate groups folded per call. One scan finds the
+    records of candidate origin groups (a filter on the origid column, which Parquet readers
+    apply before decoding the rest); a second runs only for candidate caller numbers that
+    placed calls outside those groups."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE candidate_keys AS
-        SELECT DISTINCT 0 AS by_origin, raw, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day,
+        SELECT DISTINCT 0 AS by_origin, h, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day,
                CAST(NULL AS UBIGINT) AS oid
         FROM raw_numbers WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
         UNION ALL
         SELECT DISTINCT 1, NULL, raw_oid, day, hash(nullif(trim(raw_oid), '')) FROM raw_groups
         WHERE by_origin = 1 AND (hash(nullif(trim(raw_oid), '')), day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
-    # Only the columns later steps read, strings parsed or hashed on the way: a temporary
-    # table of raw strings costs more to write than the scan. ``oid`` is left NULL outside
-    # candidate origin groups, where nothing reads it.
-    records = f"""
+    origins = "origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
+        {fold_sql(_records_sql(dense, origins, "ko.raw_oid IS NOT NULL"), dense)}""")
+    # Callers' records outside candidate origin groups need a scan of their own: only for
+    # candidate numbers that the origin scan did not already see whole.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE uncovered AS
+        SELECT h FROM raw_numbers WHERE cli IN (
+            SELECT t.cli FROM (SELECT cli, sum(n) AS total FROM raw_numbers
+                               WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
+                               GROUP BY cli) t
+            LEFT JOIN (SELECT cli, sum(n) AS seen FROM calls GROUP BY cli) s USING (cli)
+            WHERE coalesce(s.seen, 0) <> t.total)""")
+    if not _count_of(con, "uncovered"):
+        return
+    callers = "hash(calling_number) IN (SELECT h FROM uncovered)"
+    if dense:  # per-call aggregates merge: fold the callers' records, then merge both
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE caller_calls AS
+            {fold_sql(_records_sql(dense, callers, "ko.raw_oid IS NULL"), dense)}""")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
+        return
+    # A count of distinct reporters does not merge: one scan for both kinds of group.
+    match = "ko.raw_oid IS NOT NULL OR hash(r.calling_number) IN (SELECT h FROM uncovered)"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
+        {fold_sql(_records_sql(dense, f"{origins} OR {callers}", match), dense)}""")
+
+
+def _count_of(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _records_sql(dense: bool, scan: str, match: str) -> str:
+    """Usable records passing ``scan`` (SQL over cdr_raw) and ``match`` (over the joined
+    candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
+    way. ``day`` and ``oid`` are set only on records of candidate origin groups."""
+    return f"""
         SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee)
         FROM (SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
                      coalesce(duration_s, 0) AS dur,
@@ -242,16 +289,25 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
                      {number_sql("called_number")} AS callee,
                      upper(trim(attestation)) AS att, ko.oid
               FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
-                    FROM cdr_raw WHERE {USABLE} AND (
-                        origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)
-                        OR calling_number IN (SELECT raw FROM candidate_keys WHERE by_origin = 0))) r
+                    FROM cdr_raw WHERE {USABLE} AND ({scan})) r
               {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
-              LEFT JOIN (SELECT raw FROM candidate_keys WHERE by_origin = 0) kc
-                ON kc.raw = r.calling_number
               LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
                 ON ko.raw_oid = r.origid AND ko.day = r.day
-              WHERE kc.raw IS NOT NULL OR ko.raw_oid IS NOT NULL)"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense)}")
+              WHERE {match})"""
+
+
+def _merge_sql() -> str:
+    """``calls`` and ``caller_calls`` (dense reporters) merged into one row per call."""
+    return f"""
+        SELECT *, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
+        FROM (SELECT call_id, min(day) AS day, min(oid) AS oid, min(cli) AS cli,
+                     min(callee) AS callee, min(att) AS att, sum(n) AS n,
+                     sum(answered) AS answered, sum(dur_sum) AS dur_sum, min(ts0) AS ts0,
+                     max(ts1) AS ts1, max(dur_max) AS dur_max, bool_or(ans_any) AS ans_any,
+                     bit_or(reps) AS reps
+              FROM (SELECT * EXCLUDE (cli_bad) FROM calls
+                    UNION ALL SELECT * EXCLUDE (cli_bad) FROM caller_calls)
+              GROUP BY call_id)"""
 
 
 def fold_sql(records: str, dense: bool) -> str:
@@ -282,14 +338,15 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
     beyond) into ``summary``; returns the filter for usable records. Files rarely lack call
     ids; when none does, the grouping scan need not read the call id column at all."""
     rows = int(con.execute("SELECT count(*) FROM cdr_raw").fetchone()[0])  # type: ignore[index]
-    distinct = (
-        "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "approx_count_distinct(call_id)"
-    )
+    # Counting distinct call ids means hashing every one of them: a tenth of the whole
+    # analysis at 100M records, for one figure of the summary. Beyond EXACT_UNDER the calls
+    # that matter (labelled ones, with their hop records and duplicates) are still counted.
+    distinct = "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "NULL"
     row = con.execute(f"""
         SELECT {distinct}, count(*) FILTER (call_id IS NULL)
         FROM cdr_raw WHERE start_time IS NOT NULL""").fetchone()
     assert row is not None
-    summary.rows, summary.calls = rows, int(row[0])
+    summary.rows, summary.calls = rows, None if row[0] is None else int(row[0])
     return USABLE if int(row[1]) else "start_time IS NOT NULL"
 
 
@@ -304,7 +361,8 @@ def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
         FROM raw_groups""").fetchone()
     assert row is not None
     usable = int(row[0] or 0)
-    summary.hop_records, summary.unusable_rows = usable - summary.calls, summary.rows - usable
+    summary.unusable_rows = summary.rows - usable
+    summary.hop_records = None if summary.calls is None else usable - summary.calls
     summary.missing_attestation, summary.null_origid = int(row[1] or 0), int(row[2] or 0)
     summary.invalid_caller_ids = int(row[3] or 0)
 
@@ -587,7 +645,7 @@ def analyze(
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
     return con.execute(f"""
-        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON raw = calling_number
+        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = hash(calling_number)
                    WHERE cli IS NOT NULL AND {USABLE})
         SELECT DISTINCT call_id FROM c WHERE cli IN (
             SELECT cli FROM c GROUP BY cli
