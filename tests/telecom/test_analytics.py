@@ -331,3 +331,20 @@ def test_a_caller_seen_inside_and_outside_a_flagged_origin_keeps_every_call(
 
 def spoof_campaign(campaigns: dict[str, dict[str, str]]) -> str:
     return next(c["campaign_id"] for k, c in campaigns.items() if k.startswith("0f8e6a52"))
+
+
+@pytest.mark.parametrize("null_call_ids", [0, 3])
+def test_large_inputs_skip_the_distinct_call_count_but_not_the_null_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, null_call_ids: int
+) -> None:
+    """Above EXACT_UNDER records the summary leaves total calls uncounted (and says so);
+    Parquet statistics tell whether any call id is null, and such records stay unusable."""
+    monkeypatch.setattr(analytics, "EXACT_UNDER", 10)
+    rows = world_rows()
+    rows += [dict(rows[100], call_id=None) for _ in range(null_call_ids)]
+    path = write_cdrs(tmp_path / "big.parquet", rows)
+    summary = analytics.analyze([path], tmp_path / "out")
+    assert summary.calls is None and summary.hop_records is None
+    assert "calls not counted above 10 records" in summary.line()
+    assert summary.unusable_rows == null_call_ids
+    assert summary.campaigns == 2 and summary.labelled_calls == 100

@@ -151,6 +151,21 @@ def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: 
     summary.missing_columns = sorted(set(summary.missing_columns))
     summary.extra_columns = sorted(set(summary.extra_columns))
     con.execute("CREATE OR REPLACE TEMP VIEW cdr_raw AS " + " UNION ALL ".join(selects))
+    nulls = any(_may_lack_call_ids(con, path) for path in files)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE source_facts AS SELECT {nulls} AS null_call_ids")
+
+
+def _may_lack_call_ids(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """False only when Parquet statistics show no null call id (no scan); CSV: True."""
+    if not (path.suffix.lower() == ".parquet" or path.is_dir()):
+        return True
+    target = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+    row = con.execute(
+        "SELECT count(*), count(stats_null_count), coalesce(sum(stats_null_count), 0) "
+        "FROM parquet_metadata(?) WHERE path_in_schema = 'call_id'",
+        [target],
+    ).fetchone()
+    return row is None or not (int(row[0]) == int(row[1]) and int(row[2]) == 0)
 
 
 def _projection(present: dict[str, str]) -> str:
@@ -341,13 +356,19 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
     # Counting distinct call ids means hashing every one of them: a tenth of the whole
     # analysis at 100M records, for one figure of the summary. Beyond EXACT_UNDER the calls
     # that matter (labelled ones, with their hop records and duplicates) are still counted.
-    distinct = "count(DISTINCT call_id)" if rows <= EXACT_UNDER else "NULL"
-    row = con.execute(f"""
-        SELECT {distinct}, count(*) FILTER (call_id IS NULL)
-        FROM cdr_raw WHERE start_time IS NOT NULL""").fetchone()
-    assert row is not None
-    summary.rows, summary.calls = rows, None if row[0] is None else int(row[0])
-    return USABLE if int(row[1]) else "start_time IS NOT NULL"
+    facts = con.execute("SELECT null_call_ids FROM source_facts").fetchone()
+    summary.rows, summary.calls = rows, None
+    if rows <= EXACT_UNDER:
+        row = con.execute(f"""
+            SELECT count(DISTINCT call_id), count(*) FILTER (call_id IS NULL)
+            FROM cdr_raw WHERE start_time IS NOT NULL""").fetchone()
+        assert row is not None
+        summary.calls, nulls = int(row[0]), int(row[1]) > 0
+    else:  # Parquet statistics usually answer this without a scan
+        nulls = bool(facts and facts[0]) and bool(
+            _count_of(con, "(SELECT 1 FROM cdr_raw WHERE call_id IS NULL LIMIT 1)")
+        )
+    return USABLE if nulls else "start_time IS NOT NULL"
 
 
 def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
