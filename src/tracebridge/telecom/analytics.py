@@ -359,7 +359,7 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
     facts = con.execute("SELECT null_call_ids FROM source_facts").fetchone()
     summary.rows, summary.calls = rows, None
     if rows <= EXACT_UNDER:
-        row = con.execute(f"""
+        row = con.execute("""
             SELECT count(DISTINCT call_id), count(*) FILTER (call_id IS NULL)
             FROM cdr_raw WHERE start_time IS NOT NULL""").fetchone()
         assert row is not None
