@@ -155,7 +155,9 @@ def main() -> int:
     cdrs = world(data, calls)
     rows = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(cdrs)]).fetchone()[0]  # type: ignore[index]
     with tempfile.TemporaryDirectory() as tmp:
-        floor_s = floor(cdrs)
+        # The first scan also reads the file into the page cache: the better of two runs is
+        # the floor, so the analysis (which runs on a warm cache) gains nothing from it.
+        floor_s = min(floor(cdrs), floor(cdrs))
         stages = StageTimer()
         started = time.perf_counter()
         summary = analytics.analyze([cdrs], Path(tmp) / "out", on_stage=stages)

@@ -302,7 +302,8 @@ def _records_sql(dense: bool, scan: str, match: str) -> str:
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {number_sql("calling_number")} AS cli,
                      {number_sql("called_number")} AS callee,
-                     upper(trim(attestation)) AS att, ko.oid
+                     CASE WHEN attestation IN ('A', 'B', 'C') THEN attestation
+                          ELSE upper(trim(attestation)) END AS att, ko.oid
               FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
                     FROM cdr_raw WHERE {USABLE} AND ({scan})) r
               {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
@@ -599,10 +600,13 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
     complaints) and DIR/campaign_samples.csv (the first 20 calls of each campaign)."""
     numbers = str(out_dir / "campaign_numbers.csv").replace("'", "''")
     con.execute(f"""
-        COPY (SELECT campaign_id, '+' || CAST(cli AS VARCHAR) AS number, count(*) AS calls
-              FROM labelled WHERE cli IS NOT NULL GROUP BY campaign_id, cli
-              QUALIFY row_number() OVER (PARTITION BY campaign_id ORDER BY count(*) DESC, cli)
-                      <= 100
+        COPY (SELECT campaign_id, '+' || CAST(t.cli AS VARCHAR) AS number, t.calls AS calls
+              -- the top 100 by a streaming top-n aggregate, not a window sorting every number
+              FROM (SELECT campaign_id, unnest(max_by({{'cli': cli, 'calls': calls}},
+                                                      (calls, -cli), 100)) AS t
+                    FROM (SELECT campaign_id, cli, count(*) AS calls FROM labelled
+                          WHERE cli IS NOT NULL GROUP BY campaign_id, cli)
+                    GROUP BY campaign_id)
               ORDER BY campaign_id, calls DESC, number)
         TO '{numbers}' (HEADER, DELIMITER ',')""")
     samples = str(out_dir / "campaign_samples.csv").replace("'", "''")
