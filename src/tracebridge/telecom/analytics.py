@@ -202,11 +202,11 @@ DAY = "epoch_us(start_time) // 86400000000"
 
 def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None = None) -> None:
     """Tables ``candidates`` (groups that pass the streaming gate, see candidates_sql) and
-    ``calls`` (one row per record of a candidate group, with the features a score needs).
+    ``calls`` (one row per call of a candidate group, with the features a score needs).
 
     One cheap scan groups the raw caller-number strings and the raw (origid, day, attestation)
-    triples; numbers are normalised once per distinct string, not per record. A second scan
-    keeps only the records of candidate groups: most records never reach the costly steps.
+    triples; numbers are normalised once per distinct string, not per record. Later scans
+    keep only the records of candidate groups: most records never reach the costly steps.
     """
     p = p or Params()
     usable = _count_calls(con, summary)
