@@ -63,9 +63,9 @@ CAMPAIGN_COLUMNS = (
     "reasons",
 )
 # Hop records (one per carrier on the path) repeat a call under the same call_id with the same
-# numbers, times and attestation. Rather than pick one record per call (a GROUP BY call_id, the
-# most expensive aggregate there is), groups count distinct call ids and use ratios, which the
-# repetition leaves unchanged.
+# numbers, times and attestation. Only records of candidate groups are folded per call (see
+# fold_sql); the grouping scan over every record uses ratios, which the repetition leaves as
+# they are.
 EXACT_UNDER = 2_000_000  # rows up to which the summary counts distinct calls
 
 
@@ -113,11 +113,19 @@ class Summary:
         )
 
 
+def _parquet_target(path: Path) -> str | None:
+    """The file or glob DuckDB reads for a Parquet file or a directory of them; None for
+    other files."""
+    if path.is_dir():
+        return f"{path}/**/*.parquet"
+    return str(path) if path.suffix.lower() == ".parquet" else None
+
+
 def _reader(path: Path) -> str:
     quoted = str(path).replace("'", "''")
-    if path.suffix.lower() == ".parquet" or path.is_dir():
-        target = f"{quoted}/**/*.parquet" if path.is_dir() else quoted
-        return f"read_parquet('{target}', union_by_name = true)"
+    target = _parquet_target(path)
+    if target is not None:
+        return "read_parquet('{}', union_by_name = true)".format(target.replace("'", "''"))
     if path.suffix.lower() in (".csv", ".gz", ".txt"):
         return f"read_csv('{quoted}', header = true, all_varchar = true)"
     raise AnalyticsError(f"{path}: not a Parquet or CSV file (use .parquet or .csv)")
@@ -157,9 +165,9 @@ def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: 
 
 def _may_lack_call_ids(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     """False only when Parquet statistics show no null call id (no scan); CSV: True."""
-    if not (path.suffix.lower() == ".parquet" or path.is_dir()):
+    target = _parquet_target(path)
+    if target is None:
         return True
-    target = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
     row = con.execute(
         "SELECT count(*), count(stats_null_count), coalesce(sum(stats_null_count), 0) "
         "FROM parquet_metadata(?) WHERE path_in_schema = 'call_id'",
@@ -314,16 +322,36 @@ def _records_sql(dense: bool, scan: str, match: str) -> str:
 
 def _merge_sql() -> str:
     """``calls`` and ``caller_calls`` (dense reporters) merged into one row per call."""
+    rows = " UNION ALL ".join(
+        f"SELECT * EXCLUDE (cli_bad) FROM {t}" for t in ("calls", "caller_calls")
+    )
+    aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
+    return _per_call_sql(rows, aggregates | {"reps": "bit_or(reps)"})
+
+
+# Per-call columns: (aggregate over records, aggregate merging per-call rows). ``reps`` is added
+# by fold_sql and _merge_sql (it depends on how reporters are counted).
+_PER_CALL = {
+    "day": ("min(day)", "min(day)"),
+    "oid": ("min(oid)", "min(oid)"),
+    "cli": ("min(cli)", "min(cli)"),
+    "callee": ("min(callee)", "min(callee)"),
+    "att": ("min(att)", "min(att)"),
+    "n": ("count(*)", "sum(n)"),
+    "answered": ("sum(CASE WHEN ans THEN 1 ELSE 0 END)", "sum(answered)"),
+    "dur_sum": ("sum(dur)", "sum(dur_sum)"),
+    "ts0": ("min(ts)", "min(ts0)"),
+    "ts1": ("max(ts)", "max(ts1)"),
+    "dur_max": ("max(dur)", "max(dur_max)"),
+    "ans_any": ("bool_or(ans)", "bool_or(ans_any)"),
+}
+
+
+def _per_call_sql(rows: str, aggregates: dict[str, str]) -> str:
+    columns = ", ".join(f"{agg} AS {name}" for name, agg in aggregates.items())
     return f"""
         SELECT *, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
-        FROM (SELECT call_id, min(day) AS day, min(oid) AS oid, min(cli) AS cli,
-                     min(callee) AS callee, min(att) AS att, sum(n) AS n,
-                     sum(answered) AS answered, sum(dur_sum) AS dur_sum, min(ts0) AS ts0,
-                     max(ts1) AS ts1, max(dur_max) AS dur_max, bool_or(ans_any) AS ans_any,
-                     bit_or(reps) AS reps
-              FROM (SELECT * EXCLUDE (cli_bad) FROM calls
-                    UNION ALL SELECT * EXCLUDE (cli_bad) FROM caller_calls)
-              GROUP BY call_id)"""
+        FROM (SELECT call_id, {columns} FROM ({rows}) GROUP BY call_id)"""
 
 
 def fold_sql(records: str, dense: bool) -> str:
@@ -338,26 +366,19 @@ def fold_sql(records: str, dense: bool) -> str:
     mask of reporters when ``rep`` is each record's bit (``dense``: at most 64 reporters),
     otherwise the number of distinct reporters.
     """
-    reps = "bit_or(rep)" if dense else "count(DISTINCT rep)"
-    return f"""
-        SELECT *, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
-        FROM (SELECT call_id, min(day) AS day, min(oid) AS oid, min(cli) AS cli,
-                     min(callee) AS callee, min(att) AS att, count(*) AS n,
-                     sum(CASE WHEN ans THEN 1 ELSE 0 END) AS answered, sum(dur) AS dur_sum,
-                     min(ts) AS ts0, max(ts) AS ts1, max(dur) AS dur_max,
-                     bool_or(ans) AS ans_any, {reps} AS reps
-              FROM ({records}) GROUP BY call_id)"""
+    aggregates = {name: agg for name, (agg, _) in _PER_CALL.items()}
+    aggregates["reps"] = "bit_or(rep)" if dense else "count(DISTINCT rep)"
+    return _per_call_sql(records, aggregates)
 
 
 def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
-    """Records and calls (distinct call ids: exact up to EXACT_UNDER records, estimated
-    beyond) into ``summary``; returns the filter for usable records. Files rarely lack call
-    ids; when none does, the grouping scan need not read the call id column at all."""
+    """Records and calls (distinct call ids, counted up to EXACT_UNDER records) into
+    ``summary``; returns the filter for usable records. Files rarely lack call ids; when none
+    does, the grouping scan need not read the call id column at all."""
     rows = int(con.execute("SELECT count(*) FROM cdr_raw").fetchone()[0])  # type: ignore[index]
     # Counting distinct call ids means hashing every one of them: a tenth of the whole
     # analysis at 100M records, for one figure of the summary. Beyond EXACT_UNDER the calls
     # that matter (labelled ones, with their hop records and duplicates) are still counted.
-    facts = con.execute("SELECT null_call_ids FROM source_facts").fetchone()
     summary.rows, summary.calls = rows, None
     if rows <= EXACT_UNDER:
         row = con.execute("""
@@ -366,6 +387,7 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
         assert row is not None
         summary.calls, nulls = int(row[0]), int(row[1]) > 0
     else:  # Parquet statistics usually answer this without a scan
+        facts = con.execute("SELECT null_call_ids FROM source_facts").fetchone()
         nulls = bool(facts and facts[0]) and bool(
             _count_of(con, "(SELECT 1 FROM cdr_raw WHERE call_id IS NULL LIMIT 1)")
         )
