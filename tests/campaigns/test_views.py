@@ -140,6 +140,12 @@ def test_api_lists_and_reads_campaigns(campaign: Campaign, api_for: Any, analyst
         api.get(f"/campaigns/{campaign.code}/explain", a="FBI:US-1", b="CBI:IN-1"), 404, "not_found"
     )
     assert_error(api.get("/campaigns/CA999999"), 404, "not_found")
+    assert AuditEvent.objects.filter(
+        action="campaign.read", object_id="CA999999", outcome="denied"
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action="campaign.read", object_id=campaign.code, outcome="ok"
+    ).exists()
     assert_error(api.get("/campaigns", limit=0), 422, "invalid")
 
 

@@ -31,18 +31,9 @@ def campaign_row(c: Campaign) -> dict[str, Any]:
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
-    user = require_role(request, "viewer")
-    campaign = selectors.visible_campaigns(user).filter(code=code.upper()).first()
+    campaign = selectors.read_campaign(request, require_role(request, "viewer"), code)
     if campaign is None:
-        audit.record(
-            "campaign.read",
-            request=request,
-            object_type="campaign",
-            object_id=code,
-            outcome="denied",
-        )
         raise ApiError(404, "not_found", "No such campaign.")
-    audit.record("campaign.read", request=request, obj=campaign)
     return campaign
 
 

@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 
 from tracebridge import identifiers
+from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import visible_q
 from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatus, Hub
 from tracebridge.campaigns.services import FACT_FIELDS, summarize_complaints
@@ -27,6 +29,25 @@ def _member_q(user: Any, prefix: str = "") -> Q:
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     seen = CampaignMember.objects.filter(campaign=OuterRef("pk")).filter(_member_q(user))
     return Campaign.objects.filter(status=CampaignStatus.ACTIVE).filter(Exists(seen))
+
+
+def read_campaign(request: HttpRequest, user: Any, code: str) -> Campaign | None:
+    """The campaign ``code`` (any case) if ``user`` may see it, or None; the read is audited.
+
+    Absent and forbidden look alike to the caller; the audit log records the refusal.
+    """
+    campaign = visible_campaigns(user).filter(code=code.upper()).first()
+    if campaign is None:
+        audit.record(
+            "campaign.read",
+            request=request,
+            object_type="campaign",
+            object_id=code,
+            outcome="denied",
+        )
+    else:
+        audit.record("campaign.read", request=request, obj=campaign)
+    return campaign
 
 
 def campaign_list(

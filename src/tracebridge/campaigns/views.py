@@ -76,18 +76,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
     """The campaign if the user may see one of its complaints; absent and forbidden look alike."""
-    user = _agency_user(request)
-    campaign = selectors.visible_campaigns(user).filter(code=code.upper()).first()
+    campaign = selectors.read_campaign(request, _agency_user(request), code)
     if campaign is None:
-        audit.record(
-            "campaign.read",
-            request=request,
-            object_type="campaign",
-            object_id=code,
-            outcome="denied",
-        )
         raise Http404(_("No such campaign."))
-    audit.record("campaign.read", request=request, obj=campaign)
     return campaign
 
 
