@@ -118,6 +118,17 @@ def test_follow_and_unfollow_from_the_pages(
     assert client.post("/follows/", {"action": "dance"}).status_code == 302
 
 
+def test_follow_forms_go_back_only_to_this_site(
+    campaign: Campaign, client_for: Any, analyst: Any
+) -> None:
+    client = client_for(analyst)
+    back = f"/campaigns/{campaign.code}/"
+    assert client.post("/follows/", {"action": "read", "next": back})["Location"] == back
+    for elsewhere in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = client.post("/follows/", {"action": "read", "next": elsewhere})
+        assert response["Location"] == "/follows/", elsewhere
+
+
 def test_public_users_are_sent_to_sign_in(campaign: Campaign, client: Any) -> None:
     assert client.get("/dashboard/").status_code == 302
 

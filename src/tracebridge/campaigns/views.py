@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -150,13 +151,22 @@ def follows(request: HttpRequest) -> HttpResponse:
     user = _agency_user(request)
     if request.method == "POST":
         _follow_action(request, user)
-        return redirect(request.POST.get("next") or "campaign-follows")
+        return redirect(_next_page(request))
     context = {
         "follows": Follow.objects.filter(user=user),
         "alerts": workspace.unread_alerts(user)[:100],
         "saved": SavedSearch.objects.filter(user=user),
     }
     return render(request, "campaigns/follows.html", context)
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Back to the page the form was on, but never to another site."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else "campaign-follows"
 
 
 def _follow_action(request: HttpRequest, user: Any) -> None:
