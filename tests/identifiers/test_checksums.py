@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tracebridge.identifiers import Identifier, Rejected, parse
-from tracebridge.identifiers.codecs import b58check_decode, eip55, keccak256, segwit_decode
+from tracebridge.identifiers.codecs import (
+    b58check_decode,
+    b58check_encode,
+    eip55,
+    keccak256,
+    segwit_decode,
+    segwit_encode,
+)
 
 # BIP-173 "valid segwit addresses" and BIP-350 "valid segwit addresses" (mainnet ones).
 BIP173_VALID = [
@@ -51,6 +58,12 @@ def test_bip173_witness_program_bytes() -> None:
     version, program = segwit_decode("bc", BIP173_VALID[0]) or (None, b"")
     assert version == 0
     assert program.hex() == "751e76e8199196d454941c45d1b3a323f1433bd6"
+
+
+@pytest.mark.parametrize("address", BIP173_VALID + BIP350_VALID)
+def test_segwit_encode_gives_the_published_address_back(address: str) -> None:
+    version, program = segwit_decode("bc", address) or (-1, b"")
+    assert segwit_encode("bc", version, program) == address.lower()
 
 
 def test_segwit_wrong_hrp_is_rejected() -> None:
@@ -100,6 +113,7 @@ def test_base58check_genesis_address() -> None:
     assert payload.hex() == "0062e907b15cbf27d5425399ebf6f0fb50ebb88f18"
     assert b58check_decode("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb") is None
     assert b58check_decode("0OIl") is None  # not in the alphabet
+    assert b58check_encode(payload) == "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
 
 
 def test_tron_address_version_byte() -> None:

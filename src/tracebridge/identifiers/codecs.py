@@ -1,5 +1,8 @@
 """Address encodings with checksums: base58check (Bitcoin, TRON) and bech32/bech32m.
 
+Decoders check what a victim wrote; the encoders (their inverses) give the simulator valid
+addresses.
+
 bech32 follows the BIP-173 and BIP-350 reference code (Pieter Wuille, MIT licence).
 """
 
@@ -26,14 +29,27 @@ def b58decode(text: str, alphabet: str = BASE58_ALPHABET) -> bytes | None:
     return b"\x00" * leading_zeros + body
 
 
+def _b58checksum(payload: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+
+
 def b58check_decode(text: str, alphabet: str = BASE58_ALPHABET) -> bytes | None:
     """Payload (version byte included) when the 4-byte double SHA-256 checksum matches."""
     raw = b58decode(text, alphabet)
     if raw is None or len(raw) < 5:
         return None
     payload, checksum = raw[:-4], raw[-4:]
-    digest = hashlib.sha256(hashlib.sha256(payload).digest()).digest()
-    return payload if digest[:4] == checksum else None
+    return payload if _b58checksum(payload) == checksum else None
+
+
+def b58check_encode(payload: bytes, alphabet: str = BASE58_ALPHABET) -> str:
+    """The base58check text of ``payload`` (version byte included): b58check_decode's inverse."""
+    raw = payload + _b58checksum(payload)
+    number, out = int.from_bytes(raw, "big"), ""
+    while number:
+        number, digit = divmod(number, 58)
+        out = alphabet[digit] + out
+    return alphabet[0] * (len(raw) - len(raw.lstrip(b"\0"))) + out
 
 
 def _polymod(values: list[int]) -> int:
@@ -70,7 +86,9 @@ def bech32_decode(text: str) -> tuple[str, list[int], int] | None:
     return hrp, data[:-6], const
 
 
-def _convertbits(data: list[int], frombits: int, tobits: int) -> list[int] | None:
+def _convertbits(
+    data: list[int], frombits: int, tobits: int, pad: bool = False
+) -> list[int] | None:
     acc = bits = 0
     out: list[int] = []
     maxv = (1 << tobits) - 1
@@ -82,7 +100,10 @@ def _convertbits(data: list[int], frombits: int, tobits: int) -> list[int] | Non
         while bits >= tobits:
             bits -= tobits
             out.append((acc >> bits) & maxv)
-    if bits >= frombits or ((acc << (tobits - bits)) & maxv):
+    if pad:
+        if bits:
+            out.append((acc << (tobits - bits)) & maxv)
+    elif bits >= frombits or ((acc << (tobits - bits)) & maxv):
         return None  # BIP-173: no padding beyond 4 bits, padding bits zero
     return out
 
@@ -102,6 +123,17 @@ def segwit_decode(hrp: str, address: str) -> tuple[int, bytes] | None:
     if (version == 0) != (const == BECH32_CONST):
         return None  # v0 uses bech32, v1+ bech32m
     return version, bytes(program)
+
+
+def segwit_encode(hrp: str, version: int, program: bytes) -> str:
+    """The address of a witness program (bech32 for v0, bech32m for v1+): segwit_decode's inverse."""
+    five = _convertbits(list(program), 8, 5, pad=True)
+    assert five is not None  # bytes always fit in 8 bits
+    data = [version, *five]
+    const = BECH32_CONST if version == 0 else BECH32M_CONST
+    polymod = _polymod(_hrp_expand(hrp) + data + [0] * 6) ^ const
+    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(BECH32_CHARSET[d] for d in data + checksum)
 
 
 def keccak256(data: bytes) -> bytes:

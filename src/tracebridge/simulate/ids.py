@@ -6,12 +6,10 @@ Everything here draws from a ``random.Random`` handed in, so a seed fixes every 
 
 from __future__ import annotations
 
-import hashlib
 import random
 import string
 
-from Crypto.Hash import keccak
-
+from tracebridge.identifiers.codecs import b58check_encode, eip55, segwit_encode
 from tracebridge.simulate import catalog
 
 # ---------------------------------------------------------------- phone numbers
@@ -77,64 +75,18 @@ def bank_of_routing(routing: str) -> str:
 
 # ---------------------------------------------------------------- crypto wallets
 
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-
-
-def _base58check(payload: bytes) -> str:
-    data = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, rem = divmod(number, 58)
-        out = _B58[rem] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
-
-
-def _bech32_polymod(values: list[int]) -> int:
-    generator = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
-    chk = 1
-    for value in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            chk ^= generator[i] if (top >> i) & 1 else 0
-    return chk
-
-
-def _bech32_segwit_v0(program: bytes, hrp: str = "bc") -> str:
-    """BIP 173 address of a version-0 witness program (P2WPKH when 20 bytes)."""
-    acc, bits, data = 0, 0, [0]
-    for byte in program:
-        acc, bits = (acc << 8) | byte, bits + 8
-        while bits >= 5:
-            bits -= 5
-            data.append((acc >> bits) & 31)
-    if bits:
-        data.append((acc << (5 - bits)) & 31)
-    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
-    polymod = _bech32_polymod([*expanded, *data, 0, 0, 0, 0, 0, 0]) ^ 1
-    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
-    return hrp + "1" + "".join(_BECH32[d] for d in data + checksum)
-
-
-def _eip55(address_hex: str) -> str:
-    digest = keccak.new(digest_bits=256, data=address_hex.encode()).hexdigest()
-    return "0x" + "".join(
-        c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c
-        for i, c in enumerate(address_hex)
-    )
-
 
 def wallet(rng: random.Random, chain: str) -> str:
     """A wallet address with a valid checksum: btc (bech32 or legacy), eth (EIP-55), trx."""
     payload = rng.randbytes(20)
     if chain == "btc":
-        return _bech32_segwit_v0(payload) if rng.random() < 0.7 else _base58check(b"\0" + payload)
+        if rng.random() < 0.7:
+            return segwit_encode("bc", 0, payload)  # P2WPKH
+        return b58check_encode(b"\0" + payload)
     if chain == "eth":
-        return _eip55(payload.hex())
+        return "0x" + eip55(payload.hex())
     if chain == "trx":
-        return _base58check(b"\x41" + payload)
+        return b58check_encode(b"\x41" + payload)
     raise ValueError(f"unknown chain {chain!r}")
 
 
