@@ -28,8 +28,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_BENCH = "postgresql://postgres@127.0.0.1:5432/tracebridge_bench"
+PG_ADMIN = os.environ.get(
+    "TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/tracebridge_bench"
 
 
 def free_port() -> int:
