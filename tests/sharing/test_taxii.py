@@ -180,7 +180,10 @@ def test_post_envelope_and_status(live_server: Any, complaints: Any, agencies: A
     )
     assert status.success_count == len(objects)
     assert status.failure_count == 2
-    assert {f["id"] for f in status.failures} == {"x-weird--1", unmarked["id"]}
+    assert {f["id"]: f["message"] for f in status.failures} == {
+        "x-weird--1": "x-weird--1: unknown object type 'x-weird'",
+        unmarked["id"]: f"{unmarked['id']}: no TLP marking",
+    }
     again = _get(
         f"{live_server.url}/taxii2/root/status/{status.id}/", Authorization=f"Bearer {token}"
     )
@@ -198,3 +201,13 @@ def test_post_envelope_and_status(live_server: Any, complaints: Any, agencies: A
                          headers={"Authorization": f"Bearer {token}", "Accept": TAXII,
                                   "Content-Type": TAXII}, timeout=30)  # fmt: skip
     _taxii_error(junk, 400)
+    # OpenCTI's own AMBER+STRICT definition, matched by name: refused for its marking.
+    strict_mark = {"type": "marking-definition", "spec_version": "2.1", "name": "TLP:AMBER+STRICT",
+                   "id": "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37",
+                   "created": stix.TLP_EPOCH}  # fmt: skip
+    strict = {**objects[0], "id": stix.sdo_id("incident", "strict"),
+              "object_marking_refs": [strict_mark["id"]]}  # fmt: skip
+    status = collection.add_objects({"objects": [strict_mark, strict]}, wait_for_completion=False)
+    assert [(f["id"], f["message"]) for f in status.failures] == [
+        (strict["id"], f"{strict['id']}: marked TLP:AMBER+STRICT, which never leaves its agency")
+    ]

@@ -57,8 +57,8 @@ def _local_agency(code: str, country: str, names: dict[str, str]) -> Agency:
     return agency or create_agency(code, country, names.get(code) or code)
 
 
-def checked(objects: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Objects that pass the checks, and a reason for each one that does not."""
+def checked(objects: Sequence[Any]) -> tuple[list[dict[str, Any]], list[tuple[Any, str]]]:
+    """Objects that pass the checks, and each one that does not with the reason."""
     definitions = {
         o["id"]: o
         for o in objects
@@ -69,7 +69,7 @@ def checked(objects: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
         try:
             stix.check_object(obj, definitions)
         except stix.StixError as exc:
-            bad.append(str(exc))
+            bad.append((obj, str(exc)))
             continue
         good.append(obj)
     return good, bad
@@ -82,7 +82,7 @@ def import_objects(
     if len(objects) > MAX_OBJECTS:
         raise stix.StixError(f"{len(objects)} objects in one bundle; the limit is {MAX_OBJECTS}")
     good, bad = checked(objects)
-    result = ImportResult(objects=len(objects), rejected=bad)
+    result = ImportResult(objects=len(objects), rejected=[reason for _, reason in bad])
     creators = _agencies(good, allowed_agencies)
     names = {
         str(o.get("x_tracebridge_agency")): str(o.get("name"))

@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import NEVER_SHARED
 from tracebridge.agencies.services import user_for_token
-from tracebridge.sharing import signing, stix
+from tracebridge.sharing import signing
 from tracebridge.sharing.exports import store
 from tracebridge.sharing.imports import MAX_BYTES, MAX_OBJECTS, checked, import_objects
 from tracebridge.sharing.models import Agreement, SharedObject, TaxiiStatus
@@ -349,11 +349,10 @@ def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
                      object_id=str(agreement.collection_id))  # fmt: skip
         raise TaxiiError(403, "Forbidden", "Only the sharing agency may add to this collection.")
     items = _envelope_objects(request)
-    good, _bad = checked(items)
-    good_ids = {id(o) for o in good}
+    good, bad = checked(items)
     failures = [
         {"id": str(o.get("id", "")) if isinstance(o, dict) else "", "message": reason}
-        for o, reason in _failures(items, good_ids)
+        for o, reason in bad
     ]
     store(agreement, good)
     result = import_objects(good, partner=user.username, allowed_agencies=[agreement.owner.code])
@@ -365,17 +364,3 @@ def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
                  object_id=str(agreement.collection_id), added=len(good),
                  rejected=len(failures), complaints=result.complaints)  # fmt: skip
     return _json(status_body(row), status=202)
-
-
-def _failures(items: list[Any], good_ids: set[int]) -> list[tuple[Any, str]]:
-    out = []
-    for obj in items:
-        if id(obj) in good_ids:
-            continue
-        try:
-            stix.check_object(obj, {})
-            reason = "refused"
-        except stix.StixError as exc:
-            reason = str(exc)
-        out.append((obj, reason))
-    return out
