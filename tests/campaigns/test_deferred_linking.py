@@ -45,6 +45,7 @@ def test_links_once_at_the_end_and_alerts_once(
     assert code_of(first) == code_of(second) is not None
     alerts = Alert.objects.order_by("complaint_id")
     assert [a.complaint for a in alerts] == [first, second]  # one alert each, not one a save
+    assert [a.campaign.code if a.campaign else None for a in alerts] == [code_of(first)] * 2
 
 
 def test_campaign_followers_are_alerted_after_the_deferred_link(

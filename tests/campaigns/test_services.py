@@ -126,6 +126,17 @@ def test_signal_links_and_alerts_followers(
     assert workspace.mark_read(analyst) == 1
 
 
+def test_alerts_for_a_batch_take_a_few_queries(
+    make_complaint: Make, analyst: Any, django_assert_max_num_queries: Any
+) -> None:
+    workspace.follow(analyst, "identifier", "+91 98123 45678")
+    made = [make_complaint("phone:+919812345678") for _ in range(20)]
+    with django_assert_max_num_queries(8):
+        assert workspace.raise_alerts([c.pk for c in made]) == 20
+    assert workspace.raise_alerts([c.pk for c in made]) == 0
+    assert Alert.objects.filter(user=analyst, campaign__isnull=True).count() == 20
+
+
 def test_campaign_follow_alerts(make_complaint: Make, analyst: Any) -> None:
     make_complaint("phone:+911")
     second = make_complaint("phone:+911")

@@ -13,7 +13,14 @@ from django.utils import timezone
 from tracebridge import identifiers
 from tracebridge.agencies.permissions import can_view
 from tracebridge.agencies.services import ServiceError
-from tracebridge.campaigns.models import Alert, CampaignMember, Follow, SavedSearch, Visit
+from tracebridge.campaigns.models import (
+    Alert,
+    Campaign,
+    CampaignMember,
+    Follow,
+    SavedSearch,
+    Visit,
+)
 from tracebridge.complaints.models import Complaint, Sighting
 
 
@@ -84,7 +91,7 @@ def raise_alerts(complaint_ids: Iterable[int]) -> int:
     follows = list(Follow.objects.filter(wanted).select_related("user", "user__agency"))
     if not follows:
         return 0
-    made = 0
+    hits: dict[tuple[int, int], tuple[Follow, Complaint, Campaign | None]] = {}
     for complaint in Complaint.objects.filter(pk__in=ids):
         campaign = campaign_of.get(complaint.pk)
         for item in follows:
@@ -93,17 +100,33 @@ def raise_alerts(complaint_ids: Iterable[int]) -> int:
             else:
                 hit = campaign is not None and item.target == campaign.code
             if hit and can_view(item.user, complaint):
-                alert, created = Alert.objects.get_or_create(
-                    user=item.user,
-                    follow=item,
-                    complaint=complaint,
-                    defaults={"campaign": campaign},
-                )
-                if not created and alert.campaign_id is None and campaign is not None:
-                    # raised before linking (a federation pull links at its end): attach it now
-                    Alert.objects.filter(pk=alert.pk).update(campaign=campaign)
-                made += created
-    return made
+                hits[(item.pk, complaint.pk)] = (item, complaint, campaign)
+    return _store_alerts(hits)
+
+
+def _store_alerts(hits: dict[tuple[int, int], tuple[Follow, Complaint, Campaign | None]]) -> int:
+    """One alert per follow and complaint: new ones in one insert; earlier ones get the campaign
+    if they were raised before linking (a federation pull links at its end)."""
+    earlier = Alert.objects.filter(
+        follow_id__in={f for f, _ in hits}, complaint_id__in={c for _, c in hits}
+    ).values_list("pk", "follow_id", "complaint_id", "campaign_id")
+    if not hits:
+        return 0
+    attach: dict[Campaign, list[int]] = {}
+    for pk, follow_id, complaint_id, campaign_id in earlier:
+        hit = hits.pop((follow_id, complaint_id), None)
+        if hit is not None and campaign_id is None and hit[2] is not None:
+            attach.setdefault(hit[2], []).append(pk)
+    for campaign, pks in attach.items():
+        Alert.objects.filter(pk__in=pks).update(campaign=campaign)
+    Alert.objects.bulk_create(
+        [
+            Alert(user=item.user, follow=item, complaint=complaint, campaign=campaign)
+            for item, complaint, campaign in hits.values()
+        ],
+        ignore_conflicts=True,  # raised meanwhile by a concurrent save
+    )
+    return len(hits)
 
 
 def unread_alerts(user: Any) -> Any:
