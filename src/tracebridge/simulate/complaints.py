@@ -153,8 +153,7 @@ class ComplaintWriter:
         )
         theme = scam_type if scam_type in catalog.DOMAIN_WORDS else "job_offer"
         epoch.domains.append(ids.scam_domain(rng, theme))
-        bank = rng.choice(list(catalog.IN_BANKS))
-        epoch.in_accounts.append((ids.ifsc(rng, bank), ids.in_account(rng, bank)))
+        epoch.in_accounts.append(ids.in_bank_account(rng))
         epoch.us_accounts.append(ids.us_account(rng))
         return epoch
 
@@ -318,8 +317,7 @@ def _victim_account(rng: random.Random, country: str, method: str) -> str:
     if method == "upi":
         first = rng.choice(catalog.IN_NAMES[0]).lower()
         return ids.account_upi(ids.upi_id(rng, f"{first}{rng.randint(100, 99999)}"))
-    bank = rng.choice(list(catalog.IN_BANKS))
-    return ids.account_in(ids.ifsc(rng, bank), ids.in_account(rng, bank))
+    return ids.account_in(*ids.in_bank_account(rng))
 
 
 def _victim(rng: random.Random, country: str) -> dict[str, str]:

@@ -47,6 +47,12 @@ def in_account(rng: random.Random, bank: str) -> str:
     return str(rng.randint(1, 9)) + "".join(rng.choice(string.digits) for _ in range(digits - 1))
 
 
+def in_bank_account(rng: random.Random, bank: str | None = None) -> tuple[str, str]:
+    """(IFSC, account) at ``bank``, or at a bank drawn from catalog.IN_BANKS."""
+    bank = bank or rng.choice(list(catalog.IN_BANKS))
+    return ifsc(rng, bank), in_account(rng, bank)
+
+
 def us_account(rng: random.Random) -> tuple[str, str]:
     """(routing, account): a real ABA routing number (valid 3-7-1 checksum), 8-12 digits."""
     routing = rng.choice(list(catalog.US_BANKS))

@@ -182,10 +182,7 @@ def legit_pool(seed: int, people: int) -> LegitPool:
     india = people * 7 // 10
     accounts = [_person_account(rng, country="IN" if i < india else "US") for i in range(people)]
     merchants = [ids.account_upi(f"{name}@{handle}") for name, handle in _IN_MERCHANTS]
-    merchants += [
-        ids.account_in(ids.ifsc(rng, bank), ids.in_account(rng, bank))
-        for bank in ("SBIN", "HDFC", "ICIC")
-    ]
+    merchants += [ids.account_in(*ids.in_bank_account(rng, b)) for b in ("SBIN", "HDFC", "ICIC")]
     merchant_india = len(merchants)
     merchants += [ids.account_us(*ids.us_account(rng)) for _ in range(6)]
     return LegitPool(
@@ -215,8 +212,7 @@ def _person_account(rng: random.Random, country: str) -> str:
     if rng.random() < 0.6:
         name = f"{rng.choice(catalog.IN_NAMES[0]).lower()}{rng.randint(100, 99999)}"
         return ids.account_upi(ids.upi_id(rng, name))
-    bank = rng.choice(list(catalog.IN_BANKS))
-    return ids.account_in(ids.ifsc(rng, bank), ids.in_account(rng, bank))
+    return ids.account_in(*ids.in_bank_account(rng))
 
 
 def legit_batch(pool: LegitPool, rng: np.random.Generator, first_id: int, n: int) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def _operation_for(rng: random.Random, playbook: str, operations: list[Operation
     op = Operation(f"OP-{len(operations) + 1:03d}", country, city)
     for _ in range(rng.randint(2, 4)):
         bank = rng.choice(catalog.FOREIGN_ACCOUNT_BANKS)
-        op.collectors.append(ids.account_in(ids.ifsc(rng, bank), ids.in_account(rng, bank)))
+        op.collectors.append(ids.account_in(*ids.in_bank_account(rng, bank)))
     op.consolidation_wallets.append(ids.account_wallet("trx", ids.wallet(rng, "trx")))
     op.consolidation_wallets.append(ids.account_wallet("btc", ids.wallet(rng, "btc")))
     operations.append(op)
@@ -235,7 +235,7 @@ def _epoch(
         "domains": domains,
         "emails": new(lambda: _email(rng, domains)),
         "upi_ids": new(lambda: ids.upi_id(rng, _handle_name(rng)), _n(countries, "IN", 2)),
-        "in_accounts": new(lambda: _in_account(rng), 2),
+        "in_accounts": new(lambda: ids.in_bank_account(rng), 2),
         "us_accounts": new(lambda: ids.us_account(rng), _n(countries, "US", 1)),
         "wallets": new(lambda: (campaign.chain, ids.wallet(rng, campaign.chain))),
     }
@@ -249,11 +249,6 @@ def _epoch(
 
 def _n(countries: list[str], country: str, count: int) -> int:
     return count if country in countries else 0
-
-
-def _in_account(rng: random.Random) -> tuple[str, str]:
-    bank = rng.choice(list(catalog.IN_BANKS))
-    return ids.ifsc(rng, bank), ids.in_account(rng, bank)
 
 
 def _handle_name(rng: random.Random) -> str:
