@@ -67,16 +67,6 @@ def amount(cents: int, currency: str) -> str:
     return "₹" + ",".join([g for g in [head, *groups] if g] + [tail])
 
 
-def upi(rng: random.Random, vpa: str) -> str:
-    return rng.choice((vpa, _case(rng, vpa), f"UPI ID {vpa}", vpa.upper()))
-
-
-def account(rng: random.Random, number: str) -> str:
-    if rng.random() < 0.7 or len(number) < 8:
-        return number
-    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
-
-
 def _case(rng: random.Random, text: str) -> str:
     """Mixed case the way a phone keyboard's auto-capitalisation or a victim leaves it."""
     if rng.random() < 0.5:

@@ -115,9 +115,6 @@ MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "hi": ("उन्होंने {v} खोलने को कहा।",),
     },
     "email": {"en": ("Emails came from {v}.",), "hi": ("ईमेल {v} से आया।",)},
-    "upi": {"en": ("I paid to {v}.",), "hi": ("मैंने {v} पर पेमेंट किया।",)},
-    "account": {"en": ("Money was sent to account {v}.",), "hi": ("खाता संख्या {v} में पैसे भेजे।",)},
-    "wallet": {"en": ("They gave me the wallet {v}.",), "hi": ("वॉलेट पता {v} दिया गया।",)},
     "trap_phone": {
         "en": ("They said to verify by calling {v}.",),
         "hi": ("कहा कि {v} पर कॉल करके जाँच कर लें।",),
