@@ -114,6 +114,7 @@ def test_api_agreements(
     assert_error(outsider.get(f"/sharing/agreements/{row['id']}/stix"), 404, "not_found")
     approved = api_for(supervisor).post(f"/sharing/agreements/{row['id']}/approve")
     assert approved.json()["needs_approval"] is False
+    create_agreement("IN-I4C", "US-FBI", ["GREEN"])  # neither given nor received by IN-CBI
     listed = api_for(make_user("viewer", "IN-CBI")).get("/sharing/agreements").json()["items"]
     assert [r["id"] for r in listed] == [row["id"]]
     bundle = api_for(make_user("analyst")).get(f"/sharing/agreements/{row['id']}/stix").json()
@@ -123,8 +124,10 @@ def test_api_agreements(
 def test_pages(complaints: Any, agreement_factory: Any, client_for: Any, supervisor: Any,
                cbi_analyst: Any, viewer: Any) -> None:  # fmt: skip
     agreement = agreement_factory()
+    create_agreement("IN-I4C", "US-FBI", ["GREEN"])  # neither given nor received by IN-CBI
     page = client_for(cbi_analyst).get("/sharing/agreements/")
     assert page.status_code == 200 and b"US-FBI" in page.content
+    assert b"IN-I4C" not in page.content
     assert client_for(viewer).get("/sharing/approvals/").status_code == 403
     sup = client_for(supervisor)
     assert b"IN-CBI" in sup.get("/sharing/approvals/").content

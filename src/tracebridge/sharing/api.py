@@ -16,7 +16,7 @@ from tracebridge.complaints.models import Sighting
 from tracebridge.sharing import overlap
 from tracebridge.sharing.exports import export_bundle_for, publish
 from tracebridge.sharing.models import Agreement
-from tracebridge.sharing.services import approve_agreement, create_agreement
+from tracebridge.sharing.services import agreements_of, approve_agreement, create_agreement
 
 router = Router(tags=["sharing"])
 
@@ -58,9 +58,7 @@ def _party_agreement(user: Any, agreement_id: int, *, owner_only: bool = False) 
 @router.get("/sharing/agreements", summary="Agreements my agency gives or receives")
 def list_agreements(request: HttpRequest) -> dict[str, Any]:
     user = require_role(request, "viewer")
-    rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
-    mine = [a for a in rows if user.agency_id in (a.owner_id, a.partner_id)]
-    return {"items": [agreement_row(a) for a in mine]}
+    return {"items": [agreement_row(a) for a in agreements_of(user.agency_id)]}
 
 
 class AgreementIn(Schema):

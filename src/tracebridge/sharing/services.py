@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracebridge.agencies import audit
@@ -130,17 +131,19 @@ def agreement_between(owner: Agency, partner: Agency) -> Agreement | None:
     return Agreement.objects.filter(owner=owner, partner=partner, revoked_at__isnull=True).first()
 
 
+def agreements_of(agency_id: int) -> QuerySet[Agreement]:
+    """The unrevoked agreements an agency gives or receives."""
+    return Agreement.objects.select_related("owner", "partner").filter(
+        Q(owner_id=agency_id) | Q(partner_id=agency_id), revoked_at__isnull=True
+    )
+
+
 def readable_agreements(user: Any) -> list[Agreement]:
     """Collections ``user`` may read: agreements to their agency, and their agency's own."""
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None:
         return []
-    rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
-    return [
-        a
-        for a in rows
-        if a.owner_id == agency_id or (a.partner_id == agency_id and a.effective_tlp())
-    ]
+    return [a for a in agreements_of(agency_id) if a.owner_id == agency_id or a.effective_tlp()]
 
 
 def pending_approvals(user: Any) -> list[Agreement]:

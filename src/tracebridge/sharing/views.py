@@ -18,7 +18,7 @@ from tracebridge.agencies.permissions import has_role, is_agency_user
 from tracebridge.agencies.services import ServiceError
 from tracebridge.sharing.exports import export_bundle_for
 from tracebridge.sharing.models import Agreement
-from tracebridge.sharing.services import approve_agreement, pending_approvals
+from tracebridge.sharing.services import agreements_of, approve_agreement, pending_approvals
 
 
 def _agency_user(request: HttpRequest, minimum: str | None = None) -> None:
@@ -31,7 +31,7 @@ def _agency_user(request: HttpRequest, minimum: str | None = None) -> None:
 def agreements(request: HttpRequest) -> HttpResponse:
     _agency_user(request)
     agency_id = request.user.agency_id
-    rows = Agreement.objects.select_related("owner", "partner").filter(revoked_at__isnull=True)
+    rows = list(agreements_of(agency_id))
     given = [a for a in rows if a.owner_id == agency_id]
     received = [a for a in rows if a.partner_id == agency_id]
     audit.record("agreement.list", request=request, object_type="agreement")
