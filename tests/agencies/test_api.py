@@ -51,6 +51,9 @@ def test_audit_api_needs_agency_admin_and_shows_own_agency_only(
 def test_audit_api_validates_filters(agency_admin: Any, api_for: Any) -> None:
     error = assert_error(api_for(agency_admin).get("/audit", since="yesterday"), 422, "invalid")
     assert "yesterday" in error["message"]
+    assert error["details"][0]["field"] == "since"
+    error = assert_error(api_for(agency_admin).get("/audit", until="2026-02-30"), 422, "invalid")
+    assert error["details"][0]["field"] == "until"
     assert_error(api_for(agency_admin).get("/audit", limit=0), 422, "invalid")
     error = assert_error(api_for(agency_admin).get("/audit", limit="many"), 422, "invalid")
     assert error["details"][0]["field"] == "limit"

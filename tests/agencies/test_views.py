@@ -40,6 +40,7 @@ def test_pages_need_login_and_role(analyst: Any, agency_admin: Any, client_for: 
     assert client_for(analyst).get("/audit/").status_code == 403
     response = client_for(agency_admin).get("/audit/?action=auth")
     assert response.status_code == 200
+    assert "page.forbidden" not in response.content.decode()  # filtered to auth.*
     assert AuditEvent.objects.filter(action="page.forbidden", username=analyst.username).exists()
 
 
@@ -60,3 +61,10 @@ def test_landing_is_public(db: None) -> None:
     response = Client().get("/")
     assert response.status_code == 200
     assert "1930" in response.content.decode()
+
+
+def test_audit_page_answers_a_bad_date_with_a_message(agency_admin: Any, client_for: Any) -> None:
+    for query in ({"since": "yesterday"}, {"until": "2026-02-30"}):
+        response = client_for(agency_admin).get("/audit/", query)
+        assert response.status_code == 200
+        assert "not an ISO 8601 date or time" in response.content.decode()

@@ -95,8 +95,20 @@ def test_list_rejects_bad_filters(api_for: Any, analyst: Any) -> None:
     api = api_for(analyst)
     error = assert_error(api.get("/complaints", since="yesterday"), 422, "invalid")
     assert error["details"][0]["field"] == "since"
+    error = assert_error(api.get("/complaints", until="2026-02-30"), 422, "invalid")
+    assert error["details"][0]["field"] == "until"
     assert_error(api.get("/complaints", scam_type="nope"), 422, "invalid")
     assert_error(api.get("/complaints", identifier="???"), 422, "invalid")
+
+
+def test_until_a_date_includes_that_whole_day(api_for: Any, analyst: Any) -> None:
+    api = api_for(analyst)
+    api.post("/complaints", us_record("IC3-NOON", received_at="2025-01-01T12:00:00Z"))
+    api.post("/complaints", us_record("IC3-NEXT", received_at="2025-01-02T00:00:00Z"))
+    refs = [item["ref"] for item in api.get("/complaints", until="2025-01-01").json()["items"]]
+    assert refs == ["IC3-NOON"]
+    assert api.get("/complaints", until="2025-01-01T11:00:00Z").json()["total"] == 0
+    assert api.get("/complaints", since="2025-01-02").json()["total"] == 1
 
 
 def test_other_agency_sees_only_clear_and_never_victim_data(

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tracebridge.agencies.selectors import audit_events
+from tracebridge.agencies.selectors import FilterError, audit_events
 from tracebridge.agencies.views import event_row
 from tracebridge.api_support import ApiError, auth_user, page_of, require_role
 
@@ -49,8 +49,8 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, 
     params = filters.dict(exclude={"limit", "offset"})
     try:
         events = audit_events(user, **params)
-    except ValueError as exc:
+    except FilterError as exc:
         raise ApiError(
-            422, "invalid", str(exc), [{"field": "since/until", "message": str(exc)}]
+            422, "invalid", str(exc), [{"field": exc.field, "message": exc.message}]
         ) from None
     return page_of(events, event_row, filters.limit, filters.offset)

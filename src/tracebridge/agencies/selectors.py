@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import make_aware
 
 from tracebridge.agencies.models import AuditEvent
 
 
-def _when(text: str) -> datetime | None:
-    if not text:
-        return None
-    moment = parse_datetime(text)
-    if moment is None:
-        day = parse_date(text)
-        if day is None:
-            raise ValueError(f"not a date or ISO 8601 time: {text!r}")
-        moment = datetime(day.year, day.month, day.day)
-    return moment if moment.tzinfo else make_aware(moment)
+class FilterError(ValueError):
+    """A list filter that cannot be applied; ``field`` names the parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def moment(field: str, text: str, end_of_day: bool = False) -> datetime:
+    """An ISO 8601 time (UTC when it has no offset), or a date: its first instant, or with
+    ``end_of_day`` its last. Raises FilterError naming ``field``."""
+    try:
+        day = parse_date(text)  # first: parse_datetime also takes a date, as its midnight
+        when = parse_datetime(text) if day is None else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        day = when = None
+    if day is not None:
+        when = datetime.combine(day, time.max if end_of_day else time.min)
+    if when is None:
+        raise FilterError(field, f"not an ISO 8601 date or time: {text!r}")
+    return when if timezone.is_aware(when) else timezone.make_aware(when, UTC)
 
 
 def audit_events(
@@ -34,7 +45,10 @@ def audit_events(
     since: str = "",
     until: str = "",
 ) -> QuerySet[AuditEvent]:
-    """Audit events an agency admin may browse: their agency's (an operator sees all)."""
+    """Audit events an agency admin may browse: their agency's (an operator sees all).
+
+    Raises FilterError for a ``since`` or ``until`` that is not a date or time.
+    """
     events = AuditEvent.objects.select_related("agency")
     if not user.is_operator:
         events = events.filter(agency_id=user.agency_id)
@@ -46,9 +60,8 @@ def audit_events(
         events = events.filter(object_type=object_type)
     if outcome:
         events = events.filter(outcome=outcome)
-    start, end = _when(since), _when(until)
-    if start:
-        events = events.filter(at__gte=start)
-    if end:
-        events = events.filter(at__lte=end)
+    if since:
+        events = events.filter(at__gte=moment("since", since))
+    if until:
+        events = events.filter(at__lte=moment("until", until))
     return events

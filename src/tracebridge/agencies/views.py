@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import has_role
-from tracebridge.agencies.selectors import audit_events
+from tracebridge.agencies.selectors import FilterError, audit_events
 
 
 def locked_out(
@@ -49,7 +49,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         k: request.GET.get(k, "").strip()
         for k in ("action", "username", "object_type", "outcome", "since", "until")
     }
-    events = audit_events(request.user, **filters)
+    error = ""
+    try:
+        events = audit_events(request.user, **filters)
+    except FilterError as exc:
+        error = exc.message
+        events = audit_events(request.user)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit.record(
         "audit.read",
@@ -60,7 +65,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agencies/audit.html",
-        {"page": page, "filters": filters, "outcomes": ["ok", "denied", "failed"]},
+        {
+            "page": page,
+            "filters": filters,
+            "filter_error": error,
+            "outcomes": ["ok", "denied", "failed"],
+        },
     )
 
 

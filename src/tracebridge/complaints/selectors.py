@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from tracebridge.agencies.permissions import visible
+from tracebridge.agencies.selectors import FilterError, moment
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.complaints.schema import SCAM_TYPES
 from tracebridge.identifiers import Identifier, parse_any
@@ -28,12 +26,6 @@ FILTERS = ("since", "until", "country", "scam_type", "identifier", "campaign", "
 def register_filter(name: str, fn: ExtraFilter) -> None:
     """Let a higher stage filter complaints by ``name`` (e.g. "campaign" -> its id)."""
     _filters[name] = fn
-
-
-class FilterError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
 
 
 @dataclass(frozen=True)
@@ -54,16 +46,6 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def _moment(field: str, text: str, end_of_day: bool) -> datetime:
-    when = parse_datetime(text)
-    if when is None:
-        day = parse_date(text)
-        if day is None:
-            raise FilterError(field, f"not an ISO 8601 date or time: {text!r}")
-        when = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0))
-    return when if timezone.is_aware(when) else timezone.make_aware(when, UTC)
-
-
 def identifier_key(text: str, region: str | None) -> str:
     found = parse_any(text, region)
     if not isinstance(found, Identifier):
@@ -75,11 +57,9 @@ def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, narrowed by ``filters`` (raises FilterError)."""
     qs = visible(user, Complaint.objects.select_related("agency"))
     if filters.since:
-        qs = qs.filter(received_at__gte=_moment("since", filters.since, False))
-    if filters.until:
-        end_of_day = parse_datetime(filters.until) is None
-        bound = _moment("until", filters.until, end_of_day)
-        qs = qs.filter(received_at__lt=bound) if end_of_day else qs.filter(received_at__lte=bound)
+        qs = qs.filter(received_at__gte=moment("since", filters.since))
+    if filters.until:  # a date includes that whole day
+        qs = qs.filter(received_at__lte=moment("until", filters.until, end_of_day=True))
     if filters.country:
         qs = qs.filter(country=filters.country.upper())
     if filters.scam_type:
