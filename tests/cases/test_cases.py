@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracebridge import panels
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.agencies.services import ServiceError
-from tracebridge.campaigns.models import Campaign
+from tracebridge.campaigns.models import Campaign, CampaignMember
 from tracebridge.cases import services
 from tracebridge.cases.models import Case
 from tracebridge.complaints.models import Complaint
@@ -163,10 +163,17 @@ def test_other_agency_cannot_see_or_change(
     assert case.notes.count() == 0
 
 
+def _campaign(code: str, *members: Complaint) -> Campaign:
+    campaign = Campaign.objects.create(code=code, size=len(members))
+    for complaint in members:
+        CampaignMember.objects.create(campaign=campaign, complaint=complaint)
+    return campaign
+
+
 def test_open_a_case_from_a_campaign(
-    analyst: User, client_for: Callable[..., Any], rf: Any
+    analyst: User, agencies: Any, client_for: Callable[..., Any], rf: Any
 ) -> None:
-    campaign = Campaign.objects.create(code="CMP-0042", size=3)
+    campaign = _campaign("CMP-0042", _complaint(agencies["US-FBI"], "A1"))
     client = client_for(analyst)
     form = client.get("/cases/new/?campaign=CMP-0042").content.decode()
     assert 'value="Campaign CMP-0042"' in form
@@ -179,3 +186,17 @@ def test_open_a_case_from_a_campaign(
     request.user = analyst
     [html] = [p for p in panels.render("campaign", request, campaign) if "campaign-cases" in p]
     assert case.reference in html and "/cases/new/?campaign=CMP-0042" in html
+
+
+def test_a_case_cannot_name_a_campaign_the_user_may_not_see(
+    analyst: User, agencies: Any, client_for: Callable[..., Any]
+) -> None:
+    _campaign("CMP-0007", _complaint(agencies["IN-CBI"], "SECRET", tlp="RED"))
+    client = client_for(analyst)
+    form = client.get("/cases/new/?campaign=CMP-0007").content.decode()
+    assert "From campaign" not in form and 'value="Campaign CMP-0007"' not in form
+    for code in ("CMP-0007", "CMP-9999"):
+        response = client.post("/cases/new/", {"title": "x", "tlp": "AMBER", "campaign": code})
+        assert response.status_code == 200
+        assert f"No campaign {code} that you may see." in response.content.decode()
+    assert not Case.objects.exists()

@@ -20,6 +20,7 @@ from tracebridge.agencies.permissions import get_visible_or_404, visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.campaigns.models import Campaign
+from tracebridge.campaigns.selectors import visible_campaigns
 from tracebridge.cases import forms, services
 from tracebridge.cases.models import Case, CaseStatus
 from tracebridge.complaints.models import Complaint
@@ -46,25 +47,36 @@ def case_new(request: HttpRequest) -> HttpResponse:
     require_role(request, "analyst")
     agency_id = request.user.agency_id
     initial = {"campaign": request.GET.get("campaign", "")}
-    campaign = Campaign.objects.filter(code=initial["campaign"]).first()
+    campaign = _visible_campaign(request, initial["campaign"])
     if campaign is not None:
         initial["title"] = _("Campaign %(code)s") % {"code": campaign.code}
     form = forms.CaseForm(request.POST or None, agency_id=agency_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        campaign = Campaign.objects.filter(code=data["campaign"]).first()
-        case = services.create_case(
-            request.user.agency,
-            data["title"],
-            by=request.user,
-            lead=data["lead"],
-            description=data["description"],
-            tlp=data["tlp"],
-            campaigns=[campaign] if campaign else [],
-        )
-        messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
-        return redirect("case-detail", reference=case.reference)
+        campaign = _visible_campaign(request, data["campaign"])
+        if data["campaign"] and campaign is None:
+            form.add_error(
+                "campaign",
+                _("No campaign %(code)s that you may see.") % {"code": data["campaign"]},
+            )
+        else:
+            case = services.create_case(
+                request.user.agency,
+                data["title"],
+                by=request.user,
+                lead=data["lead"],
+                description=data["description"],
+                tlp=data["tlp"],
+                campaigns=[campaign] if campaign else [],
+            )
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("case-detail", reference=case.reference)
     return render(request, "cases/new.html", {"form": form, "campaign": campaign})
+
+
+def _visible_campaign(request: HttpRequest, code: str) -> Campaign | None:
+    code = code.strip()
+    return visible_campaigns(request.user).filter(code=code.upper()).first() if code else None
 
 
 @login_required
