@@ -12,9 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from stdnum import luhn
-
-from .banking import bare_account, card_brand, indian_account, mask, parse_card, us_account
+from .banking import bare_account, indian_account, mask, parse_card, us_account
 from .model import Found, Identifier
 from .phones import parse_phone
 
@@ -177,9 +175,7 @@ def _plausible_digits(digits: str) -> bool:
 
 
 def _card(digits: str) -> Identifier | None:
-    if not luhn.is_valid(digits) or card_brand(digits) is None:
-        return None
-    card = parse_card(digits)
+    card = parse_card(digits)  # Luhn and a card network's prefix and length
     return card if isinstance(card, Identifier) else None
 
 
