@@ -22,6 +22,9 @@ def test_demo_imports_analyses_and_opens_a_traceback(agencies, make_user, tmp_pa
     assert RobocallCampaign.objects.filter(agency__code="US-FTC").count() > 5
     request = TracebackRequest.objects.get()
     assert request.hops.count() == 1
+    # The call's caller number links the request to the campaign it belongs to.
+    assert request.campaign is not None
+    assert request.campaign.numbers.filter(key=f"phone:{request.calling_number}").exists()
     assert Carrier.objects.get(name="Telx Wholesale").gateway
     assert Carrier.objects.get(name="Verizon").agency.code == "CARRIER-VERIZON"
     notes = dict(ctx.summary)

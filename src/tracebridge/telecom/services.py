@@ -191,6 +191,15 @@ def hop_records_near(target: tb.HopRecord) -> list[tb.HopRecord]:
     return [_record(dict(zip(names, r, strict=True))) for r in rows]
 
 
+def campaign_presenting(agency: Agency, calling: str) -> RobocallCampaign | None:
+    """The agency's biggest robocall campaign that presented this (NANP) caller number."""
+    number = tb.digits(calling)
+    if len(number) != 10:
+        return None
+    keyed = RobocallCampaign.objects.filter(agency=agency, numbers__key=f"phone:+1{number}")
+    return keyed.order_by("-calls").first()
+
+
 @dataclass
 class Trace:
     target: tb.HopRecord
@@ -222,15 +231,6 @@ def open_traceback(
     if not records:
         raise ServiceError(f"no stored CDR has call id {call_id!r}")
     target = tb.terminating_record(records[0], records)
-    campaign = (
-        RobocallCampaign.objects.filter(
-            agency=user.agency, numbers__key=f"phone:+{tb.digits(target.calling)}"
-        )
-        .order_by("-calls")
-        .first()
-        if len(tb.digits(target.calling)) == 10
-        else None
-    )
     request = TracebackRequest.objects.create(
         agency=user.agency,
         tlp=tlp,
@@ -239,7 +239,7 @@ def open_traceback(
         calling_number=target.calling[:40],
         called_number=target.called[:40],
         start_time=datetime.fromtimestamp(target.start, UTC),
-        campaign=campaign,
+        campaign=campaign_presenting(user.agency, target.calling),
         note=note,
         requested_by=user,
     )
