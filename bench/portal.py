@@ -17,7 +17,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -27,17 +26,13 @@ import threading
 import time
 from pathlib import Path
 
+from taxii import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get(
     "TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/tracebridge_bench"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def key(i: int) -> str:
