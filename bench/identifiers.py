@@ -3,10 +3,10 @@
 Times are CPU (process) seconds, and the phone comparison interleaves baseline and target chunk
 by chunk, so that other jobs on a shared machine skew neither side.
 
-1. Parse messy phone strings (default 1M; --smoke 20k) with identifiers.parse("phone", ...)
+1. Parse messy phone strings (default 1M; --smoke 100k) with identifiers.parse("phone", ...)
    and with phonenumbers.parse(...) on the same strings; print both throughputs and the ratio.
    Target: >= 2x phonenumbers (repeated values are cached, pre-filters are cheap).
-2. extract() over generated narratives (default 100k; --smoke 2k), English and Hindi; print
+2. extract() over generated narratives (default 100k; --smoke 5k), English and Hindi; print
    MB/s. Target: >= 5 MB/s.
 
 Data is generated here, deterministically (seeded), not imported from tracebridge.simulate.
