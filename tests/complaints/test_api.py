@@ -121,6 +121,7 @@ def test_other_agency_sees_only_clear_and_never_victim_data(
     assert "victim" not in page["items"][0]
     own = api_for(cbi_analyst).get("/complaints").json()["items"]
     assert own[0]["victim"]["name"] == "Asha Devi"
+    assert own[0]["loss"] == {"amount": "24999.00", "currency": "INR", "payment_method": "upi"}
 
 
 def test_read_one_is_audited_and_hidden_elsewhere(

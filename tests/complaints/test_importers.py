@@ -356,3 +356,7 @@ def test_to_canonical_leaves_victim_out_unless_asked(agencies: dict[str, Agency]
     complaint = Complaint.objects.get()
     assert to_canonical(complaint)["victim"] is None
     assert to_canonical(complaint, with_victim=True)["victim"]["name"] == "Asha Devi"
+    loss = {"amount": "24999.00", "currency": "INR", "payment_method": "upi"}
+    assert to_canonical(complaint)["loss"] == loss
+    complaint.loss_amount = None
+    assert "loss" not in to_canonical(complaint)

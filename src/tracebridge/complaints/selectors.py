@@ -85,6 +85,17 @@ def shows_victim(user: Any, complaint: Complaint) -> bool:
     return bool(getattr(user, "agency_id", None) == complaint.agency_id)
 
 
+def loss_of(complaint: Complaint) -> dict[str, Any] | None:
+    """The loss in the canonical shape, or None when none was reported."""
+    if complaint.loss_amount is None:
+        return None
+    return {
+        "amount": str(complaint.loss_amount),
+        "currency": complaint.loss_currency,
+        "payment_method": complaint.payment_method or None,
+    }
+
+
 def complaint_row(complaint: Complaint, user: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": complaint.pk,
@@ -98,17 +109,11 @@ def complaint_row(complaint: Complaint, user: Any) -> dict[str, Any]:
         "channel": complaint.channel,
         "scam_type": complaint.scam_type,
         "narrative": complaint.narrative,
-        "loss": None,
+        "loss": loss_of(complaint),
         "suspect": complaint.suspect,
         "tlp": complaint.tlp,
         "pap": complaint.pap or None,
     }
-    if complaint.loss_amount is not None:
-        row["loss"] = {
-            "amount": str(complaint.loss_amount),
-            "currency": complaint.loss_currency,
-            "payment_method": complaint.payment_method or None,
-        }
     if shows_victim(user, complaint):
         row["victim"] = complaint.victim
     return row

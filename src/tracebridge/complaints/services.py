@@ -23,6 +23,7 @@ from tracebridge.complaints import bulk
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.complaints.prepare import Prepared, prepare
 from tracebridge.complaints.schema import CanonicalComplaint
+from tracebridge.complaints.selectors import loss_of
 from tracebridge.complaints.sightings import SightingRow
 from tracebridge.complaints.signals import complaints_saved
 
@@ -215,10 +216,7 @@ def to_canonical(complaint: Complaint, *, with_victim: bool = False) -> dict[str
         "tlp": complaint.tlp,
         "pap": complaint.pap or None,
     }
-    if complaint.loss_amount is not None:
-        out["loss"] = {
-            "amount": str(complaint.loss_amount),
-            "currency": complaint.loss_currency,
-            "payment_method": complaint.payment_method or None,
-        }
+    loss = loss_of(complaint)
+    if loss is not None:
+        out["loss"] = loss
     return out
