@@ -200,3 +200,22 @@ def test_a_case_cannot_name_a_campaign_the_user_may_not_see(
         assert response.status_code == 200
         assert f"No campaign {code} that you may see." in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_bad_case_actions_are_answered_naming_the_field(
+    case: Case, analyst: User, client_for: Callable[..., Any]
+) -> None:
+    client = client_for(analyst)
+    base = f"/cases/{case.reference}"
+    answers = {
+        "note": ({"text": ""}, "Note: This field is required."),
+        "task": ({"title": "x", "due_date": "soon"}, "Due: Enter a valid date."),
+        "status": ({"status": "lost"}, "Status: Select a valid choice."),
+        "task-done": ({"task": "abc"}, "No such task on this case."),
+        "link": ({}, "Complaint (source:ref): This field is required."),
+    }
+    for action, (data, message) in answers.items():
+        response = client.post(f"{base}/{action}/", data, follow=True)
+        assert response.status_code == 200 and message in response.content.decode(), action
+    case.refresh_from_db()
+    assert case.status == "open" and not case.notes.exists() and not case.tasks.exists()

@@ -108,48 +108,50 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
+def _cleaned(form: Any) -> dict[str, Any]:
+    """The form's data, or a ServiceError that names each bad field (shown as a message)."""
+    if not form.is_valid():
+        raise ServiceError(
+            "; ".join(
+                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+    return dict(form.cleaned_data)
+
+
 def _note(request: HttpRequest, case: Case) -> None:
-    form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        services.add_note(case, form.cleaned_data["text"], request.user)
+    services.add_note(case, _cleaned(forms.NoteForm(request.POST))["text"], request.user)
 
 
 def _task(request: HttpRequest, case: Case) -> None:
-    form = forms.TaskForm(request.POST, agency_id=case.agency_id)
-    if form.is_valid():
-        d = form.cleaned_data
-        services.add_task(case, d["title"], d["due_date"], d["assignee"], request.user)
+    d = _cleaned(forms.TaskForm(request.POST, agency_id=case.agency_id))
+    services.add_task(case, d["title"], d["due_date"], d["assignee"], request.user)
 
 
 def _task_done(request: HttpRequest, case: Case) -> None:
-    task = case.tasks.filter(pk=request.POST.get("task") or 0).first()
-    if task is not None:
-        services.complete_task(task, request.user)
+    task_id = request.POST.get("task", "")
+    task = case.tasks.filter(pk=task_id).first() if task_id.isdigit() else None
+    if task is None:
+        raise ServiceError(_("No such task on this case."))
+    services.complete_task(task, request.user)
 
 
 def _assign(request: HttpRequest, case: Case) -> None:
-    form = forms.AssignForm(request.POST, agency_id=case.agency_id)
-    if form.is_valid():
-        d = form.cleaned_data
-        services.assign(case, d["user"], d["role"], request.user)
+    d = _cleaned(forms.AssignForm(request.POST, agency_id=case.agency_id))
+    services.assign(case, d["user"], d["role"], request.user)
 
 
 def _status(request: HttpRequest, case: Case) -> None:
-    form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        services.set_status(case, form.cleaned_data["status"], request.user)
+    services.set_status(case, _cleaned(forms.StatusForm(request.POST))["status"], request.user)
 
 
 def _link(request: HttpRequest, case: Case) -> None:
-    form = forms.LinkComplaintForm(request.POST)
-    if not form.is_valid():
-        return
-    source, _sep, ref = form.cleaned_data["complaint"].partition(":")
+    wanted = _cleaned(forms.LinkComplaintForm(request.POST))["complaint"]
+    source, _sep, ref = wanted.partition(":")
     found = visible(request.user, Complaint.objects.filter(source=source.strip(), ref=ref.strip()))
     if not found.exists():
-        raise ServiceError(
-            _("No complaint %(key)s that you may see.") % {"key": form.cleaned_data["complaint"]}
-        )
+        raise ServiceError(_("No complaint %(key)s that you may see.") % {"key": wanted})
     services.link_complaints(case, found, request.user)
 
 
