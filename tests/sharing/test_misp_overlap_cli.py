@@ -97,6 +97,8 @@ def test_psi_over_the_api_never_confirms_red(
         "upi:fraud.desk@okaxis",
     ]
     assert_error(api_for(analyst).post(url, {"blinded": blinded}), 404, "not_found")
+    refused = AuditEvent.objects.get(action="agreement.read", outcome="denied")
+    assert (refused.object_id, refused.user_id) == (str(agreement.pk), analyst.pk)
     assert_error(api_for(cbi_analyst).post(url, {"blinded": ["!!"]}), 422, "invalid")
     # Only the FBI's RED complaint names this wallet: the overlap must not confirm it.
     from tracebridge.complaints.models import Sighting

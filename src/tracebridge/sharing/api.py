@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -36,19 +36,16 @@ def agreement_row(a: Agreement) -> dict[str, Any]:
     }
 
 
-def _party_agreement(user: Any, agreement_id: int, *, owner_only: bool = False) -> Agreement:
-    """The agreement if the caller's agency is a party to it; 404 otherwise (nothing leaks)."""
+def _party_agreement(user: Any, agreement_id: int, side: Literal["owner", "partner"]) -> Agreement:
+    """The agreement if the caller's agency is its ``side``; 404 otherwise (nothing leaks)."""
     agreement = (
         Agreement.objects.select_related("owner", "partner")
         .filter(pk=agreement_id, revoked_at__isnull=True)
         .first()
     )
-    parties: tuple[int, ...] = ()
-    if agreement is not None:
-        parties = (
-            (agreement.owner_id,) if owner_only else (agreement.owner_id, agreement.partner_id)
-        )
-    if agreement is None or user.agency_id not in parties:
+    if agreement is None or user.agency_id != (
+        agreement.owner_id if side == "owner" else agreement.partner_id
+    ):
         audit.record("agreement.read", user=user, object_type="agreement",
                      object_id=str(agreement_id), outcome="denied")  # fmt: skip
         raise ApiError(404, "not_found", "Not found.")
@@ -86,7 +83,7 @@ def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
 @router.post("/sharing/agreements/{agreement_id}/approve", summary="Approve AMBER (supervisors)")
 def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     user = require_role(request, "supervisor")
-    agreement = _party_agreement(user, agreement_id, owner_only=True)
+    agreement = _party_agreement(user, agreement_id, "owner")
     try:
         approve_agreement(agreement, user)
     except ServiceError as exc:
@@ -98,7 +95,7 @@ def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
 @router.get("/sharing/agreements/{agreement_id}/stix", summary="STIX bundle for the partner")
 def stix_export(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     user = require_role(request, "analyst")
-    return export_bundle_for(_party_agreement(user, agreement_id, owner_only=True), user=user)
+    return export_bundle_for(_party_agreement(user, agreement_id, "owner"), user=user)
 
 
 class OverlapIn(Schema):
@@ -115,9 +112,7 @@ MAX_OVERLAP = 50_000
 def psi(request: HttpRequest, agreement_id: int, payload: OverlapIn) -> dict[str, Any]:
     """The partner sends H(x)^a; we answer (H(x)^a)^b in order, and H(y)^b for the owner's y."""
     user = require_role(request, "analyst")
-    agreement = _party_agreement(user, agreement_id)
-    if user.agency_id != agreement.partner_id:
-        raise ApiError(404, "not_found", "Not found.")
+    agreement = _party_agreement(user, agreement_id, "partner")
     if len(payload.blinded) > MAX_OVERLAP:
         raise ApiError(413, "too_large", f"at most {MAX_OVERLAP} values a request")
     try:
