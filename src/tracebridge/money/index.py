@@ -93,10 +93,11 @@ def build(store: Store, threads: int | None = None) -> TrailIndex:
 def _index(version: str, keys: list[str], table: pa.Table) -> TrailIndex:
     from_id = _ints(table, "from_id", np.int32)
     to_id = _ints(table, "to_id", np.int32)
+    time = _ints(table, "t", np.int64)
     size = len(keys)
     debit_start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(from_id, minlength=size), out=debit_start[1:])
-    credit_rows = np.lexsort((_ints(table, "t", np.int64), to_id)).astype(np.int64)
+    credit_rows = np.lexsort((time, to_id)).astype(np.int64)
     credit_start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(to_id, minlength=size), out=credit_start[1:])
     return TrailIndex(
@@ -105,7 +106,7 @@ def _index(version: str, keys: list[str], table: pa.Table) -> TrailIndex:
         ids={key: i for i, key in enumerate(keys) if key},
         from_id=from_id,
         to_id=to_id,
-        time=_ints(table, "t", np.int64),
+        time=time,
         minor=_ints(table, "minor", np.int64),
         currency=table.column("currency").combine_chunks(),
         channel=table.column("channel").combine_chunks(),
