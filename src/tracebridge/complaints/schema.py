@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AwareDatetime,
@@ -25,19 +25,6 @@ from pydantic import (
 
 from tracebridge.agencies.markings import PAP, TLP
 
-CHANNELS = (
-    "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app",
-    "other",
-)  # fmt: skip
-SCAM_TYPES = (
-    "tech_support", "government_impersonation", "digital_arrest", "kyc_update", "investment",
-    "loan_app", "job_offer", "lottery_prize", "romance", "sextortion", "shopping",
-    "customer_care", "utility", "debt_relief", "other", "unknown",
-)  # fmt: skip
-PAYMENT_METHODS = (
-    "gift_card", "wire", "upi", "card", "crypto", "cash", "bank_transfer", "payment_app", "other",
-)  # fmt: skip
-
 Channel = Literal[
     "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app", "other"
 ]
@@ -49,6 +36,9 @@ ScamType = Literal[
 PaymentMethod = Literal[
     "gift_card", "wire", "upi", "card", "crypto", "cash", "bank_transfer", "payment_app", "other"
 ]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+SCAM_TYPES: tuple[str, ...] = get_args(ScamType)
+PAYMENT_METHODS: tuple[str, ...] = get_args(PaymentMethod)
 
 MAX_NARRATIVE = 20_000  # characters; a long story fits, a pasted e-book does not
 MAX_ITEMS = 50  # per suspect list
