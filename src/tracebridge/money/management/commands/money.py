@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tracebridge.agencies.models import User
@@ -18,6 +17,7 @@ from tracebridge.agencies.services import ServiceError, get_agency
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.complaints.models import Complaint
 from tracebridge.money import holds, registry, services
+from tracebridge.progress import console_progress
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:
@@ -55,7 +55,7 @@ class Command(SubcommandCommand):
     def do_import(self, files: list[Path], agency: str, tlp: str, **_: Any) -> None:
         owner = get_agency(agency)
         started, stored, rejected = time.perf_counter(), 0, 0
-        with _progress() as progress:
+        with console_progress(console()) as progress:
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 _, report = services.import_trail(path, owner, tlp=tlp)
@@ -99,7 +99,7 @@ class Command(SubcommandCommand):
         if not out and not agency:
             raise CommandError("give --out FILE.csv, --agency CODE, or both")
         started = time.perf_counter()
-        with _progress() as progress:
+        with console_progress(console()) as progress:
             task = progress.add_task("mule scan", total=None)
 
             def step(what: str) -> None:
@@ -131,12 +131,6 @@ def _complaint(ref: str) -> Complaint:
     if found is None:
         raise ServiceError(f"no complaint {ref!r}")
     return found
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console()
-    )
 
 
 def _dumps(data: Any) -> str:
