@@ -71,3 +71,20 @@ def test_statistics_aggregate_clear_only(reported: Any) -> None:
     ]
     assert {r["country"] for r in stats["monthly"]} == {"IN", "US"}
     assert "romance" not in {r["scam_type"] for r in stats["scam_types"]}
+
+
+def test_refresh_writes_in_a_few_queries_and_forgets_cached_answers(
+    reported: Any, django_assert_max_num_queries: Any
+) -> None:
+    keys = [f"upi:mule{i}@okaxis" for i in range(30)]
+    reported(keys)
+    with django_assert_max_num_queries(8):
+        assert services.refresh_identifier_stats(keys) == 30
+    assert PublicIdentifierStat.objects.get(key=keys[0]).reports == 1
+    complaint = reported([UPI])
+    assert services.check("kyc.update@okaxis").status == "reported"  # now cached
+    complaint.tlp = "AMBER"
+    complaint.save()
+    services.refresh_for_complaints([complaint.pk])
+    assert services.check("kyc.update@okaxis").status == "not_reported"
+    assert not PublicIdentifierStat.objects.filter(key=UPI).exists()

@@ -60,18 +60,31 @@ def refresh_identifier_stats(keys: Iterable[str] | None = None) -> int:
             else PublicIdentifierStat.objects.filter(key__in=keys)
         )
         stale.exclude(key__in=list(merged)).delete()
-        for key, stat in merged.items():
-            PublicIdentifierStat.objects.update_or_create(
-                key=key,
-                defaults={
-                    "kind": stat["kind"],
-                    "reports": sum(stat["types"].values()),
-                    "scam_types": dict(stat["types"]),
-                    "first_reported": stat["first"],
-                    "last_reported": stat["last"],
-                },
-            )
-            cache.delete(f"portal:check:{key}")
+        PublicIdentifierStat.objects.bulk_create(
+            [
+                PublicIdentifierStat(
+                    key=key,
+                    kind=stat["kind"],
+                    reports=sum(stat["types"].values()),
+                    scam_types=dict(stat["types"]),
+                    first_reported=stat["first"],
+                    last_reported=stat["last"],
+                )
+                for key, stat in merged.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=[
+                "kind",
+                "reports",
+                "scam_types",
+                "first_reported",
+                "last_reported",
+                "updated_at",
+            ],
+        )
+    # after the write, so that no check caches the old row again meanwhile
+    cache.delete_many([f"portal:check:{key}" for key in (merged if keys is None else keys)])
     return len(merged)
 
 
