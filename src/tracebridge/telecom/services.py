@@ -191,6 +191,14 @@ def hop_records_near(target: tb.HopRecord) -> list[tb.HopRecord]:
     return [_record(dict(zip(names, r, strict=True))) for r in rows]
 
 
+def terminating_record(call_id: str) -> tb.HopRecord:
+    """The terminating carrier's record of a stored call; ServiceError when none is stored."""
+    records = call_records(call_id)
+    if not records:
+        raise ServiceError(f"no stored CDR has call id {call_id!r}; import the carriers' files")
+    return tb.terminating_record(records[0], records)
+
+
 def campaign_presenting(agency: Agency, calling: str) -> RobocallCampaign | None:
     """The agency's biggest robocall campaign that presented this (NANP) caller number."""
     number = tb.digits(calling)
@@ -209,10 +217,7 @@ class Trace:
 
 def trace_call(call_id: str) -> Trace:
     """The path of a stored call from its carriers' hop records (no requests involved)."""
-    records = call_records(call_id)
-    if not records:
-        raise ServiceError(f"no stored CDR has call id {call_id!r}; import the carriers' files")
-    target = tb.terminating_record(records[0], records)
+    target = terminating_record(call_id)
     gateways = frozenset(Carrier.objects.filter(gateway=True).values_list("name", flat=True))
     hops = tb.trace(target, hop_records_near(target), gateways)
     return Trace(target, hops, tb.outcome(hops))
@@ -227,10 +232,7 @@ def open_traceback(
     user: User, call_id: str, note: str = "", tlp: str = "AMBER"
 ) -> TracebackRequest:
     """Open a request for a stored call and ask its terminating carrier first."""
-    records = call_records(call_id)
-    if not records:
-        raise ServiceError(f"no stored CDR has call id {call_id!r}")
-    target = tb.terminating_record(records[0], records)
+    target = terminating_record(call_id)
     request = TracebackRequest.objects.create(
         agency=user.agency,
         tlp=tlp,
