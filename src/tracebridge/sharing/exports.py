@@ -18,6 +18,7 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency
+from tracebridge.campaigns.models import Campaign, CampaignMember
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.complaints.services import to_canonical
 from tracebridge.sharing import stix
@@ -95,13 +96,9 @@ def _chunks(queryset: QuerySet[Complaint]) -> Iterator[list[Complaint]]:
 
 def campaign_objects(complaints: Sequence[Complaint]) -> list[stix.StixObject]:
     """Campaigns the exported complaints belong to, each marked as its most restricted member."""
-    try:
-        from tracebridge.campaigns.models import CampaignMember
-    except ImportError:  # a node without the campaigns app
-        return []
     by_id = {c.pk: c for c in complaints}
     members = CampaignMember.objects.filter(complaint_id__in=by_id).select_related("campaign")
-    grouped: dict[str, list[tuple[Any, Complaint]]] = {}
+    grouped: dict[str, list[tuple[Campaign, Complaint]]] = {}
     for member in members:
         grouped.setdefault(member.campaign.code, []).append(
             (member.campaign, by_id[member.complaint_id])
@@ -114,7 +111,7 @@ def campaign_objects(complaints: Sequence[Complaint]) -> list[stix.StixObject]:
     return objects
 
 
-def _campaign(code: str, campaign: Any, members: list[Complaint], tlp: str) -> list[Any]:
+def _campaign(code: str, campaign: Campaign, members: list[Complaint], tlp: str) -> list[Any]:
     when = stix.stix_time((campaign.first_seen or campaign.created_at).isoformat())
     owner = members[0].agency.code
     created_by = stix.sdo_id("identity", f"agency:{owner}")

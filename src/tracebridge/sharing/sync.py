@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,7 +29,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
 from tracebridge.sharing import signing, stix
 from tracebridge.sharing.imports import ImportResult, import_objects
-from tracebridge.sharing.models import Partner
+from tracebridge.sharing.models import Partner, ReceivedBundle
 
 TAXII = "application/taxii+json;version=2.1"
 TIMEOUT = 60
@@ -210,10 +211,6 @@ def verify_file(partner: Partner, body: bytes, signature: str) -> dict[str, Any]
 
 def import_bundle_file(partner: Partner, body: bytes, signature: str) -> ImportResult:
     """Verify a partner's signed bundle file, refuse a replay, import it."""
-    from hashlib import sha256
-
-    from tracebridge.sharing.models import ReceivedBundle
-
     data = verify_file(partner, body, signature)
     with transaction.atomic():
         if ReceivedBundle.objects.filter(partner=partner.name, bundle_id=data["id"]).exists():

@@ -16,7 +16,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import has_role, is_agency_user
 from tracebridge.agencies.services import ServiceError
-from tracebridge.sharing.exports import export_bundle_for
+from tracebridge.sharing.exports import export_bundle_for, publish
 from tracebridge.sharing.models import Agreement
 from tracebridge.sharing.services import agreements_of, approve_agreement, pending_approvals
 
@@ -47,8 +47,6 @@ def approvals(request: HttpRequest) -> HttpResponse:
             approve_agreement(agreement, request.user)
         except ServiceError as exc:
             raise PermissionDenied(str(exc)) from None
-        from tracebridge.sharing.exports import publish
-
         publish(agreement)
         messages.success(request, _("Approved: AMBER records now flow under this agreement."))
         return redirect("sharing-approvals")

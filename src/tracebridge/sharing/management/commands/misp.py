@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand, console
@@ -51,8 +52,6 @@ class Command(SubcommandCommand):
                     yield event
 
             count = misp.write_events(out, events(), feed=feed)
-        from tracebridge.agencies import audit
-
         audit.record("misp.export", object_type="feed" if feed else "events", events=count,
                      partner=partner, agency=None)  # fmt: skip
         self.stdout.write(
