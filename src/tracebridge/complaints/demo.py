@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from tracebridge.agencies.models import Agency
+from tracebridge.complaints import reports
 from tracebridge.complaints.importers import import_file
 from tracebridge.demo import DemoContext
 
 # source -> owning agency; PORTAL reports belong to the victim's country's intake agency
 OWNERS = {"FTC": "US-FTC", "IC3": "US-FBI", "NCRP": "IN-I4C"}
-PORTAL_OWNERS = {"US": "US-FTC", "IN": "IN-I4C"}
 FILES = ("complaints.jsonl", "ftc_dnc.csv")
 
 
@@ -19,7 +19,7 @@ def owner_code(fields: dict[str, Any]) -> str:
     """Owner of a complaint from its model field values (source, country)."""
     if fields["source"] in OWNERS:
         return str(OWNERS[fields["source"]])
-    return PORTAL_OWNERS.get(fields["country"], "US-FTC")
+    return reports.OWNERS.get(fields["country"], "US-FTC")
 
 
 def _ensure_world(ctx: DemoContext) -> Path:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tracebridge import panels
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import get_visible_or_404, is_agency_user
+from tracebridge.complaints.forms import COUNTRIES
 from tracebridge.complaints.highlight import highlighted
 from tracebridge.complaints.models import Complaint, PublicReport, ScamType
 from tracebridge.complaints.selectors import FilterError, Filters, complaints_for, shows_victim
@@ -42,7 +43,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_error": error,
         "scam_types": ScamType.choices,
-        "countries": [("IN", _("India")), ("US", _("United States"))],
+        "countries": COUNTRIES,
     }
     return render(request, "complaints/list.html", context)
 
