@@ -48,9 +48,10 @@ def _submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, form, what, country, status=400)
     anonymous = bool(form.cleaned_data.get("anonymous"))
+    record = form.canonical()
     try:
         filed = reports.file_report(
-            form.canonical(),
+            record,
             address=audit.client_address(request) or "",
             anonymous=anonymous,
             language=get_language() or "",
@@ -59,7 +60,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
         audit.record("complaint.report", request=request, outcome="denied", reason=str(exc))
         return render(request, "complaints/report_refused.html", {"message": str(exc)}, status=429)
     audit.record("complaint.report", request=request, obj=filed.complaint, number=filed.number)
-    loss = form.canonical().get("loss") or {}
+    loss = record.get("loss") or {}
     request.session["report_once"] = {
         "number": filed.number,
         "secret": filed.secret,
