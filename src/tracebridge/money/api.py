@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, MuleEntry
 
 router = Router(tags=["money"])
-MAX_UPLOAD = 512 * 1024 * 1024
 
 
 def _service(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -31,19 +29,12 @@ def _service(fn: Any, *args: Any, **kwargs: Any) -> Any:
 @router.post("/money/trails", summary="Submit a transaction trail (CSV or Parquet file)")
 def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     user = require_role(request, "analyst")
-    if file.size and file.size > MAX_UPLOAD:
+    if file.size and file.size > services.MAX_UPLOAD:
         raise ApiError(413, "too_large", "A trail file may be at most 512 MB; split it.")
     suffix = Path(file.name or "").suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise ApiError(422, "invalid", "Send a .csv or .parquet file.", [{"field": "file"}])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with open(path, "wb") as out:
-            for chunk in file.chunks():
-                out.write(chunk)
-        _, report = _service(
-            services.import_trail, path, user.agency, user, source=(file.name or "")[:200]
-        )
+    _, report = _service(services.import_upload, file.chunks(), file.name or "", user.agency, user)
     return report.as_dict()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -25,6 +27,7 @@ from tracebridge.money.models import TrailBatch
 from tracebridge.money.store import ImportReport, Store, StoreError
 from tracebridge.money.trace import Tracer, Trail
 
+MAX_UPLOAD = 512 * 1024 * 1024  # bytes of one uploaded trail file
 _cache_lock = threading.Lock()
 _cached: TrailIndex | None = None
 
@@ -78,6 +81,18 @@ def import_trail(
         "money.import", user=user, agency=agency, obj=batch, rows=report.rows, stored=report.stored
     )
     return batch, report
+
+
+def import_upload(
+    chunks: Iterable[bytes], name: str, agency: Agency, user: User | None = None
+) -> tuple[TrailBatch, ImportReport]:
+    """An uploaded trail file: written aside under its own suffix, then imported."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
+        with open(path, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        return import_trail(path, agency, user, source=name[:200])
 
 
 def batches_for(user: Any) -> QuerySet[TrailBatch]:

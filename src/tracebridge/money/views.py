@@ -3,9 +3,7 @@ on complaint and case pages."""
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -25,8 +23,6 @@ from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, HoldStatus
 from tracebridge.money.trace import Trail
 from tracebridge.money.tree import layout
-
-MAX_UPLOAD = 512 * 1024 * 1024
 
 
 def _require(request: HttpRequest, minimum: str | None) -> None:
@@ -78,22 +74,16 @@ def _trace_query(request: HttpRequest, query: str) -> dict[str, Any]:
 def upload(request: HttpRequest) -> HttpResponse:
     _require(request, "analyst")
     upload_file = request.FILES.get("file")
-    if upload_file is None or upload_file.size > MAX_UPLOAD:
+    if upload_file is None or upload_file.size > services.MAX_UPLOAD:
         messages.error(request, _("Choose a .csv or .parquet trail file (at most 512 MB)."))
         return redirect("money-trails")
-    suffix = Path(upload_file.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with open(path, "wb") as out:
-            for chunk in upload_file.chunks():
-                out.write(chunk)
-        try:
-            _batch, report = services.import_trail(
-                path, request.user.agency, request.user, source=upload_file.name[:200]
-            )
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("money-trails")
+    try:
+        _batch, report = services.import_upload(
+            upload_file.chunks(), upload_file.name, request.user.agency, request.user
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("money-trails")
     messages.success(
         request,
         _("%(stored)s of %(rows)s transactions stored; %(rejected)s rejected, %(dup)s duplicates.")
