@@ -9,6 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.money.conftest import MULE1, STORY, txn, write_csv
+from tracebridge.identifiers import Identifier
+from tracebridge.money.accounts import normalise
 from tracebridge.money.store import Store, StoreError
 
 
@@ -123,5 +125,10 @@ def test_empty_store_has_empty_views(tmp_path: Path) -> None:
     assert Store(tmp_path / "none").version() == ""
 
 
-def test_story_rows_are_valid(tmp_path: Path) -> None:
-    assert len(STORY) == 7
+def test_story_rows_are_valid() -> None:
+    """The fixture story other tests rely on: unique ids, six accounts that all normalise."""
+    assert len({row["txn_id"] for row in STORY}) == len(STORY) == 7
+    accounts = {row[k] for row in STORY for k in ("from_account", "to_account") if row[k]}
+    found = [normalise(account) for account in accounts]
+    assert all(isinstance(f, Identifier) for f in found), found
+    assert {f.kind for f in found} == {"bank", "upi", "wallet"} and len(found) == 6
