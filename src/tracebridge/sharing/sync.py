@@ -55,8 +55,13 @@ def _session(partner: Partner) -> requests.Session:
     return session
 
 
-def _get(session: requests.Session, url: str, params: dict[str, Any] | None = None) -> Any:
-    response = session.get(url, params=params, timeout=TIMEOUT)
+def _get(
+    session: requests.Session,
+    url: str,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    response = session.get(url, params=params, timeout=TIMEOUT, headers=headers)
     if response.status_code != 200:
         raise SyncError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
     return response
@@ -64,11 +69,7 @@ def _get(session: requests.Session, url: str, params: dict[str, Any] | None = No
 
 def _verified_page(partner: Partner, session: requests.Session, url: str, params: Any) -> Any:
     nonce = secrets.token_hex(16)
-    response = session.get(
-        url, params=params, timeout=TIMEOUT, headers={"X-TraceBridge-Nonce": nonce}
-    )
-    if response.status_code != 200:
-        raise SyncError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
+    response = _get(session, url, params, headers={"X-TraceBridge-Nonce": nonce})
     try:
         signing.verify(
             partner.public_key,
