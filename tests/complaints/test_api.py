@@ -59,6 +59,14 @@ def test_batch_over_the_limit_is_too_large(api_for: Any, analyst: Any) -> None:
     )
 
 
+def test_body_over_the_upload_limit_is_too_large(api_for: Any, analyst: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1 << 20
+    body = [us_record(f"X{i}", narrative="x" * 5000) for i in range(300)]
+    error = assert_error(api_for(analyst).post("/complaints", body), 413, "too_large")
+    assert "1 MiB" in error["message"]
+    assert Complaint.objects.count() == 0
+
+
 def test_viewer_cannot_submit(api_for: Any, viewer: Any) -> None:
     assert_error(api_for(viewer).post("/complaints", us_record()), 403, "forbidden")
 

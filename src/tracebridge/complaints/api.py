@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import TypeAdapter, ValidationError
@@ -36,6 +38,17 @@ _BODY_DOC = {
         "content": {"application/json": {"schema": {"type": ["object", "array"]}}},
     }
 }
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The raw body; Django refuses to read one over settings.DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE >> 20
+        raise ApiError(
+            413, "too_large", f"The body is over {limit} MiB; send smaller batches."
+        ) from None
 
 
 def _records(body: bytes) -> list[CanonicalComplaint]:
@@ -76,10 +89,8 @@ def _result(result: IngestResult) -> dict[str, Any]:
 )
 def submit(request: HttpRequest) -> Any:
     user = require_role(request, "analyst")
-    if len(request.body) > 64 * 1024 * 1024:
-        raise ApiError(413, "too_large", "The body is over 64 MiB; send smaller batches.")
     with paused_gc():
-        result = ingest(_records(request.body), user.agency, user=user)
+        result = ingest(_records(_body(request)), user.agency, user=user)
     return Status(201 if result.created else 200, _result(result))
 
 
