@@ -51,10 +51,6 @@ def _number(column: str) -> str:
     return analytics.number_in_range(f"({analytics.number_sql(column)})")
 
 
-def _q(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResult:
     """Validate ``source`` and write the accepted rows to ``target`` (a .parquet path).
 
@@ -67,7 +63,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     result = IngestResult(
         missing_columns=summary.missing_columns, extra_columns=summary.extra_columns
     )
-    fill = "NULL" if reporter is None else "'" + reporter.replace("'", "''") + "'"
+    fill = "NULL" if reporter is None else _literal(reporter)
     try:
         con.execute(f"""
             CREATE TEMP TABLE batch AS
@@ -121,43 +117,47 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
               QUALIFY row_number() OVER (
                   PARTITION BY call_id, coalesce(reporting_carrier, '') ORDER BY line) = 1
               ORDER BY line)
-        TO {_q(target)} (FORMAT parquet, COMPRESSION zstd)""")
+        TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)""")
     rejects = target.with_suffix(".rejects.csv")
     con.execute(f"""
         COPY (SELECT line, CASE WHEN call_id IS NULL OR trim(call_id) = '' THEN 'no call_id'
                                 ELSE 'no usable start_time' END AS reason, call_id
               FROM batch WHERE NOT ({ok}) ORDER BY line)
-        TO {_q(rejects)} (HEADER, DELIMITER ',')""")
+        TO {_literal(str(rejects))} (HEADER, DELIMITER ',')""")
 
 
 def find_call(store: Path, call_id: str) -> list[dict[str, Any]]:
     """Every stored record of ``call_id`` (all carriers), oldest first."""
-    files = sorted(store.glob("**/*.parquet"))
-    if not files:
-        return []
-    con = duckdb.connect(":memory:")
-    cursor = con.execute(
-        "SELECT * FROM read_parquet(?, union_by_name = true) WHERE call_id = ? ORDER BY start_time",
-        [[str(f) for f in files], call_id],
-    )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return _stored(store, "SELECT * FROM stored WHERE call_id = ? ORDER BY start_time", [call_id])
 
 
-def records_near(store: Path, calling: str, called: str, start: float, window: float) -> Any:
+def records_near(
+    store: Path, calling: str, called: str, start: float, window: float
+) -> list[dict[str, Any]]:
     """Stored records with these numbers within ``window`` seconds of ``start``: the hop
-    records of the same call, whatever call id each carrier gave it."""
-    files = sorted(store.glob("**/*.parquet"))
-    if not files:
-        return []
-    con = duckdb.connect(":memory:")
-    cursor = con.execute(
-        f"""SELECT call_id, epoch(start_time), calling_number, called_number, orig_carrier,
-                  term_carrier, reporting_carrier, attestation, origid
-           FROM read_parquet(?, union_by_name = true)
+    records of the same call, whatever call id each carrier gave it (start_time as epoch)."""
+    return _stored(
+        store,
+        f"""SELECT call_id, epoch(start_time) AS start_time, calling_number, called_number,
+                  orig_carrier, term_carrier, reporting_carrier, attestation, origid
+           FROM stored
            WHERE right(regexp_replace(calling_number, '[^0-9]', '', 'g'), 10) = ?
              AND right(regexp_replace(called_number, '[^0-9]', '', 'g'), 10) = ?
              AND abs(epoch(start_time) - ?) <= {float(window)}""",
-        [[str(f) for f in files], calling, called, start],
+        [calling, called, start],
     )
-    return cursor.fetchall()
+
+
+def _stored(store: Path, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows of ``sql`` over the view ``stored`` (every partition) as column -> value dicts."""
+    files = sorted(store.glob("**/*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect(":memory:")
+    paths = ", ".join(_literal(str(f)) for f in files)
+    con.execute(
+        f"CREATE TEMP VIEW stored AS SELECT * FROM read_parquet([{paths}], union_by_name = true)"
+    )
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

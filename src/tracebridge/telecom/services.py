@@ -177,18 +177,7 @@ def hop_records_near(target: tb.HopRecord) -> list[tb.HopRecord]:
         target.start,
         tb.TOLERANCE_S,
     )
-    names = (
-        "call_id",
-        "start_time",
-        "calling_number",
-        "called_number",
-        "orig_carrier",
-        "term_carrier",
-        "reporting_carrier",
-        "attestation",
-        "origid",
-    )
-    return [_record(dict(zip(names, r, strict=True))) for r in rows]
+    return [_record(row) for row in rows]
 
 
 def terminating_record(call_id: str) -> tb.HopRecord:
