@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from tracebridge.evidence.blobs import copy_hashing
 from tracebridge.evidence.merkle import MerkleTree
 from tracebridge.evidence.verifier import (
     CHECKPOINT,
@@ -37,8 +38,6 @@ from tracebridge.evidence.verifier import (
     NODE_KEY,
     PROOFS,
 )
-
-COPY_CHUNK = 4 << 20
 
 
 class PackageError(RuntimeError):
@@ -129,16 +128,11 @@ def build_proofs(
 
 def _copy_checked(item: ItemFile, target: IO[bytes]) -> int:
     """Copy a stored file into the ZIP, re-hashing it: a corrupted blob must never ship."""
-    digest = hashlib.sha256()
-    size = 0
     with item.open() as source:
-        while chunk := source.read(COPY_CHUNK):
-            digest.update(chunk)
-            target.write(chunk)
-            size += len(chunk)
-    if digest.hexdigest() != item.record["sha256"] or size != item.record["size"]:
+        found, size = copy_hashing(source, target)
+    if found != item.record["sha256"] or size != item.record["size"]:
         raise PackageError(
-            f"stored file for {item.path} has SHA-256 {digest.hexdigest()} ({size} bytes); "
+            f"stored file for {item.path} has SHA-256 {found} ({size} bytes); "
             f"the ledger says {item.record['sha256']}: run `tracebridge ledger verify`"
         )
     return size
