@@ -119,6 +119,8 @@ def test_hold_requests_flow_to_the_banks_and_back(
     )
     too_much = sbi.post(f"/money/holds/{ref}/answer", {"status": "held", "amount_held": "51"})
     assert_error(too_much, 409, "conflict")
+    not_the_bank = api_for(analyst).post(f"/money/holds/{ref}/answer", {"status": "rejected"})
+    assert "only the bank" in assert_error(not_the_bank, 403, "forbidden")["message"]
     held = sbi.post(f"/money/holds/{ref}/answer", {"status": "held", "amount_held": "50.00"})
     assert (held.json()["status"], held.json()["amount_held"]) == ("held", "50.00")
     assert_error(

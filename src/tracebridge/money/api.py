@@ -130,9 +130,10 @@ def answer_hold(request: HttpRequest, reference: str, body: HoldAnswer) -> dict[
     hold = _hold(request, reference)
     try:
         holds.answer(hold, user, body.status, body.amount_held, body.note)
+    except holds.NotAllowed as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
     except ServiceError as exc:
-        code = 403 if "only the bank" in str(exc) or "needs the" in str(exc) else 409
-        raise ApiError(code, "forbidden" if code == 403 else "conflict", str(exc)) from None
+        raise ApiError(409, "conflict", str(exc)) from None
     return hold_row(hold)
 
 

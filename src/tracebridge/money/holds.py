@@ -37,6 +37,10 @@ _CODE_BY_NAME = {name.lower(): code for code, name in BANK_CODES.items()}
 _SLUG = re.compile(r"[^A-Z0-9]+")
 
 
+class NotAllowed(ServiceError):
+    """The user may not give this answer: not the addressed bank, or not senior enough."""
+
+
 def bank_code(account_key: str, bank_name: str | None) -> str:
     """The agency code a bank answers hold requests under, e.g. ``BANK-SBIN``.
 
@@ -158,5 +162,5 @@ def _may_answer(hold: HoldRequest, user: User, status: str) -> None:
     if user.agency_id == hold.agency_id and status == HoldStatus.RELEASED:
         if has_role(user, "supervisor"):
             return
-        raise ServiceError("releasing a hold needs the supervisor role or above")
-    raise ServiceError("only the bank the request is addressed to may answer it")
+        raise NotAllowed("releasing a hold needs the supervisor role or above")
+    raise NotAllowed("only the bank the request is addressed to may answer it")
