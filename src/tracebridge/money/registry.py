@@ -66,10 +66,9 @@ def _save(scores: list[mules.Score], agency: Agency) -> tuple[int, int]:
         if entry is None:
             entry = MuleEntry(key=s.key, agency=agency, tlp=REGISTRY_TLP, seen_at=now)
             new.append(entry)
-        elif entry.last_activity is None or (last and last > entry.last_activity):
-            entry.seen_at = now  # new activity: seen again, the decay starts over
-            changed.append(entry)
         else:
+            if entry.last_activity is None or (last and last > entry.last_activity):
+                entry.seen_at = now  # new activity: seen again, the decay starts over
             changed.append(entry)
         _fill(entry, s, last)
     with transaction.atomic():
