@@ -360,3 +360,20 @@ def test_to_canonical_leaves_victim_out_unless_asked(agencies: dict[str, Agency]
     assert to_canonical(complaint)["loss"] == loss
     complaint.loss_amount = None
     assert "loss" not in to_canonical(complaint)
+
+
+def test_add_selector_makes_bank_accounts_and_keeps_each_value_once() -> None:
+    from tracebridge.complaints.importers.base import add_selector
+
+    suspect: dict[str, list[Any]] = {}
+    for target, value in [
+        ("phones", "+1 844"),
+        ("phones", "+1 844"),
+        ("iban", "DE89"),
+        ("account", "501"),
+    ]:
+        add_selector(suspect, target, value)
+    assert suspect == {
+        "phones": ["+1 844"],
+        "bank_accounts": [{"iban": "DE89"}, {"account": "501"}],
+    }

@@ -42,6 +42,15 @@ def validated(line: int, data: dict[str, Any], raw: str = "", item: str = "") ->
         return Parsed(line, reason=error_text(exc), raw=raw or _dump(data), item=item)
 
 
+def add_selector(suspect: dict[str, list[Any]], target: str, value: str) -> None:
+    """Put one selector into a canonical suspect dict: an IBAN or account number becomes a bank
+    account, anything else is added to its list once."""
+    if target in ("iban", "account"):
+        suspect.setdefault("bank_accounts", []).append({target: value})
+    elif value not in suspect.setdefault(target, []):
+        suspect[target].append(value)
+
+
 def _dump(data: Any) -> str:
     try:
         return json.dumps(data, ensure_ascii=False, default=str)[:RAW_KEPT]

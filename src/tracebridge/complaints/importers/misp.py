@@ -14,7 +14,12 @@ from typing import IO, Any
 
 import ijson
 
-from tracebridge.complaints.importers.base import ImportFormatError, Parsed, validated
+from tracebridge.complaints.importers.base import (
+    ImportFormatError,
+    Parsed,
+    add_selector,
+    validated,
+)
 from tracebridge.complaints.schema import CHANNELS, SCAM_TYPES
 
 # MISP attribute type (or object relation) -> canonical suspect list
@@ -82,10 +87,8 @@ def _suspect(event: dict[str, Any]) -> tuple[dict[str, list[Any]], list[str]]:
         )
         if not value:
             continue
-        if target in ("iban", "account"):
-            suspect.setdefault("bank_accounts", []).append({target: value})
-        elif target and value not in suspect.setdefault(target, []):
-            suspect[target].append(value)
+        if target:
+            add_selector(suspect, target, value)
         elif attr.get("type") in ("text", "comment"):
             notes.append(value)
     return suspect, notes

@@ -16,7 +16,7 @@ from typing import IO, Any
 import ijson
 
 from tracebridge.agencies.markings import TLP
-from tracebridge.complaints.importers.base import Parsed, validated
+from tracebridge.complaints.importers.base import Parsed, add_selector, validated
 from tracebridge.complaints.schema import CHANNELS, SCAM_TYPES
 
 # TLP 2.0 (OASIS extension) and TLP 1.0 (STIX 2.1 §7.2.1.4) marking-definition ids.
@@ -113,10 +113,7 @@ def _report(position: int, obj: dict[str, Any], index: _Index, country: str) -> 
     suspect: dict[str, list[Any]] = {}
     for ref in obj.get("object_refs") or []:
         for target, value in index.selectors.get(str(ref), []):
-            if target in ("iban", "account"):
-                suspect.setdefault("bank_accounts", []).append({target: value})
-            elif value not in suspect.setdefault(target, []):
-                suspect[target].append(value)
+            add_selector(suspect, target, value)
     record = {
         "ref": _ref(obj),
         "source": str(obj.get("x_tracebridge_source") or "STIX"),
