@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand, console, run_service
@@ -52,8 +59,14 @@ class Command(SubcommandCommand):
             raise CommandError(f"no such file: {file}")
         owner = run_service(get_agency, agency)
         out = console()
-        columns = [*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn()]
-        with Progress(*columns[:1], BarColumn(), *columns[2:], console=out) as bar:
+        columns = (
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            DownloadColumn(),  # progress is bytes read: rows are not known until the end
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=out) as bar:
             task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
             try:
                 summary = import_file(
