@@ -73,6 +73,25 @@ def test_checkpoint_signing_and_cosignature(items: list[EvidenceItem]) -> None:
         ledger.add_cosignature(cp.note.encode(), keys.verifier_key("cosigner"))
 
 
+def test_cosignature_lands_on_the_checkpoint_it_signs(
+    items: list[EvidenceItem], case: Case
+) -> None:
+    older = ledger.sign_checkpoint()
+    add_evidence(case, io.BytesIO(b"later"), "later.txt")
+    newer = ledger.sign_checkpoint()
+    assert (older.size, newer.size) == (4, 6)
+    cosigner = keys.verifier_key("cosigner")
+    line = ledger.cosign(older.note.encode(), keys.verifier_key("node"), now=1_790_000_000)
+    cosig = ledger.add_cosignature(older.note.encode() + line.encode() + b"\n", cosigner)
+    assert cosig.checkpoint == older and not newer.cosignatures.exists()
+    # A checkpoint of the same size and origin that this node never signed (another root).
+    other = notes.Checkpoint(older.origin, older.size, bytes(32)).body()
+    forged = notes.sign_note(other, keys.signer("node"))
+    forged = forged.with_signature(notes.cosign(other, keys.signer("cosigner"), 1_790_000_000))
+    with pytest.raises(ServiceError, match="not one this node signed"):
+        ledger.add_cosignature(forged.encode(), cosigner)
+
+
 def test_ledger_verify_passes_then_finds_the_first_inconsistency(items: list[EvidenceItem]) -> None:
     ledger.sign_checkpoint()
     report = ledger.verify_ledger(blob_store())

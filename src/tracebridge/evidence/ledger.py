@@ -92,15 +92,7 @@ def add_cosignature(note_text: bytes, cosigner_key: str) -> Cosignature:
         timestamp = notes.verify_cosignature(note, verifier)
     except notes.NoteError as exc:
         raise ServiceError(f"cosignature refused: {exc}") from None
-    body = note.body.decode()
-    checkpoint = next(
-        (
-            c
-            for c in SignedCheckpoint.objects.filter(origin=body.split("\n")[0])
-            if c.note.startswith(body + "\n")
-        ),
-        None,
-    )
+    checkpoint = _signed_here(note.body)
     if checkpoint is None:
         raise ServiceError("the cosigned checkpoint is not one this node signed")
     line = next(
@@ -110,6 +102,18 @@ def add_cosignature(note_text: bytes, cosigner_key: str) -> Cosignature:
     return existing or Cosignature.objects.create(
         checkpoint=checkpoint, cosigner_key=verifier.encode(), line=line.line(), timestamp=timestamp
     )
+
+
+def _signed_here(body: bytes) -> SignedCheckpoint | None:
+    """The checkpoint this node signed with exactly this body (looked up by origin, size, root)."""
+    try:
+        parsed = notes.parse_checkpoint(body)
+    except notes.NoteError:
+        return None
+    candidates = SignedCheckpoint.objects.filter(
+        origin=parsed.origin, size=parsed.size, root=parsed.root.hex()
+    )
+    return next((c for c in candidates if c.note.startswith(body.decode() + "\n")), None)
 
 
 # --- full verification ----------------------------------------------------------------------
