@@ -112,7 +112,8 @@ class Command(SubcommandCommand):
         self, case: str, out: Path, items: list[str], by: str | None, place: str, **_: Any
     ) -> None:
         target, started = _case(case), time.perf_counter()
-        total = sum(e.size for e in target.evidence.all())
+        chosen = target.evidence.filter(reference__in=items) if items else target.evidence.all()
+        total = sum(e.size for e in chosen)
         with _progress() as bar:
             task = bar.add_task("packaging", total=total)
             result = make_package(
