@@ -147,15 +147,19 @@ def reported_accounts(suspect: dict[str, Any]) -> list[str]:
     return keys
 
 
-def find_complaint(user: Any, ref: str) -> Complaint:
-    """A complaint the user may see, by ``SOURCE:REF`` or by its ref alone."""
+def complaint_by_ref(complaints: QuerySet[Complaint], ref: str) -> Complaint | None:
+    """The complaint of ``complaints`` named by ``SOURCE:REF`` or by its ref alone."""
     ref = ref.strip()
-    complaints = visible(user, Complaint.objects.all())
     source, _, bare = ref.partition(":")
     found = complaints.filter(source__iexact=source, ref=bare).first() if bare else None
-    found = found or complaints.filter(ref=ref).first()
+    return found or complaints.filter(ref=ref).first()
+
+
+def find_complaint(user: Any, ref: str) -> Complaint:
+    """A complaint the user may see, by ``SOURCE:REF`` or by its ref alone."""
+    found = complaint_by_ref(visible(user, Complaint.objects.all()), ref)
     if found is None:
-        raise ServiceError(f"no complaint {ref!r} that you may see")
+        raise ServiceError(f"no complaint {ref.strip()!r} that you may see")
     return found
 
 

@@ -125,9 +125,7 @@ class Command(SubcommandCommand):
 
 
 def _complaint(ref: str) -> Complaint:
-    source, _, bare = ref.partition(":")
-    found = Complaint.objects.filter(source__iexact=source, ref=bare).first() if bare else None
-    found = found or Complaint.objects.filter(ref=ref).first()
+    found = services.complaint_by_ref(Complaint.objects.all(), ref)
     if found is None:
         raise ServiceError(f"no complaint {ref!r}")
     return found
