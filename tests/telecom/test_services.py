@@ -87,6 +87,7 @@ def test_carrier_uploads_cdrs_with_its_token(carrier_user, api_for, tmp_path, se
     assert AuditEvent.objects.filter(action="cdr.import", outcome="ok").count() == 1
     listed = api_for(carrier_user).get("/cdrs").json()
     assert listed["total"] == 1
+    assert AuditEvent.objects.filter(action="cdrbatch.list", user=carrier_user).count() == 1
 
 
 def test_rows_without_call_id_are_rejected_and_listed(carrier_user, api_for, tmp_path) -> None:
@@ -142,6 +143,7 @@ def test_analyze_command_saves_campaigns_and_api_shows_them(
     assert len(detail["sample_calls"]) == 20
     assert detail["numbers"][0]["key"].startswith("phone:+1")
     assert AuditEvent.objects.filter(action="robocallcampaign.read").count() == 1
+    assert AuditEvent.objects.filter(action="robocallcampaign.list", user=analyst).count() == 1
 
 
 def test_other_agencies_do_not_see_amber_campaigns(
@@ -212,6 +214,10 @@ def test_traceback_workflow_through_the_api(
     TracebackHop.objects.filter(position=1).update(due_at=timezone.now() - timedelta(minutes=1))
     path = api.get(f"/traceback/{ref}").json()["path"]
     assert path[1]["overdue"] is True
+    listed = api.get("/traceback").json()
+    assert [r["reference"] for r in listed["items"]] == [ref]
+    assert [h["carrier"] for h in listed["items"][0]["path"]] == ["Verizon", "Inteliquent"]
+    assert AuditEvent.objects.filter(action="tracebackrequest.list", user=analyst).count() == 1
 
 
 def test_gateway_answer_completes_the_request(traced_store, analyst, make_user) -> None:

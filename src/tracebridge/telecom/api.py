@@ -76,6 +76,7 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
 def list_cdrs(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, CdrBatch.objects.select_related("agency"))
+    audit.record("cdrbatch.list", request=request, object_type="cdrbatch", view="api")
     return page_of(rows, batch_row, limit, offset)
 
 
@@ -105,6 +106,9 @@ def campaign_row(c: RobocallCampaign, detail: bool = False) -> dict[str, Any]:
 def list_robocalls(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, RobocallCampaign.objects.select_related("agency"))
+    audit.record(
+        "robocallcampaign.list", request=request, object_type="robocallcampaign", view="api"
+    )
     return page_of(rows, campaign_row, limit, offset)
 
 
@@ -150,6 +154,9 @@ def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
 def list_traceback(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, TracebackRequest.objects.select_related("campaign"))
+    audit.record(
+        "tracebackrequest.list", request=request, object_type="tracebackrequest", view="api"
+    )
     return page_of(rows, request_row, limit, offset)
 
 
