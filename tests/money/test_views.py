@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.services import create_agency
 from tracebridge.money import holds, registry
 from tracebridge.money.models import HoldRequest, TrailBatch
@@ -107,6 +108,7 @@ def test_registry_page_search_and_scan(
     client.post(reverse("money-registry-scan"), follow=True)
     listing = client.get(reverse("money-registry")).content.decode()
     assert "IN:SBIN0001234:001234567890" in listing
+    assert AuditEvent.objects.filter(action="money.registry.read", user=supervisor).exists()
     found = client_for(viewer).get(reverse("money-registry"), {"q": "quick.cash77@ybl"})
     assert "UPI:quick.cash77@ybl" in found.content.decode()
     none = client_for(viewer).get(reverse("money-registry"), {"q": "nobody12@ybl"}).content

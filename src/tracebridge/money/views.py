@@ -178,6 +178,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
     else:
         entries = []
         page = Paginator(registry.entries_for(request.user), 50).get_page(request.GET.get("page"))
+        audit.record("money.registry.read", request=request, object_type="muleentry")
     return render(request, "money/registry.html", {"q": query, "entries": entries, "page": page})
 
 
