@@ -277,3 +277,24 @@ def test_pages_render_and_escape(traced_store, analyst, client_for, cdr_file, tm
 def test_pages_need_sign_in(client) -> None:
     assert client.get("/robocalls/").status_code == 302
     assert client.get("/traceback/").status_code == 302
+
+
+def test_traceback_list_reads_paths_without_a_query_per_request(
+    traced_store, analyst, api_for
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(analyst)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/traceback").status_code == 200
+        return len(captured)
+
+    services.open_traceback(analyst, "VZ-9")
+    one = queries()
+    for _ in range(3):
+        services.open_traceback(analyst, "VZ-9")
+    assert queries() == one
+    assert api.get("/traceback").json()["items"][0]["path"][0]["carrier"] == "Verizon"

@@ -153,7 +153,7 @@ def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
 @router.get("/traceback")
 def list_traceback(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     user = require_role(request, "viewer")
-    rows = visible(user, TracebackRequest.objects.select_related("campaign"))
+    rows = visible(user, services.with_path(TracebackRequest.objects.all()))
     audit.record(
         "tracebackrequest.list", request=request, object_type="tracebackrequest", view="api"
     )
@@ -191,7 +191,7 @@ def my_hops(request: HttpRequest, pending: bool = True, limit: int = 50, offset:
 @router.get("/traceback/{reference}")
 def get_traceback(request: HttpRequest, reference: str) -> Any:
     require_role(request, "viewer")
-    qs = TracebackRequest.objects.select_related("campaign")
+    qs = services.with_path(TracebackRequest.objects.all())
     return request_row(get_visible_or_404(request, qs, reference=reference))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from tracebridge.agencies import audit
@@ -304,8 +305,15 @@ def _close(request: TracebackRequest, outcome: str, stalled: bool = False) -> No
     request.save(update_fields=["status", "outcome"])
 
 
+def with_path(requests: QuerySet[TracebackRequest]) -> QuerySet[TracebackRequest]:
+    """``requests`` with their campaign and hops fetched up front, so path_of needs no query."""
+    hops = TracebackHop.objects.select_related("carrier", "upstream")
+    return requests.select_related("campaign").prefetch_related(Prefetch("hops", queryset=hops))
+
+
 def path_of(request: TracebackRequest) -> list[dict[str, Any]]:
-    """The hops so far, each with its carrier, answer and whether it is overdue."""
+    """The hops so far (in position order), each with its carrier, answer and whether it is
+    overdue. Fetch requests through with_path() to read them without a query each."""
     now = timezone.now()
     return [
         {
@@ -323,5 +331,5 @@ def path_of(request: TracebackRequest) -> list[dict[str, Any]]:
             "origid": hop.origid,
             "note": hop.note,
         }
-        for hop in request.hops.select_related("carrier", "upstream").order_by("position")
+        for hop in request.hops.all()  # Meta.ordering: by position
     ]

@@ -73,7 +73,7 @@ def traceback_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def traceback_detail(request: HttpRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
-    qs = TracebackRequest.objects.select_related("campaign")
+    qs = services.with_path(TracebackRequest.objects.all())
     tb = get_visible_or_404(request, qs, reference=reference)
     return render(
         request, "telecom/traceback_detail.html", {"tb": tb, "hops": services.path_of(tb)}
