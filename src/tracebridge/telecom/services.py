@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,14 +85,19 @@ def import_cdrs(
 
 
 def run_analysis(
-    files: list[Path], out_dir: Path, engine: str = "duckdb", params: analytics.Params | None = None
+    files: list[Path],
+    out_dir: Path,
+    engine: str = "duckdb",
+    params: analytics.Params | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> analytics.Summary:
+    """Detect campaigns; ``on_stage`` hears each of analytics.STAGES (DuckDB engine only)."""
     try:
         if engine == "spark":
             from tracebridge.telecom import spark
 
             return spark.analyze_in_subprocess(files, out_dir, params)
-        return analytics.analyze(files, out_dir, params)
+        return analytics.analyze(files, out_dir, params, on_stage=on_stage)
     except analytics.AnalyticsError as exc:
         raise ServiceError(str(exc)) from None
 

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from tracebridge.agencies.markings import TLP
-from tracebridge.agencies.services import ServiceError, get_agency
+from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.progress import console_progress
 from tracebridge.telecom import analytics, services
-from tracebridge.telecom.models import Carrier
 
 TLPS = [t.value for t in TLP]
 
@@ -81,17 +80,15 @@ class Command(SubcommandCommand):
         owner = get_agency(save_as) if save_as else None
         with console_progress(console()) as progress:
             task = progress.add_task(f"analysing ({engine})", total=len(analytics.STAGES))
-            if engine == "duckdb":
-                summary = _duckdb(
-                    files,
-                    out,
-                    params,
-                    lambda stage: progress.update(
-                        task, completed=analytics.STAGES.index(stage), description=stage
-                    ),
-                )
-            else:
-                summary = services.run_analysis(files, out, engine, params)
+            summary = services.run_analysis(
+                files,
+                out,
+                engine,
+                params,
+                lambda stage: progress.update(
+                    task, completed=analytics.STAGES.index(stage), description=stage
+                ),
+            )
             progress.update(task, completed=len(analytics.STAGES))
         saved = len(services.save_results(out, owner)) if owner else 0
         self.stdout.write(summary.line() + f"; wrote {out}" + (f"; {saved} saved" if owner else ""))
@@ -105,15 +102,3 @@ class Command(SubcommandCommand):
         self.stdout.write(
             f"carrier {carrier.name}: {who}, {carrier.country}" + (", gateway" if gateway else "")
         )
-
-
-def _duckdb(
-    files: list[Path], out: Path, params: analytics.Params, stage: Any
-) -> analytics.Summary:
-    try:
-        return analytics.analyze(files, out, params, on_stage=stage)
-    except analytics.AnalyticsError as exc:
-        raise ServiceError(str(exc)) from None
-
-
-__all__ = ["Carrier", "Command"]
