@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import duckdb
 
 from tracebridge.telecom import analytics, shaken
+from tracebridge.telecom.traceback import digits
 
 BATCH = 10_000
 
@@ -39,11 +41,14 @@ class BulkSummary:
         )
 
 
-def identities(path: Path) -> Iterator[list[tuple[Any, ...]]]:
-    """(call_id, identity, calling_number, epoch start) in batches, for rows with an identity."""
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    summary = analytics.Summary()
-    analytics.open_source(con, [path], summary)
+    analytics.open_source(con, [path], analytics.Summary())
+    return con
+
+
+def identities(con: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
+    """(call_id, identity, calling_number, epoch start) in batches, for rows with an identity."""
     cursor = con.execute("""
         SELECT call_id, identity, calling_number, epoch(start_time) FROM cdr_raw
         WHERE identity IS NOT NULL AND trim(identity) <> ''""")
@@ -52,12 +57,15 @@ def identities(path: Path) -> Iterator[list[tuple[Any, ...]]]:
 
 
 def count_records(path: Path) -> tuple[int, int]:
-    con = duckdb.connect(":memory:")
-    analytics.open_source(con, [path], analytics.Summary())
-    row = con.execute(
-        "SELECT count(*), count(*) FILTER (identity IS NOT NULL AND trim(identity) <> '') "
-        "FROM cdr_raw"
-    ).fetchone()
+    """(records, records with an identity): the second is a progress bar's total."""
+    row = (
+        _open(path)
+        .execute(
+            "SELECT count(*), count(*) FILTER (identity IS NOT NULL AND trim(identity) <> '') "
+            "FROM cdr_raw"
+        )
+        .fetchone()
+    )
     assert row is not None
     return int(row[0]), int(row[1])
 
@@ -72,13 +80,15 @@ def verify_file(
     progress: Callable[[int], None] | None = None,
 ) -> BulkSummary:
     summary = BulkSummary()
-    summary.records, summary.with_identity = count_records(path)
-    writer = None
-    with open(out, "w", newline="", encoding="utf-8") if out else _null() as fh:
-        if fh is not None:
-            writer = csv.writer(fh)
+    con = _open(path)
+    counted = con.execute("SELECT count(*) FROM cdr_raw").fetchone()
+    summary.records = int(counted[0]) if counted else 0
+    with open(out, "w", newline="", encoding="utf-8") if out else nullcontext() as fh:
+        writer = csv.writer(fh) if fh is not None else None
+        if writer is not None:
             writer.writerow(["call_id", "valid", "step", "attest", "orig_matches", "detail"])
-        for rows in identities(path):
+        for rows in identities(con):
+            summary.with_identity += len(rows)
             for call_id, identity, calling, start in rows:
                 result = _one(verifier, identity, calling, start, cert, max_age, strict, summary)
                 if writer is not None:
@@ -105,18 +115,6 @@ def _one(
         return [False, exc.step, "", "", str(exc)]
     summary.valid += 1
     summary.attest[ok.attest] += 1
-    matches = _digits(ok.orig)[-10:] == _digits(calling or "")[-10:]
+    matches = digits(ok.orig) == digits(calling or "")
     summary.orig_mismatch += not matches
     return [True, "", ok.attest, matches, "; ".join(ok.warnings)]
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
