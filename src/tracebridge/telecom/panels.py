@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from tracebridge.agencies.permissions import is_agency_user, visible
 from tracebridge.complaints.models import Sighting
+from tracebridge.telecom import services
 from tracebridge.telecom.models import RobocallCampaign
 
 
@@ -32,12 +33,8 @@ def campaign_panel(request: HttpRequest, campaign: Any) -> str | None:
     keys = phone_keys(campaign)
     if not keys:
         return None
-    robocalls = (
-        visible(user, RobocallCampaign.objects.all())
-        .filter(numbers__key__in=keys)
-        .distinct()
-        .order_by("-calls")[:20]
-    )
+    seen = visible(user, RobocallCampaign.objects.all())
+    robocalls = services.campaigns_for_keys(keys, seen).order_by("-calls")[:20]
     return render_to_string(
         "telecom/campaign_panel.html", {"robocalls": robocalls, "keys": set(keys)}, request=request
     )
