@@ -110,7 +110,8 @@ def test_unusable_upload_answers_in_the_error_shape(carrier_user, api_for, tmp_p
     other = tmp_path / "x.txt"
     other.write_text("hello")
     assert_error(_upload(api_for(carrier_user), other), 422, "invalid")
-    assert_error(_upload(api_for(carrier_user), path, tlp="PURPLE"), 422, "invalid")
+    error = assert_error(_upload(api_for(carrier_user), path, tlp="PURPLE"), 422, "invalid")
+    assert error["details"] == [{"field": "tlp", "message": "PURPLE"}]
 
 
 def test_upload_needs_a_token_and_a_role(viewer, api_for, tmp_path) -> None:

@@ -60,13 +60,14 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
     suffix = Path(file.name or "upload.csv").suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise ApiError(422, "invalid", "upload a .csv or .parquet file", [{"field": "file"}])
+    marking = _tlp(tlp)  # refused before the file is written to disk
     with tempfile.TemporaryDirectory(dir=settings.HOME) as tmp:
         path = Path(tmp) / f"upload{suffix}"
         with open(path, "wb") as fh:
             for chunk in file.chunks():
                 fh.write(chunk)
         try:
-            batch = services.import_cdrs(path, user, user.agency, file.name or "", _tlp(tlp))
+            batch = services.import_cdrs(path, user, user.agency, file.name or "", marking)
         except ServiceError as exc:
             raise ApiError(422, "unusable_file", str(exc)) from None
     return batch_row(batch)
