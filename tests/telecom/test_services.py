@@ -16,7 +16,13 @@ from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.services import create_agency, create_user
 from tracebridge.telecom import services
-from tracebridge.telecom.models import Carrier, CdrBatch, RobocallCampaign, TracebackHop
+from tracebridge.telecom.models import (
+    Carrier,
+    CdrBatch,
+    RobocallCampaign,
+    TracebackHop,
+    TracebackRequest,
+)
 
 from .conftest import DAY0, cdr_row, world_rows, write_cdrs
 
@@ -299,3 +305,15 @@ def test_traceback_list_reads_paths_without_a_query_per_request(
         services.open_traceback(analyst, "VZ-9")
     assert queries() == one
     assert api.get("/traceback").json()["items"][0]["path"][0]["carrier"] == "Verizon"
+
+
+def test_traceback_only_for_calls_in_batches_the_user_may_see(
+    traced_store, analyst, cbi_analyst, api_for
+) -> None:
+    """The FBI's AMBER batch is not the CBI's to read: opening a traceback on one of its calls
+    answers as if no such call were stored, and nothing about it is kept."""
+    assert_error(api_for(cbi_analyst).post("/traceback", {"call_id": "VZ-9"}), 404, "not_found")
+    assert not TracebackRequest.objects.exists()
+    assert api_for(analyst).post("/traceback", {"call_id": "VZ-9"}).json()["call_id"] == "VZ-9"
+    assert services.call_records("VZ-9", cbi_analyst) == []
+    assert {r.call_id for r in services.call_records("VZ-9")} == {"VZ-9"}

@@ -126,9 +126,11 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         TO {_literal(str(rejects))} (HEADER, DELIMITER ',')""")
 
 
-def find_call(store: Path, call_id: str) -> list[dict[str, Any]]:
-    """Every stored record of ``call_id`` (all carriers), oldest first."""
-    return _stored(store, "SELECT * FROM stored WHERE call_id = ? ORDER BY start_time", [call_id])
+def find_call(store: Path, call_id: str, files: list[Path] | None = None) -> list[dict[str, Any]]:
+    """Every stored record of ``call_id`` (all carriers), oldest first; only in ``files`` when
+    given (the partitions a user may see)."""
+    sql = "SELECT * FROM stored WHERE call_id = ? ORDER BY start_time"
+    return _stored(store, sql, [call_id], files)
 
 
 def records_near(
@@ -148,9 +150,13 @@ def records_near(
     )
 
 
-def _stored(store: Path, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Rows of ``sql`` over the view ``stored`` (every partition) as column -> value dicts."""
-    files = sorted(store.glob("**/*.parquet"))
+def _stored(
+    store: Path, sql: str, params: list[Any], files: list[Path] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of ``sql`` over the view ``stored`` (every partition, or ``files`` of those that
+    exist) as column -> value dicts."""
+    every = sorted(store.glob("**/*.parquet"))
+    files = every if files is None else [f for f in every if f in set(files)]
     if not files:
         return []
     con = duckdb.connect(":memory:")

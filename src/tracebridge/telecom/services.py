@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
+from tracebridge.agencies.permissions import visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.telecom import analytics, ingest, shaken
 from tracebridge.telecom import traceback as tb
@@ -172,8 +173,17 @@ def _record(row: dict[str, Any]) -> tb.HopRecord:
     )
 
 
-def call_records(call_id: str) -> list[tb.HopRecord]:
-    return [_record(r) for r in ingest.find_call(cdr_store(), call_id)]
+def visible_partitions(user: User) -> list[Path]:
+    """The stored CDR partitions of the batches ``user`` may see."""
+    batches = visible(user, CdrBatch.objects.exclude(path=""))
+    return [cdr_store() / path for path in batches.values_list("path", flat=True)]
+
+
+def call_records(call_id: str, user: User | None = None) -> list[tb.HopRecord]:
+    """A stored call's records: in every partition (the command line), or only in those of
+    batches ``user`` may see, so that a RED or AMBER batch does not leave its agency."""
+    files = None if user is None else visible_partitions(user)
+    return [_record(r) for r in ingest.find_call(cdr_store(), call_id, files)]
 
 
 def hop_records_near(target: tb.HopRecord) -> list[tb.HopRecord]:
@@ -187,9 +197,10 @@ def hop_records_near(target: tb.HopRecord) -> list[tb.HopRecord]:
     return [_record(row) for row in rows]
 
 
-def terminating_record(call_id: str) -> tb.HopRecord:
-    """The terminating carrier's record of a stored call; ServiceError when none is stored."""
-    records = call_records(call_id)
+def terminating_record(call_id: str, user: User | None = None) -> tb.HopRecord:
+    """The terminating carrier's record of a stored call; ServiceError when none is stored
+    (or none that ``user`` may see: both answer alike)."""
+    records = call_records(call_id, user)
     if not records:
         raise ServiceError(f"no stored CDR has call id {call_id!r}; import the carriers' files")
     return tb.terminating_record(records[0], records)
@@ -227,8 +238,9 @@ def _reference() -> str:
 def open_traceback(
     user: User, call_id: str, note: str = "", tlp: str = "AMBER"
 ) -> TracebackRequest:
-    """Open a request for a stored call and ask its terminating carrier first."""
-    target = terminating_record(call_id)
+    """Open a request for a stored call the user may see and ask its terminating carrier
+    first."""
+    target = terminating_record(call_id, user)
     request = TracebackRequest.objects.create(
         agency=user.agency,
         tlp=tlp,
