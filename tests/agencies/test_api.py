@@ -64,3 +64,14 @@ def test_unknown_route_and_openapi(analyst: Any, api_for: Any, client: Any) -> N
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "TraceBridge node API"
     assert "/api/v1/me" in spec["paths"]
+
+
+def test_any_route_answers_a_body_over_the_upload_limit_with_413(
+    analyst: Any, api_for: Any, settings: Any
+) -> None:
+    """Django refuses to read such a body; every API route answers in the error shape."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1 << 10
+    error = assert_error(
+        api_for(analyst).post("/traceback", {"call_id": "x", "note": "n" * 4096}), 413, "too_large"
+    )
+    assert error["message"] == "The body is over 1,024 bytes; send smaller batches."

@@ -211,3 +211,17 @@ def test_post_envelope_and_status(live_server: Any, complaints: Any, agencies: A
     assert [(f["id"], f["message"]) for f in status.failures] == [
         (strict["id"], f"{strict['id']}: marked TLP:AMBER+STRICT, which never leaves its agency")
     ]
+
+
+def test_envelope_over_the_upload_limit_is_413(
+    live_server: Any, agencies: Any, agreement_factory: Any, make_user: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1 << 16
+    inbound = agreement_factory(owner="IN-CBI", partner="US-FBI", tlp="GREEN")
+    token = issue_token(make_user("analyst", "IN-CBI"), "push").secret
+    body = json.dumps({"objects": [{"type": "note", "content": "x" * (1 << 17)}]})
+    response = requests.post(_collection_url(live_server, inbound) + "objects/", data=body,
+                             headers={"Authorization": f"Bearer {token}", "Accept": TAXII,
+                                      "Content-Type": TAXII}, timeout=30)  # fmt: skip
+    _taxii_error(response, 413)
+    assert response.json()["description"] == "The limit is 65536 bytes."

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import TypeAdapter, ValidationError
@@ -38,17 +36,6 @@ _BODY_DOC = {
         "content": {"application/json": {"schema": {"type": ["object", "array"]}}},
     }
 }
-
-
-def _body(request: HttpRequest) -> bytes:
-    """The raw body; Django refuses to read one over settings.DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    try:
-        return request.body
-    except RequestDataTooBig:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE >> 20
-        raise ApiError(
-            413, "too_large", f"The body is over {limit} MiB; send smaller batches."
-        ) from None
 
 
 def _records(body: bytes) -> list[CanonicalComplaint]:
@@ -90,7 +77,7 @@ def _result(result: IngestResult) -> dict[str, Any]:
 def submit(request: HttpRequest) -> Any:
     user = require_role(request, "analyst")
     with paused_gc():
-        result = ingest(_records(_body(request)), user.agency, user=user)
+        result = ingest(_records(request.body), user.agency, user=user)
     return Status(201 if result.created else 200, _result(result))
 
 

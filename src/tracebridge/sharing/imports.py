@@ -17,7 +17,6 @@ from tracebridge.complaints.services import ingest
 from tracebridge.sharing import stix
 
 MAX_OBJECTS = 20_000
-MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
@@ -27,7 +28,7 @@ from tracebridge.agencies.permissions import NEVER_SHARED
 from tracebridge.agencies.services import user_for_token
 from tracebridge.sharing import signing
 from tracebridge.sharing.exports import store
-from tracebridge.sharing.imports import MAX_BYTES, MAX_OBJECTS, checked, import_objects
+from tracebridge.sharing.imports import MAX_OBJECTS, checked, import_objects
 from tracebridge.sharing.models import Agreement, SharedObject, TaxiiStatus
 from tracebridge.sharing.services import readable_agreements
 
@@ -133,7 +134,7 @@ def api_root(request: HttpRequest) -> HttpResponse:
         {
             "title": "TraceBridge sharing",
             "versions": [TAXII],
-            "max_content_length": MAX_BYTES,
+            "max_content_length": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         }
     )
 
@@ -327,10 +328,13 @@ def status_body(row: TaxiiStatus) -> dict[str, Any]:
 
 
 def _envelope_objects(request: HttpRequest) -> list[Any]:
-    if len(request.body) > MAX_BYTES:
-        raise TaxiiError(413, "Payload Too Large", f"The limit is {MAX_BYTES} bytes.")
     try:
-        body = json.loads(request.body)
+        raw = request.body
+    except RequestDataTooBig:  # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise TaxiiError(413, "Payload Too Large", f"The limit is {limit} bytes.") from None
+    try:
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise TaxiiError(400, "Bad Request", "The body is not JSON.") from None
     items = body.get("objects") if isinstance(body, dict) else None
