@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from tests.evidence.conftest import CSV, WAV
-from tracebridge.agencies.models import User
+from tracebridge.agencies.models import AppendOnlyError, User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence import keys, ledger
 from tracebridge.evidence.merkle import canonical_json, leaf_hash
-from tracebridge.evidence.models import AppendOnlyError, EvidenceItem, LedgerEntry
+from tracebridge.evidence.models import EvidenceItem, LedgerEntry
 from tracebridge.evidence.packaging import make_package
 from tracebridge.evidence.services import add_evidence, blob_store
 from tracebridge.evidence.verifier import verify_package

@@ -82,18 +82,37 @@ class ApiToken(models.Model):
 
 
 class AppendOnlyError(RuntimeError):
-    """Someone tried to change or remove an audit event."""
+    """Someone tried to change or remove a row that is written once."""
 
 
-class AuditQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit events cannot be updated")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events cannot be deleted")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows written once (audit events, evidence ledger entries): saving a stored row again,
+    or deleting one, through the model or a queryset raises AppendOnlyError. Database
+    triggers refuse the same below the ORM where a table has them."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not getattr(self, "_allow_update", False):
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+
+
+class AuditEvent(AppendOnly):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
     username = models.CharField(max_length=150, blank=True)
@@ -105,19 +124,9 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=16, default="ok")
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering: ClassVar = ["-at", "-id"]
         indexes: ClassVar = [models.Index(fields=["agency", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events cannot be deleted")

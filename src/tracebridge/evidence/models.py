@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracebridge.agencies.models import AppendOnlyError, MarkedRecord
+from tracebridge.agencies.models import AppendOnly, MarkedRecord
 from tracebridge.cases.models import Case
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
-
-
-class AppendOnly(models.Model):
-    """Rows that are written once: the ledger is only as good as its refusal to change."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not getattr(self, "_allow_update", False):
-            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
 
 
 class LedgerHead(models.Model):
