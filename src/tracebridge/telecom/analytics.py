@@ -49,6 +49,8 @@ COLUMNS: dict[str, str] = {
     "identity": "VARCHAR",
 }
 REQUIRED = ("call_id", "start_time", "calling_number", "called_number")
+# Normalised numbers (BIGINT) that ``cdr import`` stores beside the presented strings.
+STORED = ("calling_e164", "called_e164")
 CAMPAIGN_COLUMNS = (
     "campaign_id",
     "key_kind",
@@ -140,11 +142,18 @@ def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> dict[st
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: Summary) -> None:
-    """View ``cdr_raw`` with every DESIGN.md column (absent optional ones are NULL)."""
+def open_source(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[Path],
+    summary: Summary,
+    stored_numbers: bool = True,
+) -> None:
+    """View ``cdr_raw`` with every DESIGN.md column (absent optional ones are NULL), and the
+    STORED number columns when every file has them and ``stored_numbers`` allows it (import
+    computes its own and never takes a file's)."""
     if not files:
         raise AnalyticsError("no input files")
-    selects = []
+    sources = []
     for path in files:
         if not path.exists():
             raise AnalyticsError(f"{path}: no such file")
@@ -154,13 +163,21 @@ def open_source(con: duckdb.DuckDBPyConnection, files: Sequence[Path], summary: 
         if missing:
             raise AnalyticsError(f"{path}: cannot be used: missing columns {', '.join(missing)}")
         summary.missing_columns += [c for c in COLUMNS if c not in present]
-        summary.extra_columns += [c for c in present if c not in COLUMNS]
-        selects.append(f"SELECT {_projection(present)} FROM {source}")
+        summary.extra_columns += [c for c in present if c not in COLUMNS and c not in STORED]
+        sources.append((source, present))
     summary.missing_columns = sorted(set(summary.missing_columns))
     summary.extra_columns = sorted(set(summary.extra_columns))
+    stored = stored_numbers and all(
+        all(present.get(c) == "BIGINT" for c in STORED) for _, present in sources
+    )
+    extra = "".join(f", {c}" for c in STORED) if stored else ""
+    selects = [f"SELECT {_projection(present)}{extra} FROM {source}" for source, present in sources]
     con.execute("CREATE OR REPLACE TEMP VIEW cdr_raw AS " + " UNION ALL ".join(selects))
     nulls = any(_may_lack_call_ids(con, path) for path in files)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE source_facts AS SELECT {nulls} AS null_call_ids")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE source_facts AS "
+        f"SELECT {nulls} AS null_call_ids, {stored} AS stored_numbers"
+    )
 
 
 def _may_lack_call_ids(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -208,6 +225,37 @@ TS = "epoch_us(start_time) // 1000000"
 DAY = "epoch_us(start_time) // 86400000000"
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """How analysis reads caller and callee numbers: parsed from the presented strings, or
+    from the E.164 columns ``cdr import`` stores beside them (STORED, in every input file)."""
+
+    group: str  # what the grouping scan groups caller records by (a raw value)
+    key: str  # a record's key, matched against the keys of candidate callers (column ``h``)
+    h: str  # a raw value's key
+    cli: str  # a raw value's number
+    calling: str  # a record's caller number
+    called: str  # a record's callee number
+
+
+PRESENTED = Numbers(
+    "calling_number",
+    "hash(calling_number)",
+    "hash(raw)",
+    number_in_range(f"({number_sql('raw')})"),
+    number_sql("calling_number"),
+    number_sql("called_number"),
+)
+# Stored numbers are already normalised (by number_sql, at import): no parsing, no spelling
+# merge, integer grouping keys.
+STORED_NUMBERS = Numbers("calling_e164", "calling_e164", "raw", "raw", *STORED)
+
+
+def numbers_of(con: duckdb.DuckDBPyConnection) -> Numbers:
+    row = con.execute("SELECT stored_numbers FROM source_facts").fetchone()
+    return STORED_NUMBERS if row and row[0] else PRESENTED
+
+
 def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None = None) -> None:
     """Tables ``candidates`` (groups that pass the streaming gate, see candidates_sql) and
     ``calls`` (one row per call of a candidate group, with the features a score needs).
@@ -218,24 +266,24 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     """
     p = p or Params()
     usable = _count_calls(con, summary)
+    num = numbers_of(con)
     # Caller strings are normalised per group, inside the query: the table keeps their hash
     # (a second scan finds their records by it), not the strings, which cost more to store
     # than to group. A hash collision can only add records, never lose one: later steps key
     # on the parsed number.
-    cli = number_in_range(f"({number_sql('raw')})")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_groups AS
         SELECT * EXCLUDE (raw), {bad_caller_sql("cli", npa_bitmap())} AS bad
-        FROM (SELECT *, CASE WHEN by_origin = 0 THEN hash(raw) END AS h,
-                     CASE WHEN by_origin = 0 THEN {cli} END AS cli
-              FROM (SELECT calling_number AS raw, origid AS raw_oid, day, attestation,
-                           GROUPING(calling_number) AS by_origin, count(*) AS n,
+        FROM (SELECT *, CASE WHEN by_origin = 0 THEN {num.h} END AS h,
+                     CASE WHEN by_origin = 0 THEN {num.cli} END AS cli
+              FROM (SELECT {num.group} AS raw, origid AS raw_oid, day, attestation,
+                           GROUPING({num.group}) AS by_origin, count(*) AS n,
                            sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
-                    FROM (SELECT calling_number, origid, attestation,
+                    FROM (SELECT {num.group}, origid, attestation,
                                  {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
                                  coalesce(duration_s, 0) AS dur
                           FROM cdr_raw WHERE {usable})
-                    GROUP BY GROUPING SETS ((calling_number), (origid, day, attestation))))""")
+                    GROUP BY GROUPING SETS (({num.group}), (origid, day, attestation))))""")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW raw_numbers AS "
         "SELECT h, n, answered, dur, cli, bad FROM raw_groups WHERE by_origin = 0"
@@ -249,11 +297,11 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
         UNION ALL
         SELECT 'caller', NULL, NULL, cli FROM raw_numbers WHERE NOT bad GROUP BY cli
         HAVING {_gate(p, "sum(n)", "sum(answered)", "sum(dur)")}""")
-    _candidate_rows(con, _dense_reporters(con))
+    _candidate_rows(con, _dense_reporters(con), num)
     _count(con, summary)
 
 
-def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
+def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -> None:
     """Table ``calls``: the records of candidate groups folded per call. One scan finds the
     records of candidate origin groups (a filter on the origid column, which Parquet readers
     apply before decoding the rest); a second runs only for candidate caller numbers that
@@ -269,7 +317,7 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     origins = "origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
-        {fold_sql(_records_sql(dense, origins, "ko.raw_oid IS NOT NULL"), dense)}""")
+        {fold_sql(_records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL"), dense)}""")
     # Callers' records outside candidate origin groups need a scan of their own: only for
     # candidate numbers that the origin scan did not already see whole.
     con.execute("""
@@ -282,16 +330,16 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool) -> None:
             WHERE coalesce(s.seen, 0) <> t.total)""")
     if not _count_of(con, "uncovered"):
         return
-    callers = "hash(calling_number) IN (SELECT h FROM uncovered)"
+    callers = f"{num.key} IN (SELECT h FROM uncovered)"
     if dense:  # per-call aggregates merge: fold the callers' records, then merge both
         con.execute(f"""CREATE OR REPLACE TEMP TABLE caller_calls AS
-            {fold_sql(_records_sql(dense, callers, "ko.raw_oid IS NULL"), dense)}""")
+            {fold_sql(_records_sql(dense, num, callers, "ko.raw_oid IS NULL"), dense)}""")
         con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
-    match = "ko.raw_oid IS NOT NULL OR hash(r.calling_number) IN (SELECT h FROM uncovered)"
+    match = f"ko.raw_oid IS NOT NULL OR {callers}"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
-        {fold_sql(_records_sql(dense, f"{origins} OR {callers}", match), dense)}""")
+        {fold_sql(_records_sql(dense, num, f"{origins} OR {callers}", match), dense)}""")
 
 
 def _count_of(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -299,7 +347,7 @@ def _count_of(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _records_sql(dense: bool, scan: str, match: str) -> str:
+def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
     """Usable records passing ``scan`` (SQL over cdr_raw) and ``match`` (over the joined
     candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
     way. ``day`` and ``oid`` are set only on records of candidate origin groups."""
@@ -308,8 +356,7 @@ def _records_sql(dense: bool, scan: str, match: str) -> str:
         FROM (SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
-                     {number_sql("calling_number")} AS cli,
-                     {number_sql("called_number")} AS callee,
+                     {num.calling} AS cli, {num.called} AS callee,
                      CASE WHEN attestation IN ('A', 'B', 'C') THEN attestation
                           ELSE upper(trim(attestation)) END AS att, ko.oid
               FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
@@ -692,7 +739,7 @@ def analyze(
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
     return con.execute(f"""
-        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = hash(calling_number)
+        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = {numbers_of(con).key}
                    WHERE cli IS NOT NULL AND {USABLE})
         SELECT DISTINCT call_id FROM c WHERE cli IN (
             SELECT cli FROM c GROUP BY cli

@@ -59,7 +59,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     """
     con = duckdb.connect(":memory:")
     summary = analytics.Summary()
-    analytics.open_source(con, [source], summary)
+    analytics.open_source(con, [source], summary, stored_numbers=False)
     result = IngestResult(
         missing_columns=summary.missing_columns, extra_columns=summary.extra_columns
     )
@@ -108,15 +108,17 @@ def _literal(text: str) -> str:
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Accepted rows (first record of a duplicate kept) to Parquet; rejects to CSV."""
+    """Accepted rows (first record of a duplicate kept) to Parquet, ordered by origid and
+    start time so that analysis reads only the row groups of the origins it looks for (their
+    min/max statistics); rejects to CSV."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    columns = ", ".join([*analytics.COLUMNS, "calling_e164", "called_e164"])
+    columns = ", ".join([*analytics.COLUMNS, *analytics.STORED])
     ok = "call_id IS NOT NULL AND trim(call_id) <> '' AND start_time IS NOT NULL"
     con.execute(f"""
         COPY (SELECT {columns} FROM batch WHERE {ok}
               QUALIFY row_number() OVER (
                   PARTITION BY call_id, coalesce(reporting_carrier, '') ORDER BY line) = 1
-              ORDER BY line)
+              ORDER BY origid, start_time, line)
         TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)""")
     rejects = target.with_suffix(".rejects.csv")
     con.execute(f"""
