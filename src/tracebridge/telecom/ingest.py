@@ -57,7 +57,8 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     ``reporter`` fills ``reporting_carrier`` where the file leaves it empty (a carrier uploads
     its own records); rows naming another reporter are kept but counted.
     """
-    con = duckdb.connect(":memory:")
+    # Insertion order stays on: line numbers follow the file.
+    con = duckdb.connect(":memory:", config={"enable_progress_bar": False})
     summary = analytics.Summary()
     analytics.open_source(con, [source], summary, stored_numbers=False)
     result = IngestResult(
