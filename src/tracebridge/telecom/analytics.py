@@ -695,7 +695,8 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
 
 def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
     """An in-memory DuckDB for analysis; its own progress bar stays off (commands draw one)."""
-    con = duckdb.connect(":memory:", config={"enable_progress_bar": False})
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:

@@ -58,7 +58,8 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     its own records); rows naming another reporter are kept but counted.
     """
     # Insertion order stays on: line numbers follow the file.
-    con = duckdb.connect(":memory:", config={"enable_progress_bar": False})
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     summary = analytics.Summary()
     analytics.open_source(con, [source], summary, stored_numbers=False)
     result = IngestResult(
