@@ -234,7 +234,7 @@ class Numbers:
     key: str  # a record's key, matched against the keys of candidate callers (column ``h``)
     h: str  # a raw value's key
     cli: str  # a raw value's number
-    calling: str  # a record's caller number
+    calling: str  # a record's caller number (range-checked, as every number here)
     called: str  # a record's callee number
 
 
@@ -243,11 +243,11 @@ PRESENTED = Numbers(
     "hash(calling_number)",
     "hash(raw)",
     number_in_range(f"({number_sql('raw')})"),
-    number_sql("calling_number"),
-    number_sql("called_number"),
+    number_in_range(f"({number_sql('calling_number')})"),
+    number_in_range(f"({number_sql('called_number')})"),
 )
-# Stored numbers are already normalised (by number_sql, at import): no parsing, no spelling
-# merge, integer grouping keys.
+# Stored numbers are already normalised and range-checked (by number_sql and number_in_range, at
+# import): no parsing, no spelling merge, integer grouping keys.
 STORED_NUMBERS = Numbers("calling_e164", "calling_e164", "raw", "raw", *STORED)
 
 
@@ -352,25 +352,24 @@ def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
     candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
     way. ``day`` and ``oid`` are set only on records of candidate origin groups."""
     return f"""
-        SELECT * REPLACE ({number_in_range("cli")} AS cli, {number_in_range("callee")} AS callee)
-        FROM (SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
-                     coalesce(duration_s, 0) AS dur,
-                     coalesce(answered, duration_s > 0, false) AS ans,
-                     {num.calling} AS cli, {num.called} AS callee,
-                     CASE WHEN attestation IN ('A', 'B', 'C') THEN attestation
-                          ELSE upper(trim(attestation)) END AS att, ko.oid
-              FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
-                    FROM cdr_raw WHERE {USABLE} AND ({scan})) r
-              {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
-              LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
-                ON ko.raw_oid = r.origid AND ko.day = r.day
-              WHERE {match})"""
+        SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
+               coalesce(duration_s, 0) AS dur,
+               coalesce(answered, duration_s > 0, false) AS ans,
+               {num.calling} AS cli, {num.called} AS callee,
+               CASE WHEN attestation IN ('A', 'B', 'C') THEN attestation
+                    ELSE upper(trim(attestation)) END AS att, ko.oid
+        FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
+              FROM cdr_raw WHERE {USABLE} AND ({scan})) r
+        {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
+        LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
+          ON ko.raw_oid = r.origid AND ko.day = r.day
+        WHERE {match}"""
 
 
 def _merge_sql() -> str:
     """``calls`` and ``caller_calls`` (dense reporters) merged into one row per call."""
     rows = " UNION ALL ".join(
-        f"SELECT * EXCLUDE (cli_bad) FROM {t}" for t in ("calls", "caller_calls")
+        f"SELECT * EXCLUDE (ans_any, cli_bad) FROM {t}" for t in ("calls", "caller_calls")
     )
     aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
     return _per_call_sql(rows, aggregates | {"reps": "bit_or(reps)"})
@@ -390,14 +389,15 @@ _PER_CALL = {
     "ts0": ("min(ts)", "min(ts0)"),
     "ts1": ("max(ts)", "max(ts1)"),
     "dur_max": ("max(dur)", "max(dur_max)"),
-    "ans_any": ("bool_or(ans)", "bool_or(ans_any)"),
 }
 
 
 def _per_call_sql(rows: str, aggregates: dict[str, str]) -> str:
     columns = ", ".join(f"{agg} AS {name}" for name, agg in aggregates.items())
+    # Whether any record says answered follows from the count of those that do (one aggregate
+    # less per call).
     return f"""
-        SELECT *, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
+        SELECT *, answered > 0 AS ans_any, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
         FROM (SELECT call_id, {columns} FROM ({rows}) GROUP BY call_id)"""
 
 
