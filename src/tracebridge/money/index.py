@@ -80,8 +80,8 @@ class TrailIndex:
 
 def build(store: Store, threads: int | None = None) -> TrailIndex:
     con = store.connect(threads)
-    table = con.execute(_COLUMNS).to_arrow_table()
-    keys_table = con.execute("SELECT id, key FROM accounts ORDER BY id").to_arrow_table()
+    table = con.sql(_COLUMNS).to_arrow_table()
+    keys_table = con.sql("SELECT id, key FROM accounts ORDER BY id").to_arrow_table()
     ids_col = keys_table.column("id").to_numpy()
     size = int(ids_col.max()) + 2 if len(ids_col) else 2
     keys = [""] * size

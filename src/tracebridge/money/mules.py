@@ -203,7 +203,7 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, ids: set[int]) -> None:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = con.execute(query).to_arrow_table().to_pylist()
+    rows: list[dict[str, Any]] = con.sql(query).to_arrow_table().to_pylist()
     return rows
 
 

@@ -567,7 +567,7 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE groups AS
         SELECT key_kind, oid, day, cli, {score} AS score, {PATTERN} AS pattern,
-               array_to_string(list_filter([{reasons}], r -> r IS NOT NULL), '; ') AS reasons
+               array_to_string(list_filter([{reasons}], lambda r: r IS NOT NULL), '; ') AS reasons
         FROM features""")
 
 
@@ -740,12 +740,14 @@ def analyze(
 
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
-    return con.execute(f"""
-        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = {numbers_of(con).key}
+    key = numbers_of(con).key
+    con.complete()  # a one-row result read with fetchone() stays open until completed
+    return con.sql(f"""
+        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = {key}
                    WHERE cli IS NOT NULL AND {USABLE})
         SELECT DISTINCT call_id FROM c WHERE cli IN (
             SELECT cli FROM c GROUP BY cli
-            HAVING approx_count_distinct(call_id) >= {p.baseline_calls})""").arrow()
+            HAVING approx_count_distinct(call_id) >= {p.baseline_calls})""").to_arrow_table()
 
 
 def campaign_id_for(key_kind: str, key: str) -> str:
