@@ -161,6 +161,14 @@ def _sql_number(text: str) -> int | None:
         (" 2125551234 ", 12125551234),
         ("   ", None),
         ("+", None),
+        # A cast alone reads these as numbers; tracebridge.identifiers refuses them.
+        ("+1e10", None),
+        ("+12125551234e0", None),
+        ("1234567e03", None),
+        ("0x7FFFFFFF", None),
+        ("+1_212_555_1234", None),
+        ("2125551234.0", None),
+        ("0b1010101010", None),
     ],
 )
 def test_number_sql(text: str, digits: int | None) -> None:

@@ -11,26 +11,36 @@ from tracebridge.identifiers import Identifier, parse
 NANP = 10_000_000_000  # +1 NXX NXX XXXX as a number: 1_NPA_NXX_XXXX
 
 # The few functions whose names differ between DuckDB and Spark SQL.
-DUCKDB = {"all": ", 'g'", "match": "regexp_full_match({x}, '{p}')", "starts": "starts_with"}
-SPARK = {"all": "", "match": "{x} rlike '^{p}$'", "starts": "startswith"}
+DUCKDB = {
+    "all": ", 'g'",
+    "match": "regexp_full_match({x}, '{p}')",
+    "starts": "starts_with",
+    "text": "VARCHAR",
+}
+SPARK = {"all": "", "match": "{x} rlike '^{p}$'", "starts": "startswith", "text": "STRING"}
 
 
 def number_sql(column: str, dialect: dict[str, str] = DUCKDB) -> str:
     """SQL giving the E.164 digits of a presented number as BIGINT, NULL when not a number.
 
-    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits): a TRY_CAST of the
-    raw text. Only what it cannot read pays for trim and a regular expression (COALESCE
-    evaluates its second argument only where the first is NULL). National numbers are read as
-    NANP, the region of the node's carriers; tests hold this to tracebridge.identifiers.
+    Fast path for the common spellings (+E.164, 10-digit NANP, 1+10 digits): a cast of the
+    raw text, kept only when the number reads back as the same text. A cast alone reads far
+    more than digits ('1e10', '0x1F', '1_000', ' 12'); the read-back refuses all of them, and
+    leading zeros, which the slow path then reads. Only what the fast path cannot read pays
+    for a regular expression (COALESCE evaluates its second argument only where the first is
+    NULL). National numbers are read as NANP, the region of the node's carriers; tests hold
+    this to tracebridge.identifiers.
     """
     raw, starts = column, dialect["starts"]
-    # Each sub-expression appears once: DuckDB hoists repeated ones (a TRY_CAST or a trim)
-    # out of the CASE and would then compute them for every row.
-    fast = (
-        f"TRY_CAST(CASE WHEN {starts}({raw}, '+') THEN substr({raw}, 2) "
+    # DuckDB computes a repeated sub-expression once (and hoists it out of a CASE, computing
+    # it for every row): ``text`` and its cast appear twice, at the cost of one each.
+    text = (
+        f"CASE WHEN {starts}({raw}, '+') THEN substr({raw}, 2) "
         f"WHEN length({raw}) = 10 THEN '1' || {raw} "
-        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN {raw} END AS BIGINT)"
+        f"WHEN length({raw}) = 11 AND {starts}({raw}, '1') THEN {raw} END"
     )
+    value = f"TRY_CAST({text} AS BIGINT)"
+    fast = f"CASE WHEN CAST({value} AS {dialect['text']}) = {text} THEN {value} END"
     digits = f"regexp_replace({column}, '[^0-9]', ''{dialect['all']})"
     # trim() removes spaces only: a leading ' *' stands for it, the class allows trailing ones.
     allowed = dialect["match"].format(x=column, p=" *[+]?[0-9 ().-]+")  # no backslashes (Spark)
