@@ -236,6 +236,9 @@ class Numbers:
     cli: str  # a raw value's number
     calling: str  # a record's caller number (range-checked, as every number here)
     called: str  # a record's callee number
+    # Whether one number's records may lie under several raw values (spellings, merged by
+    # their parsed value): then every raw value's group is kept until the merge.
+    spelled: bool = True
 
 
 PRESENTED = Numbers(
@@ -248,7 +251,7 @@ PRESENTED = Numbers(
 )
 # Stored numbers are already normalised and range-checked (by number_sql and number_in_range, at
 # import): no parsing, no spelling merge, integer grouping keys.
-STORED_NUMBERS = Numbers("calling_e164", "calling_e164", "raw", "raw", *STORED)
+STORED_NUMBERS = Numbers("calling_e164", "calling_e164", "raw", "raw", *STORED, spelled=False)
 
 
 def numbers_of(con: duckdb.DuckDBPyConnection) -> Numbers:
@@ -270,7 +273,17 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     # Caller strings are normalised per group, inside the query: the table keeps their hash
     # (a second scan finds their records by it), not the strings, which cost more to store
     # than to group. A hash collision can only add records, never lose one: later steps key
-    # on the parsed number.
+    # on the parsed number. Stored numbers need no merge: of their groups, only those that
+    # pass the gate (candidates) or are invalid (counted) are kept.
+    keep = (
+        ""
+        if num.spelled
+        else (
+            f"HAVING GROUPING({num.group}) = 1 OR "
+            f"({_gate(p, 'count(*)', 'sum(CAST(ans AS INTEGER))', 'sum(dur)')}) OR "
+            f"{bad_caller_sql(num.group, npa_bitmap())}"
+        )
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_groups AS
         SELECT * EXCLUDE (raw), {bad_caller_sql("cli", npa_bitmap())} AS bad
@@ -283,7 +296,8 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
                                  {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
                                  coalesce(duration_s, 0) AS dur
                           FROM cdr_raw WHERE {usable})
-                    GROUP BY GROUPING SETS (({num.group}), (origid, day, attestation))))""")
+                    GROUP BY GROUPING SETS (({num.group}), (origid, day, attestation))
+                    {keep}))""")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW raw_numbers AS "
         "SELECT h, n, answered, dur, cli, bad FROM raw_groups WHERE by_origin = 0"
@@ -322,11 +336,12 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
     # candidate numbers that the origin scan did not already see whole.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE uncovered AS
+        WITH wanted AS (SELECT cli FROM candidates WHERE key_kind = 'caller')
         SELECT h FROM raw_numbers WHERE cli IN (
             SELECT t.cli FROM (SELECT cli, sum(n) AS total FROM raw_numbers
-                               WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
-                               GROUP BY cli) t
-            LEFT JOIN (SELECT cli, sum(n) AS seen FROM calls GROUP BY cli) s USING (cli)
+                               WHERE cli IN (SELECT cli FROM wanted) GROUP BY cli) t
+            LEFT JOIN (SELECT cli, sum(n) AS seen FROM calls
+                       WHERE cli IN (SELECT cli FROM wanted) GROUP BY cli) s USING (cli)
             WHERE coalesce(s.seen, 0) <> t.total)""")
     if not _count_of(con, "uncovered"):
         return
@@ -444,7 +459,7 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
 def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     """The summary's other counts, from the raw groups (per distinct key, not per record)."""
     row = con.execute("""
-        SELECT sum(n) FILTER (by_origin = 0),
+        SELECT sum(n) FILTER (by_origin = 1),
                sum(n) FILTER (by_origin = 1 AND (attestation IS NULL
                                                  OR upper(trim(attestation)) NOT IN ('A', 'B', 'C'))),
                sum(n) FILTER (by_origin = 1 AND nullif(trim(raw_oid), '') IS NULL),
@@ -740,11 +755,12 @@ def analyze(
 
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
-    key = numbers_of(con).key
+    calling = numbers_of(con).calling
     con.complete()  # a one-row result read with fetchone() stays open until completed
     return con.sql(f"""
-        WITH c AS (SELECT call_id, cli FROM raw_numbers JOIN cdr_raw ON h = {key}
-                   WHERE cli IS NOT NULL AND {USABLE})
+        WITH c AS (SELECT call_id, cli FROM (SELECT call_id, {calling} AS cli FROM cdr_raw
+                                             WHERE {USABLE})
+                   WHERE cli IS NOT NULL)
         SELECT DISTINCT call_id FROM c WHERE cli IN (
             SELECT cli FROM c GROUP BY cli
             HAVING approx_count_distinct(call_id) >= {p.baseline_calls})""").to_arrow_table()
