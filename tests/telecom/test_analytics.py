@@ -211,8 +211,8 @@ def test_spellings_of_one_caller_number_form_one_group(tmp_path: Path) -> None:
     path = write_cdrs(tmp_path / "m.parquet", rows)
     summary = analytics.analyze([path], tmp_path / "out")
     campaigns = _campaigns(tmp_path / "out")
-    assert [(c["key_kind"], c["key"], c["calls"]) for c in campaigns] == [
-        ("caller", "+13125550142", "21")
+    assert [(c["key_kind"], c["key"], c["calls"], c["unique_called"]) for c in campaigns] == [
+        ("caller", "+13125550142", "21", "21")
     ]
     assert summary.labelled_calls == 21 and summary.invalid_caller_ids == 0
 

@@ -581,7 +581,7 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules(p))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE groups AS
-        SELECT key_kind, oid, day, cli, {score} AS score, {PATTERN} AS pattern,
+        SELECT key_kind, oid, day, cli, uniq, {score} AS score, {PATTERN} AS pattern,
                array_to_string(list_filter([{reasons}], lambda r: r IS NOT NULL), '; ') AS reasons
         FROM features""")
 
@@ -641,7 +641,9 @@ def write_outputs(
     """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
 
     ``labels``: one row per labelled call. ``dense_reps``: its ``reps`` are bit masks of
-    reporters, otherwise counts of them (see fold_sql)."""
+    reporters, otherwise counts of them (see fold_sql). ``flagged``: the flagged groups with
+    their distinct callees (``uniq``); an origin campaign has every call of its group (origin
+    groups claim calls first), so its count of callees is the group's."""
     out_dir.mkdir(parents=True, exist_ok=True)
     reporters = "bit_count(reps)" if dense_reps else "reps"
     # ``labels`` has one row per call already (see fold_sql).
@@ -652,18 +654,26 @@ def write_outputs(
         FROM labels""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
-        SELECT l.campaign_id, any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
-               count(*) AS calls, count(DISTINCT l.callee) AS unique_called,
-               round(avg(CAST(l.ans AS DOUBLE)), 4) AS answer_rate,
-               median(l.dur) AS median_duration_s,
-               strftime(to_timestamp(min(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS first_seen,
-               strftime(to_timestamp(max(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS last_seen,
-               any_value(g.score) AS score, any_value(g.reasons) AS reasons
-        FROM labelled l JOIN flagged g USING (campaign_id)
-        GROUP BY l.campaign_id ORDER BY calls DESC, campaign_id""")
+        WITH callees AS (  -- distinct callees of the campaigns that are not origin groups
+            SELECT campaign_id, count(DISTINCT callee) AS n FROM labelled
+            WHERE campaign_id IN (SELECT campaign_id FROM flagged WHERE key_kind <> 'origin')
+            GROUP BY campaign_id)
+        SELECT s.* EXCLUDE (uniq),
+               CASE WHEN key_kind = 'origin' THEN uniq ELSE coalesce(c.n, 0) END AS unique_called
+        FROM (SELECT l.campaign_id, any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
+                     any_value(g.uniq) AS uniq, count(*) AS calls,
+                     round(avg(CAST(l.ans AS DOUBLE)), 4) AS answer_rate,
+                     median(l.dur) AS median_duration_s,
+                     strftime(to_timestamp(min(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS first_seen,
+                     strftime(to_timestamp(max(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS last_seen,
+                     any_value(g.score) AS score, any_value(g.reasons) AS reasons
+              FROM labelled l JOIN flagged g USING (campaign_id) GROUP BY l.campaign_id) s
+        LEFT JOIN callees c USING (campaign_id)""")
     columns = ", ".join(CAMPAIGN_COLUMNS)
     target = str(out_dir / "campaigns.csv").replace("'", "''")
-    con.execute(f"COPY (SELECT {columns} FROM campaigns) TO '{target}' (HEADER, DELIMITER ',')")
+    con.execute(f"""
+        COPY (SELECT {columns} FROM campaigns ORDER BY calls DESC, campaign_id)
+        TO '{target}' (HEADER, DELIMITER ',')""")
     labels = str(out_dir / "call_labels.parquet").replace("'", "''")
     con.execute(f"""
         COPY (SELECT call_id, campaign_id FROM labelled)

@@ -119,7 +119,7 @@ def _score(spark: Any, p: Params) -> None:
         "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') ELSE '+' || CAST(cli AS STRING) END"
     )
     spark.sql(f"""
-        SELECT key_kind, oid, day, cli, {key} AS key, {score} AS score,
+        SELECT key_kind, oid, day, cli, uniq, {key} AS key, {score} AS score,
                {analytics.PATTERN} AS pattern,
                array_join(filter(array({reasons}), r -> r IS NOT NULL), '; ') AS reasons
         FROM features
@@ -169,7 +169,9 @@ def _run(spark: Any, paths: list[Path], p: Params, summary: Summary) -> tuple[An
     _summary(spark, summary)
     _score(spark, p)
     labels = _labels(spark).toArrow()
-    flagged = spark.sql("SELECT campaign_id, key_kind, key, score, reasons FROM flagged").toArrow()
+    flagged = spark.sql(
+        "SELECT campaign_id, key_kind, key, uniq, score, reasons FROM flagged"
+    ).toArrow()
     spark.catalog.clearCache()
     return labels, flagged
 
