@@ -281,12 +281,12 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
         else (
             f"HAVING GROUPING({num.group}) = 1 OR "
             f"({_gate(p, 'count(*)', 'sum(CAST(ans AS INTEGER))', 'sum(dur)')}) OR "
-            f"{bad_caller_sql(num.group, npa_bitmap())}"
+            f"{bad_caller_sql(num.group)}"
         )
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_groups AS
-        SELECT * EXCLUDE (raw), {bad_caller_sql("cli", npa_bitmap())} AS bad
+        SELECT * EXCLUDE (raw), {bad_caller_sql("cli")} AS bad
         FROM (SELECT *, CASE WHEN by_origin = 0 THEN {num.h} END AS h,
                      CASE WHEN by_origin = 0 THEN {num.cli} END AS cli
               FROM (SELECT {num.group} AS raw, origid AS raw_oid, day, attestation,
@@ -331,7 +331,7 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     origins = "origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
-        {fold_sql(_records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL"), dense)}""")
+        {fold_sql(_records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL"), dense, ORIGIN_DAY)}""")
     # Callers' records outside candidate origin groups need a scan of their own: only for
     # candidate numbers that the origin scan did not already see whole.
     con.execute("""
@@ -348,7 +348,7 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
     callers = f"{num.key} IN (SELECT h FROM uncovered)"
     if dense:  # per-call aggregates merge: fold the callers' records, then merge both
         con.execute(f"""CREATE OR REPLACE TEMP TABLE caller_calls AS
-            {fold_sql(_records_sql(dense, num, callers, "ko.raw_oid IS NULL"), dense)}""")
+            {fold_sql(_records_sql(dense, num, callers, "ko.raw_oid IS NULL"), dense, NO_DAY)}""")
         con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
@@ -383,7 +383,7 @@ def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
 
 def _merge_sql() -> str:
     """``calls`` and ``caller_calls`` (dense reporters) merged into one row per call."""
-    rows = " UNION ALL ".join(
+    rows = " UNION ALL BY NAME ".join(
         f"SELECT * EXCLUDE (ans_any, cli_bad) FROM {t}" for t in ("calls", "caller_calls")
     )
     aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
@@ -407,16 +407,26 @@ _PER_CALL = {
 }
 
 
-def _per_call_sql(rows: str, aggregates: dict[str, str]) -> str:
+def _per_call_sql(
+    rows: str, aggregates: dict[str, str], day: str | None = None, dialect: dict[str, str] = DUCKDB
+) -> str:
+    """``rows`` grouped per call id into ``aggregates``; ``day`` (SQL over the per-call
+    columns), when given, replaces the aggregate of the records' days."""
+    if day is not None:
+        aggregates = {name: agg for name, agg in aggregates.items() if name != "day"}
     columns = ", ".join(f"{agg} AS {name}" for name, agg in aggregates.items())
-    # Whether any record says answered follows from the count of those that do (one aggregate
-    # less per call).
+    # Whether any record says answered follows from the count of those that do: one aggregate
+    # less per call (each costs about a tenth of the fold), as a derived day is.
+    derived = "" if day is None else f"{day} AS day, "
     return f"""
-        SELECT *, answered > 0 AS ans_any, {bad_caller_sql("cli", npa_bitmap())} AS cli_bad
+        SELECT *, {derived}answered > 0 AS ans_any,
+               {bad_caller_sql("cli", dialect)} AS cli_bad
         FROM (SELECT call_id, {columns} FROM ({rows}) GROUP BY call_id)"""
 
 
-def fold_sql(records: str, dense: bool) -> str:
+def fold_sql(
+    records: str, dense: bool, day: str | None = None, dialect: dict[str, str] = DUCKDB
+) -> str:
     """The ``calls`` relation from ``records`` (columns call_id, rep, ts, day, dur, ans, cli,
     callee, att, oid): one row per call, its records counted in ``n``.
 
@@ -426,11 +436,17 @@ def fold_sql(records: str, dense: bool) -> str:
     smallest non-empty value of each column is kept (both engines keep the same one).
     ``day`` and ``oid`` are set only on records of a candidate origin group. ``reps`` is a bit
     mask of reporters when ``rep`` is each record's bit (``dense``: at most 64 reporters),
-    otherwise the number of distinct reporters.
+    otherwise the number of distinct reporters. ``day``: see ORIGIN_DAY and NO_DAY.
     """
     aggregates = {name: agg for name, (agg, _) in _PER_CALL.items()}
     aggregates["reps"] = "bit_or(rep)" if dense else "count(DISTINCT rep)"
-    return _per_call_sql(records, aggregates)
+    return _per_call_sql(records, aggregates, day, dialect)
+
+
+# A call's day when every record folded has a day (the earliest record's, as min(day) gives:
+# days follow times, both truncated from the same microseconds), and when none has.
+ORIGIN_DAY = "ts0 // 86400"
+NO_DAY = "CAST(NULL AS BIGINT)"
 
 
 def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:

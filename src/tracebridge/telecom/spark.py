@@ -104,7 +104,9 @@ def _prepare(spark: Any) -> None:
                      upper(trim(attestation)) AS att, nullif(trim(origid), '') AS oid
               FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
     """).createOrReplaceTempView("records")
-    fold = analytics.fold_sql("SELECT * FROM records", dense=False)
+    fold = analytics.fold_sql(
+        "SELECT * FROM records", dense=False, day=analytics.ORIGIN_DAY, dialect=analytics.SPARK
+    )
     spark.sql(_spark_sql(fold)).cache().createOrReplaceTempView("calls")
 
 
@@ -145,7 +147,7 @@ def _labels(spark: Any) -> Any:
 
 
 def _summary(spark: Any, summary: Summary) -> None:
-    bad = analytics.bad_caller_sql("cli", analytics.npa_bitmap())
+    bad = analytics.bad_caller_sql("cli", analytics.SPARK)
     row = spark.sql(
         _spark_sql(f"""
         SELECT (SELECT count(*) FROM cdr_raw), count(DISTINCT call_id), count(*),
