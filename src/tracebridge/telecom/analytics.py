@@ -371,8 +371,7 @@ def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
                coalesce(duration_s, 0) AS dur,
                coalesce(answered, duration_s > 0, false) AS ans,
                {num.calling} AS cli, {num.called} AS callee,
-               CASE WHEN attestation IN ('A', 'B', 'C') THEN attestation
-                    ELSE upper(trim(attestation)) END AS att, ko.oid
+               {ATTESTATION_CODE} AS att, ko.oid
         FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
               FROM cdr_raw WHERE {USABLE} AND ({scan})) r
         {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
@@ -389,6 +388,12 @@ def _merge_sql() -> str:
     aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
     return _per_call_sql(rows, aggregates | {"reps": "bit_or(reps)"})
 
+
+# Attestation of a record as a small code (A, B, C: 1, 2, 3; anything else NULL, which the
+# summary counts as missing): a string aggregate per call cost about a tenth of the fold.
+ATTESTATION_CODE = """CASE attestation WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3
+    ELSE CASE upper(trim(attestation)) WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 END END"""
+ATTESTATION_LETTER = "CASE {code} WHEN 1 THEN 'A' WHEN 2 THEN 'B' WHEN 3 THEN 'C' END"
 
 # Per-call columns: (aggregate over records, aggregate merging per-call rows). ``reps`` is added
 # by fold_sql and _merge_sql (it depends on how reporters are counted).
@@ -501,8 +506,8 @@ _FEATURES = f"""
     sum(CASE WHEN cli_bad THEN n ELSE 0 END) / sum(n) AS bad,
     sum(CASE WHEN cli // 10000 = callee // 10000 AND cli <> callee THEN n ELSE 0 END) / sum(n)
         AS neighbour,
-    sum(CASE WHEN att = 'C' AND cli // {NANP} = 1 THEN n ELSE 0 END) / sum(n) AS c_domestic,
-    sum(CASE WHEN att = 'A' THEN n ELSE 0 END) / sum(n) AS a_share"""
+    sum(CASE WHEN att = 3 AND cli // {NANP} = 1 THEN n ELSE 0 END) / sum(n) AS c_domestic,
+    sum(CASE WHEN att = 1 THEN n ELSE 0 END) / sum(n) AS a_share"""
 
 
 def rules(p: Params) -> list[tuple[str, int, str]]:
@@ -726,7 +731,7 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
                      CASE WHEN s.cli IS NULL THEN NULL ELSE '+' || CAST(s.cli AS VARCHAR) END
                          AS calling_number,
                      '+' || CAST(s.callee AS VARCHAR) AS called_number,
-                     s.dur AS duration_s, s.att AS attestation
+                     s.dur AS duration_s, {ATTESTATION_LETTER.format(code="s.att")} AS attestation
               -- the first 20 by a streaming top-n aggregate, not a window sorting every call
               FROM (SELECT campaign_id, unnest(min_by(l, (ts, call_id), 20)) AS s
                     FROM labelled l GROUP BY campaign_id)

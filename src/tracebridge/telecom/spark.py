@@ -101,7 +101,7 @@ def _prepare(spark: Any) -> None:
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
-                     upper(trim(attestation)) AS att, nullif(trim(origid), '') AS oid
+                     {analytics.ATTESTATION_CODE} AS att, nullif(trim(origid), '') AS oid
               FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
     """).createOrReplaceTempView("records")
     fold = analytics.fold_sql(
@@ -151,7 +151,7 @@ def _summary(spark: Any, summary: Summary) -> None:
     row = spark.sql(
         _spark_sql(f"""
         SELECT (SELECT count(*) FROM cdr_raw), count(DISTINCT call_id), count(*),
-               count_if({bad}), count_if(att IS NULL OR att NOT IN ('A', 'B', 'C')),
+               count_if({bad}), count_if(att IS NULL),
                count_if(oid IS NULL)
         FROM records""")
     ).collect()[0]
