@@ -57,6 +57,24 @@ def test_flags_the_bursts_and_spares_the_reminder_line(cdr_file: Path, tmp_path:
     assert summary.calls == 235
 
 
+def test_campaign_samples_are_the_first_calls_with_their_attestation(
+    cdr_file: Path, tmp_path: Path
+) -> None:
+    analytics.analyze([cdr_file], tmp_path / "out")
+    with open(tmp_path / "out" / "campaign_samples.csv", newline="") as fh:
+        samples = list(csv.DictReader(fh))
+    by_campaign: dict[str, list[dict[str, str]]] = {}
+    for row in samples:
+        by_campaign.setdefault(row["campaign_id"], []).append(row)
+    assert sorted(len(rows) for rows in by_campaign.values()) == [20, 20]
+    firsts = sorted((rows[0]["call_id"], rows[0]["attestation"]) for rows in by_campaign.values())
+    assert firsts == [("N0000", "B"), ("S0000", "C")]
+    spoofed = next(rows for rows in by_campaign.values() if rows[0]["call_id"] == "S0000")
+    assert [r["call_id"] for r in spoofed[:3]] == ["S0000", "S0001", "S0002"]
+    assert spoofed[0]["calling_number"] == "+13125550100"
+    assert spoofed[0]["called_number"] == "+12124560000"
+
+
 def test_bad_caller_ids_are_counted_not_fatal(cdr_file: Path, tmp_path: Path) -> None:
     summary = analytics.analyze([cdr_file], tmp_path / "out")
     # anonymous, an extension, garbage, empty and null caller IDs
