@@ -620,10 +620,11 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
                     THEN names.origid || '@' || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
                     ELSE '+' || CAST(cli AS VARCHAR) END AS key
         FROM f LEFT JOIN names USING (oid)""")
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
-        SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
-        FROM flagged""")
+        SELECT *, {CAMPAIGN_INDEX} FROM (
+            SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
+            FROM flagged)""")
     con.execute(LABELS_SQL)
 
 
@@ -646,14 +647,17 @@ def _dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
 # match, because flagged groups never have those keys.
 LABELS_SQL = """
     CREATE OR REPLACE TEMP VIEW labels AS
-    SELECT c.call_id, c.reps, coalesce(fo.campaign_id, fc.campaign_id) AS campaign_id,
+    SELECT c.call_id, c.reps, coalesce(fo.cix, fc.cix) AS cix,
            c.ts0, c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
     FROM calls c
-    LEFT JOIN (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin') fo
+    LEFT JOIN (SELECT oid, day, cix FROM flagged WHERE key_kind = 'origin') fo
       ON fo.oid = c.oid AND fo.day = c.day
-    LEFT JOIN (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller') fc
+    LEFT JOIN (SELECT cli, cix FROM flagged WHERE key_kind = 'caller') fc
       ON fc.cli = c.cli
-    WHERE fo.campaign_id IS NOT NULL OR fc.campaign_id IS NOT NULL"""
+    WHERE fo.cix IS NOT NULL OR fc.cix IS NOT NULL"""
+# Campaigns are numbered within one analysis: per-call rows carry the small number, not the
+# campaign id (a 15-character string costs more to group and to store), until the files.
+CAMPAIGN_INDEX = "CAST(row_number() OVER (ORDER BY campaign_id) AS INTEGER) AS cix"
 
 
 def write_outputs(
@@ -661,35 +665,37 @@ def write_outputs(
 ) -> None:
     """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
 
-    ``labels``: one row per labelled call. ``dense_reps``: its ``reps`` are bit masks of
-    reporters, otherwise counts of them (see fold_sql). ``flagged``: the flagged groups with
-    their distinct callees (``uniq``); an origin campaign has every call of its group (origin
-    groups claim calls first), so its count of callees is the group's."""
+    ``labels``: one row per labelled call, with its campaign's ``cix`` (see CAMPAIGN_INDEX).
+    ``dense_reps``: its ``reps`` are bit masks of reporters, otherwise counts of them (see
+    fold_sql). ``flagged``: the flagged groups with their distinct callees (``uniq``); an
+    origin campaign has every call of its group (origin groups claim calls first), so its
+    count of callees is the group's."""
     out_dir.mkdir(parents=True, exist_ok=True)
     reporters = "bit_count(reps)" if dense_reps else "reps"
     # ``labels`` has one row per call already (see fold_sql).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE labelled AS
-        SELECT call_id, campaign_id, ts0 AS ts, dur_max AS dur, ans_any AS ans, callee, cli, att,
+        SELECT call_id, cix, ts0 AS ts, dur_max AS dur, ans_any AS ans, callee, cli, att,
                n - {reporters} AS dups
         FROM labels""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
         WITH callees AS (  -- distinct callees of the campaigns that are not origin groups
-            SELECT campaign_id, count(DISTINCT callee) AS n FROM labelled
-            WHERE campaign_id IN (SELECT campaign_id FROM flagged WHERE key_kind <> 'origin')
-            GROUP BY campaign_id)
+            SELECT cix, count(DISTINCT callee) AS n FROM labelled
+            WHERE cix IN (SELECT cix FROM flagged WHERE key_kind <> 'origin')
+            GROUP BY cix)
         SELECT s.* EXCLUDE (uniq),
                CASE WHEN key_kind = 'origin' THEN uniq ELSE coalesce(c.n, 0) END AS unique_called
-        FROM (SELECT l.campaign_id, any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
+        FROM (SELECT l.cix, any_value(g.campaign_id) AS campaign_id,
+                     any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
                      any_value(g.uniq) AS uniq, count(*) AS calls,
                      round(avg(CAST(l.ans AS DOUBLE)), 4) AS answer_rate,
                      median(l.dur) AS median_duration_s,
                      strftime(to_timestamp(min(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS first_seen,
                      strftime(to_timestamp(max(l.ts)), '%Y-%m-%dT%H:%M:%SZ') AS last_seen,
                      any_value(g.score) AS score, any_value(g.reasons) AS reasons
-              FROM labelled l JOIN flagged g USING (campaign_id) GROUP BY l.campaign_id) s
-        LEFT JOIN callees c USING (campaign_id)""")
+              FROM labelled l JOIN flagged g USING (cix) GROUP BY l.cix) s
+        LEFT JOIN callees c USING (cix)""")
     columns = ", ".join(CAMPAIGN_COLUMNS)
     target = str(out_dir / "campaigns.csv").replace("'", "''")
     con.execute(f"""
@@ -697,8 +703,8 @@ def write_outputs(
         TO '{target}' (HEADER, DELIMITER ',')""")
     labels = str(out_dir / "call_labels.parquet").replace("'", "''")
     con.execute(f"""
-        COPY (SELECT call_id, campaign_id FROM labelled)
-        TO '{labels}' (FORMAT parquet, COMPRESSION zstd)""")
+        COPY (SELECT call_id, campaign_id FROM labelled JOIN flagged USING (cix))
+        TO '{labels}' (FORMAT parquet, COMPRESSION snappy)""")
     _write_details(con, out_dir)
     # A duplicate is the same carrier's record of the same call twice (hop records of other
     # carriers are expected); counted among labelled calls, where it could skew the evidence.
@@ -717,11 +723,11 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
     con.execute(f"""
         COPY (SELECT campaign_id, '+' || CAST(t.cli AS VARCHAR) AS number, t.calls AS calls
               -- the top 100 by a streaming top-n aggregate, not a window sorting every number
-              FROM (SELECT campaign_id, unnest(max_by({{'cli': cli, 'calls': calls}},
-                                                      (calls, -cli), 100)) AS t
-                    FROM (SELECT campaign_id, cli, count(*) AS calls FROM labelled
-                          WHERE cli IS NOT NULL GROUP BY campaign_id, cli)
-                    GROUP BY campaign_id)
+              FROM (SELECT cix, unnest(max_by({{'cli': cli, 'calls': calls}},
+                                              (calls, -cli), 100)) AS t
+                    FROM (SELECT cix, cli, count(*) AS calls FROM labelled
+                          WHERE cli IS NOT NULL GROUP BY cix, cli)
+                    GROUP BY cix) JOIN flagged USING (cix)
               ORDER BY campaign_id, calls DESC, number)
         TO '{numbers}' (HEADER, DELIMITER ',')""")
     samples = str(out_dir / "campaign_samples.csv").replace("'", "''")
@@ -733,8 +739,8 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
                      '+' || CAST(s.callee AS VARCHAR) AS called_number,
                      s.dur AS duration_s, {ATTESTATION_LETTER.format(code="s.att")} AS attestation
               -- the first 20 by a streaming top-n aggregate, not a window sorting every call
-              FROM (SELECT campaign_id, unnest(min_by(l, (ts, call_id), 20)) AS s
-                    FROM labelled l GROUP BY campaign_id)
+              FROM (SELECT cix, unnest(min_by(l, (ts, call_id), 20)) AS s
+                    FROM labelled l GROUP BY cix) JOIN flagged USING (cix)
               ORDER BY campaign_id, s.ts, s.call_id)
         TO '{samples}' (HEADER, DELIMITER ',')""")
 

@@ -218,8 +218,13 @@ def analyze(
     con = duckdb.connect(":memory:")
     con.register("labels_arrow", labels)
     con.register("flagged_arrow", flagged)
-    con.execute("CREATE TEMP TABLE labels AS SELECT * FROM labels_arrow")
-    con.execute("CREATE TEMP TABLE flagged AS SELECT * FROM flagged_arrow")
+    con.execute(
+        f"CREATE TEMP TABLE flagged AS SELECT *, {analytics.CAMPAIGN_INDEX} FROM flagged_arrow"
+    )
+    con.execute(
+        "CREATE TEMP TABLE labels AS SELECT l.* EXCLUDE (campaign_id), f.cix "
+        "FROM labels_arrow l JOIN flagged f USING (campaign_id)"
+    )
     analytics.write_outputs(con, out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary
