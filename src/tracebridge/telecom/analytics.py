@@ -330,8 +330,8 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
         WHERE by_origin = 1 AND (hash(nullif(trim(raw_oid), '')), day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     origins = "origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
-        {fold_sql(_records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL"), dense, ORIGIN_DAY)}""")
+    records = _records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense, ORIGIN_DAY)}")
     # Callers' records outside candidate origin groups need a scan of their own: only for
     # candidate numbers that the origin scan did not already see whole.
     con.execute("""
@@ -347,8 +347,10 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
         return
     callers = f"{num.key} IN (SELECT h FROM uncovered)"
     if dense:  # per-call aggregates merge: fold the callers' records, then merge both
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE caller_calls AS
-            {fold_sql(_records_sql(dense, num, callers, "ko.raw_oid IS NULL"), dense, NO_DAY)}""")
+        records = _records_sql(dense, num, callers, "ko.raw_oid IS NULL")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE caller_calls AS {fold_sql(records, dense, NO_DAY)}"
+        )
         con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
@@ -390,7 +392,7 @@ def _merge_sql() -> str:
 
 
 # Attestation of a record as a small code (A, B, C: 1, 2, 3; anything else NULL, which the
-# summary counts as missing): a string aggregate per call cost about a tenth of the fold.
+# summary counts as missing): a string aggregate per call cost about a sixth of the fold.
 ATTESTATION_CODE = """CASE attestation WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3
     ELSE CASE upper(trim(attestation)) WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 END END"""
 ATTESTATION_LETTER = "CASE {code} WHEN 1 THEN 'A' WHEN 2 THEN 'B' WHEN 3 THEN 'C' END"
@@ -421,7 +423,7 @@ def _per_call_sql(
         aggregates = {name: agg for name, agg in aggregates.items() if name != "day"}
     columns = ", ".join(f"{agg} AS {name}" for name, agg in aggregates.items())
     # Whether any record says answered follows from the count of those that do: one aggregate
-    # less per call (each costs about a tenth of the fold), as a derived day is.
+    # less per call, as a derived day is.
     derived = "" if day is None else f"{day} AS day, "
     return f"""
         SELECT *, {derived}answered > 0 AS ans_any,
