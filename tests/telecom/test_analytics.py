@@ -84,6 +84,17 @@ def test_bad_caller_ids_are_counted_not_fatal(cdr_file: Path, tmp_path: Path) ->
     assert "invalid caller IDs" in summary.line()
 
 
+def test_attestation_is_read_through_spaces_and_case(tmp_path: Path) -> None:
+    """' a ' is an A attestation; 'x' is none: analysis and import count alike."""
+    rows = world_rows()
+    spelled = {"R0000": " a ", "R0001": "x"}
+    rows = [dict(r, attestation=spelled.get(r["call_id"], r["attestation"])) for r in rows]
+    path = write_cdrs(tmp_path / "att.parquet", rows)
+    assert analytics.analyze([path], tmp_path / "out").missing_attestation == 6
+    stored = ingest.store_batch(path, tmp_path / "store" / "batch-1.parquet", None)
+    assert stored.missing_attestation == 6
+
+
 def test_campaign_ids_are_stable(cdr_file: Path, tmp_path: Path) -> None:
     analytics.analyze([cdr_file], tmp_path / "a")
     analytics.analyze([cdr_file], tmp_path / "b")

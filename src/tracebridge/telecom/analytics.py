@@ -392,7 +392,7 @@ def _merge_sql() -> str:
 
 
 # Attestation of a record as a small code (A, B, C: 1, 2, 3; anything else NULL, which the
-# summary counts as missing): a string aggregate per call cost about a sixth of the fold.
+# summary and import count as missing): a string aggregate per call cost about a sixth of the fold.
 ATTESTATION_CODE = """CASE attestation WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3
     ELSE CASE upper(trim(attestation)) WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 END END"""
 ATTESTATION_LETTER = "CASE {code} WHEN 1 THEN 'A' WHEN 2 THEN 'B' WHEN 3 THEN 'C' END"
@@ -481,10 +481,9 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
 
 def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     """The summary's other counts, from the raw groups (per distinct key, not per record)."""
-    row = con.execute("""
+    row = con.execute(f"""
         SELECT sum(n) FILTER (by_origin = 1),
-               sum(n) FILTER (by_origin = 1 AND (attestation IS NULL
-                                                 OR upper(trim(attestation)) NOT IN ('A', 'B', 'C'))),
+               sum(n) FILTER (by_origin = 1 AND ({ATTESTATION_CODE}) IS NULL),
                sum(n) FILTER (by_origin = 1 AND nullif(trim(raw_oid), '') IS NULL),
                (SELECT sum(n) FROM raw_numbers WHERE bad)
         FROM raw_groups""").fetchone()
