@@ -89,8 +89,7 @@ def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str |
         SELECT count(*),
                count(*) FILTER (call_id IS NULL OR trim(call_id) = '' OR start_time IS NULL),
                count(*) FILTER (calling_e164 IS NULL),
-               count(*) FILTER (upper(trim(attestation)) NOT IN ('A', 'B', 'C')
-                                OR attestation IS NULL),
+               count(*) FILTER (({analytics.ATTESTATION_CODE}) IS NULL),
                count(*) FILTER (nullif(trim(origid), '') IS NULL),
                count(*) FILTER (NOT ({mine}))
         FROM batch""").fetchone()
@@ -159,8 +158,8 @@ def _stored(
 ) -> list[dict[str, Any]]:
     """Rows of ``sql`` over the view ``stored`` (every partition, or ``files`` of those that
     exist) as column -> value dicts."""
-    every = sorted(store.glob("**/*.parquet"))
-    files = every if files is None else [f for f in every if f in set(files)]
+    wanted = None if files is None else set(files)
+    files = [f for f in sorted(store.glob("**/*.parquet")) if wanted is None or f in wanted]
     if not files:
         return []
     con = duckdb.connect(":memory:")
