@@ -313,6 +313,25 @@ def test_misp_events(agencies: dict[str, Agency], tmp_path: Path) -> None:
     assert import_file(single, agencies["IN-CBI"]).created == 1
 
 
+def test_misp_text_attribute_that_repeats_a_selector_stays_out_of_the_narrative(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    attributes = [
+        {"type": "phone-number", "value": "+91 91234 56789"},
+        {"type": "text", "object_relation": "phone-number", "value": "+91 91234 56789"},
+        {"type": "comment", "value": "Asked for payment over Skype."},
+    ]
+    path = tmp_path / "event.json"
+    event = misp_event("5f0c4a5e-1111-4aaa-8bbb-000000000003", Attribute=attributes, Object=[])
+    path.write_text(json.dumps({"Event": event}), encoding="utf-8")
+    assert import_file(path, agencies["IN-CBI"], fmt="misp").created == 1
+    complaint = Complaint.objects.get()
+    assert complaint.narrative == (
+        "Digital arrest call: caller posed as CBI officer\n\nAsked for payment over Skype."
+    )
+    assert complaint.suspect["phones"] == ["+91 91234 56789"]
+
+
 def test_misp_not_json(agencies: dict[str, Agency], tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_text('{"Event": {"uuid": "a", "info": "x", "date": "2026-01-01"', encoding="utf-8")
