@@ -104,7 +104,7 @@ class AppendOnly(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not getattr(self, "_allow_update", False):
+        if self.pk is not None:
             raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
         super().save(*args, **kwargs)
 
