@@ -1,6 +1,8 @@
+from datetime import timedelta
 from typing import Any
 
 from tests.conftest import assert_error
+from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.services import revoke_token
 
@@ -57,6 +59,17 @@ def test_audit_api_validates_filters(agency_admin: Any, api_for: Any) -> None:
     assert_error(api_for(agency_admin).get("/audit", limit=0), 422, "invalid")
     error = assert_error(api_for(agency_admin).get("/audit", limit="many"), 422, "invalid")
     assert error["details"][0]["field"] == "limit"
+
+
+def test_audit_until_a_date_includes_that_whole_day(agency_admin: Any, api_for: Any) -> None:
+    event = audit.record("probe.until", user=agency_admin)
+    day = event.at.date()
+    api = api_for(agency_admin)
+    on_the_day = api.get("/audit", action="probe", until=day.isoformat()).json()
+    assert [item["id"] for item in on_the_day["items"]] == [event.pk]
+    the_day_before = api.get("/audit", action="probe", until=str(day - timedelta(days=1)))
+    assert the_day_before.json()["total"] == 0
+    assert api.get("/audit", action="probe", since=day.isoformat()).json()["total"] == 1
 
 
 def test_unknown_route_and_openapi(analyst: Any, api_for: Any, client: Any) -> None:

@@ -47,7 +47,8 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     """Audit events an agency admin may browse: their agency's (an operator sees all).
 
-    Raises FilterError for a ``since`` or ``until`` that is not a date or time.
+    ``until`` a date includes that whole day, as the complaint list filters do. Raises
+    FilterError for a ``since`` or ``until`` that is not a date or time.
     """
     events = AuditEvent.objects.select_related("agency")
     if not user.is_operator:
@@ -63,5 +64,5 @@ def audit_events(
     if since:
         events = events.filter(at__gte=moment("since", since))
     if until:
-        events = events.filter(at__lte=moment("until", until))
+        events = events.filter(at__lte=moment("until", until, end_of_day=True))
     return events
