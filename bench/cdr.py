@@ -7,8 +7,9 @@
 
 Both are measured twice: on the simulated file as a carrier exports it (numbers as presented,
 parsed by the analysis) and on the same records imported as ``cdr import`` stores them
-(normalised numbers beside the presented ones, partitions sorted by origid and start time, in
---parts batches), which is what the node analyses; each against the floor over its own files.
+(normalised numbers, origin keys and attestation codes beside the presented values, partitions
+sorted by origin key and start time, in --parts batches), which is what the node analyses; each
+against the floor over its own files.
 
 Data: tracebridge.simulate's CDRs (default 100M calls, kept in --data with its store for later
 runs; --smoke 300k calls). Wall-clock seconds, both cores, nothing else should run meanwhile.
@@ -53,12 +54,13 @@ def world(data: Path, calls: int) -> Path:
 
 
 def store(data: Path, cdrs: Path, parts: int) -> Path:
-    """The simulated file imported as ``cdr import`` stores it (normalised numbers, sorted by
-    origid and start time), in ``parts`` batches as daily uploads would arrive; kept in
-    DATA/store for later runs. Prints the import's rate the first time."""
+    """The simulated file imported as ``cdr import`` stores it (analysis columns added, sorted by
+    origin key and start time), in ``parts`` batches as daily uploads would arrive; kept in
+    DATA/store for later runs (imported again when its partitions lack a column that import
+    now stores). Prints the import's rate the first time."""
     target = data / "store"
     marker = target / f".parts-{parts}"
-    if marker.exists():
+    if marker.exists() and _current(target / "batch-0.parquet"):
         return target
     rows = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(cdrs)]).fetchone()[0]  # type: ignore[index]
     step = -(-rows // parts)
@@ -83,6 +85,13 @@ def store(data: Path, cdrs: Path, parts: int) -> Path:
     )
     marker.touch()
     return target
+
+
+def _current(batch: Path) -> bool:
+    """Whether a stored batch has every column ``cdr import`` stores for analysis."""
+    schema = duckdb.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(batch)]).fetchall()
+    types = {str(r[0]): str(r[1]) for r in schema}
+    return all(types.get(name) == kind for name, kind in analytics.STORED.items())
 
 
 def floor(files: str) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -413,7 +414,7 @@ def test_stored_partitions_give_what_the_presented_numbers_give(tmp_path: Path, 
     stored = _stored(tmp_path, rows, world)
     con, raw_con = analytics.connect(), analytics.connect()
     from_store = analytics.analyze([stored.parent], tmp_path / "s", con=con)
-    assert analytics.numbers_of(con) is analytics.STORED_NUMBERS
+    assert analytics.keys_of(con) is analytics.STORED_KEYS
     from_raw = analytics.analyze([raw], tmp_path / "r", con=raw_con)
     assert _campaigns(tmp_path / "s") == _campaigns(tmp_path / "r")
     assert _labels(tmp_path / "s") == _labels(tmp_path / "r")
@@ -431,16 +432,27 @@ def test_stored_partitions_give_what_the_presented_numbers_give(tmp_path: Path, 
 
 
 def test_import_computes_its_own_numbers_and_a_mixed_input_parses(tmp_path: Path) -> None:
-    """Numbers a file brings are not taken on trust at import; analysis of stored partitions
-    together with a raw file parses every presented number."""
-    rows = [dict(r, calling_e164=1, called_e164=1) for r in world_rows()]
+    """Numbers, origin keys and attestation codes a file brings are not taken on trust at
+    import; analysis of stored partitions together with a raw file parses every presented
+    value."""
+    rows = [dict(r, calling_e164=1, called_e164=1, origin_key=7, att=9) for r in world_rows()]
+    rows[0] |= {"origid": f"  {rows[1]['origid']} ", "attestation": " c"}
     stored = _stored(tmp_path, rows, "bogus")
     numbers = duckdb.execute(
         "SELECT DISTINCT calling_e164 FROM read_parquet(?) WHERE calling_number = '+13125550100'",
         [str(stored)],
     ).fetchall()
     assert numbers == [(13125550100,)]
+    # the key of the trimmed origid (an MD5, the same in every DuckDB version) and A/B/C as 1/2/3
+    keys = duckdb.execute(
+        "SELECT DISTINCT origin_key, md5_number_upper(trim(origid)), att, attestation "
+        "FROM read_parquet(?) WHERE call_id IN (?, ?) ORDER BY attestation",
+        [str(stored), rows[0]["call_id"], rows[1]["call_id"]],
+    ).fetchall()
+    digest = hashlib.md5(rows[1]["origid"].encode(), usedforsecurity=False)
+    key = int.from_bytes(digest.digest()[:8], "little")  # DuckDB's md5_number_upper
+    assert keys == [(key, key, 3, " c"), (key, key, 3, "C")]
     raw = write_cdrs(tmp_path / "raw.parquet", world_rows()[:5])
     con = analytics.connect()
     analytics.analyze([stored, raw], tmp_path / "out", con=con)
-    assert analytics.numbers_of(con) is analytics.PRESENTED
+    assert analytics.keys_of(con) is analytics.PRESENTED

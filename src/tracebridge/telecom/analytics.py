@@ -49,8 +49,14 @@ COLUMNS: dict[str, str] = {
     "identity": "VARCHAR",
 }
 REQUIRED = ("call_id", "start_time", "calling_number", "called_number")
-# Normalised numbers (BIGINT) that ``cdr import`` stores beside the presented strings.
-STORED = ("calling_e164", "called_e164")
+# Columns ``cdr import`` stores beside the presented ones, for analysis: normalised numbers,
+# each record's origin key (ORIGIN_KEY of its origid) and attestation code (ATTESTATION_CODE).
+STORED = {
+    "calling_e164": "BIGINT",
+    "called_e164": "BIGINT",
+    "origin_key": "UBIGINT",
+    "att": "TINYINT",
+}
 CAMPAIGN_COLUMNS = (
     "campaign_id",
     "key_kind",
@@ -149,8 +155,8 @@ def open_source(
     stored_numbers: bool = True,
 ) -> None:
     """View ``cdr_raw`` with every DESIGN.md column (absent optional ones are NULL), and the
-    STORED number columns when every file has them and ``stored_numbers`` allows it (import
-    computes its own and never takes a file's)."""
+    STORED columns when every file has them and ``stored_numbers`` allows it (import computes
+    its own and never takes a file's)."""
     if not files:
         raise AnalyticsError("no input files")
     sources = []
@@ -168,7 +174,7 @@ def open_source(
     summary.missing_columns = sorted(set(summary.missing_columns))
     summary.extra_columns = sorted(set(summary.extra_columns))
     stored = stored_numbers and all(
-        all(present.get(c) == "BIGINT" for c in STORED) for _, present in sources
+        all(present.get(c) == kind for c, kind in STORED.items()) for _, present in sources
     )
     extra = "".join(f", {c}" for c in STORED) if stored else ""
     selects = [f"SELECT {_projection(present)}{extra} FROM {source}" for source, present in sources]
@@ -225,10 +231,22 @@ TS = "epoch_us(start_time) // 1000000"
 DAY = "epoch_us(start_time) // 86400000000"
 
 
+# A record's origin as a stable 64-bit key (NULL without an origid): the MD5 of the trimmed
+# origid, so that keys stored by ``cdr import`` match those computed later, whatever DuckDB's
+# version (its hash() may change between versions).
+ORIGIN_KEY = "md5_number_upper(nullif(trim({x}), ''))"
+# Attestation as a small code (A, B, C: 1, 2, 3; anything else NULL, which the summary and
+# import count as missing): a string aggregate per call cost about a sixth of the fold.
+ATTESTATION_CODE = """CASE {x} WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3
+    ELSE CASE upper(trim({x})) WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 END END"""
+ATTESTATION_LETTER = "CASE {code} WHEN 1 THEN 'A' WHEN 2 THEN 'B' WHEN 3 THEN 'C' END"
+
+
 @dataclass(frozen=True)
-class Numbers:
-    """How analysis reads caller and callee numbers: parsed from the presented strings, or
-    from the E.164 columns ``cdr import`` stores beside them (STORED, in every input file)."""
+class Keys:
+    """How analysis reads the values it groups by: caller and callee numbers, origins and
+    attestation. Parsed from the presented strings, or read from the columns ``cdr import``
+    stores beside them (STORED, in every input file). ``{x}`` in a template: SQL of a value."""
 
     group: str  # what the grouping scan groups caller records by (a raw value)
     key: str  # a record's key, matched against the keys of candidate callers (column ``h``)
@@ -236,40 +254,59 @@ class Numbers:
     cli: str  # a raw value's number
     calling: str  # a record's caller number (range-checked, as every number here)
     called: str  # a record's callee number
+    origin: str  # what the grouping scan groups records by origin by (a raw value)
+    oid: str  # template: a raw origin value's ORIGIN_KEY
+    att: str  # what the grouping scan groups records by attestation by (a raw value)
+    code: str  # template: a raw attestation value's ATTESTATION_CODE
+    names: str  # template: (oid, origid) of the origin keys that subquery {x} gives
     # Whether one number's records may lie under several raw values (spellings, merged by
     # their parsed value): then every raw value's group is kept until the merge.
     spelled: bool = True
 
 
-PRESENTED = Numbers(
+PRESENTED = Keys(
     "calling_number",
     "hash(calling_number)",
     "hash(raw)",
     number_in_range(f"({number_sql('raw')})"),
     number_in_range(f"({number_sql('calling_number')})"),
     number_in_range(f"({number_sql('called_number')})"),
+    "origid",
+    ORIGIN_KEY,
+    "attestation",
+    ATTESTATION_CODE,
+    # the raw groups hold the origids themselves: no scan
+    """SELECT DISTINCT oid, trim(raw_oid) AS origid FROM raw_groups
+       WHERE by_origin = 1 AND oid IN ({x})""",
 )
-# Stored numbers are already normalised and range-checked (by number_sql and number_in_range, at
-# import): no parsing, no spelling merge, integer grouping keys.
-STORED_NUMBERS = Numbers("calling_e164", "calling_e164", "raw", "raw", *STORED, spelled=False)
+# Stored values are already normalised and range-checked (by number_sql and number_in_range, at
+# import), origins keyed and attestation coded: no parsing, no spelling merge, integer keys.
+STORED_KEYS = Keys(
+    "calling_e164", "calling_e164", "raw", "raw", "calling_e164", "called_e164",
+    "origin_key", "{x}", "att", "{x}",
+    # partitions are sorted by origin key: the scan reads only the row groups of these origins
+    """SELECT origin_key AS oid, any_value(trim(origid)) AS origid FROM cdr_raw
+       WHERE origin_key IN ({x}) GROUP BY origin_key""",
+    spelled=False,
+)  # fmt: skip
 
 
-def numbers_of(con: duckdb.DuckDBPyConnection) -> Numbers:
+def keys_of(con: duckdb.DuckDBPyConnection) -> Keys:
     row = con.execute("SELECT stored_numbers FROM source_facts").fetchone()
-    return STORED_NUMBERS if row and row[0] else PRESENTED
+    return STORED_KEYS if row and row[0] else PRESENTED
 
 
 def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None = None) -> None:
     """Tables ``candidates`` (groups that pass the streaming gate, see candidates_sql) and
     ``calls`` (one row per call of a candidate group, with the features a score needs).
 
-    One cheap scan groups the raw caller-number strings and the raw (origid, day, attestation)
-    triples; numbers are normalised once per distinct string, not per record. Later scans
+    One cheap scan groups the raw caller numbers and the raw (origin, day, attestation)
+    triples; presented values are parsed once per distinct value, not per record. Later scans
     keep only the records of candidate groups: most records never reach the costly steps.
     """
     p = p or Params()
     usable = _count_calls(con, summary)
-    num = numbers_of(con)
+    num = keys_of(con)
     # Caller strings are normalised per group, inside the query: the table keeps their hash
     # (a second scan finds their records by it), not the strings, which cost more to store
     # than to group. A hash collision can only add records, never lose one: later steps key
@@ -286,17 +323,18 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_groups AS
-        SELECT * EXCLUDE (raw), {bad_caller_sql("cli")} AS bad
+        SELECT * EXCLUDE (raw, raw_att), {bad_caller_sql("cli")} AS bad
         FROM (SELECT *, CASE WHEN by_origin = 0 THEN {num.h} END AS h,
-                     CASE WHEN by_origin = 0 THEN {num.cli} END AS cli
-              FROM (SELECT {num.group} AS raw, origid AS raw_oid, day, attestation,
+                     CASE WHEN by_origin = 0 THEN {num.cli} END AS cli,
+                     {num.oid.format(x="raw_oid")} AS oid, {num.code.format(x="raw_att")} AS att
+              FROM (SELECT {num.group} AS raw, {num.origin} AS raw_oid, day, {num.att} AS raw_att,
                            GROUPING({num.group}) AS by_origin, count(*) AS n,
                            sum(CAST(ans AS INTEGER)) AS answered, sum(dur) AS dur
-                    FROM (SELECT {num.group}, origid, attestation,
+                    FROM (SELECT {num.group}, {num.origin}, {num.att},
                                  {DAY} AS day, coalesce(answered, duration_s > 0, false) AS ans,
                                  coalesce(duration_s, 0) AS dur
                           FROM cdr_raw WHERE {usable})
-                    GROUP BY GROUPING SETS (({num.group}), (origid, day, attestation))
+                    GROUP BY GROUPING SETS (({num.group}), ({num.origin}, day, {num.att}))
                     {keep}))""")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW raw_numbers AS "
@@ -304,9 +342,8 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT 'origin' AS key_kind, hash(o) AS oid, day, CAST(NULL AS BIGINT) AS cli
-        FROM (SELECT nullif(trim(raw_oid), '') AS o, * FROM raw_groups WHERE by_origin = 1)
-        WHERE o IS NOT NULL GROUP BY o, day
+        SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli
+        FROM raw_groups WHERE by_origin = 1 AND oid IS NOT NULL GROUP BY oid, day
         HAVING {_gate(p, "sum(n)", "sum(answered)", "sum(dur)")}
         UNION ALL
         SELECT 'caller', NULL, NULL, cli FROM raw_numbers WHERE NOT bad GROUP BY cli
@@ -315,7 +352,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
     _count(con, summary)
 
 
-def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -> None:
+def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> None:
     """Table ``calls``: the records of candidate groups folded per call. One scan finds the
     records of candidate origin groups (a filter on the origid column, which Parquet readers
     apply before decoding the rest); a second runs only for candidate caller numbers that
@@ -326,10 +363,10 @@ def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Numbers) -
                CAST(NULL AS UBIGINT) AS oid
         FROM raw_numbers WHERE cli IN (SELECT cli FROM candidates WHERE key_kind = 'caller')
         UNION ALL
-        SELECT DISTINCT 1, NULL, raw_oid, day, hash(nullif(trim(raw_oid), '')) FROM raw_groups
-        WHERE by_origin = 1 AND (hash(nullif(trim(raw_oid), '')), day) IN (
+        SELECT DISTINCT 1, NULL, raw_oid, day, oid FROM raw_groups
+        WHERE by_origin = 1 AND (oid, day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
-    origins = "origid IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
+    origins = f"{num.origin} IN (SELECT raw_oid FROM candidate_keys WHERE by_origin = 1)"
     records = _records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL")
     con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense, ORIGIN_DAY)}")
     # Callers' records outside candidate origin groups need a scan of their own: only for
@@ -364,7 +401,7 @@ def _count_of(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
+def _records_sql(dense: bool, num: Keys, scan: str, match: str) -> str:
     """Usable records passing ``scan`` (SQL over cdr_raw) and ``match`` (over the joined
     candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
     way. ``day`` and ``oid`` are set only on records of candidate origin groups."""
@@ -373,12 +410,12 @@ def _records_sql(dense: bool, num: Numbers, scan: str, match: str) -> str:
                coalesce(duration_s, 0) AS dur,
                coalesce(answered, duration_s > 0, false) AS ans,
                {num.calling} AS cli, {num.called} AS callee,
-               {ATTESTATION_CODE} AS att, ko.oid
+               {num.code.format(x=num.att)} AS att, ko.oid
         FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
               FROM cdr_raw WHERE {USABLE} AND ({scan})) r
         {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
         LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
-          ON ko.raw_oid = r.origid AND ko.day = r.day
+          ON ko.raw_oid = r.{num.origin} AND ko.day = r.day
         WHERE {match}"""
 
 
@@ -390,12 +427,6 @@ def _merge_sql() -> str:
     aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
     return _per_call_sql(rows, aggregates | {"reps": "bit_or(reps)"})
 
-
-# Attestation of a record as a small code (A, B, C: 1, 2, 3; anything else NULL, which the
-# summary and import count as missing): a string aggregate per call cost about a sixth of the fold.
-ATTESTATION_CODE = """CASE attestation WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3
-    ELSE CASE upper(trim(attestation)) WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 3 END END"""
-ATTESTATION_LETTER = "CASE {code} WHEN 1 THEN 'A' WHEN 2 THEN 'B' WHEN 3 THEN 'C' END"
 
 # Per-call columns: (aggregate over records, aggregate merging per-call rows). ``reps`` is added
 # by fold_sql and _merge_sql (it depends on how reporters are counted).
@@ -481,10 +512,10 @@ def _count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
 
 def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
     """The summary's other counts, from the raw groups (per distinct key, not per record)."""
-    row = con.execute(f"""
+    row = con.execute("""
         SELECT sum(n) FILTER (by_origin = 1),
-               sum(n) FILTER (by_origin = 1 AND ({ATTESTATION_CODE}) IS NULL),
-               sum(n) FILTER (by_origin = 1 AND nullif(trim(raw_oid), '') IS NULL),
+               sum(n) FILTER (by_origin = 1 AND att IS NULL),
+               sum(n) FILTER (by_origin = 1 AND oid IS NULL),
                (SELECT sum(n) FROM raw_numbers WHERE bad)
         FROM raw_groups""").fetchone()
     assert row is not None
@@ -612,11 +643,11 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``flagged`` (with keys and ids) and view ``labels`` (each record of a flagged
     group, its origin group first; a view: write_outputs folds it per call in the same pass)."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
+    names = keys_of(con).names.format(x="SELECT oid FROM f WHERE key_kind = 'origin'")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE flagged AS
         WITH f AS (SELECT * FROM groups WHERE score >= {p.threshold} AND pattern),
-        names AS (SELECT DISTINCT hash(trim(origid)) AS oid, trim(origid) AS origid FROM cdr_raw
-                  WHERE hash(trim(origid)) IN (SELECT oid FROM f WHERE key_kind = 'origin'))
+        names AS ({names})
         SELECT f.*, CASE WHEN key_kind = 'origin'
                     THEN names.origid || '@' || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
                     ELSE '+' || CAST(cli AS VARCHAR) END AS key
@@ -793,7 +824,7 @@ def analyze(
 
 def baseline_labels(con: duckdb.DuckDBPyConnection, p: Params) -> Any:
     """The simple rule to beat: every call from a number that placed >= N calls."""
-    calling = numbers_of(con).calling
+    calling = keys_of(con).calling
     con.complete()  # a one-row result read with fetchone() stays open until completed
     return con.sql(f"""
         WITH c AS (SELECT call_id, cli FROM (SELECT call_id, {calling} AS cli FROM cdr_raw

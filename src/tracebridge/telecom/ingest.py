@@ -1,8 +1,9 @@
 """CDR ingest: validate a carrier's file and store it as a Parquet partition (DuckDB, no pandas).
 
 Stored partitions live under TRACEBRIDGE_HOME/cdr/agency=<code>/batch-<n>.parquet with every
-DESIGN.md column plus ``calling_e164`` and ``called_e164`` (normalised by analytics.number_sql,
-which tests hold to tracebridge.identifiers). Rows without a call id or a start time are
+DESIGN.md column plus analytics.STORED: ``calling_e164`` and ``called_e164`` (normalised by
+analytics.number_sql, which tests hold to tracebridge.identifiers), ``origin_key`` and ``att``
+(analytics.ORIGIN_KEY and ATTESTATION_CODE). Rows without a call id or a start time are
 rejected and listed, with their line and reason, in batch-<n>.rejects.csv beside it; nothing is
 dropped silently and a file that cannot be used at all stores nothing.
 """
@@ -72,7 +73,9 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
             SELECT row_number() OVER () AS line, * REPLACE (
                        coalesce(nullif(trim(reporting_carrier), ''), {fill}) AS reporting_carrier),
                    {_number("calling_number")} AS calling_e164,
-                   {_number("called_number")} AS called_e164
+                   {_number("called_number")} AS called_e164,
+                   {analytics.ORIGIN_KEY.format(x="origid")} AS origin_key,
+                   CAST({analytics.ATTESTATION_CODE.format(x="attestation")} AS TINYINT) AS att
             FROM cdr_raw""")
         _count(con, result, reporter)
         _write(con, target)
@@ -89,8 +92,8 @@ def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str |
         SELECT count(*),
                count(*) FILTER (call_id IS NULL OR trim(call_id) = '' OR start_time IS NULL),
                count(*) FILTER (calling_e164 IS NULL),
-               count(*) FILTER (({analytics.ATTESTATION_CODE}) IS NULL),
-               count(*) FILTER (nullif(trim(origid), '') IS NULL),
+               count(*) FILTER (att IS NULL),
+               count(*) FILTER (origin_key IS NULL),
                count(*) FILTER (NOT ({mine}))
         FROM batch""").fetchone()
     assert row is not None
@@ -109,7 +112,7 @@ def _literal(text: str) -> str:
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Accepted rows (first record of a duplicate kept) to Parquet, ordered by origid and
+    """Accepted rows (first record of a duplicate kept) to Parquet, ordered by origin key and
     start time so that analysis reads only the row groups of the origins it looks for (their
     min/max statistics); rejects to CSV."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +122,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         COPY (SELECT {columns} FROM batch WHERE {ok}
               QUALIFY row_number() OVER (
                   PARTITION BY call_id, coalesce(reporting_carrier, '') ORDER BY line) = 1
-              ORDER BY origid, start_time, line)
+              ORDER BY origin_key, start_time, line)
         TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)""")
     rejects = target.with_suffix(".rejects.csv")
     con.execute(f"""
