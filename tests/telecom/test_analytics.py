@@ -431,6 +431,28 @@ def test_stored_partitions_give_what_the_presented_numbers_give(tmp_path: Path, 
     assert len(baseline) >= 21
 
 
+def test_a_store_with_partitions_from_before_a_stored_column_parses(tmp_path: Path) -> None:
+    """A directory reads as the union of its files' columns: a partition imported before
+    ``origin_key`` and ``att`` existed would read as records without origin and attestation.
+    Analysis of such a store parses the presented values, with the same results."""
+    rows = world_rows()
+    new = _stored(tmp_path, rows[::2], "mixed")
+    old = new.with_name("batch-0.parquet")
+    other = _stored(tmp_path, rows[1::2], "other")
+    duckdb.execute(
+        f"COPY (SELECT * EXCLUDE (origin_key, att) FROM read_parquet('{other}')) "  # noqa: S608
+        f"TO '{old}' (FORMAT parquet)"
+    )
+    con = analytics.connect()
+    summary = analytics.analyze([new.parent], tmp_path / "s", con=con)
+    assert analytics.keys_of(con) is analytics.PRESENTED
+    raw = analytics.analyze([write_cdrs(tmp_path / "raw.parquet", rows)], tmp_path / "r")
+    assert _campaigns(tmp_path / "s") == _campaigns(tmp_path / "r")
+    counts = ("campaigns", "labelled_calls", "missing_attestation", "null_origid")
+    assert [getattr(summary, c) for c in counts] == [getattr(raw, c) for c in counts]
+    assert summary.campaigns == 2
+
+
 def test_import_computes_its_own_numbers_and_a_mixed_input_parses(tmp_path: Path) -> None:
     """Numbers, origin keys and attestation codes a file brings are not taken on trust at
     import; analysis of stored partitions together with a raw file parses every presented

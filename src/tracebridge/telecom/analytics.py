@@ -174,7 +174,8 @@ def open_source(
     summary.missing_columns = sorted(set(summary.missing_columns))
     summary.extra_columns = sorted(set(summary.extra_columns))
     stored = stored_numbers and all(
-        all(present.get(c) == kind for c, kind in STORED.items()) for _, present in sources
+        _stored_in_all(con, path, present)
+        for path, (_, present) in zip(files, sources, strict=True)
     )
     extra = "".join(f", {c}" for c in STORED) if stored else ""
     selects = [f"SELECT {_projection(present)}{extra} FROM {source}" for source, present in sources]
@@ -184,6 +185,23 @@ def open_source(
         f"CREATE OR REPLACE TEMP TABLE source_facts AS "
         f"SELECT {nulls} AS null_call_ids, {stored} AS stored_numbers"
     )
+
+
+def _stored_in_all(con: duckdb.DuckDBPyConnection, path: Path, present: dict[str, str]) -> bool:
+    """Whether every file of ``path`` has every STORED column. A directory reads as the union
+    of its files' columns: partitions imported before a column existed would read as NULLs."""
+    if not all(present.get(c) == kind for c, kind in STORED.items()):
+        return False
+    if not path.is_dir():
+        return True
+    row = con.execute(
+        f"""SELECT count(DISTINCT file_name),
+                   count(DISTINCT file_name) FILTER (stored = {len(STORED)})
+            FROM (SELECT file_name, count(DISTINCT name) FILTER (name IN ?) AS stored
+                  FROM parquet_schema(?) GROUP BY file_name)""",
+        [list(STORED), _parquet_target(path)],
+    ).fetchone()
+    return row is not None and int(row[0]) == int(row[1])
 
 
 def _may_lack_call_ids(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
