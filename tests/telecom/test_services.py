@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.services import create_agency, create_user
-from tracebridge.telecom import services
+from tracebridge.telecom import ingest, services
 from tracebridge.telecom.models import (
     Carrier,
     CdrBatch,
@@ -181,6 +181,25 @@ def traced_store(agencies: Any, tmp_path: Path) -> None:
     path = write_cdrs(tmp_path / "t.parquet", traced_rows())
     services.import_cdrs(path, None, agencies["US-FBI"])
     Carrier.objects.create(name="Telx Wholesale", gateway=True)
+
+
+def test_hop_records_are_those_within_the_window_whatever_the_spelling(tmp_path: Path) -> None:
+    """A hop record matches on the last ten digits of both numbers, however written, and on a
+    start within the tolerance either side (inclusive); the window is read as a time range."""
+    spellings = [("+12025550143", "+14155550111"), ("2025550143", "1 (415) 555-0111")]
+    rows = [
+        cdr_row(f"H{i}", *spellings[i % 2], DAY0 + offset, reporting_carrier=f"C{i}")
+        for i, offset in enumerate((-11, -10, 0, 10, 11))
+    ]
+    rows.append(cdr_row("OTHER", "+12025550143", "+14155550112", DAY0))
+    target = tmp_path / "store" / "batch-1.parquet"
+    ingest.store_batch(write_cdrs(tmp_path / "hops.parquet", rows), target, None)
+    found = ingest.records_near(target.parent, "2025550143", "4155550111", float(DAY0), 10.0)
+    assert sorted((r["call_id"], r["start_time"] - DAY0) for r in found) == [
+        ("H1", -10.0),
+        ("H2", 0.0),
+        ("H3", 10.0),
+    ]
 
 
 def test_traceback_command_prints_the_path(traced_store) -> None:
