@@ -8,8 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from tracebridge import duck
 from tracebridge.agencies.services import create_agency, create_user
 from tracebridge.complaints.models import Complaint
 from tracebridge.demo import DEMO_PASSWORD, DemoContext
@@ -43,7 +42,7 @@ def _levels(by_level: dict[str, int]) -> str:
 
 def _bank_agencies(ctx: DemoContext, trail: Path) -> int:
     """Every bank and exchange that receives money in the trail answers hold requests."""
-    con = duckdb.connect()
+    con = duck.connect()
     rows = con.execute(
         "SELECT DISTINCT to_bank, to_account FROM read_parquet(?) WHERE to_bank IS NOT NULL",
         [str(trail)],

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from tracebridge import duck
 from tracebridge.identifiers import Identifier
 from tracebridge.money.accounts import country_of, normalise
 from tracebridge.money.rates import rate_sql
@@ -122,7 +123,7 @@ class Store:
         return "|".join(f"{p.name}:{p.stat().st_size}" for p in self.batches())
 
     def connect(self, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(":memory:")
+        con = duck.connect()
         con.execute("SET TimeZone = 'UTC'")
         if threads:
             con.execute(f"SET threads = {int(threads)}")

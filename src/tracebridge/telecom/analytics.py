@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from tracebridge import duck
 from tracebridge.telecom.evaluation import Quality as Quality
 from tracebridge.telecom.evaluation import evaluate as evaluate
 from tracebridge.telecom.numbers import DUCKDB as DUCKDB
@@ -797,8 +798,7 @@ def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
 
 def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
     """An in-memory DuckDB for analysis; its own progress bar stays off (commands draw one)."""
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
+    con = duck.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:

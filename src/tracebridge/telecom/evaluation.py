@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from tracebridge import duck
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Quality:
 def evaluate(labelled: Any, truth_file: Path) -> Quality:
     """Call-level precision and recall of ``labelled`` (anything DuckDB reads with a call_id
     column: an Arrow table or a Parquet path) against truth_calls.parquet (kind = robocall)."""
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     quoted = str(labelled).replace("'", "''")
     source = f"read_parquet('{quoted}')" if isinstance(labelled, (str, Path)) else "flagged_ids"
     if source == "flagged_ids":

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from tracebridge import duck
 from tracebridge.telecom import analytics
 
 
@@ -59,8 +60,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     its own records); rows naming another reporter are kept but counted.
     """
     # Insertion order stays on: line numbers follow the file.
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
+    con = duck.connect()
     summary = analytics.Summary()
     analytics.open_source(con, [source], summary, stored_numbers=False)
     result = IngestResult(
@@ -169,8 +169,7 @@ def _stored(
     files = [f for f in sorted(store.glob("**/*.parquet")) if wanted is None or f in wanted]
     if not files:
         return []
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")  # commands and pages draw their own
+    con = duck.connect()
     paths = ", ".join(_literal(str(f)) for f in files)
     con.execute(
         f"CREATE TEMP VIEW stored AS SELECT * FROM read_parquet([{paths}], union_by_name = true)"

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from tracebridge import duck
 from tracebridge.telecom import analytics, shaken
 from tracebridge.telecom.traceback import digits
 
@@ -42,7 +43,7 @@ class BulkSummary:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     analytics.open_source(con, [path], analytics.Summary())
     return con
 

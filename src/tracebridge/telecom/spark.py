@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from tracebridge import duck
 from tracebridge.telecom import analytics
 from tracebridge.telecom.analytics import AnalyticsError, Params, Summary
 
@@ -207,7 +206,7 @@ def analyze(
     p = params or Params()
     summary = Summary()
     paths = [Path(f) for f in files]
-    analytics.open_source(duckdb.connect(":memory:"), paths, summary)  # same checks, same errors
+    analytics.open_source(duck.connect(), paths, summary)  # same checks, same errors
     own = spark is None
     spark = spark or session()
     try:
@@ -215,7 +214,7 @@ def analyze(
     finally:
         if own:
             stop(spark)
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     con.register("labels_arrow", labels)
     con.register("flagged_arrow", flagged)
     con.execute(
