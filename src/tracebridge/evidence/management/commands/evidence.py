@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.db.models import Sum
 from django.utils.dateparse import parse_datetime
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
@@ -113,7 +114,7 @@ class Command(SubcommandCommand):
     ) -> None:
         target, started = _case(case), time.perf_counter()
         chosen = target.evidence.filter(reference__in=items) if items else target.evidence.all()
-        total = sum(e.size for e in chosen)
+        total = chosen.aggregate(total=Sum("size"))["total"] or 0
         with _progress() as bar:
             task = bar.add_task("packaging", total=total)
             result = make_package(
