@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from taxii import free_port
 
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get(
     "TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/tracebridge_bench"
+# The same server and options (e.g. ?sslmode=), another database.
+PG_BENCH = urlunsplit(urlsplit(PG_ADMIN)._replace(path="/tracebridge_bench"))
 
 
 def key(i: int) -> str:
