@@ -60,7 +60,7 @@ def store(data: Path, cdrs: Path, parts: int) -> Path:
     now stores). Prints the import's rate the first time."""
     target = data / "store"
     marker = target / f".parts-{parts}"
-    if marker.exists() and _current(target / "batch-0.parquet"):
+    if marker.exists() and _current(target):
         return target
     rows = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(cdrs)]).fetchone()[0]  # type: ignore[index]
     step = -(-rows // parts)
@@ -87,11 +87,12 @@ def store(data: Path, cdrs: Path, parts: int) -> Path:
     return target
 
 
-def _current(batch: Path) -> bool:
-    """Whether a stored batch has every column ``cdr import`` stores for analysis."""
-    schema = duckdb.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(batch)]).fetchall()
-    types = {str(r[0]): str(r[1]) for r in schema}
-    return all(types.get(name) == kind for name, kind in analytics.STORED.items())
+def _current(target: Path) -> bool:
+    """Whether analysis reads the store's own columns (every batch has all that import now
+    stores), as it decides for any input."""
+    con = analytics.connect()
+    analytics.open_source(con, [target], analytics.Summary())
+    return analytics.keys_of(con) is analytics.STORED_KEYS
 
 
 def floor(files: str) -> float:
