@@ -373,8 +373,8 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
 
 def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> None:
     """Table ``calls``: the records of candidate groups folded per call. One scan finds the
-    records of candidate origin groups (a filter on the origid column, which Parquet readers
-    apply before decoding the rest); a second runs only for candidate caller numbers that
+    records of candidate origin groups (a filter on the origid column, on stored partitions the
+    origin key, which Parquet readers apply before decoding the rest); a second runs only for candidate caller numbers that
     placed calls outside those groups."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE candidate_keys AS
