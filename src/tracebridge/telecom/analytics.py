@@ -374,8 +374,8 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params | None =
 def _candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> None:
     """Table ``calls``: the records of candidate groups folded per call. One scan finds the
     records of candidate origin groups (a filter on the origid column, on stored partitions the
-    origin key, which Parquet readers apply before decoding the rest); a second runs only for candidate caller numbers that
-    placed calls outside those groups."""
+    origin key, which Parquet readers apply before decoding the rest); a second runs only for
+    candidate caller numbers that placed calls outside those groups."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE candidate_keys AS
         SELECT DISTINCT 0 AS by_origin, h, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day,
@@ -659,8 +659,9 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
 
 
 def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
-    """Table ``flagged`` (with keys and ids) and view ``labels`` (each record of a flagged
-    group, its origin group first; a view: write_outputs folds it per call in the same pass)."""
+    """Table ``flagged`` (with keys and ids) and view ``labels`` (each call of a flagged
+    group, its origin group first, from the per-call rows; a view: write_outputs reads it
+    once)."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
     names = keys_of(con).names.format(x="SELECT oid FROM f WHERE key_kind = 'origin'")
     con.execute(f"""

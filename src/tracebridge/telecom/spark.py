@@ -100,7 +100,8 @@ def _prepare(spark: Any) -> None:
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
-                     {analytics.ATTESTATION_CODE.format(x="attestation")} AS att, nullif(trim(origid), '') AS oid
+                     {analytics.ATTESTATION_CODE.format(x="attestation")} AS att,
+                     nullif(trim(origid), '') AS oid
               FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
     """).createOrReplaceTempView("records")
     fold = analytics.fold_sql(
