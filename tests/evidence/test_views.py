@@ -126,5 +126,8 @@ def test_package_download_verifies(
     assert verify_package(pkg, keys.verifier_key("node")).ok
     with zipfile.ZipFile(io.BytesIO(pkg.read_bytes())) as zf:
         assert "Place: Washington" in zf.read("certificates/bsa-section-63.txt").decode()
+        readme = zf.read("README.txt").decode()
+    # The README tells the expert to verify the file they received, not the node's temporary file.
+    assert f"verifier {case.reference}-evidence.zip --trusted-key" in readme
     assert AuditEvent.objects.filter(action="evidence.package", object_id=case.reference).exists()
     assert not list((Path(tmp_path / "home" / "tmp")).glob("*.zip"))

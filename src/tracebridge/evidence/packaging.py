@@ -132,7 +132,10 @@ def make_package(
     refs: Sequence[str] = (),
     place: str = "",
     progress: Callable[[int], None] | None = None,
+    name: str = "",
 ) -> PackageResult:
+    """Write ``case``'s package to ``out``; ``name`` is what its README calls it (default:
+    ``out``'s own name; a download written to a temporary file passes the name it is sent as)."""
     items = _select_items(case, refs)
     store = blob_store()
     files = _files(items, store)
@@ -142,7 +145,7 @@ def make_package(
         .select_related("leaf")
         .order_by("leaf__index")
     ]
-    docs = _documents(case, files, by, place, out.name)
+    docs = _documents(case, files, by, place, name or out.name)
     case_info = {"reference": case.reference, "title": case.title, "agency": case.agency.code}
     manifest = build_manifest(
         case_info, keys.origin(), iso_utc(timezone.now()), files, custody, docs

@@ -132,12 +132,13 @@ def package(request: HttpRequest, reference: str) -> HttpResponse:
     handle = tempfile.NamedTemporaryFile(dir=folder, suffix=".zip", delete=False)  # noqa: SIM115
     handle.close()
     out = Path(handle.name)
+    download = f"{case.reference}-evidence.zip"
     try:
-        make_package(case, out, by=request.user, place=place)
+        make_package(case, out, by=request.user, place=place, name=download)
     except ServiceError as exc:
         out.unlink(missing_ok=True)
         messages.error(request, str(exc))
         return redirect("case-detail", reference=case.reference)
     stream: Any = out.open("rb")
     out.unlink()  # the open handle keeps the data until the response is sent
-    return FileResponse(stream, as_attachment=True, filename=f"{case.reference}-evidence.zip")
+    return FileResponse(stream, as_attachment=True, filename=download)
