@@ -28,6 +28,7 @@ class Config:
     node_name: str
     csrf_trusted_origins: tuple[str, ...]
     public_check_per_minute: int = 120
+    public_min_count: int = 5
 
     @property
     def uses_sqlite(self) -> bool:
@@ -95,4 +96,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         node_name=env.get("TRACEBRIDGE_NODE_NAME", "tracebridge-node"),
         csrf_trusted_origins=_csv(env.get("TRACEBRIDGE_CSRF_TRUSTED_ORIGINS", "")),
         public_check_per_minute=_positive_int(env, "TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE", 120),
+        public_min_count=_positive_int(env, "TRACEBRIDGE_PUBLIC_MIN_COUNT", 5),
     )

@@ -19,6 +19,7 @@ ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
 NODE_NAME = CONFIG.node_name
 PUBLIC_CHECK_PER_MINUTE = CONFIG.public_check_per_minute
+PUBLIC_MIN_COUNT = CONFIG.public_min_count
 
 TRACEBRIDGE_APPS = [
     "tracebridge.agencies",

@@ -28,6 +28,7 @@ def reported(agencies: dict[str, Any]) -> Callable[..., Complaint]:
         when: datetime | None = None,
         loss: str | None = None,
         method: str = "",
+        currency: str = "INR",
     ) -> Complaint:
         n = next(counter)
         complaint = Complaint.objects.create(
@@ -41,7 +42,7 @@ def reported(agencies: dict[str, Any]) -> Callable[..., Complaint]:
             narrative="called me",
             content_hash=str(n),
             loss_amount=Decimal(loss) if loss else None,
-            loss_currency="INR" if loss else "",
+            loss_currency=currency if loss else "",
             payment_method=method,
         )
         for key in keys:

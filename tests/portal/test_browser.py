@@ -24,7 +24,8 @@ def test_phone_sized_hindi_check_of_a_upi_id(
 
 
 def test_statistics_page_draws_its_charts(page: Any, live_server: Any, reported: Any) -> None:
-    reported(["upi:a@okaxis"], loss="500.00", method="upi")
+    for _ in range(5):
+        reported(["upi:a@okaxis"], loss="500.00", method="upi")
     page.goto(f"{live_server.url}/stats/")
     assert page.locator("figure.chart svg").count() == 3
     assert page.locator("figure.chart svg rect").count() >= 3

@@ -58,19 +58,32 @@ def test_bad_input_gets_a_calm_answer(db: None) -> None:
         assert len(result.query) <= services.MAX_INPUT
 
 
-def test_statistics_aggregate_clear_only(reported: Any) -> None:
+def test_statistics_aggregate_clear_only(reported: Any, settings: Any) -> None:
+    settings.PUBLIC_MIN_COUNT = 2
     reported([UPI], scam_type="digital_arrest", loss="50000.00", method="upi")
     reported([UPI], scam_type="digital_arrest", loss="25000.50", method="upi", country="IN")
     reported([], scam_type="tech_support", country="US")
     reported([], tlp="RED", scam_type="romance", loss="999999.00", method="crypto")
     stats = services.statistics()
     assert stats["total"] == 3
-    assert stats["scam_types"][0] == {"scam_type": "digital_arrest", "reports": 2}
-    assert stats["losses"] == [
-        {"payment_method": "upi", "currency": "INR", "total": "75000.50", "reports": 2}
+    assert stats["scam_types"] == [
+        {"scam_type": "digital_arrest", "reports": 2, "suppressed": False},
+        {"scam_type": "tech_support", "reports": None, "suppressed": True},
     ]
-    assert {r["country"] for r in stats["monthly"]} == {"IN", "US"}
-    assert "romance" not in {r["scam_type"] for r in stats["scam_types"]}
+    assert stats["losses"] == [
+        {
+            "payment_method": "upi",
+            "currency": "INR",
+            "total": "75000.50",
+            "reports": 2,
+            "suppressed": False,
+        }
+    ]
+    # US has one report that month; IN's 2 are hidden too, or total - IN would give US's count
+    assert stats["monthly"] == [
+        {"month": "2026-10", "country": "IN", "reports": None, "suppressed": True},
+        {"month": "2026-10", "country": "US", "reports": None, "suppressed": True},
+    ]
 
 
 def test_refresh_writes_in_a_few_queries_and_forgets_cached_answers(
@@ -88,3 +101,27 @@ def test_refresh_writes_in_a_few_queries_and_forgets_cached_answers(
     services.refresh_for_complaints([complaint.pk])
     assert services.check("kyc.update@okaxis").status == "not_reported"
     assert not PublicIdentifierStat.objects.filter(key=UPI).exists()
+
+
+def test_a_single_report_category_shows_no_amount_and_no_count(reported: Any) -> None:
+    for _ in range(5):
+        reported([], scam_type="digital_arrest", loss="100.00", method="upi")
+    reported([], scam_type="tech_support", loss="1234.56", method="gift_card", currency="USD")
+    stats = services.statistics()
+    assert stats["total"] == 6
+    assert stats["losses"] == [
+        {"payment_method": "upi", "currency": "INR", "total": "500.00", "reports": 5,
+         "suppressed": False},
+        {"payment_method": "gift_card", "currency": "USD", "total": None, "reports": None,
+         "suppressed": True},
+    ]  # fmt: skip
+    assert stats["scam_types"][1] == {
+        "scam_type": "tech_support",
+        "reports": None,
+        "suppressed": True,
+    }
+
+
+def test_a_total_under_the_minimum_is_not_shown(reported: Any) -> None:
+    reported([], scam_type="digital_arrest")
+    assert services.statistics()["total"] is None

@@ -32,13 +32,43 @@ def test_check_page_rate_limit_is_polite(db: None, monkeypatch: Any) -> None:
 
 
 def test_statistics_page_and_csv(reported: Any) -> None:
-    reported(["upi:a@okaxis"], loss="100.00", method="upi")
+    for _ in range(5):
+        reported(["upi:a@okaxis"], loss="100.00", method="upi")
     html = Client().get("/stats/").content.decode()
     assert html.count("<svg") == 3
     assert "<table>" in html
+    assert "5 public reports so far." in html
     csv = Client().get("/stats.csv").content.decode().splitlines()
-    assert csv[0] == "table,month,country,scam_type,payment_method,currency,reports,total_loss"
-    assert "losses_by_payment_method,,,,upi,INR,1,100.00" in csv
+    assert csv[0] == (
+        "table,month,country,scam_type,payment_method,currency,reports,total_loss,suppressed"
+    )
+    assert "losses_by_payment_method,,,,upi,INR,5,500.00,false" in csv
+    assert "reports_per_month,2026-10,IN,,,,5,,false" in csv
+
+
+def test_a_single_report_is_suppressed_on_the_page_and_in_the_csv(reported: Any) -> None:
+    for _ in range(5):
+        reported([], scam_type="digital_arrest", loss="100.00", method="upi")
+    reported([], scam_type="tech_support", loss="1234.56", method="gift_card", currency="USD")
+    csv = Client().get("/stats.csv").content.decode()
+    assert "losses_by_payment_method,,,,gift_card,USD,,,true" in csv.splitlines()
+    assert "top_scam_types,,,kyc_update" not in csv
+    assert "top_scam_types,,,tech_support,,,,,true" in csv.splitlines()
+    assert "1234" not in csv
+    html = Client().get("/stats/").content.decode()
+    assert "1,235" not in html and "1234" not in html
+    # gift card and tech support rows, each in its chart and its table
+    assert html.count("fewer than 5 (not shown)") == 4
+    assert "6 public reports so far." in html
+
+
+def test_the_page_says_when_the_total_is_too_small(reported: Any) -> None:
+    reported([], loss="1234.56", method="gift_card", currency="USD")
+    html = Client().get("/stats/").content.decode()
+    assert "Fewer than 5 public reports so far." in html
+    assert "1,235" not in html and ">1<" not in html
+    csv = Client().get("/stats.csv").content.decode().splitlines()
+    assert all(line.endswith(",true") for line in csv[1:])
 
 
 def test_every_learn_topic_exists_in_both_languages(db: None) -> None:

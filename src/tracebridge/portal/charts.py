@@ -30,7 +30,9 @@ class Chart:
 
 
 def bar_chart(rows: list[tuple[str, float, str, str]]) -> Chart:
-    """rows: (label, value, value as text, series) -> horizontal bars scaled to the largest."""
+    """rows: (label, value, value as text, series) -> horizontal bars scaled to the largest.
+
+    A value of 0 (a suppressed row) draws no bar, only its label and text."""
     top = max((value for _, value, _, _ in rows), default=0) or 1
     span = WIDTH - BAR_AREA_LEFT - 70
     bars = [
@@ -39,7 +41,7 @@ def bar_chart(rows: list[tuple[str, float, str, str]]) -> Chart:
             value=value,
             text=text,
             y=index * ROW,
-            width=max(1, round(span * value / top)),
+            width=max(1, round(span * value / top)) if value else 0,
             colour=COLOURS.get(series, DEFAULT_COLOUR),
         )
         for index, (label, value, text, series) in enumerate(rows)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
@@ -19,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from tracebridge.agencies.markings import TLP
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.identifiers import Identifier, parse_any
+from tracebridge.portal.disclosure import suppress
 from tracebridge.portal.models import PublicIdentifierStat
 from tracebridge.warninglist import helpline, legitimate_owner
 
@@ -199,38 +201,54 @@ def statistics() -> dict[str, Any]:
 
 
 def _statistics() -> dict[str, Any]:
+    """Every figure passes ``disclosure.suppress``: none counts fewer than the minimum."""
     clear = public_complaints()
-    monthly = (
+    least = settings.PUBLIC_MIN_COUNT
+    monthly = suppress(_monthly(clear), least, sums_to_total=True)
+    return {
+        "total": suppress([{"reports": clear.count()}], least)[0]["reports"],
+        "min_count": least,
+        "monthly": sorted(monthly, key=lambda r: (r["month"], r["country"])),
+        "scam_types": suppress(_scam_types(clear), least),
+        "losses": suppress(_losses(clear), least),
+    }
+
+
+def _monthly(clear: Any) -> list[dict[str, Any]]:
+    rows = (
         clear.annotate(month=TruncMonth("received_at"))
         .values("month", "country")
         .annotate(n=Count("id"))
         .order_by("month", "country")
     )
-    types = clear.values("scam_type").annotate(n=Count("id")).order_by("-n", "scam_type")[:10]
-    losses = (
+    return [
+        {"month": r["month"].strftime("%Y-%m"), "country": r["country"], "reports": r["n"]}
+        for r in rows
+    ]
+
+
+def _scam_types(clear: Any) -> list[dict[str, Any]]:
+    rows = clear.values("scam_type").annotate(n=Count("id")).order_by("-n", "scam_type")[:10]
+    return [{"scam_type": r["scam_type"], "reports": r["n"]} for r in rows]
+
+
+def _losses(clear: Any) -> list[dict[str, Any]]:
+    rows = (
         clear.exclude(loss_amount=None)
         .exclude(payment_method="")
         .values("payment_method", "loss_currency")
         .annotate(total=Sum("loss_amount"), n=Count("id"))
         .order_by("loss_currency", "-total")
     )
-    return {
-        "total": clear.count(),
-        "monthly": [
-            {"month": r["month"].strftime("%Y-%m"), "country": r["country"], "reports": r["n"]}
-            for r in monthly
-        ],
-        "scam_types": [{"scam_type": r["scam_type"], "reports": r["n"]} for r in types],
-        "losses": [
-            {
-                "payment_method": r["payment_method"],
-                "currency": r["loss_currency"],
-                "total": f"{r['total']:.2f}",
-                "reports": r["n"],
-            }
-            for r in losses
-        ],
-    }
+    return [
+        {
+            "payment_method": r["payment_method"],
+            "currency": r["loss_currency"],
+            "total": f"{r['total']:.2f}",
+            "reports": r["n"],
+        }
+        for r in rows
+    ]
 
 
 def forget_statistics() -> None:

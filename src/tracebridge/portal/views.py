@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tracebridge import ratelimit
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.portal import content, services
 from tracebridge.portal.charts import bar_chart
 
+Bar = tuple[str, float, str, str]
 CHECK_PAGE_LIMIT = ratelimit.Limit("check-page", requests=30, per_seconds=60)
 
 
@@ -65,81 +68,85 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/learn_topic.html", {"page": page})
 
 
+def _suppressed_text(least: int) -> str:
+    return _("fewer than %(n)d (not shown)") % {"n": least}
+
+
+def _bar(label: str, row: dict[str, Any], hidden: str, series: str = "") -> Bar:
+    """One chart row: a count, or a loss total when the row has one; no bar when suppressed."""
+    if row["suppressed"]:
+        return (label, 0.0, hidden, series)
+    if "total" in row:
+        total = Decimal(row["total"])
+        return (label, float(total), f"{total:,.0f} {row['currency']}", series)
+    return (label, row["reports"], str(row["reports"]), series)
+
+
 def statistics(request: HttpRequest) -> HttpResponse:
     data = services.statistics()
     types = dict(ScamType.choices)
     methods = dict(PaymentMethod.choices)
-    monthly = bar_chart(
-        [
-            (f"{r['month']} {r['country']}", r["reports"], str(r["reports"]), r["country"])
-            for r in data["monthly"]
-        ]
-    )
-    scam_types = bar_chart(
-        [
-            (str(types.get(r["scam_type"], r["scam_type"])), r["reports"], str(r["reports"]), "")
-            for r in data["scam_types"]
-        ]
-    )
-    losses = bar_chart(
-        [
-            (
-                f"{methods.get(r['payment_method'], r['payment_method'])} ({r['currency']})",
-                float(Decimal(r["total"])),
-                f"{Decimal(r['total']):,.0f} {r['currency']}",
-                "",
-            )
-            for r in data["losses"]
-        ]
-    )
+    hidden = _suppressed_text(data["min_count"])
+    monthly = [
+        _bar(f"{r['month']} {r['country']}", r, hidden, r["country"]) for r in data["monthly"]
+    ]
+    scam_types = [
+        _bar(str(types.get(r["scam_type"], r["scam_type"])), r, hidden) for r in data["scam_types"]
+    ]
+    losses = [
+        _bar(
+            f"{methods.get(r['payment_method'], r['payment_method'])} ({r['currency']})", r, hidden
+        )
+        for r in data["losses"]
+    ]
     return render(
         request,
         "portal/statistics.html",
         {
             "data": data,
-            "monthly": monthly,
-            "scam_types": scam_types,
-            "losses": losses,
-            "type_labels": types,
-            "method_labels": methods,
+            "monthly": bar_chart(monthly),
+            "scam_types": bar_chart(scam_types),
+            "losses": bar_chart(losses),
+            "suppressed_text": hidden,
         },
     )
 
 
+CSV_COLUMNS = [
+    "table",
+    "month",
+    "country",
+    "scam_type",
+    "payment_method",
+    "currency",
+    "reports",
+    "total_loss",
+    "suppressed",
+]
+
+
 def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The page's tables as CSV; a suppressed row has empty figures and suppressed=true."""
     data = services.statistics()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tracebridge-public-statistics.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "table",
-            "month",
-            "country",
-            "scam_type",
-            "payment_method",
-            "currency",
-            "reports",
-            "total_loss",
-        ]
-    )
-    for r in data["monthly"]:
-        writer.writerow(
-            ["reports_per_month", r["month"], r["country"], "", "", "", r["reports"], ""]
-        )
-    for r in data["scam_types"]:
-        writer.writerow(["top_scam_types", "", "", r["scam_type"], "", "", r["reports"], ""])
-    for r in data["losses"]:
-        writer.writerow(
-            [
-                "losses_by_payment_method",
-                "",
-                "",
-                "",
-                r["payment_method"],
-                r["currency"],
-                r["reports"],
-                r["total"],
-            ]
-        )
+    writer = csv.DictWriter(response, CSV_COLUMNS, restval="", extrasaction="ignore")
+    writer.writeheader()
+    tables = [
+        ("reports_per_month", data["monthly"]),
+        ("top_scam_types", data["scam_types"]),
+        ("losses_by_payment_method", data["losses"]),
+    ]
+    for table, rows in tables:
+        for row in rows:
+            writer.writerow(_csv_row(table, row))
     return response
+
+
+def _csv_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "table": table,
+        "total_loss": row.get("total"),  # None (suppressed or no loss column) writes as empty
+        "suppressed": "true" if row["suppressed"] else "false",
+    }
