@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tracebridge.campaigns import evaluate, linking, warninglist  # noqa: E402
+from tracebridge import warninglist  # noqa: E402
+from tracebridge.campaigns import evaluate, linking  # noqa: E402
 from tracebridge.simulate import generate  # noqa: E402
 
 T = TypeVar("T")

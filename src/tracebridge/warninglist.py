@@ -1,14 +1,22 @@
 """Curated legitimate identifiers that victims name but scammers only impersonate.
 
-Like MISP's warninglists: a bank's real helpline, a government number, a big company's support
-line, free-mail and platform domains. Linking must not join campaigns through them and the public
-checker shows them as legitimate. Entries are written as people write them and normalised through
-tracebridge.identifiers on first use, so the keys always match the parser's.
+Like MISP's warninglists (https://github.com/MISP/misp-warninglists): a bank's real helpline, a
+government number, a big company's support line, free-mail and platform domains. Linking must not
+join campaigns through them (``listed``) and the public checker shows them as legitimate
+(``legitimate_owner``, ``helpline``). Entries are written as people write them and normalised
+through tracebridge.identifiers on first use, so the keys always match the parser's.
+
+On top of the entries, rules that a flat list cannot express: subdomains and URLs of a listed
+domain, every free-mail provider, and government suffixes. A scam domain that merely contains a
+brand ("amzn-refund-desk.com") is not listed: only the real registrable domain and its
+subdomains are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from urllib.parse import urlsplit
 
 from tracebridge.identifiers import Identifier, parse
 
@@ -91,3 +99,52 @@ def legitimate_owner(key: str) -> str | None:
 def helpline(text: str) -> str | None:
     digits = "".join(ch for ch in text if ch.isdigit())
     return HELPLINES.get(digits) if digits == text.strip().replace(" ", "") else None
+
+
+FREE_MAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "yahoo.co.in", "ymail.com", "aol.com", "icloud.com", "me.com",
+        "protonmail.com", "proton.me", "rediffmail.com", "zoho.com", "gmx.com", "mail.com",
+    }
+)  # fmt: skip
+PLATFORMS = frozenset(
+    {
+        "wa.me", "t.me", "linkedin.com", "flipkart.com", "binance.com", "coinbase.com",
+        "anydesk.com", "teamviewer.com", "bit.ly", "walmart.com", "ebay.com", "netflix.com",
+        "npci.org.in",
+    }
+)  # fmt: skip
+GOVERNMENT_SUFFIXES = ("gov", "mil", "gov.in", "nic.in")
+
+
+def domain_reason(domain: str) -> str | None:
+    parts = domain.lower().rstrip(".").split(".")
+    for i in range(len(parts)):
+        suffix = ".".join(parts[i:])
+        owner = legitimate_owner(f"domain:{suffix}")
+        if owner:
+            return owner
+        if suffix in FREE_MAIL:
+            return "free-mail provider"
+        if suffix in PLATFORMS:
+            return "big platform"
+        if suffix in GOVERNMENT_SUFFIXES and i > 0:
+            return "government domain"
+    return None
+
+
+def listed(key: str, extra: Iterable[str] = ()) -> str | None:
+    """Why ``key`` never links, or None. ``extra`` holds keys an operator added."""
+    if key in extra:
+        return "added to the warninglist by an operator"
+    owner = legitimate_owner(key)
+    if owner:
+        return owner
+    kind, _, value = key.partition(":")
+    if kind == "domain":
+        return domain_reason(value)
+    if kind == "url":
+        host = urlsplit(value).hostname or ""
+        return domain_reason(host) if host else None
+    return None

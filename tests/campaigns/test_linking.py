@@ -9,7 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracebridge.campaigns import linking, warninglist
+from tracebridge import warninglist
+from tracebridge.campaigns import linking
 from tracebridge.campaigns.graphs import articulations, sort_positions, sort_runs
 from tracebridge.campaigns.linking import Graph, LinkParams, assign_codes, components, link
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracebridge.campaigns import linking, quality, warninglist
+from tracebridge import warninglist
+from tracebridge.campaigns import linking, quality
 from tracebridge.complaints.schema import CanonicalComplaint
 from tracebridge.complaints.sightings import sightings_of
 from tracebridge.simulate import load_complaint_truth

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from tracebridge.campaigns import linking, scoring, warninglist
+from tracebridge import warninglist
+from tracebridge.campaigns import linking, scoring
 from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatus, Hub
 from tracebridge.complaints.models import Complaint, Sighting
 
