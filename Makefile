@@ -6,7 +6,10 @@ export TRACEBRIDGE_HOME ?= $(CURDIR)/var
 STAMP := $(VENV)/.installed
 ASSETS := src/tracebridge/static/vendor/.installed
 
-.PHONY: demo test serve bench bench-smoke lint types install assets clean test-sqlite test-postgres
+.PHONY: help demo test serve bench bench-smoke lint types install clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS)
+install: $(STAMP) $(ASSETS)  ## the virtualenv .venv and the front-end assets
 
 # Front-end libraries come from the npm registry at build time; nothing is committed.
 $(ASSETS): package.json
@@ -22,28 +25,29 @@ $(ASSETS): package.json
 	  npm install --silent --no-audit --no-fund && $(BIN)/python scripts/copy_assets.py && touch $(ASSETS); \
 	else echo "npm not found: pages work without htmx and the graph view; install nodejs and npm for them"; fi
 
-demo: install
+demo: install  ## a node with simulated data on port 8000 (PORT=N for another)
 	TRACEBRIDGE_DEBUG=1 $(BIN)/tracebridge demo --port $${PORT:-8000}
 
-serve: install
+serve: install  ## the production server (gunicorn)
 	$(BIN)/tracebridge serve
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, ruff format --check, and the import-linter layer contracts
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
-types: $(STAMP)
+types: $(STAMP)  ## mypy (strict on the pure modules)
 	$(BIN)/mypy src/tracebridge
 
-test: install lint types
+test: install lint types  ## lint, types, catalogs, then the tests with coverage
 	TRACEBRIDGE_DEBUG=1 $(BIN)/tracebridge i18n compile --check
 	$(BIN)/python scripts/run_tests.py
 
-bench: install
+bench: install  ## every benchmark at full size (takes long)
 	$(BIN)/python bench/run_all.py
 
-bench-smoke: install
+bench-smoke: install  ## every benchmark at a small size
 	$(BIN)/python bench/run_all.py --smoke
 
-clean:
+clean:  ## remove the virtualenv, assets, var/ and caches
 	rm -rf $(VENV) node_modules src/tracebridge/static/vendor var .pytest_cache .mypy_cache .ruff_cache
