@@ -16,9 +16,7 @@ from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import create_agency, create_user, issue_token
 
 PASSWORD = "correct-horse-battery-staple"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():  # CI lays shared/ beside the clone
-    SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # published vectors: vectors/README.md
 AGENCIES = [
     ("US-DOJ-CPB", "US", "DOJ Consumer Protection Branch"),
     ("US-FBI", "US", "Federal Bureau of Investigation"),
@@ -37,9 +35,24 @@ def _home(tmp_path: Path, settings: Any) -> Path:
     return home
 
 
+def vector_files(folder: str, pattern: str = "*", least: int = 1) -> list[Path]:
+    """The files of a vector folder, for parametrisation at collection time.
+
+    A folder that is missing or holds fewer than ``least`` files stops collection with an
+    error, so lost vectors can never turn into an empty, vacuously passing parametrisation.
+    """
+    found = sorted(p for p in (VECTORS / folder).glob(pattern) if p.is_file())
+    if len(found) < least:
+        raise pytest.UsageError(
+            f"test vectors missing: {VECTORS / folder} has {len(found)} files matching "
+            f"{pattern!r}, at least {least} expected (tests/vectors/README.md)"
+        )
+    return found
+
+
 @pytest.fixture
-def shared_dir() -> Path:
-    return SHARED
+def vectors_dir() -> Path:
+    return VECTORS
 
 
 @pytest.fixture

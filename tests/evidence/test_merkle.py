@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SHARED
+from tests.conftest import vector_files
 from tracebridge.evidence.merkle import (
     EMPTY_ROOT,
     MerkleTree,
@@ -23,12 +23,9 @@ from tracebridge.evidence.merkle import (
     verify_inclusion,
 )
 
-# Parametrisation happens at collection, before fixtures, so use the path behind `shared_dir`.
-VECTORS = SHARED / "vectors" / "merkle"
-
-
-def _files(kind: str) -> list[Path]:
-    return sorted((VECTORS / kind).glob("**/*.json"))
+# Parametrisation happens at collection: a missing or short folder stops it (vector_files).
+INCLUSION = vector_files("merkle/inclusion", "**/*.json", least=80)
+CONSISTENCY = vector_files("merkle/consistency", "**/*.json", least=80)
 
 
 def _b64(value: str | None) -> bytes:
@@ -39,14 +36,7 @@ def _proof(items: list[str] | None) -> list[bytes]:
     return [_b64(p) for p in items or []]
 
 
-def test_vectors_are_present(shared_dir: Path) -> None:
-    # The module-level path and the conftest fixture must agree (both locate ../shared).
-    assert (shared_dir / "vectors" / "merkle").resolve() == VECTORS.resolve()
-    assert len(_files("inclusion")) >= 80
-    assert len(_files("consistency")) >= 80
-
-
-@pytest.mark.parametrize("path", _files("inclusion"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", INCLUSION, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_inclusion_vectors(path: Path) -> None:
     case: dict[str, Any] = json.loads(path.read_text())
     args = (
@@ -63,7 +53,7 @@ def test_inclusion_vectors(path: Path) -> None:
         verify_inclusion(*args)
 
 
-@pytest.mark.parametrize("path", _files("consistency"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", CONSISTENCY, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_consistency_vectors(path: Path) -> None:
     case: dict[str, Any] = json.loads(path.read_text())
     args = (

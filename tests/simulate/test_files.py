@@ -1,4 +1,4 @@
-"""Every file is valid against its schema in ../shared/DESIGN.md."""
+"""Every file is valid against its schema (the formats in docs/simulate.md)."""
 
 from __future__ import annotations
 

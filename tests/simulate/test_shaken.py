@@ -1,4 +1,4 @@
-"""PASSporTs in the CDRs verify against the shared test certificate and match their call."""
+"""PASSporTs in the CDRs verify against the test certificate and match their call."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+import tracebridge
 from tracebridge.simulate import generate
 from tracebridge.simulate.passport import DEFAULT_KEY, X5U
 
@@ -39,15 +40,22 @@ def _verify(token: str, public_key: ec.EllipticCurvePublicKey) -> dict[str, obje
 
 
 @pytest.fixture
-def public_key(shared_dir: Path) -> ec.EllipticCurvePublicKey:
-    cert = x509.load_pem_x509_certificate((shared_dir / "vectors/shaken/sp_sp.pem").read_bytes())
+def public_key() -> ec.EllipticCurvePublicKey:
+    cert = x509.load_pem_x509_certificate((DEFAULT_KEY.parent / "sp_sp.pem").read_bytes())
     key = cert.public_key()
     assert isinstance(key, ec.EllipticCurvePublicKey)
     return key
 
 
-def test_default_key_is_the_shared_test_key(shared_dir: Path) -> None:
-    assert DEFAULT_KEY.resolve() == (shared_dir / "vectors/shaken/sp_sp.priv").resolve()
+def test_default_key_is_the_packaged_libstirshaken_test_key(vectors_dir: Path) -> None:
+    # Inside the package (a clone or a wheel needs nothing beside it), and the same published
+    # key as the SHAKEN vectors, so the simulated tokens verify against those certificates.
+    assert DEFAULT_KEY.is_relative_to(Path(tracebridge.__file__).parent)
+    assert DEFAULT_KEY.read_bytes() == (vectors_dir / "shaken/sp_sp.priv").read_bytes()
+    for name in ("sp_sp.pem", "ca_ca.pem"):
+        assert (DEFAULT_KEY.parent / name).read_bytes() == (
+            vectors_dir / "shaken" / name
+        ).read_bytes()
 
 
 def test_identity_headers_verify_and_match_their_call(

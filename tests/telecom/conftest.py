@@ -14,13 +14,19 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from tests.conftest import vector_files
+
 NOW = 1_750_000_000  # inside the test certificates' validity
 X5U = "https://cert.example/sp.pem"
 
 
+# libstirshaken's test PKI (tests/vectors/README.md); missing files stop collection.
+SHAKEN = vector_files("shaken", least=8)[0].parent
+
+
 @pytest.fixture
-def vectors(shared_dir: Path) -> Path:
-    return shared_dir / "vectors" / "shaken"
+def vectors() -> Path:
+    return SHAKEN
 
 
 @pytest.fixture

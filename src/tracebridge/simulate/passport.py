@@ -1,4 +1,4 @@
-"""SHAKEN PASSporTs (RFC 8225, RFC 8588) signed ES256 with the shared test key.
+"""SHAKEN PASSporTs (RFC 8225, RFC 8588) signed ES256 with the package's published test key.
 
 Signatures use RFC 6979 deterministic ECDSA so that the same seed gives the same bytes.
 """
@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-# Relative to the repository: src/tracebridge/simulate -> ../shared/vectors/shaken
-DEFAULT_KEY = Path(__file__).resolve().parents[4] / "shared" / "vectors" / "shaken" / "sp_sp.priv"
+# libstirshaken's published test key (data/README.md): for synthetic calls only, never trusted.
+DEFAULT_KEY = Path(__file__).resolve().parent / "data" / "sp_sp.priv"
 X5U = "https://cert.example.org/sp.pem"
 HEADER = {"alg": "ES256", "ppt": "shaken", "typ": "passport", "x5u": X5U}
 

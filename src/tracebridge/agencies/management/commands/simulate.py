@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--calls", type=int, help="override the scale's calls")
         parser.add_argument("--txns", type=int, help="override the scale's transactions")
         parser.add_argument(
-            "--shaken-key", type=Path, help="ES256 key for PASSporTs (default: shared test key)"
+            "--shaken-key",
+            type=Path,
+            help="ES256 key for PASSporTs (default: the package's published test key)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
