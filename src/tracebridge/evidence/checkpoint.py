@@ -3,6 +3,10 @@
 - tlog-checkpoint: https://c2sp.org/tlog-checkpoint  (origin, size, base64 root, extensions)
 - signed-note: https://c2sp.org/signed-note  (body, blank line, "— name base64(keyid||sig)")
 - tlog-cosignature: https://c2sp.org/tlog-cosignature  (timestamped Ed25519, algorithm 0x04)
+
+Parsing follows Go's golang.org/x/mod/sumdb/note (``Open``) where the specs leave a choice: at
+most 100 signature lines, and a note of at most 1 MB (Go's tlog.ParseTree bound). Tree sizes are
+uint64, as in transparency-dev/formats. tests/vectors/note/ holds the vectors that pin this.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import struct
 from dataclasses import dataclass, field
 
@@ -21,6 +26,11 @@ ALG_ED25519 = 0x01
 ALG_COSIGNATURE_V1 = 0x04
 SIGNATURE_PREFIX = "\u2014 "  # em dash and space start every signature line
 COSIGNATURE_HEADER = b"cosignature/v1\n"
+MAX_SIGNATURES = 100  # Go's note.Open; C2SP: verifiers MUST accept at least 16
+MAX_NOTE_BYTES = 1_000_000  # Go's tlog.ParseTree
+MAX_TREE_SIZE = 2**64 - 1  # a uint64 (transparency-dev/formats log.Checkpoint)
+_TREE_SIZE = re.compile(r"0|[1-9][0-9]{0,19}")  # ASCII digits only, no leading zeros
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
 class NoteError(ValueError):
@@ -32,6 +42,22 @@ def _b64decode(text: str, what: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
         raise NoteError(f"{what} is not valid base64") from None
+
+
+def _text(data: bytes, what: str) -> str:
+    """signed-note §Format: at most MAX_NOTE_BYTES of UTF-8 without control characters but \\n."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(f"{what} has {len(data)} bytes, more than {MAX_NOTE_BYTES}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NoteError(f"{what} is not UTF-8 (byte {exc.start})") from None
+    found = _CONTROL.search(text)
+    if found:
+        raise NoteError(
+            f"{what} has a control character U+{ord(found.group()):04X} at {found.start()}"
+        )
+    return text
 
 
 def _check_name(name: str) -> None:
@@ -140,26 +166,31 @@ class Checkpoint:
 
 def parse_checkpoint(body: bytes) -> Checkpoint:
     """tlog-checkpoint: origin, decimal size, base64 32-byte root, optional extension lines."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise NoteError("checkpoint is not UTF-8") from None
+    text = _text(body, "checkpoint")
     if not text.endswith("\n"):
         raise NoteError("checkpoint must end with a newline")
     lines = text[:-1].split("\n")
     if len(lines) < 3 or not lines[0]:
         raise NoteError("checkpoint needs an origin, a tree size and a root hash line")
     origin, size_text, root_text, *extensions = lines
-    if not size_text.isdigit() or (size_text.startswith("0") and size_text != "0"):
-        raise NoteError(
-            f"checkpoint tree size {size_text!r} is not a decimal without leading zeros"
-        )
+    size = _tree_size(size_text)
     root = _b64decode(root_text, "checkpoint root hash")
     if len(root) != 32:
         raise NoteError(f"checkpoint root hash has {len(root)} bytes, expected 32")
     if any(not line for line in extensions):
         raise NoteError("checkpoint has an empty extension line")
-    return Checkpoint(origin, int(size_text), root, tuple(extensions))
+    return Checkpoint(origin, size, root, tuple(extensions))
+
+
+def _tree_size(text: str) -> int:
+    """tlog-checkpoint §Note text (2): ASCII decimal, no leading zeros; here at most a uint64."""
+    if not _TREE_SIZE.fullmatch(text) or int(text) > MAX_TREE_SIZE:
+        shown = text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
+        raise NoteError(
+            f"checkpoint tree size {shown!r} is not a decimal of ASCII digits without "
+            "leading zeros, from 0 to 2^64-1"
+        )
+    return int(text)
 
 
 # --- signed notes -------------------------------------------------------------------------
@@ -191,22 +222,22 @@ class Note:
 def sign_note(body: bytes, signer: Signer) -> Note:
     if not body.endswith(b"\n"):
         raise NoteError("a note body must end with a newline")
+    _text(body, "note body")
     signature = signer.private_key.sign(body)
     return Note(body, (NoteSignature(signer.name, signer.verifier.key_id, signature),))
 
 
 def parse_note(data: bytes) -> Note:
     """Split a signed note into its body and signature lines (signatures not yet verified)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise NoteError("note is not UTF-8") from None
+    text = _text(data, "note")
     cut = text.rfind("\n\n")
     if cut < 0 or not text.endswith("\n"):
         raise NoteError("note has no blank line between body and signatures")
     body, sig_text = text[: cut + 1], text[cut + 2 : -1]
-    signatures = tuple(parse_signature_line(line) for line in sig_text.split("\n"))
-    return Note(body.encode(), signatures)
+    lines = sig_text.split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise NoteError(f"note has {len(lines)} signature lines, more than {MAX_SIGNATURES}")
+    return Note(body.encode(), tuple(parse_signature_line(line) for line in lines))
 
 
 def parse_signature_line(line: str) -> NoteSignature:
