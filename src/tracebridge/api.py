@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import user_for_token
+from tracebridge.api_schema import with_error_responses
 from tracebridge.api_support import ApiError, error_body
 
 
@@ -48,7 +59,42 @@ class SessionUserAuth(SessionAuth):
 
 AUTH = [TokenAuth(), SessionUserAuth()]
 
-api = NinjaAPI(
+
+class NodeApi(NinjaAPI):
+    """NinjaAPI whose 405 answers and OpenAPI follow the one error shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        # django-ninja answers a wrong method with its own text/html 405 before any exception
+        # handler runs; wrapping its views is the one place that can turn it into JSON.
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return urls
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return with_error_responses(super().get_openapi_schema(**kwargs))
+
+
+def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        answer = error_response(
+            request,
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed here; use {response['Allow']}.",
+        )
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    return wrapped
+
+
+api = NodeApi(
     title="TraceBridge node API",
     version="1",
     urls_namespace="api",
@@ -75,6 +121,7 @@ def field_name(loc: Any) -> str:
     return ".".join(parts)
 
 
+@csrf_exempt  # no session state is read or changed; a POST must get this JSON, not CSRF's page
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Unknown paths under /api/v1 answer in the API's error shape, not an HTML page."""
     return error_response(request, 404, "not_found", "Not found.")
@@ -118,10 +165,30 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "Not found.")
 
 
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return error_response(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot parse (multipart without a boundary, too many fields...)."""
+    return error_response(request, 400, "bad_request", f"The request body cannot be read: {exc}")
 
 
 @api.exception_handler(RequestDataTooBig)

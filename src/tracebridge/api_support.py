@@ -7,11 +7,30 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import has_role
 
 MAX_PAGE = 1000
+# Far beyond any list a node holds, and inside every database's integer (a larger OFFSET
+# overflows SQLite's and PostgreSQL's 64-bit integers and answered 500).
+MAX_OFFSET = 2**31 - 1
+_LIMIT = f"How many items to return (1-{MAX_PAGE})."
+_OFFSET = f"How many items to skip (0-{MAX_OFFSET})."
+
+
+class Paging(Schema):
+    """``limit`` and ``offset`` of a paged list route; the bounds appear in the OpenAPI."""
+
+    limit: int = Field(100, ge=1, le=MAX_PAGE, description=_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=_OFFSET)
+
+
+class ShortPaging(Paging):
+    """The same bounds with a default page of 50 (campaigns, CDRs, robocalls, tracebacks)."""
+
+    limit: int = Field(50, ge=1, le=MAX_PAGE, description=_LIMIT)
 
 
 class ApiError(Exception):
@@ -52,9 +71,12 @@ def page_of(
             f"limit must be between 1 and {MAX_PAGE}",
             [{"field": "limit", "message": f"1..{MAX_PAGE}"}],
         )
-    if offset < 0:
+    if offset < 0 or offset > MAX_OFFSET:
         raise ApiError(
-            422, "invalid", "offset must not be negative", [{"field": "offset", "message": ">= 0"}]
+            422,
+            "invalid",
+            f"offset must be between 0 and {MAX_OFFSET}",
+            [{"field": "offset", "message": f"0..{MAX_OFFSET}"}],
         )
     total = queryset.count()
     items = [row(obj) for obj in queryset[offset : offset + limit]]

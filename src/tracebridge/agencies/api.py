@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from tracebridge.agencies.selectors import FilterError, audit_events
 from tracebridge.agencies.views import event_row
-from tracebridge.api_support import ApiError, auth_user, page_of, require_role
+from tracebridge.api_support import ApiError, Paging, auth_user, page_of, require_role
 
 router = Router(tags=["agencies"])
 
@@ -32,15 +32,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-class AuditFilters(Schema):
+class AuditFilters(Paging):
     action: str = ""
     username: str = ""
     object_type: str = ""
     outcome: str = ""
     since: str = ""
     until: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 @router.get("/audit", summary="Audit events of the caller's agency (agency admins)")

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
-from tracebridge.api_support import ApiError, auth_user, page_of, require_role
+from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
 from tracebridge.campaigns import selectors, workspace
 from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
 from tracebridge.complaints.models import Complaint
@@ -37,11 +37,9 @@ def _campaign(request: HttpRequest, code: str) -> Campaign:
     return campaign
 
 
-class ListFilters(Schema):
+class ListFilters(ShortPaging):
     cross_border: bool | None = None
     scam_type: str = ""
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/campaigns", summary="Campaigns the caller may see, by priority")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import TypeAdapter, ValidationError
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import get_visible_or_404
-from tracebridge.api_support import ApiError, page_of, require_role
+from tracebridge.api_support import ApiError, Paging, page_of, require_role
 from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.schema import CanonicalComplaint, error_details
@@ -81,7 +81,7 @@ def submit(request: HttpRequest) -> Any:
     return Status(201 if result.created else 200, _result(result))
 
 
-class ListParams(Schema):
+class ListParams(Paging):
     since: str = ""
     until: str = ""
     country: str = ""
@@ -89,8 +89,6 @@ class ListParams(Schema):
     identifier: str = ""
     campaign: str = ""
     source: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 @router.get("/complaints", summary="Complaints the caller may see, filtered, with the total")

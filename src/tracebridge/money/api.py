@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
-from tracebridge.api_support import ApiError, page_of, require_role
+from tracebridge.api_support import ApiError, Paging, page_of, require_role
 from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, MuleEntry
 
@@ -36,11 +36,6 @@ def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, An
         raise ApiError(422, "invalid", "Send a .csv or .parquet file.", [{"field": "file"}])
     _, report = _service(services.import_upload, file.chunks(), file.name or "", user.agency, user)
     return report.as_dict()
-
-
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
 
 
 @router.get("/money/trails", summary="Trail imports the caller may see")

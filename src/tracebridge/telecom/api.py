@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.permissions import get_visible_or_404, visible
 from tracebridge.agencies.services import ServiceError
-from tracebridge.api_support import ApiError, auth_user, page_of, require_role
+from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
 from tracebridge.telecom import services, shaken
 from tracebridge.telecom.models import (
     CdrBatch,
@@ -74,11 +74,11 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
 
 
 @router.get("/cdrs")
-def list_cdrs(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+def list_cdrs(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, CdrBatch.objects.select_related("agency"))
     audit.record("cdrbatch.list", request=request, object_type="cdrbatch", view="api")
-    return page_of(rows, batch_row, limit, offset)
+    return page_of(rows, batch_row, paging.limit, paging.offset)
 
 
 def campaign_row(c: RobocallCampaign, detail: bool = False) -> dict[str, Any]:
@@ -104,13 +104,13 @@ def campaign_row(c: RobocallCampaign, detail: bool = False) -> dict[str, Any]:
 
 
 @router.get("/robocalls")
-def list_robocalls(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+def list_robocalls(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, RobocallCampaign.objects.select_related("agency"))
     audit.record(
         "robocallcampaign.list", request=request, object_type="robocallcampaign", view="api"
     )
-    return page_of(rows, campaign_row, limit, offset)
+    return page_of(rows, campaign_row, paging.limit, paging.offset)
 
 
 @router.get("/robocalls/{campaign_id}")
@@ -152,13 +152,13 @@ def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
 
 
 @router.get("/traceback")
-def list_traceback(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+def list_traceback(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, services.with_path(TracebackRequest.objects.all()))
     audit.record(
         "tracebackrequest.list", request=request, object_type="tracebackrequest", view="api"
     )
-    return page_of(rows, request_row, limit, offset)
+    return page_of(rows, request_row, paging.limit, paging.offset)
 
 
 def hop_row(hop: TracebackHop) -> dict[str, Any]:
@@ -178,7 +178,7 @@ def hop_row(hop: TracebackHop) -> dict[str, Any]:
 
 
 @router.get("/traceback/hops")
-def my_hops(request: HttpRequest, pending: bool = True, limit: int = 50, offset: int = 0) -> Any:
+def my_hops(request: HttpRequest, paging: Query[ShortPaging], pending: bool = True) -> Any:
     """The hops addressed to the caller's carrier (a carrier polls this)."""
     user = require_role(request, "analyst")
     hops = TracebackHop.objects.select_related("request", "carrier").filter(
@@ -186,7 +186,7 @@ def my_hops(request: HttpRequest, pending: bool = True, limit: int = 50, offset:
     )
     if pending:
         hops = hops.filter(status=HopStatus.PENDING)
-    return page_of(hops.order_by("due_at", "id"), hop_row, limit, offset)
+    return page_of(hops.order_by("due_at", "id"), hop_row, paging.limit, paging.offset)
 
 
 @router.get("/traceback/{reference}")
