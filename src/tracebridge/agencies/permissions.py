@@ -22,10 +22,21 @@ class SharingPolicy(Protocol):
         """Owner agency id -> TLP markings the viewer's agency may see for ``kind``."""
         ...
 
+    def victim_fields(
+        self, viewer_agency_id: int, owner_agency_id: int, tlp: str
+    ) -> frozenset[str]:
+        """Victim fields an agreement names for the owner's complaints marked ``tlp``."""
+        ...
+
 
 class _NoSharing:
     def grants(self, viewer_agency_id: int, kind: str) -> dict[int, frozenset[str]]:
         return {}
+
+    def victim_fields(
+        self, viewer_agency_id: int, owner_agency_id: int, tlp: str
+    ) -> frozenset[str]:
+        return frozenset()
 
 
 _policy: SharingPolicy = _NoSharing()
@@ -61,6 +72,16 @@ def can_view(user: Any, obj: Any) -> bool:
         return True
     allowed = _policy.grants(user.agency_id, record_kind(obj)).get(obj.agency_id, frozenset())
     return obj.tlp in allowed
+
+
+def victim_fields(viewer_agency_id: int, owner_agency_id: int, tlp: str) -> frozenset[str]:
+    """Victim fields of the owner's complaints marked ``tlp`` that another agency may read.
+
+    Only ``complaints.redaction.Reader`` asks (the one redaction of a complaint for a reader).
+    """
+    if tlp in NEVER_SHARED or viewer_agency_id == owner_agency_id:
+        return frozenset()
+    return frozenset(_policy.victim_fields(viewer_agency_id, owner_agency_id, tlp))
 
 
 def visible_q(user: Any, kind: str, prefix: str = "") -> Q:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracebridge import identifiers
-from tracebridge.agencies.permissions import can_view
+from tracebridge.agencies.permissions import can_view, visible_q
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns.models import (
     Alert,
@@ -129,16 +129,25 @@ def _store_alerts(hits: dict[tuple[int, int], tuple[Follow, Complaint, Campaign 
     return len(hits)
 
 
+def _unread(user: Any) -> Any:
+    """Unread alerts about complaints the user may see now. Visibility is decided at read time:
+    an alert stays stored but hidden while its complaint is out of reach (a raised marking, a
+    revoked agreement), and is neither shown nor counted."""
+    return Alert.objects.filter(user=user, read_at__isnull=True).filter(
+        visible_q(user, "complaint", "complaint__")
+    )
+
+
 def unread_alerts(user: Any) -> Any:
     return (
-        Alert.objects.filter(user=user, read_at__isnull=True)
+        _unread(user)
         .select_related("follow", "complaint", "campaign")
         .order_by("-created_at", "-id")
     )
 
 
 def mark_read(user: Any, alert_ids: Iterable[int] | None = None) -> int:
-    alerts = Alert.objects.filter(user=user, read_at__isnull=True)
+    alerts = _unread(user)
     if alert_ids is not None:
         alerts = alerts.filter(pk__in=list(alert_ids))
     return alerts.update(read_at=timezone.now())

@@ -13,6 +13,7 @@ from tracebridge.agencies.permissions import get_visible_or_404
 from tracebridge.api_support import ApiError, Paging, page_of, require_role
 from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.models import Complaint
+from tracebridge.complaints.redaction import reader
 from tracebridge.complaints.schema import CanonicalComplaint, error_details
 from tracebridge.complaints.selectors import (
     FilterError,
@@ -101,7 +102,8 @@ def list_complaints(request: HttpRequest, params: Query[ListParams]) -> dict[str
         raise ApiError(
             422, "invalid", str(exc), [{"field": exc.field, "message": exc.message}]
         ) from None
-    page = page_of(queryset, lambda c: complaint_row(c, user), params.limit, params.offset)
+    read = reader(user)
+    page = page_of(queryset, lambda c: complaint_row(c, read), params.limit, params.offset)
     audit.record(
         "complaint.list",
         request=request,
@@ -118,4 +120,4 @@ def read_complaint(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
     complaint = get_visible_or_404(
         request, Complaint.objects.select_related("agency"), pk=complaint_id
     )
-    return {**complaint_row(complaint, user), "sightings": sighting_rows(complaint)}
+    return {**complaint_row(complaint, reader(user)), "sightings": sighting_rows(complaint)}

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from tracebridge.agencies.permissions import visible
 from tracebridge.agencies.selectors import FilterError, moment
 from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.redaction import Reader
 from tracebridge.complaints.schema import SCAM_TYPES
 from tracebridge.identifiers import Identifier, parse_any
 
@@ -80,11 +81,6 @@ def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
     return qs
 
 
-def shows_victim(user: Any, complaint: Complaint) -> bool:
-    """Victim personal data is for the owning agency only."""
-    return bool(getattr(user, "agency_id", None) == complaint.agency_id)
-
-
 def loss_of(complaint: Complaint) -> dict[str, Any] | None:
     """The loss in the canonical shape, or None when none was reported."""
     if complaint.loss_amount is None:
@@ -96,7 +92,8 @@ def loss_of(complaint: Complaint) -> dict[str, Any] | None:
     }
 
 
-def complaint_row(complaint: Complaint, user: Any) -> dict[str, Any]:
+def complaint_row(complaint: Complaint, read: Reader) -> dict[str, Any]:
+    """One complaint as the API answers it, redacted for the reader."""
     row: dict[str, Any] = {
         "id": complaint.pk,
         "reference": complaint.reference,
@@ -113,10 +110,9 @@ def complaint_row(complaint: Complaint, user: Any) -> dict[str, Any]:
         "suspect": complaint.suspect,
         "tlp": complaint.tlp,
         "pap": complaint.pap or None,
+        "victim": complaint.victim,
     }
-    if shows_victim(user, complaint):
-        row["victim"] = complaint.victim
-    return row
+    return read(complaint, row)
 
 
 def sighting_rows(complaint: Complaint) -> list[dict[str, Any]]:

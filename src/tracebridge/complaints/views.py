@@ -15,7 +15,8 @@ from tracebridge.agencies.permissions import get_visible_or_404, is_agency_user
 from tracebridge.complaints.forms import COUNTRIES
 from tracebridge.complaints.highlight import highlighted
 from tracebridge.complaints.models import Complaint, PublicReport, ScamType
-from tracebridge.complaints.selectors import FilterError, Filters, complaints_for, shows_victim
+from tracebridge.complaints.redaction import reader
+from tracebridge.complaints.selectors import FilterError, Filters, complaints_for
 
 
 def _agency_user(request: HttpRequest) -> None:
@@ -52,11 +53,14 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _agency_user(request)
     complaint = get_visible_or_404(request, Complaint.objects.select_related("agency"), pk=pk)
+    read = reader(request.user)
+    seen = read.victim_view(complaint)
     context = {
         "complaint": complaint,
-        "narrative": highlighted(complaint.narrative, complaint.country),
+        "narrative": highlighted(seen["narrative"], complaint.country),
         "sightings": complaint.sightings.order_by("field", "key"),
-        "show_victim": shows_victim(request.user, complaint),
+        "victim": seen["victim"],
+        "own": read.fields(complaint) is None,
         "panels": panels.render("complaint", request, complaint),
         "public_report": PublicReport.objects.filter(complaint=complaint).first(),
     }

@@ -20,10 +20,10 @@ from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency
 from tracebridge.campaigns.models import Campaign, CampaignMember
 from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.redaction import redact
 from tracebridge.complaints.services import to_canonical
 from tracebridge.sharing import stix
 from tracebridge.sharing.models import Agreement, SharedObject
-from tracebridge.sharing.redaction import redact
 
 CHUNK = 500
 OWN_EXPORT_TLP = frozenset({TLP.CLEAR.value, TLP.GREEN.value, TLP.AMBER.value})

@@ -19,3 +19,15 @@ class AgreementPolicy:
             if markings:
                 out[agreement.owner_id] = out.get(agreement.owner_id, frozenset()) | markings
         return out
+
+    def victim_fields(
+        self, viewer_agency_id: int, owner_agency_id: int, tlp: str
+    ) -> frozenset[str]:
+        """Fields named by agreements that let the owner's complaints marked ``tlp`` flow now."""
+        out: frozenset[str] = frozenset()
+        for agreement in Agreement.objects.filter(
+            owner_id=owner_agency_id, partner_id=viewer_agency_id, revoked_at__isnull=True
+        ):
+            if "complaint" in agreement.kinds and tlp in agreement.effective_tlp():
+                out |= frozenset(agreement.fields)
+        return out

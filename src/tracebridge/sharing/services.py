@@ -15,8 +15,8 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import ServiceError, get_agency
+from tracebridge.complaints.redaction import field_names
 from tracebridge.sharing.models import PERSONAL_FIELDS, SHARE_KINDS, Agreement
-from tracebridge.sharing.redaction import field_names
 
 
 def _markings(tlp: Iterable[str]) -> list[str]:
