@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,20 @@ class ImportFormatError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Skip:
+    """Something in the file that was not read: its type, why, and which one (an id, no value).
+
+    Readers yield these beside rows (an object no complaint refers to) or attach them to the row
+    they belong to (an attribute of an event); the summary and the audit count them by kind and
+    reason, so nothing is dropped silently.
+    """
+
+    kind: str
+    reason: str
+    item: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """One row of an input file: a valid record, or the reason it is not one.
 
@@ -33,22 +47,34 @@ class Parsed:
     reason: str = ""
     raw: str = ""
     item: str = ""
+    skipped: tuple[Skip, ...] = ()
 
 
-def validated(line: int, data: dict[str, Any], raw: str = "", item: str = "") -> Parsed:
+def validated(
+    line: int, data: dict[str, Any], raw: str = "", item: str = "", skipped: Iterable[Skip] = ()
+) -> Parsed:
+    skips = tuple(skipped)
     try:
-        return Parsed(line, CanonicalComplaint.model_validate(data), item=item)
+        return Parsed(line, CanonicalComplaint.model_validate(data), item=item, skipped=skips)
     except ValidationError as exc:
         return Parsed(line, reason=error_text(exc), raw=raw or _dump(data), item=item)
 
 
-def add_selector(suspect: dict[str, list[Any]], target: str, value: str) -> None:
-    """Put one selector into a canonical suspect dict: an IBAN or account number becomes a bank
-    account, anything else is added to its list once."""
+def suspect_entry(target: str, value: str | dict[str, str]) -> tuple[str, Any]:
+    """(suspect list, entry) for a selector: an IBAN or account number becomes a bank account,
+    a dict is a whole bank account, anything else goes to its own list as it is."""
     if target in ("iban", "account"):
-        suspect.setdefault("bank_accounts", []).append({target: value})
-    elif value not in suspect.setdefault(target, []):
-        suspect[target].append(value)
+        return "bank_accounts", {target: str(value)}
+    if isinstance(value, dict):
+        return "bank_accounts", value
+    return target, value
+
+
+def add_selector(suspect: dict[str, list[Any]], target: str, value: str | dict[str, str]) -> None:
+    """Put one selector into a canonical suspect dict, once."""
+    name, entry = suspect_entry(target, value)
+    if entry not in suspect.setdefault(name, []):
+        suspect[name].append(entry)
 
 
 def _dump(data: Any) -> str:

@@ -1,12 +1,16 @@
-"""MISP events as JSON: ``{"Event": …}``, ``{"response": [{"Event": …}, …]}`` or a list.
+"""MISP events as JSON: ``{"Event": …}``, ``{"response": [{"Event": …}, …]}``, a list of either,
+or a bare event (what PyMISP's ``MISPEvent.to_json()`` writes).
 
-One event is one complaint. Attributes (also those inside objects) become suspect selectors;
-``tlp:`` and ``PAP:`` tags become the marking; ``tracebridge:`` tags carry the canonical fields
-MISP has no place for. Events stream one at a time.
+One event is one complaint. Attributes (also those inside objects) become suspect selectors
+(``mispattr``); ``tlp:`` and ``PAP:`` tags become the marking; ``tracebridge:`` tags carry the
+canonical fields MISP has no place for. Events stream one at a time. What is not read is skipped
+with its type and the reason, on the event's row.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,84 +18,63 @@ from typing import IO, Any
 
 import ijson
 
-from tracebridge.complaints.importers.base import (
-    ImportFormatError,
-    Parsed,
-    add_selector,
-    validated,
-)
+from tracebridge.complaints.importers.base import ImportFormatError, Parsed, Skip, validated
+from tracebridge.complaints.importers.collect import Collected
+from tracebridge.complaints.importers.mispattr import read_attribute, read_object
 from tracebridge.complaints.schema import CHANNELS, SCAM_TYPES
 
-# MISP attribute type (or object relation) -> canonical suspect list
-ATTRIBUTE_FIELDS = {
-    "phone-number": "phones",
-    "whois-registrant-phone": "phones",
-    "email": "emails",
-    "email-src": "emails",
-    "email-dst": "emails",
-    "whois-registrant-email": "emails",
-    "url": "urls",
-    "link": "urls",
-    "domain": "urls",
-    "hostname": "urls",
-    "btc": "crypto_wallets",
-    "xmr": "crypto_wallets",
-    "dash": "crypto_wallets",
-    "address": "crypto_wallets",  # coin-address object
-    "iban": "iban",
-    "bank-account-nr": "account",
-    "account-nr": "account",
-}
 _TAG = re.compile(r'^tracebridge:([a-z_-]+)="?([^"]*)"?$', re.IGNORECASE)
+_WRAPPER = re.compile(rb'\{\s*"(Event|response)"\s*:')
 
 
-def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed]:
+def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
     prefix = _prefix(stream.read(4096))
     stream.seek(0)
     position = 0
     try:
-        for position, event in enumerate(ijson.items(stream, prefix, use_float=True), 1):
-            yield _event(position, event, default_country)
+        for position, item in enumerate(ijson.items(stream, prefix, use_float=True), 1):
+            yield _event(position, _unwrapped(item), default_country)
     except ijson.JSONError as exc:
         yield Parsed(
             position + 1, reason=f"the file is cut short or not JSON: {exc}", item="(rest)"
         )
+        return
+    if position == 0:  # e.g. an attribute search result: MISP JSON, but no event in it
+        yield Skip("file", f"no MISP event at {prefix or 'the top'} (expected Event objects)")
 
 
 def _prefix(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"["):
-        return "item.Event"
-    match = re.match(rb'\{\s*"(Event|response)"', text)
-    if match is None:
-        raise ImportFormatError('not MISP event JSON: expected {"Event": …}, {"response": …} or [')
-    return "Event" if match.group(1) == b"Event" else "response.item.Event"
-
-
-def _attributes(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from event.get("Attribute") or []
-    for obj in event.get("Object") or []:
-        if isinstance(obj, dict) and obj.get("name") != "person":  # could be the victim
-            yield from obj.get("Attribute") or []
-
-
-def _suspect(event: dict[str, Any]) -> tuple[dict[str, list[Any]], list[str]]:
-    suspect: dict[str, list[Any]] = {}
-    notes = []
-    for attr in _attributes(event):
-        if not isinstance(attr, dict):
-            continue
-        value = str(attr.get("value") or "").strip()
-        target = ATTRIBUTE_FIELDS.get(str(attr.get("type"))) or ATTRIBUTE_FIELDS.get(
-            str(attr.get("object_relation"))
+        return "item"
+    if not text.startswith(b"{"):
+        raise ImportFormatError(
+            'not MISP event JSON: expected {"Event": …}, {"response": …}, [ or a bare event {…}'
         )
-        if not value:
-            continue
-        if target:
-            add_selector(suspect, target, value)
-        elif attr.get("type") in ("text", "comment"):
-            notes.append(value)
-    return suspect, notes
+    match = _WRAPPER.match(text)
+    if match is None:
+        return ""  # a bare event, as MISPEvent.to_json() writes it
+    return "Event" if match.group(1) == b"Event" else "response.item"
+
+
+def _unwrapped(item: Any) -> Any:
+    """The event inside ``{"Event": …}``; a bare event as it is."""
+    if isinstance(item, dict) and isinstance(item.get("Event"), dict):
+        return item["Event"]
+    return item
+
+
+def _collected(event: dict[str, Any]) -> Collected:
+    found = Collected()
+    attributes = event.get("Attribute") or []
+    for attr in attributes if isinstance(attributes, list) else []:
+        read_attribute(found, attr)
+    objects = event.get("Object") or []
+    for obj in objects if isinstance(objects, list) else []:
+        if isinstance(obj, dict):
+            name = str(obj.get("name") or "object")
+            read_object(found, name, obj.get("Attribute"), str(obj.get("uuid") or ""))
+    return found
 
 
 def _tags(event: dict[str, Any]) -> dict[str, str]:
@@ -109,29 +92,50 @@ def _tags(event: dict[str, Any]) -> dict[str, str]:
 
 
 def _received(event: dict[str, Any]) -> Any:
+    """When the event was published, else last changed, else its date, else now (the import)."""
     for key in ("publish_timestamp", "timestamp"):
         stamp = str(event.get(key) or "")
-        if stamp.isdigit() and int(stamp) > 0:
+        if stamp.isdigit() and 0 < int(stamp) < 1 << 40:
             return datetime.fromtimestamp(int(stamp), UTC)
     date = event.get("date")
-    return f"{date}T00:00:00Z" if date else None
+    return f"{date}T00:00:00Z" if date else datetime.now(UTC)
 
 
-def _event(position: int, event: Any, country: str) -> Parsed:
+def _is_event(item: dict[str, Any]) -> bool:
+    lists = (isinstance(item.get(key), list) for key in ("Attribute", "Object"))
+    return "info" in item or "date" in item or any(lists)
+
+
+def _ref(event: dict[str, Any]) -> str:
+    """The event's uuid (or id); for one without either, a hash of its content, so that
+    importing the same file again finds the same complaint (as for the FTC's rows)."""
+    given = str(event.get("uuid") or event.get("id") or "").strip()
+    if given:
+        return given
+    content = json.dumps(event, sort_keys=True, default=str).encode()
+    return "MISP-" + hashlib.sha256(content).hexdigest()[:24]
+
+
+def _event(position: int, event: Any, country: str) -> Parsed | Skip:
     if not isinstance(event, dict):
         return Parsed(position, reason="an Event that is not a JSON object", raw=str(event))
-    suspect, notes = _suspect(event)
+    if not _is_event(event):  # e.g. {"Object": {…}} of an object search result
+        kind = next(iter(event), "item")
+        return Skip(
+            str(kind)[:40], "not a MISP event (an event has info, date, Attribute or Object)"
+        )
+    found = _collected(event)
     tags = _tags(event)
     record = {
-        "ref": str(event.get("uuid") or event.get("id") or ""),
+        "ref": _ref(event),
         "source": tags.get("source") or "MISP",
         "country": tags.get("country") or country,
         "received_at": _received(event),
         "channel": tags["channel"] if tags.get("channel") in CHANNELS else "other",
         "scam_type": tags["scam_type"] if tags.get("scam_type") in SCAM_TYPES else "unknown",
-        "narrative": "\n\n".join([str(event.get("info") or ""), *notes]).strip(),
-        "suspect": suspect,
+        "narrative": found.narrative(str(event.get("info") or "")),
+        "suspect": found.without_empty(),
         "tlp": tags.get("tlp", "AMBER"),
         "pap": tags.get("pap"),
     }
-    return validated(position, record, item=str(event.get("uuid") or ""))
+    return validated(position, record, item=record["ref"], skipped=found.skipped)

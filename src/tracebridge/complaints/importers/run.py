@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import os
+import re
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.importers import canonical, ftc_dnc, misp, stix
@@ -22,18 +25,23 @@ from tracebridge.complaints.importers.base import (
     ImportFormatError,
     Parsed,
     RejectsFile,
+    Skip,
     bounded_lines,
 )
 from tracebridge.complaints.prepare import Prepared, prepare, prepare_lines
 from tracebridge.complaints.services import ingest_prepared
 
-Reader = Callable[[IO[bytes], str], Iterator[Parsed]]
+Reader = Callable[[IO[bytes], str], Iterator[Parsed | Skip]]
 FORMATS: dict[str, Reader] = {
     "canonical": canonical.read,
     "ftc-dnc": ftc_dnc.read,
     "stix": stix.read,
     "misp": misp.read,
 }
+MISP_KEYS = ("Attribute", "Object", "Orgc", "info", "threat_level_id")
+_MISP_KEY = re.compile(rb'^\s{1,8}"(Attribute|Object|Orgc|info|threat_level_id)"\s*:', re.MULTILINE)
+SKIP_EXAMPLES = 3  # ids of skipped items kept per kind and reason, for the audit
+SKIP_LINES = 20  # kinds and reasons the summary lists; the audit keeps them all
 BATCH = 1000
 CHUNK = 500  # lines per task for a worker process
 GC_EVERY = 100  # batches between full garbage collections
@@ -55,6 +63,24 @@ class ImportSummary:
     sightings: int = 0
     seconds: float = 0.0
     rejects_path: Path = Path()
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    skipped_items: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def skip(self, skips: Iterable[Skip]) -> None:
+        for one in skips:
+            group = (one.kind, one.reason)
+            self.skipped[group] += 1
+            examples = self.skipped_items.setdefault(group, [])
+            if one.item and len(examples) < SKIP_EXAMPLES and one.item not in examples:
+                examples.append(one.item)
+
+    def skipped_kinds(self) -> list[dict[str, Any]]:
+        """What was skipped, by kind and reason, most frequent first (the audit's detail)."""
+        return [
+            {"kind": kind, "reason": reason, "count": count,
+             "items": self.skipped_items.get((kind, reason), [])}
+            for (kind, reason), count in self.skipped.most_common()
+        ]  # fmt: skip
 
     def line(self) -> str:
         where = f"; rejects in {self.rejects_path}" if self.rejected else ""
@@ -62,9 +88,20 @@ class ImportSummary:
         return (
             f"{self.path.name} ({self.format}): {self.rows} rows, {self.created} new, "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.duplicates} repeated, "
-            f"{self.rejected} rejected, {self.sightings} sightings in {self.seconds:.1f}s "
-            f"({rate:,.0f} rows/s){where}"
+            f"{self.rejected} rejected, {self.sightings} sightings, "
+            f"{self.skipped.total()} skipped in {self.seconds:.1f}s ({rate:,.0f} rows/s){where}"
+            + self._skipped_text()
         )
+
+    def _skipped_text(self) -> str:
+        lines = [
+            f"\n  skipped {count} {kind}: {reason}"
+            for (kind, reason), count in self.skipped.most_common(SKIP_LINES)
+        ]
+        rest = len(self.skipped) - SKIP_LINES
+        if rest > 0:
+            lines.append(f"\n  … and {rest} more kinds (all in the audit log)")
+        return "".join(lines)
 
 
 def detect_format(path: Path) -> str:
@@ -80,7 +117,7 @@ def detect_format(path: Path) -> str:
         return "misp"
     if b'"type"' in head and b'"bundle"' in head and b'"objects"' in head:
         return "stix"
-    if b'"Event"' in head[:400]:
+    if b'"Event"' in head[:400] or _bare_event(head):
         return "misp"
     if head.startswith(b"{"):
         return "canonical"
@@ -89,6 +126,17 @@ def detect_format(path: Path) -> str:
     raise ImportFormatError(
         f"cannot tell the format of {path.name}; pass --format canonical|ftc-dnc|stix|misp"
     )
+
+
+def _bare_event(head: bytes) -> bool:
+    """A MISP event without its {"Event": …} wrapper (PyMISP's ``to_json()``), on one line or
+    pretty-printed; a canonical record has none of these keys."""
+    first = head.split(b"\n", 1)[0]
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return _MISP_KEY.search(head) is not None
+    return isinstance(data, dict) and "ref" not in data and any(k in data for k in MISP_KEYS)
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -125,7 +173,7 @@ def import_file(
             rows = (
                 _parallel(stream, count, batch)
                 if count
-                else (_prepared(row) for row in FORMATS[fmt](stream, agency.country))
+                else _read(FORMATS[fmt](stream, agency.country), summary)
             )
             owner = route or (lambda _fields: agency)
             with paused_gc():
@@ -133,7 +181,26 @@ def import_file(
     finally:
         rejects.close()
         summary.seconds = time.perf_counter() - started
+    _audit(summary, agency, user)
     return summary
+
+
+def _audit(summary: ImportSummary, agency: Agency, user: User | None) -> None:
+    """One event for the file: its counts and everything skipped (kinds, reasons, ids)."""
+    audit.record(
+        "complaint.import.file",
+        user=user,
+        agency=agency,
+        object_type="complaint",
+        object_id=summary.path.name[:64],
+        format=summary.format,
+        rows=summary.rows,
+        created=summary.created,
+        updated=summary.updated,
+        rejected=summary.rejected,
+        skipped=summary.skipped.total(),
+        skipped_kinds=summary.skipped_kinds(),
+    )
 
 
 def _worker_count(workers: int | None, path: Path) -> int:
@@ -143,8 +210,16 @@ def _worker_count(workers: int | None, path: Path) -> int:
     return spare if path.stat().st_size >= PARALLEL_FROM else 0
 
 
-def _prepared(row: Parsed) -> Prepared | Parsed:
-    return row if row.record is None else prepare(row.record, row.line, False)
+def _read(rows: Iterator[Parsed | Skip], summary: ImportSummary) -> Iterator[Prepared | Parsed]:
+    """Rows ready to write; what the reader skipped goes to the summary on the way."""
+    for row in rows:
+        if isinstance(row, Skip):
+            summary.skip([row])
+        elif row.record is None:
+            yield row
+        else:
+            summary.skip(row.skipped)
+            yield prepare(row.record, row.line, False)
 
 
 def _chunks(lines: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:

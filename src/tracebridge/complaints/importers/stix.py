@@ -1,8 +1,11 @@
-"""STIX 2.1 bundles: one ``report`` per complaint (DESIGN.md's mapping).
+"""STIX 2.1 bundles: one ``report`` (or ``grouping``) per complaint (DESIGN.md's mapping).
 
-The bundle is read twice, streaming: first the observables, indicators, identities and marking
-definitions (small: they are shared by many reports), then the reports one by one. Memory grows
-with the number of distinct selectors, never with the number of complaints.
+The bundle is read twice, streaming: first the observables, indicators, identities, marking
+definitions, observed-data and misp-stix's ``x-misp-attribute`` / ``x-misp-object`` (small:
+they are shared by many reports), then the reports one by one. Memory grows with the number of
+objects, never with the number of complaints. misp-stix exports an unpublished MISP event as a
+``grouping``: it is read as a report. What a report refers to but this node does not read, and
+what no report refers to, is skipped with its type and the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import IO, Any
 import ijson
 
 from tracebridge.agencies.markings import TLP
-from tracebridge.complaints.importers.base import Parsed, add_selector, validated
+from tracebridge.complaints.importers.base import Parsed, Skip, validated
+from tracebridge.complaints.importers.collect import Collected
+from tracebridge.complaints.importers.mispattr import NOT_READ, read_attribute, read_object
 from tracebridge.complaints.schema import CHANNELS, SCAM_TYPES
 
 # TLP 2.0 (OASIS extension) and TLP 1.0 (STIX 2.1 §7.2.1.4) marking-definition ids.
@@ -31,40 +36,56 @@ TLP_IDS = {
     "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": "AMBER",
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "RED",
 }
-_PATTERN = re.compile(
-    r"\[\s*([a-z0-9-]+):([a-z0-9_.\[\]'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]", re.IGNORECASE
-)
-# (STIX object type, property) -> canonical suspect list
+# One comparison of a pattern, anywhere in it (patterns join them with AND / OR).
+_PATTERN = re.compile(r"([a-z0-9-]+):([a-z0-9_.\[\]*'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'", re.IGNORECASE)
+# (STIX object type, property) -> canonical suspect list ("ip": a URL, if one address)
 _PATTERN_FIELDS = {
     ("phone-number", "value"): "phones",
     ("email-addr", "value"): "emails",
+    ("email-message", "from_ref.value"): "emails",
     ("url", "value"): "urls",
     ("domain-name", "value"): "urls",
+    ("domain-name", "resolves_to_refs[*].value"): "ip",
+    ("ipv4-addr", "value"): "ip",
+    ("ipv6-addr", "value"): "ip",
     ("cryptocurrency-wallet", "value"): "crypto_wallets",
     ("bank-account", "iban"): "iban",
     ("bank-account", "account_number"): "account",
     ("user-account", "user_id"): "upi_ids",
     ("user-account", "account_login"): "upi_ids",
 }
+REPORTS = ("report", "grouping")
+# Objects that hold a bundle together rather than say something about a suspect: never skipped.
+STRUCTURE = frozenset(
+    {"marking-definition", "extension-definition", "language-content", "relationship",
+     "sighting", "identity", "incident", "observed-data", *REPORTS}
+)  # fmt: skip
+NOTHING_READ = "its pattern names nothing this node reads"
+VICTIM = "a person may be the victim: not read"
 
 
 @dataclass
 class _Index:
-    selectors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    selectors: dict[str, Collected] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)  # observed-data -> its objects
+    kinds: dict[str, str] = field(default_factory=dict)  # every object's type, by id
+    people: set[str] = field(default_factory=set)  # identities of individuals
+    referenced: set[str] = field(default_factory=set)
     markings: dict[str, str] = field(default_factory=lambda: dict(TLP_IDS))
     identities: dict[str, str] = field(default_factory=dict)
 
 
-def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed]:
+def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
     index, problem = _index(stream)
     stream.seek(0)
     position = 0
     try:
         for position, obj in enumerate(ijson.items(stream, "objects.item", use_float=True), 1):
-            if isinstance(obj, dict) and obj.get("type") == "report":
+            if isinstance(obj, dict) and obj.get("type") in REPORTS:
                 yield _report(position, obj, index, default_country)
     except ijson.JSONError as exc:
         problem = problem or f"the bundle is cut short or not JSON: {exc}"
+    yield from _unreferenced(index)
     if problem:
         yield Parsed(position + 1, reason=problem, item="(rest of the bundle)")
 
@@ -81,23 +102,64 @@ def _index(stream: IO[bytes]) -> tuple[_Index, str]:
 
 
 def _remember(index: _Index, obj: dict[str, Any]) -> None:
-    kind, oid = obj.get("type"), str(obj.get("id", ""))
+    kind, oid = str(obj.get("type", "")), str(obj.get("id", ""))
+    index.kinds[oid] = kind
     if kind == "marking-definition":
         name = str(obj.get("name") or (obj.get("definition") or {}).get("tlp") or "")
         with contextlib.suppress(ValueError):
             index.markings.setdefault(oid, TLP.parse(name).value)
     elif kind == "identity":
         index.identities[oid] = str(obj.get("name", ""))
-    elif kind == "indicator":
-        index.selectors[oid] = _from_pattern(str(obj.get("pattern", "")))
-    elif kind == "user-account" and obj.get("account_type") not in (None, "upi"):
-        return
+        if obj.get("identity_class") == "individual":
+            index.people.add(oid)
+    elif kind == "observed-data":
+        _observed(index, oid, obj)
     else:
-        found = [
+        found = _selectors(kind, oid, obj)
+        if found is not None:
+            index.selectors[oid] = found
+
+
+def _observed(index: _Index, oid: str, obj: dict[str, Any]) -> None:
+    """STIX 2.1 ``object_refs``, or the deprecated embedded ``objects`` (given ids of their own)."""
+    refs = [str(ref) for ref in obj.get("object_refs") or []]
+    embedded = obj.get("objects")
+    for key, inner in embedded.items() if isinstance(embedded, dict) else []:
+        if isinstance(inner, dict):
+            inner_id = f"{oid}/{key}"
+            index.kinds[inner_id] = str(inner.get("type", ""))
+            index.referenced.add(inner_id)  # only ever reached through this observed-data
+            found = _selectors(index.kinds[inner_id], inner_id, inner)
+            if found is not None:
+                index.selectors[inner_id] = found
+            refs.append(inner_id)
+    index.groups[oid] = refs
+
+
+def _selectors(kind: str, oid: str, obj: dict[str, Any]) -> Collected | None:
+    """What one object names, or None when it is not a kind this node reads."""
+    found = Collected()
+    if kind == "indicator":
+        for target, value in _from_pattern(str(obj.get("pattern", ""))):
+            found.add(target, value, kind, oid)
+        if not (found.suspect or found.skipped):
+            found.skip(kind, NOTHING_READ, oid)
+    elif kind == "x-misp-attribute":
+        attr = {k.removeprefix("x_misp_"): v for k, v in obj.items() if k.startswith("x_misp_")}
+        read_attribute(found, {**attr, "uuid": oid}, f"{kind} {attr.get('type', '')}".strip())
+    elif kind == "x-misp-object":
+        read_object(found, str(obj.get("x_misp_name") or kind), obj.get("x_misp_attributes"), oid)
+    elif kind == "user-account" and obj.get("account_type") not in (None, "upi"):
+        return None
+    else:
+        pairs = [
             (f, str(obj[p])) for (t, p), f in _PATTERN_FIELDS.items() if t == kind and obj.get(p)
         ]
-        if found:
-            index.selectors[oid] = found
+        if not pairs:
+            return None
+        for target, value in pairs:
+            found.add(target, value, kind, oid)
+    return found
 
 
 def _from_pattern(pattern: str) -> list[tuple[str, str]]:
@@ -109,11 +171,37 @@ def _from_pattern(pattern: str) -> list[tuple[str, str]]:
     return out
 
 
+def _follow(found: Collected, ref: str, index: _Index, seen: set[str], depth: int = 0) -> None:
+    """Read one object a report refers to, through observed-data, or say why it is skipped;
+    an object referred to twice (misp-stix lists an SCO and its observed-data) is read once."""
+    if ref in seen:
+        return
+    seen.add(ref)
+    index.referenced.add(ref)
+    kind = index.kinds.get(ref)
+    if ref in index.groups and depth < 2:
+        for inner in index.groups[ref]:
+            _follow(found, inner, index, seen, depth + 1)
+    elif ref in index.selectors:
+        found.merge(index.selectors[ref], kind or "", ref)
+    elif kind is None:
+        found.skip(ref.partition("--")[0] or "reference", "not in this bundle", ref)
+    elif ref in index.people:
+        found.skip("identity", VICTIM, ref)
+    elif kind not in STRUCTURE:
+        found.skip(kind, NOT_READ, ref)
+
+
+def _unreferenced(index: _Index) -> Iterator[Skip]:
+    for oid, kind in index.kinds.items():
+        if oid not in index.referenced and kind not in STRUCTURE:
+            yield Skip(kind or "object", "not referred to by any report or grouping", oid)
+
+
 def _report(position: int, obj: dict[str, Any], index: _Index, country: str) -> Parsed:
-    suspect: dict[str, list[Any]] = {}
+    found, seen = Collected(), set[str]()
     for ref in obj.get("object_refs") or []:
-        for target, value in index.selectors.get(str(ref), []):
-            add_selector(suspect, target, value)
+        _follow(found, str(ref), index, seen)
     record = {
         "ref": _ref(obj),
         "source": str(obj.get("x_tracebridge_source") or "STIX"),
@@ -121,13 +209,13 @@ def _report(position: int, obj: dict[str, Any], index: _Index, country: str) -> 
         "received_at": obj.get("published") or obj.get("created"),
         "channel": _one_of(obj.get("x_tracebridge_channel"), CHANNELS, "other"),
         "scam_type": _scam_type(obj),
-        "narrative": str(obj.get("description") or obj.get("name") or ""),
-        "suspect": suspect,
+        "narrative": found.narrative(str(obj.get("description") or obj.get("name") or "")),
+        "suspect": found.without_empty(),
         "tlp": _tlp(obj, index),
     }
     if isinstance(obj.get("x_tracebridge_loss"), dict):
         record["loss"] = obj["x_tracebridge_loss"]
-    return validated(position, record, item=str(obj.get("id", "")))
+    return validated(position, record, item=str(obj.get("id", "")), skipped=found.skipped)
 
 
 def _ref(obj: dict[str, Any]) -> str:
