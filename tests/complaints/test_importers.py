@@ -284,12 +284,15 @@ def misp_event(uuid: str, **changes: Any) -> dict[str, Any]:
     return event
 
 
+BAD_COUNTRY = {"name": 'tracebridge:country="India"'}  # not an ISO code: the event is rejected
+
+
 def test_misp_events(agencies: dict[str, Agency], tmp_path: Path) -> None:
     path = tmp_path / "events.json"
     events = {
         "response": [
             {"Event": misp_event("5f0c4a5e-1111-4aaa-8bbb-000000000001")},
-            {"Event": misp_event("", info="no id")},
+            {"Event": misp_event("5f0c4a5e-1111-4aaa-8bbb-00000000000f", Tag=[BAD_COUNTRY])},
         ]
     }
     path.write_text(json.dumps(events), encoding="utf-8")

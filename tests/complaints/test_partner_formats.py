@@ -1,0 +1,181 @@
+"""What partners' own software writes: PyMISP events and misp-stix's STIX 2.1, made by that
+software in the test, imported, with what was skipped said in the summary and the audit."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from misp_stix_converter import MISPtoSTIX21Parser
+from pymisp import MISPEvent
+
+from tracebridge.agencies.models import Agency, AuditEvent
+from tracebridge.complaints.importers import detect_format, import_file
+from tracebridge.complaints.models import Complaint
+
+pytestmark = pytest.mark.django_db
+
+FULL = "suspect.urls already holds 50, the most one complaint keeps"
+BANK_DETAIL = "bank-account detail this node does not keep (it keeps account, IBAN, routing, IFSC)"
+
+
+def _keys(complaint: Complaint) -> set[str]:
+    return set(complaint.sightings.values_list("key", flat=True))
+
+
+def _write(tmp_path: Path, data: Any, name: str = "event.json") -> Path:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def fraud_event(published: bool = False) -> MISPEvent:
+    """A fraud event as an analyst builds it in PyMISP: every kind of selector, and a victim."""
+    event = MISPEvent()
+    event.info = "Digital arrest call"
+    event.add_tag("tlp:amber")
+    event.add_attribute("phone-number", "+91 91234 56789")
+    event.add_attribute("btc", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT")
+    event.add_attribute("xmr", "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A")  # fmt: skip
+    event.add_attribute("iban", "DE89370400440532013000")
+    event.add_attribute("text", "rahul.verma@okaxis", comment="UPI virtual payment address")
+    event.add_attribute("domain|ip", "kyc-verify.in|203.0.113.5")
+    bank = event.add_object(name="bank-account")
+    bank.add_attribute("account", "12345678901")
+    bank.add_attribute("swift", "SBININBB")
+    coin = event.add_object(name="coin-address")
+    coin.add_attribute("address", "0x52908400098527886E0F7030069857D2E4169EE7")
+    coin.add_attribute("symbol", "ETH")
+    person = event.add_object(name="person")
+    person.add_attribute("first-name", "Asha")
+    person.add_attribute("phone-number", "+91 98765 43210")
+    if published:
+        event.date = "2026-03-04"
+        event.published = True
+        event.publish_timestamp = 1772600000
+    return event
+
+
+FRAUD_KEYS = {
+    "phone:+919123456789",
+    "wallet:btc:1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+    "iban:DE89370400440532013000",
+    "upi:rahul.verma@okaxis",
+    "url:https://kyc-verify.in/",
+    "domain:kyc-verify.in",
+    "url:https://203.0.113.5/",
+    "wallet:eth:0x52908400098527886e0f7030069857d2e4169ee7",
+}
+
+
+def test_bare_pymisp_event_without_date_is_read(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    path = _write(tmp_path, fraud_event().to_json())
+    assert detect_format(path) == "misp"
+    before = datetime.now(UTC)
+    summary = import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl")
+    assert (summary.created, summary.rejected) == (1, 0)
+    complaint = Complaint.objects.get()
+    assert before <= complaint.received_at <= datetime.now(UTC)  # no date: the import's time
+    keys = _keys(complaint)
+    assert keys >= FRAUD_KEYS
+    assert "phone:+919876543210" not in keys  # the person object may be the victim
+    assert any(k.startswith("wallet:xmr:") for k in keys)
+    assert complaint.suspect["bank_accounts"] == [
+        {"iban": "DE89370400440532013000"},
+        {"account": "12345678901"},
+    ]
+    assert dict(summary.skipped) == {
+        ("object person", "may describe the victim: person objects are not read"): 1,
+        ("bank-account/swift", BANK_DETAIL): 1,
+    }
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["grouping", "report"])
+def test_misp_stix_export_is_read(
+    published: bool, agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    parser = MISPtoSTIX21Parser()
+    parser.parse_misp_event(json.loads(fraud_event(published).to_json()))
+    bundle = json.loads(parser.bundle.serialize())
+    container = "report" if published else "grouping"
+    assert [o["type"] for o in bundle["objects"]].count(container) == 1
+    path = _write(tmp_path, bundle, "bundle.json")
+    summary = import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl")
+    assert (summary.rows, summary.created, summary.rejected) == (1, 1, 0)
+    complaint = Complaint.objects.get()
+    assert complaint.ref.startswith(f"{container}--")
+    keys = _keys(complaint)
+    assert keys >= FRAUD_KEYS
+    assert "phone:+919876543210" not in keys
+    assert dict(summary.skipped) == {
+        ("bank-account/swift", BANK_DETAIL): 1,
+        ("identity", "a person may be the victim: not read"): 1,
+    }
+
+
+def _event(**changes: Any) -> dict[str, Any]:
+    event = {"uuid": "5f0c4a5e-2222-4aaa-8bbb-000000000001", "info": "Phishing kit"}
+    event.update(changes)
+    return {"Event": event}
+
+
+def test_event_with_sixty_urls_keeps_fifty_and_says_why(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    urls = [
+        {"uuid": f"00000000-0000-4000-8000-{n:012d}", "type": "url",
+         "value": f"https://kyc-verify{n}.in/login"}
+        for n in range(60)
+    ]  # fmt: skip
+    path = _write(tmp_path, _event(date="2026-03-04", Attribute=urls))
+    summary = import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl")
+    assert (summary.created, summary.rejected) == (1, 0)
+    complaint = Complaint.objects.get()
+    assert complaint.suspect["urls"] == [u["value"] for u in urls[:50]]
+    assert dict(summary.skipped) == {("url", FULL): 10}
+    assert "10 skipped in" in summary.line()
+    assert f"skipped 10 url: {FULL}" in summary.line()
+    audit = AuditEvent.objects.get(action="complaint.import.file")
+    assert audit.detail["skipped"] == 10
+    assert audit.detail["skipped_kinds"] == [
+        {"kind": "url", "reason": FULL, "count": 10, "items": [u["uuid"] for u in urls[50:53]]}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ({"publish_timestamp": "0", "timestamp": "1772600000"}, "2026-03-04T04:53:20+00:00"),
+        ({"publish_timestamp": "1772610000", "date": "2026-03-01"}, "2026-03-04T07:40:00+00:00"),
+        ({"date": "2026-03-01"}, "2026-03-01T00:00:00+00:00"),
+    ],
+)
+def test_event_time_is_published_then_changed_then_its_date(
+    times: dict[str, str], expected: str, agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    path = _write(tmp_path, _event(**times))
+    assert import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl").created == 1
+    assert Complaint.objects.get().received_at.isoformat() == expected
+
+
+def test_a_list_of_bare_events_and_an_unknown_attribute(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    events = [
+        {"uuid": "5f0c4a5e-3333-4aaa-8bbb-000000000001", "info": "A", "date": "2026-03-01",
+         "Attribute": [{"type": "AS", "value": "AS174", "uuid": "a1"}]},
+        {"uuid": "5f0c4a5e-3333-4aaa-8bbb-000000000002", "info": "B", "date": "2026-03-02",
+         "Attribute": [{"type": "ip-dst", "value": "198.51.100.0/24", "uuid": "a2"}]},
+    ]  # fmt: skip
+    path = _write(tmp_path, events)
+    summary = import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl")
+    assert (summary.rows, summary.created) == (2, 2)
+    assert dict(summary.skipped) == {
+        ("AS", "not a kind of selector this node reads"): 1,
+        ("ip-dst", "not one IP address (a range or a name)"): 1,
+    }
