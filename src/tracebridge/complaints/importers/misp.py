@@ -40,7 +40,9 @@ def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
         )
         return
     if position == 0:  # e.g. an attribute search result: MISP JSON, but no event in it
-        yield Skip("(whole file)", f"no MISP event at {prefix or 'the top'} (expected Event objects)")
+        yield Skip(
+            "(whole file)", f"no MISP event at {prefix or 'the top'} (expected Event objects)"
+        )
 
 
 def _prefix(head: bytes) -> str:
