@@ -20,6 +20,28 @@ ROLE_SUFFIX: dict[str, str] = {
 }
 
 
+# Demo people: certificates and letters name their signer by full name and official title.
+PEOPLE: dict[str, tuple[str, ...]] = {
+    "US-DOJ-CPB": ("Dana Whitfield", "Mark Ostrowski", "Laura Chen", "Paul Ramirez"),
+    "US-FBI": ("Jordan Doe", "Erin McAllister", "Samuel Okafor", "Rachel Stein"),
+    "US-FTC": ("Megan Torres", "David Kim", "Alicia Brooks", "Thomas Reed"),
+    "IN-CBI": ("Anil Mehra", "Priya Raghavan", "Vikram Singh Rathore", "Sunita Joshi"),
+    "IN-I4C": ("Kavita Nair", "Rohit Deshmukh", "Arvind Kumar", "Neha Bansal"),
+}
+TITLES: dict[str, tuple[str, ...]] = {
+    "US-DOJ-CPB": ("Paralegal Specialist", "Trial Attorney", "Assistant Director", "IT Specialist"),
+    "US-FBI": ("Intelligence Analyst", "Special Agent", "Supervisory Special Agent", "Unit Chief"),
+    "US-FTC": ("Investigator", "Attorney", "Assistant Director", "Data Manager"),
+    "IN-CBI": (
+        "Sub-Inspector",
+        "Inspector",
+        "Deputy Superintendent of Police",
+        "Superintendent of Police",
+    ),
+    "IN-I4C": ("Analyst", "Deputy Director", "Director", "Technical Officer"),
+}
+
+
 def username(agency_code: str, role: str) -> str:
     """e.g. fbi.analyst, cbi.supervisor, doj-cpb.admin."""
     return f"{agency_code.split('-', 1)[1].lower()}.{ROLE_SUFFIX[role]}"
@@ -28,8 +50,15 @@ def username(agency_code: str, role: str) -> str:
 def load(ctx: DemoContext) -> None:
     for code, country, name in AGENCIES:
         ctx.agencies[code] = create_agency(code, country, name)
-        for role in ROLE_SUFFIX:
-            user, _ = create_user(username(code, role), code, role, password=DEMO_PASSWORD)
+        for n, role in enumerate(ROLE_SUFFIX):
+            user, _ = create_user(
+                username(code, role),
+                code,
+                role,
+                password=DEMO_PASSWORD,
+                name=PEOPLE[code][n],
+                title=TITLES[code][n],
+            )
             ctx.users[user.username] = user
     operator, _ = create_user("operator", "US-DOJ-CPB", "operator", password=DEMO_PASSWORD)
     ctx.users["operator"] = operator

@@ -47,6 +47,18 @@ class User(AbstractUser):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # The person's official title, as certificates name their signer ("Special Agent").
+    title = models.CharField(max_length=120, blank=True)
+
+    @property
+    def signature_name(self) -> str:
+        """The name a certificate or letter gives this person: full name, else the username."""
+        return self.get_full_name() or self.username
+
+    @property
+    def signature_title(self) -> str:
+        """The official title, else the role in TraceBridge."""
+        return self.title or str(self.get_role_display())
 
     def has_role(self, minimum: str) -> bool:
         """True when this user's role is ``minimum`` or above it."""

@@ -50,9 +50,20 @@ def get_agency(code: str) -> Agency:
 
 
 def create_user(
-    username: str, agency_code: str, role: str, password: str | None = None, email: str = ""
+    username: str,
+    agency_code: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    *,
+    name: str = "",
+    title: str = "",
 ) -> tuple[User, str]:
-    """Create or update a user; returns the user and the password that was set."""
+    """Create or update a user; returns the user and the password that was set.
+
+    ``name`` is the person's full name ("Jane Doe") and ``title`` their official title
+    ("Special Agent"): certificates and letters name their signer by them.
+    """
     if role not in Role.values:
         raise ServiceError(f"role must be one of {', '.join(Role.values)}; got {role!r}")
     agency = get_agency(agency_code)
@@ -60,6 +71,10 @@ def create_user(
     with transaction.atomic():
         user, _ = User.objects.get_or_create(username=username)
         user.agency, user.role, user.email = agency, role, email
+        if name:
+            user.first_name, _, user.last_name = name.strip().partition(" ")
+        if title:
+            user.title = title.strip()
         user.is_staff = role in (Role.AGENCY_ADMIN, Role.OPERATOR)
         user.is_superuser = role == Role.OPERATOR
         user.set_password(password)

@@ -16,8 +16,11 @@ import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from fpdf import FPDF
+
+from tracebridge.evidence import zones
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")  # no daylight saving in India
 
@@ -34,6 +37,7 @@ class CertItem:
     place: str
     legal_authority: str
     description: str
+    collected_zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ def _item_lines(items: Sequence[CertItem]) -> list[str]:
             f"  {n}. {item.filename}  (package file {item.path}, {item.size} bytes)",
             f"     SHA-256: {item.sha256}",
             f"     Device / source: {item.device or 'not recorded'}",
-            f"     Collected by {item.collected_by or 'not recorded'} at {item.collected_at or 'not recorded'}, place: {item.place or 'not recorded'}",
+            f"     Collected by {item.collected_by or 'not recorded'} at "
+            f"{zones.describe(item.collected_at, item.collected_zone) or 'not recorded'}, "
+            f"place: {item.place or 'not recorded'}",
             f"     Legal authority: {item.legal_authority or 'not recorded'}",
         ]
     return lines
@@ -136,15 +142,45 @@ def fre_902(ctx: CertContext) -> str:
     return "\n".join(body)
 
 
+# Debian's fonts-dejavu-core and fonts-noto-core (installed by .ci/run; docs/evidence.md):
+# DejaVu Sans Mono keeps the certificate's columns and has the en dash and the section sign;
+# Noto Sans Devanagari prints Hindi names and file names, shaped by HarfBuzz.
+FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts"))
+MONO_FONT = "dejavu/DejaVuSansMono.ttf"
+DEVANAGARI_FONT = "noto/NotoSansDevanagari-Regular.ttf"
+
+
+def _font(relative: str) -> Path | None:
+    return next((d / relative for d in FONT_DIRS if (d / relative).is_file()), None)
+
+
+def _set_font(pdf: FPDF) -> bool:
+    """Unicode fonts when the machine has them; True when it does (else Latin-1 Courier)."""
+    mono, devanagari = _font(MONO_FONT), _font(DEVANAGARI_FONT)
+    if mono is None or devanagari is None:
+        pdf.set_font("Courier", size=8.5)
+        return False
+    pdf.add_font("mono", fname=str(mono))
+    pdf.add_font("devanagari", fname=str(devanagari))
+    pdf.set_font("mono", size=8.5)
+    pdf.set_fallback_fonts(["devanagari"])
+    pdf.set_text_shaping(True)
+    return True
+
+
 def to_pdf(text: str, title: str) -> bytes:
-    """A plain, printable PDF of the certificate text (core font; non-Latin-1 replaced)."""
+    """A plain, printable PDF of the certificate text, in every script it holds.
+
+    Without the Unicode fonts (a machine lacking fonts-dejavu-core and fonts-noto-core) it
+    falls back to the core Courier font and replaces what Latin-1 cannot print.
+    """
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("TraceBridge")
     pdf.add_page()
-    pdf.set_font("Courier", size=8.5)
+    unicode = _set_font(pdf)
     for line in text.split("\n"):
-        safe = line.encode("latin-1", "replace").decode("latin-1")
+        safe = line if unicode else line.encode("latin-1", "replace").decode("latin-1")
         for part in textwrap.wrap(safe, 95, subsequent_indent="     ") or [""]:
             pdf.cell(0, 4.2, part, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tracebridge.cases.models import Case
 from tracebridge.demo import DemoContext
 from tracebridge.evidence import checkpoint as notes
-from tracebridge.evidence import keys, ledger
+from tracebridge.evidence import keys, ledger, zones
 from tracebridge.evidence.packaging import make_package
 from tracebridge.evidence.services import add_evidence
 
@@ -110,7 +110,11 @@ def load(ctx: DemoContext) -> None:
             "Carrier CDR export system",
         ),
     ]
-    collected = timezone.now() - dt.timedelta(days=2)
+    # Collected by the case agent in Washington at 10:30 local time two days ago: the
+    # certificates and the custody timeline show that time in that zone, beside UTC.
+    eastern = zones.parse_zone("America/New_York")
+    day = (timezone.now() - dt.timedelta(days=2)).astimezone(eastern)
+    collected = day.replace(hour=10, minute=30, second=0, microsecond=0)
     for name, data, what, device in files:
         add_evidence(
             case,
@@ -119,8 +123,9 @@ def load(ctx: DemoContext) -> None:
             by=analyst,
             description=what,
             device=device,
-            collected_by=analyst.username,
+            collected_by=f"SA {analyst.signature_name}",
             collected_at=collected,
+            collected_zone="America/New_York",
             place="Washington, DC",
             legal_authority="18 U.S.C. 2703(d) order / victim consent",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracebridge.agencies.models import AppendOnly, MarkedRecord
 from tracebridge.cases.models import Case
+from tracebridge.evidence import zones
 
 
 class LedgerHead(models.Model):
@@ -48,6 +50,9 @@ class EvidenceItem(MarkedRecord):
     description = models.TextField(blank=True, help_text="what this is")
     collected_by = models.CharField(max_length=200, blank=True)
     collected_at = models.DateTimeField(null=True, blank=True)
+    # The zone the collector gave the time in (IANA name or ±HH:MM; "" = UTC): shown and
+    # certified in it (evidence.zones).
+    collected_zone = models.CharField(max_length=64, blank=True)
     place = models.CharField(max_length=200, blank=True)
     device = models.CharField(max_length=300, blank=True, help_text="make, model, serial, IMEI")
     legal_authority = models.CharField(max_length=300, blank=True, help_text="warrant, order")
@@ -62,6 +67,13 @@ class EvidenceItem(MarkedRecord):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def collected_display(self) -> str:
+        """When it was collected, in the zone the collector gave, with UTC beside it."""
+        return zones.describe(
+            zones.iso_in_zone(self.collected_at, self.collected_zone), self.collected_zone
+        )
 
 
 class CustodyAction(models.TextChoices):
@@ -91,6 +103,12 @@ class CustodyEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.action} {self.item_id or self.case_id}"
+
+    @property
+    def covered_items(self) -> list[str]:
+        """The items an export or share covered, as its ledger record names them."""
+        items = json.loads(self.leaf.record).get("items") or []
+        return [str(i) for i in items] if isinstance(items, list) else []
 
 
 class SignedCheckpoint(AppendOnly):

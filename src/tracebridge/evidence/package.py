@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -72,9 +72,19 @@ class CosignedCheckpoint:
     size: int
 
 
+def _portable(char: str) -> bool:
+    """Letters, marks and digits of any script, and . _ -: safe on every file system."""
+    return char in "._-" or unicodedata.category(char)[0] in "LMN"
+
+
 def safe_filename(name: str, ordinal: int) -> str:
-    """files/0001-name.ext with only portable characters (the original name is in the record)."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._") or "file"
+    """files/0001-<name> keeping the real name in any script (स्क्रीनशॉट.png, call.wav).
+
+    Path separators, spaces, punctuation and control characters become "_"; the name is
+    NFC-normalised so that one name has one spelling inside the ZIP (stored as UTF-8).
+    """
+    base = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    stem = "".join(c if _portable(c) else "_" for c in base).strip("._") or "file"
     return f"files/{ordinal:04d}-{stem[:80]}"
 
 

@@ -83,13 +83,12 @@ def _files(items: list[EvidenceItem], store: BlobStore) -> list[ItemFile]:
 def _documents(
     case: Case, files: list[ItemFile], by: User | None, place: str, name: str
 ) -> list[Document]:
-    role = by.get_role_display() if by else "records custodian"
     ctx = certificates.CertContext(
         case_reference=case.reference,
         case_title=case.title,
         agency=f"{case.agency.name} ({case.agency.code})",
-        signer=(by.get_full_name() or by.username) if by else "________",
-        signer_role=str(role),
+        signer=by.signature_name if by else "________",
+        signer_role=by.signature_title if by else "records custodian",
         place=place or "________",
         at=timezone.now(),
         origin=keys.origin(),
@@ -105,6 +104,7 @@ def _documents(
                 f.record["place"],
                 f.record["legal_authority"],
                 f.record["description"],
+                f.record.get("collected_zone", ""),
             )
             for f in files
         ],

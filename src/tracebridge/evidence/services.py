@@ -16,11 +16,19 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
-from tracebridge.evidence import ledger
+from tracebridge.evidence import ledger, zones
 from tracebridge.evidence.blobs import BlobStore, store_from_environment
 from tracebridge.evidence.models import CustodyEvent, EvidenceItem
 
-METADATA = ("description", "collected_by", "collected_at", "place", "device", "legal_authority")
+METADATA = (
+    "description",
+    "collected_by",
+    "collected_at",
+    "collected_zone",
+    "place",
+    "device",
+    "legal_authority",
+)
 
 
 def blob_store() -> BlobStore:
@@ -44,7 +52,8 @@ def item_record(item: EvidenceItem) -> dict[str, Any]:
         "size": item.size,
         "description": item.description,
         "collected_by": item.collected_by,
-        "collected_at": iso_utc(item.collected_at),
+        "collected_at": zones.iso_in_zone(item.collected_at, item.collected_zone),
+        "collected_zone": item.collected_zone,
         "place": item.place,
         "device": item.device,
         "legal_authority": item.legal_authority,
@@ -70,6 +79,10 @@ def add_evidence(
     unknown = set(metadata) - set(METADATA)
     if unknown:
         raise ServiceError(f"unknown metadata {', '.join(sorted(unknown))}")
+    try:
+        zones.parse_zone(metadata.get("collected_zone") or "")
+    except zones.ZoneError as exc:
+        raise ServiceError(f"collected_zone: {exc}") from None
     blob = (store or blob_store()).put(source, progress)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()

@@ -21,7 +21,7 @@ from tracebridge.agencies.permissions import get_visible_or_404, has_role, is_ag
 from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.cases.models import Case
-from tracebridge.evidence import services
+from tracebridge.evidence import services, zones
 from tracebridge.evidence.forms import PackageForm, UploadForm
 from tracebridge.evidence.models import EvidenceItem
 from tracebridge.evidence.packaging import make_package
@@ -44,11 +44,17 @@ def case_panel(request: HttpRequest, case: Case) -> str | None:
             "case": case,
             "items": items,
             "can_change": can_change,
-            "upload_form": UploadForm() if can_change else None,
+            "upload_form": _upload_form(case) if can_change else None,
             "package_form": PackageForm() if can_change else None,
         },
         request=request,
     )
+
+
+def _upload_form(case: Case) -> UploadForm:
+    """The upload form, its time zone preset to where the case's agency works."""
+    zone = zones.DEFAULT_ZONE.get(case.agency.country, "UTC")
+    return UploadForm(initial={"collected_zone": zone})
 
 
 def _own_case(request: HttpRequest, reference: str) -> Case:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 from tracebridge.agencies.models import User
 from tracebridge.cases.models import Case
 from tracebridge.commands import SubcommandCommand, console
+from tracebridge.evidence import zones
 from tracebridge.evidence.packaging import make_package
 from tracebridge.evidence.services import add_evidence
 
@@ -23,7 +24,15 @@ def _add_args(p: Any) -> None:
     p.add_argument("--by", help="username recording the evidence")
     p.add_argument("--device", default="", help="make, model, serial number / IMEI of the source")
     p.add_argument("--collected-by", default="")
-    p.add_argument("--collected-at", default="", help="ISO 8601 time of collection")
+    p.add_argument(
+        "--collected-at", default="", help="ISO 8601 time of collection, with its offset"
+    )
+    p.add_argument(
+        "--collected-zone",
+        default="",
+        help="IANA zone the collector worked in, e.g. America/New_York "
+        "(default: the offset --collected-at gives)",
+    )
     p.add_argument("--place", default="", help="where it was collected")
     p.add_argument("--legal-authority", default="", help="warrant, order or consent")
     p.add_argument("--description", default="", help="what it is")
@@ -84,13 +93,22 @@ class Command(SubcommandCommand):
         self, case: str, files: list[Path], by: str | None, collected_at: str, **meta: Any
     ) -> None:
         target, user, when = _case(case), _user(by), _when(collected_at)
+        if when is not None and not meta.get("collected_zone"):
+            meta["collected_zone"] = zones.offset_name(when)
         for f in files:
             if not f.is_file():
                 raise CommandError(f"{f} is not a file")
         started, total = time.perf_counter(), sum(f.stat().st_size for f in files)
         metadata = {
             k: meta[k]
-            for k in ("device", "collected_by", "place", "legal_authority", "description")
+            for k in (
+                "device",
+                "collected_by",
+                "collected_zone",
+                "place",
+                "legal_authority",
+                "description",
+            )
         }
         with _progress() as bar:
             task = bar.add_task("storing", total=total)
