@@ -15,6 +15,8 @@ from pymisp import MISPEvent
 from tracebridge.agencies.models import Agency, AuditEvent
 from tracebridge.complaints.importers import detect_format, import_file
 from tracebridge.complaints.models import Complaint
+from tracebridge.sharing import misp as misp_export
+from tracebridge.sharing import stix as stix_export
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,42 @@ def test_a_list_of_bare_events_and_an_unknown_attribute(
         ("AS", "not a kind of selector this node reads"): 1,
         ("ip-dst", "not one IP address (a range or a name)"): 1,
     }
+
+
+OWN_KEYS = [
+    "phone:+919812345678",
+    "iban:DE89370400440532013000",
+    "bank:IN:SBIN0001234:12345678901",
+    "bank:US:021000021:123456789",
+    "wallet:eth:0x52908400098527886e0f7030069857d2e4169ee7",
+    "wallet:btc:1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+    "wallet:trx:TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW",
+    "upi:rahul.verma@okaxis",
+    "email:kyc@kyc-verify.in",
+    "url:https://kyc-verify.in/login",
+    "domain:kyc-verify.in",
+]
+OWN_RECORD = {
+    "source": "NCRP",
+    "ref": "NC-1",
+    "received_at": "2026-03-02T10:15:00+00:00",
+    "scam_type": "kyc_update",
+    "narrative": "",
+}
+
+
+def test_own_misp_export_comes_back_whole(agencies: dict[str, Agency], tmp_path: Path) -> None:
+    """Bank accounts with IFSC or routing number, non-BTC wallets and UPI IDs survive."""
+    when = datetime(2026, 3, 2, tzinfo=UTC)
+    event = misp_export.event_for(OWN_RECORD, OWN_KEYS, org="IN-CBI", tlp="AMBER", timestamp=when)
+    summary = import_file(_write(tmp_path, event), agencies["IN-CBI"])
+    assert (summary.created, dict(summary.skipped)) == (1, {})
+    assert _keys(Complaint.objects.get()) == {*OWN_KEYS, "url:https://kyc-verify.in/"}
+
+
+def test_own_stix_export_comes_back_whole(agencies: dict[str, Agency], tmp_path: Path) -> None:
+    objects = stix_export.complaint_objects(OWN_RECORD, OWN_KEYS, agency="IN-CBI", tlp="AMBER")
+    bundle = stix_export.bundle(objects)
+    summary = import_file(_write(tmp_path, bundle, "bundle.json"), agencies["IN-CBI"])
+    assert (summary.created, dict(summary.skipped)) == (1, {})
+    assert _keys(Complaint.objects.get()) == {*OWN_KEYS, "url:https://kyc-verify.in/"}

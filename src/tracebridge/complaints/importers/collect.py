@@ -9,6 +9,7 @@ for a value longer than the schema allows and for a narrative over its limit.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from tracebridge.complaints.schema import MAX_ITEMS, MAX_NARRATIVE
 
 MAX_CHARS = {"bank_accounts": 200}  # the schema's Short; every other list holds Items
 MAX_ITEM_CHARS = 300
+_ACCOUNT_KEY = re.compile(r"^(IN|US|XX):([A-Za-z0-9-]+):([A-Za-z0-9]+)$", re.IGNORECASE)
 
 
 @dataclass
@@ -35,6 +37,9 @@ class Collected:
                 self.skip(kind, "not one IP address (a range or a name)", item)
                 return
             target = "urls"  # an IP that serves a scam site is sighted as its web address
+        if target == "account" and isinstance(value, str):
+            value = _account(value)
+            target = "bank_accounts" if isinstance(value, dict) else target
         name, entry = suspect_entry(target, value)
         texts = list(entry.values()) if isinstance(entry, dict) else [entry]
         limit = MAX_CHARS.get(name, MAX_ITEM_CHARS)
@@ -80,3 +85,15 @@ def _one_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _account(text: str) -> str | dict[str, str]:
+    """TraceBridge's own account keys ('IN:<IFSC>:<number>', 'US:<routing>:<number>',
+    'XX:-:<number>', as its STIX export writes account_number) as a whole bank account."""
+    match = _ACCOUNT_KEY.match(text.strip())
+    if match is None:
+        return text
+    country, code, number = match.groups()
+    if code == "-":
+        return {"account": number}
+    return {"account": number, "ifsc" if country.upper() == "IN" else "routing": code}
