@@ -220,3 +220,54 @@ def test_own_stix_export_comes_back_whole(agencies: dict[str, Agency], tmp_path:
     summary = import_file(_write(tmp_path, bundle, "bundle.json"), agencies["IN-CBI"])
     assert (summary.created, dict(summary.skipped)) == (1, {})
     assert _keys(Complaint.objects.get()) == {*OWN_KEYS, "url:https://kyc-verify.in/"}
+
+
+def test_stix_reader_follows_observed_data_and_names_what_it_cannot_read(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    observed = {
+        "type": "observed-data", "id": "observed-data--00000000-0000-4000-8000-000000000001",
+        "objects": {"0": {"type": "phone-number", "value": "+91 91234 56789"},
+                    "1": {"type": "file", "name": "invoice.exe"}},
+    }  # fmt: skip
+    account = {
+        "type": "user-account", "id": "user-account--00000000-0000-4000-8000-000000000002",
+        "account_type": "twitter", "user_id": "kyc_helpdesk",
+    }  # fmt: skip
+    report = {
+        "type": "report", "id": "report--00000000-0000-4000-8000-000000000003",
+        "name": "KYC call", "published": "2026-03-04T10:00:00Z",
+        "object_refs": [observed["id"], account["id"], "indicator--00000000-0000-4000-8000-00000000000f",
+                        "relationship--00000000-0000-4000-8000-00000000000e"],
+    }  # fmt: skip
+    bundle = {"type": "bundle", "id": "bundle--1", "objects": [observed, account, report]}
+    summary = import_file(_write(tmp_path, bundle, "b.json"), agencies["IN-CBI"])
+    assert (summary.created, summary.rejected) == (1, 0)
+    assert _keys(Complaint.objects.get()) == {"phone:+919123456789"}
+    assert dict(summary.skipped) == {
+        ("file", "not a kind of selector this node reads"): 1,
+        ("user-account", "not a kind of selector this node reads"): 1,
+        ("indicator", "not in this bundle"): 1,
+    }
+
+
+def test_values_the_schema_cannot_hold_are_skipped_not_the_event(
+    agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    attributes = [
+        {"type": "url", "value": "https://kyc-verify.in/" + "a" * 400, "uuid": "long"},
+        {"type": "phone-number", "value": " ", "uuid": "empty"},
+        {"type": "text", "value": "x" * 25_000, "uuid": "story"},
+        {"type": "url", "value": "https://kyc-verify.in/login", "uuid": "good"},
+    ]
+    path = _write(tmp_path, _event(date="2026-03-04", Attribute=attributes))
+    summary = import_file(path, agencies["IN-CBI"], rejects_path=tmp_path / "r.jsonl")
+    assert (summary.created, summary.rejected) == (1, 0)
+    complaint = Complaint.objects.get()
+    assert complaint.suspect == {"urls": ["https://kyc-verify.in/login"]}
+    assert len(complaint.narrative) == 20_000
+    assert dict(summary.skipped) == {
+        ("url", "longer than 300 characters"): 1,
+        ("phone-number", "no value"): 1,
+        ("narrative", "cut at 20000 characters (25014 given)"): 1,
+    }

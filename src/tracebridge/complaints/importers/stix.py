@@ -3,7 +3,8 @@
 The bundle is read twice, streaming: first the observables, indicators, identities, marking
 definitions, observed-data and misp-stix's ``x-misp-attribute`` / ``x-misp-object`` (small:
 they are shared by many reports), then the reports one by one. Memory grows with the number of
-objects, never with the number of complaints. misp-stix exports an unpublished MISP event as a
+selectors and of objects that may be skipped, never with the number of complaints (reports,
+incidents, relationships and sightings are not kept). misp-stix exports an unpublished MISP event as a
 ``grouping``: it is read as a report. What a report refers to but this node does not read, and
 what no report refers to, is skipped with its type and the reason.
 """
@@ -68,7 +69,8 @@ VICTIM = "a person may be the victim: not read"
 class _Index:
     selectors: dict[str, Collected] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)  # observed-data -> its objects
-    kinds: dict[str, str] = field(default_factory=dict)  # every object's type, by id
+    # The type of every object that may be skipped (not STRUCTURE, which grows with complaints)
+    kinds: dict[str, str] = field(default_factory=dict)
     people: set[str] = field(default_factory=set)  # identities of individuals
     referenced: set[str] = field(default_factory=set)
     markings: dict[str, str] = field(default_factory=lambda: dict(TLP_IDS))
@@ -103,7 +105,8 @@ def _index(stream: IO[bytes]) -> tuple[_Index, str]:
 
 def _remember(index: _Index, obj: dict[str, Any]) -> None:
     kind, oid = str(obj.get("type", "")), str(obj.get("id", ""))
-    index.kinds[oid] = kind
+    if kind not in STRUCTURE:
+        index.kinds[oid] = kind
     if kind == "marking-definition":
         name = str(obj.get("name") or (obj.get("definition") or {}).get("tlp") or "")
         with contextlib.suppress(ValueError):
@@ -177,24 +180,25 @@ def _follow(found: Collected, ref: str, index: _Index, seen: set[str], depth: in
     if ref in seen:
         return
     seen.add(ref)
-    index.referenced.add(ref)
     kind = index.kinds.get(ref)
+    if kind is not None:
+        index.referenced.add(ref)
     if ref in index.groups and depth < 2:
         for inner in index.groups[ref]:
             _follow(found, inner, index, seen, depth + 1)
-    elif ref in index.selectors:
-        found.merge(index.selectors[ref], kind or "", ref)
-    elif kind is None:
-        found.skip(ref.partition("--")[0] or "reference", "not in this bundle", ref)
     elif ref in index.people:
         found.skip("identity", VICTIM, ref)
-    elif kind not in STRUCTURE:
+    elif ref in index.selectors:
+        found.merge(index.selectors[ref], kind or "", ref)
+    elif kind is not None:
         found.skip(kind, NOT_READ, ref)
+    elif ref.partition("--")[0] not in STRUCTURE:  # structure holds the bundle together
+        found.skip(ref.partition("--")[0] or "reference", "not in this bundle", ref)
 
 
 def _unreferenced(index: _Index) -> Iterator[Skip]:
     for oid, kind in index.kinds.items():
-        if oid not in index.referenced and kind not in STRUCTURE:
+        if oid not in index.referenced:
             yield Skip(kind or "object", "not referred to by any report or grouping", oid)
 
 
