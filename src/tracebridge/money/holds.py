@@ -138,6 +138,12 @@ def answer(
     if status == HoldStatus.HELD:
         if amount_held is None or not Decimal(0) < amount_held <= hold.amount:
             raise ServiceError(f"amount_held must be above 0 and at most {hold.amount}")
+        if hold.status == HoldStatus.HELD and amount_held == hold.amount_held:
+            # Held again is how a bank changes the amount it holds; the same answer twice
+            # (a reload, a second click) would add a second identical event to the history.
+            raise ServiceError(
+                f"{hold.amount_held} is already held: answer Held again only to change the amount"
+            )
         hold.amount_held = amount_held
     hold.status, hold.answered_at = status, timezone.now()
     hold.note = note[:2000] or hold.note

@@ -231,7 +231,7 @@ def _behaviour(row: Mapping[str, Any], reasons: list[str]) -> int:
     dwell = row["dwell_h"]
     if in_inr > 0 and out_inr >= 0.8 * in_inr and dwell is not None and dwell <= PASS_HOURS:
         points += 20
-        reasons.append(f"passes money through: {out_inr / in_inr:.0%} out within {dwell:.0f} h")
+        reasons.append(_pass_through(out_inr / in_inr, float(dwell)))
     if out_inr > 0 and float(row["cash_inr"] or 0) >= 0.5 * out_inr:
         points += 10
         reasons.append("cashes out (ATM or crypto exchange)")
@@ -243,6 +243,21 @@ def _behaviour(row: Mapping[str, Any], reasons: list[str]) -> int:
         points += 5
         reasons.append("fans in and out")
     return points
+
+
+def _pass_through(share: float, dwell_h: float) -> str:
+    """Why pass-through scored, in words a bank reads.
+
+    ``dwell_h`` is the amount-weighted mean time of debits minus that of credits: negative
+    when the account pays out, on average, before the credits arrive (it is pre-funded and
+    refilled by them), which "out within -8 h" used to print.
+    """
+    if dwell_h < 0:
+        return (
+            f"passes money through: {share:.0%} out again, paid out on average "
+            f"{-dwell_h:.0f} h before the credits arrive (pre-funded)"
+        )
+    return f"passes money through: {share:.0%} out within {dwell_h:.0f} h on average"
 
 
 def _merchant_like(row: Mapping[str, Any]) -> bool:

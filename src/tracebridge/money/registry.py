@@ -9,6 +9,7 @@ marking, and then only the agencies the marking allows see it.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from tracebridge.agencies.services import ServiceError
 from tracebridge.identifiers import Identifier
 from tracebridge.money import mules
 from tracebridge.money.accounts import account_form, lookup_keys, normalise
+from tracebridge.money.holds import BANK_PREFIX
 from tracebridge.money.models import REGISTRY_TLP, MuleAlias, MuleEntry
 from tracebridge.money.services import store
 
@@ -120,15 +122,59 @@ def entries_for(user: Any) -> QuerySet[MuleEntry]:
 
 
 def lookup(user: Any, text: str) -> list[MuleEntry]:
-    """Registry entries matching an account, UPI ID, phone or wallet in any spelling."""
+    """Registry entries matching an account, UPI ID, phone or wallet in any spelling.
+
+    A bare account number (9 to 18 digits, as a bank's staff type it without the IFSC) also
+    finds the bank accounts that end in it: the registry keys them with their IFSC.
+    """
     keys = lookup_keys(text)
-    if not keys:
-        return []
+    query = _bare_account_q(text)
     exact = [k for k in keys if not k.endswith("@")]
-    query = Q(key__in=exact) | Q(aliases__key__in=exact)
+    if exact:
+        query |= Q(key__in=exact) | Q(aliases__key__in=exact)
     for prefix in (k for k in keys if k.endswith("@")):
         query |= Q(key__startswith=prefix)
+    if not query:
+        return []
     return list(entries_for(user).filter(query).distinct()[:50])
+
+
+def _bare_account_q(text: str) -> Q:
+    digits = re.sub(r"[\s-]", "", text)
+    if not (digits.isdigit() and 9 <= len(digits) <= 18):
+        return Q()
+    return Q(key__startswith="bank:", key__endswith=f":{digits}")
+
+
+def at_bank(entries: QuerySet[MuleEntry], agency: Agency) -> QuerySet[MuleEntry]:
+    """The entries held at the bank ``agency`` is (``BANK-SBIN``: IFSCs starting SBIN).
+
+    Indian accounts name their bank in the IFSC, and UPI IDs in their handle only loosely, so
+    the filter covers Indian bank accounts; other agencies get nothing.
+    """
+    code = agency.code.removeprefix(BANK_PREFIX) if agency.code.startswith(BANK_PREFIX) else ""
+    if len(code) != 4 or not code.isalpha():
+        return entries.none()
+    return entries.filter(key__startswith=f"bank:IN:{code}")
+
+
+CSV_COLUMNS = (
+    "account", "level", "score", "victims", "in_amount_inr", "out_amount_inr",
+    "first_activity", "last_activity", "reported_by", "reasons",
+)  # fmt: skip
+
+
+def export_rows(entries: Iterable[MuleEntry]) -> Iterable[list[str]]:
+    """The registry as CSV rows (header first), what a bank loads into its own screening."""
+    yield list(CSV_COLUMNS)
+    for e in entries:
+        yield [
+            e.account, e.current_level(), str(e.current_score()), str(e.victims),
+            str(e.in_amount_inr), str(e.out_amount_inr),
+            e.first_activity.isoformat() if e.first_activity else "",
+            e.last_activity.isoformat() if e.last_activity else "",
+            e.agency.code, "; ".join(e.reasons),
+        ]  # fmt: skip
 
 
 def report(user: User, text: str, level: str, reason: str, tlp: str = REGISTRY_TLP) -> MuleEntry:

@@ -3,13 +3,16 @@ on complaint and case pages."""
 
 from __future__ import annotations
 
+import csv
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +23,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import can_view, has_role, is_agency_user
 from tracebridge.agencies.services import ServiceError
 from tracebridge.money import holds, registry, services
-from tracebridge.money.models import HoldRequest, HoldStatus
+from tracebridge.money.models import HoldRequest, HoldStatus, MuleEntry
 from tracebridge.money.trace import Trail
 from tracebridge.money.tree import layout
 
@@ -166,20 +169,51 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+def _registry_entries(request: HttpRequest) -> tuple[str, bool, QuerySet[MuleEntry]]:
+    """The search text, the "at my bank" filter and the entries they select for the user."""
+    query = request.GET.get("q", "").strip()
+    mine = request.GET.get("mine") == "1" and holds.is_bank(request.user.agency)
+    if query:
+        keys = [e.pk for e in registry.lookup(request.user, query)]
+        entries = registry.entries_for(request.user).filter(pk__in=keys)
+    else:
+        entries = registry.entries_for(request.user)
+    if mine:
+        entries = registry.at_bank(entries, request.user.agency)
+    return query, mine, entries.select_related("agency").order_by("-score", "account")
+
+
 @login_required
 def registry_page(request: HttpRequest) -> HttpResponse:
     _require(request, None)
-    query = request.GET.get("q", "").strip()
+    query, mine, entries = _registry_entries(request)
     if query:
-        entries = registry.lookup(request.user, query)
         audit.record("money.registry.lookup", request=request, query=query[:100],
-                     found=len(entries))  # fmt: skip
-        page = None
+                     found=entries.count(), mine=mine)  # fmt: skip
     else:
-        entries = []
-        page = Paginator(registry.entries_for(request.user), 50).get_page(request.GET.get("page"))
-        audit.record("money.registry.read", request=request, object_type="muleentry")
-    return render(request, "money/registry.html", {"q": query, "entries": entries, "page": page})
+        audit.record("money.registry.read", request=request, object_type="muleentry", mine=mine)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = {
+        "q": query,
+        "mine": mine,
+        "page": page,
+        "is_bank": holds.is_bank(request.user.agency),
+        "export_query": urlencode({"q": query, "mine": "1" if mine else ""}),
+    }
+    return render(request, "money/registry.html", context)
+
+
+@login_required
+def registry_csv(request: HttpRequest) -> HttpResponse:
+    """The registry (or what the search and filter select) as CSV, for a bank's screening."""
+    _require(request, None)
+    query, mine, entries = _registry_entries(request)
+    audit.record("money.registry.export", request=request, object_type="muleentry",
+                 query=query[:100], mine=mine, rows=entries.count())  # fmt: skip
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mule-registry.csv"'
+    csv.writer(response).writerows(registry.export_rows(entries))
+    return response
 
 
 @login_required
