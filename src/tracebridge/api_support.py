@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -61,9 +61,13 @@ def require_role(request: HttpRequest, minimum: str) -> Any:
 
 
 def page_of(
-    queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]], limit: int, offset: int
+    queryset: QuerySet[Any] | Sequence[Any],
+    row: Callable[[Any], dict[str, Any]],
+    limit: int,
+    offset: int,
 ) -> dict[str, Any]:
-    """One page with the total, as every list route answers."""
+    """One page with the total, as every list route answers (of a query, or of a list already
+    computed for the reader, such as campaigns ranked by the figures the reader may see)."""
     if limit < 1 or limit > MAX_PAGE:
         raise ApiError(
             422,
@@ -78,6 +82,6 @@ def page_of(
             f"offset must be between 0 and {MAX_OFFSET}",
             [{"field": "offset", "message": f"0..{MAX_OFFSET}"}],
         )
-    total = queryset.count()
+    total = len(queryset) if isinstance(queryset, Sequence) else queryset.count()
     items = [row(obj) for obj in queryset[offset : offset + limit]]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -80,6 +80,9 @@ def test_dashboard_lists_and_remembers_the_visit(
     assert campaign.code in first and "first visit" in first
     second = client.get("/dashboard/").content.decode()
     assert "Nothing new." in second
+    # The Indian member is CBI's AMBER complaint: to FBI the campaign is not cross-border.
+    assert campaign.code not in client.get("/campaigns/?cross_border=1").content.decode()
+    Complaint.objects.filter(ref="IN-1").update(tlp="CLEAR")
     assert campaign.code in client.get("/campaigns/?cross_border=1").content.decode()
 
 

@@ -11,13 +11,15 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
 from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
 from tracebridge.campaigns import selectors, workspace
+from tracebridge.campaigns.figures import Figures
 from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
 from tracebridge.complaints.models import Complaint
 
 router = Router(tags=["campaigns"])
 
 
-def campaign_row(c: Campaign) -> dict[str, Any]:
+def campaign_row(c: Figures) -> dict[str, Any]:
+    """A campaign as the caller may see it (figures over the members they may see)."""
     return {
         "code": c.code,
         "priority": c.priority,
@@ -57,9 +59,10 @@ def get_campaign(request: HttpRequest, code: str) -> dict[str, Any]:
     campaign = _campaign(request, code)
     user = auth_user(request)
     members = selectors.visible_members(user, campaign)
+    seen = selectors.campaign_figures(user, campaign)
     return {
-        **campaign_row(campaign),
-        "summary": selectors.view_summary(user, campaign),
+        **campaign_row(seen),
+        "summary": seen.summary,
         "members": [
             {"complaint": m.complaint.reference, "country": m.complaint.country, "via": m.via}
             for m in members[:1000]

@@ -1,7 +1,7 @@
 """Reads for the analyst workspace, always through what the user may see.
 
 A campaign is visible when the user may see at least one of its complaints; its members,
-identifiers and figures are then computed from those complaints only.
+identifiers and figures (``figures.for_reader``) are then computed from those complaints only.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from tracebridge import identifiers
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import visible_q
+from tracebridge.campaigns import figures
+from tracebridge.campaigns.figures import Figures
 from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatus, Hub
-from tracebridge.campaigns.services import FACT_FIELDS, summarize_complaints
 from tracebridge.complaints.models import Complaint, Sighting
 
 
@@ -56,15 +57,9 @@ def campaign_list(
     cross_border: bool | None = None,
     scam_type: str = "",
     since: datetime | None = None,
-) -> QuerySet[Campaign]:
-    campaigns = visible_campaigns(user)
-    if cross_border is not None:
-        campaigns = campaigns.filter(cross_border=cross_border)
-    if scam_type:
-        campaigns = campaigns.filter(scam_type=scam_type)
-    if since is not None:
-        campaigns = campaigns.filter(Q(created_at__gt=since) | Q(last_seen__gt=since))
-    return campaigns.order_by("-priority", "code")
+) -> list[Figures]:
+    """Campaigns with a member ``user`` may see, filtered and ranked by the reader's figures."""
+    return [f for f in figures.for_reader(user) if f.matches(cross_border, scam_type, since)]
 
 
 def visible_members(user: Any, campaign: Campaign) -> QuerySet[CampaignMember]:
@@ -76,16 +71,9 @@ def visible_members(user: Any, campaign: Campaign) -> QuerySet[CampaignMember]:
     )
 
 
-def visible_complaints(user: Any, campaign: Campaign) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(campaign_member__campaign=campaign).filter(
-        visible_q(user, "complaint")
-    )
-
-
-def view_summary(user: Any, campaign: Campaign) -> dict[str, Any]:
+def campaign_figures(user: Any, campaign: Campaign) -> Figures:
     """The campaign's figures over the complaints this user may see."""
-    rows = visible_complaints(user, campaign).values(*FACT_FIELDS)
-    return summarize_complaints(rows.iterator(chunk_size=2000))
+    return figures.of_campaign(user, campaign)
 
 
 @dataclass
@@ -186,7 +174,7 @@ class SearchResult:
     key: str | None
     reason: str
     complaints: list[Complaint]
-    campaigns: list[Campaign]
+    campaigns: list[Figures]
     hub: str = ""
 
 
@@ -197,9 +185,9 @@ def search(user: Any, text: str, limit: int = 200) -> SearchResult:
     found = identifiers.parse_any(text, region) if text else None
     if not isinstance(found, identifiers.Identifier):
         code = text.upper()
-        campaign = visible_campaigns(user).filter(code=code).first() if code else None
+        by_code = figures.for_reader(user, Campaign.objects.filter(code=code)) if code else []
         reason = getattr(found, "reason", "") if found is not None else ""
-        return SearchResult(text, None, reason, [], [campaign] if campaign else [])
+        return SearchResult(text, None, reason, [], by_code)
     keys = [found.key]
     if found.kind == "url" and found.details.get("domain"):
         keys.append(f"domain:{found.details['domain']}")
@@ -213,6 +201,6 @@ def search(user: Any, text: str, limit: int = 200) -> SearchResult:
     campaign_ids = {
         c.campaign_member.campaign_id for c in complaints if hasattr(c, "campaign_member")
     }
-    campaigns = list(visible_campaigns(user).filter(pk__in=campaign_ids))
+    campaigns = figures.for_reader(user, Campaign.objects.filter(pk__in=campaign_ids))
     hub = Hub.objects.filter(key=found.key).values_list("detail", flat=True).first() or ""
     return SearchResult(text, found.key, "", complaints, campaigns, hub)

@@ -44,11 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _agency_user(request)
     since = workspace.last_visit(user)
     audit.record("campaign.list", request=request, object_type="campaign", view="dashboard")
+    ranked = selectors.campaign_list(user)  # once: the three lists are cuts of it
     context = {
-        "top": selectors.campaign_list(user)[:10],
-        "new": selectors.campaign_list(user, since=since)[:10] if since else None,
+        "top": ranked[:10],
+        "new": [c for c in ranked if c.matches(since=since)][:10] if since else None,
         "since": since,
-        "cross_border": selectors.campaign_list(user, cross_border=True)[:10],
+        "cross_border": [c for c in ranked if c.cross_border][:10],
         "alerts": workspace.unread_alerts(user)[:20],
         "saved": SavedSearch.objects.filter(user=user),
         "panels": panels.render("home", request, None),
@@ -90,7 +91,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("campaign-detail", code=old.merged_into)
     campaign = visible_campaign_or_404(request, code)
     user = request.user
-    summary = selectors.view_summary(user, campaign)
+    summary = selectors.campaign_figures(user, campaign).summary
     context = {
         "campaign": campaign,
         "summary": summary,
