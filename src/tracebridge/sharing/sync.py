@@ -55,16 +55,50 @@ def _session(partner: Partner) -> requests.Session:
     return session
 
 
+def _refused(url: str, reason: str) -> SyncError:
+    """Audit an answer this node cannot use and say why, naming the URL."""
+    audit.record("sync.rejected", object_type="partner", object_id=url, outcome="denied",
+                 reason=reason, url=url)  # fmt: skip
+    return SyncError(f"{url}: {reason}")
+
+
 def _get(
     session: requests.Session,
     url: str,
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Any:
-    response = session.get(url, params=params, timeout=TIMEOUT, headers=headers)
+    try:
+        response = session.get(url, params=params, timeout=TIMEOUT, headers=headers)
+    except requests.RequestException as exc:
+        raise _refused(url, f"no answer ({type(exc).__name__})") from None
     if response.status_code != 200:
-        raise SyncError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
+        raise _refused(response.url, f"HTTP {response.status_code}{_kind(response)}")
     return response
+
+
+def _kind(response: requests.Response) -> str:
+    """What the answer was: a TAXII error's title and description, else its content type."""
+    try:
+        error = json.loads(response.content)
+    except ValueError:
+        error = None
+    if isinstance(error, dict) and "title" in error:
+        return f": {error['title']}: {str(error.get('description', ''))[:200]}"
+    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+    return f" ({kind})"
+
+
+def json_of(response: requests.Response) -> dict[str, Any]:
+    """The JSON object a TAXII answer holds, or a SyncError naming the URL and the status."""
+    try:
+        data = json.loads(response.content)
+    except ValueError:  # also UnicodeDecodeError
+        data = None
+    if not isinstance(data, dict):
+        reason = f"HTTP {response.status_code}: the answer is not a TAXII JSON object"
+        raise _refused(response.url, reason + _kind(response))
+    return data
 
 
 def _verified_page(partner: Partner, session: requests.Session, url: str, params: Any) -> Any:
@@ -101,7 +135,7 @@ def pull_collection(
         if cursor:
             params["added_after"] = cursor
         response = _verified_page(partner, session, url, params)
-        envelope = json.loads(response.content)
+        envelope = json_of(response)
         objects = envelope.get("objects") or []
         with transaction.atomic():
             imported = import_objects(
@@ -145,7 +179,7 @@ def pull(
 ) -> SyncResult:
     """Pull every collection the partner lets this node read, then link what came in."""
     session = _session(partner)
-    listing = _get(session, urljoin(partner.api_root, "collections/")).json()
+    listing = json_of(_get(session, urljoin(partner.api_root, "collections/")))
     result = SyncResult()
     with _linking_at_end(partner):
         for collection in listing.get("collections", []):
