@@ -18,10 +18,17 @@ from tracebridge.agencies.selectors import FilterError, audit_events
 
 
 def locked_out(
-    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
 ) -> HttpResponse:
+    """django-axes calls this with (request, the view's response, credentials)."""
     username = (credentials or {}).get("username", "")
     audit.record("auth.locked_out", request=request, outcome="denied", username=username)
+    if getattr(original_response, "answers_lockout", False):
+        return original_response  # an API answered in its own shape (TAXII)
     message = _(
         "Too many failed sign-in attempts. This account is locked for 15 minutes; "
         "ask your agency admin if you need access sooner."

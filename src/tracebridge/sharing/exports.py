@@ -230,6 +230,7 @@ def _row(
         stix_id=key[0],
         stix_type=obj["type"],
         version=key[1],
+        spec_version=stix.spec_version_of(obj)[:8],
         date_added=when,
         tlp=tlp,
         is_latest=True,

@@ -88,6 +88,7 @@ class SharedObject(models.Model):
     stix_id = models.CharField(max_length=128)
     stix_type = models.CharField(max_length=64)
     version = models.CharField(max_length=32, help_text="the object's modified timestamp")
+    spec_version = models.CharField(max_length=8, default="2.1", help_text="STIX 2.0 or 2.1")
     date_added = models.DateTimeField(help_text="strictly increasing within a collection")
     tlp = models.CharField(max_length=12)
     is_latest = models.BooleanField(default=True)

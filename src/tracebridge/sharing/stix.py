@@ -69,6 +69,14 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def spec_version_of(obj: Mapping[str, Any]) -> str:
+    """STIX 2.1 §3.1: an object without ``spec_version`` is 2.0, unless it is an SCO (no
+    ``created``/``modified``), whose default is 2.1 (medallion's ``determine_spec_version``)."""
+    if "spec_version" in obj:
+        return str(obj["spec_version"])
+    return "2.0" if {"created", "modified"} & set(obj) else "2.1"
+
+
 def sdo_id(stix_type: str, natural_key: str) -> str:
     return f"{stix_type}--{uuid.uuid5(TB_NAMESPACE, f'{stix_type}:{natural_key}')}"
 
@@ -139,6 +147,21 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+# Properties that take no part in an SCO's id: a UPI login repeats the user id, and a bank
+# account's ``value`` repeats the account (OpenCTI derives the id from ``iban``).
+NOT_CONTRIBUTING = {"user-account": {"account_login"}, "bank-account": {"value"}}
+
+
+def _bank_account(kind: str, value: str) -> tuple[StixObject, str]:
+    """OpenCTI's ``bank-account`` (pycti ``CustomObservableBankAccount`` in
+    OpenCTI-Platform/client-python, pycti/utils/constants.py): ``value`` is required; ``iban``
+    is set where the account is an IBAN, ``account_number`` otherwise (country:bank:account)."""
+    if kind == "iban":
+        return {"value": value, "iban": value}, f"[bank-account:iban = {_quote(value)}]"
+    props = {"value": value, "account_number": value}
+    return props, f"[bank-account:account_number = {_quote(value)}]"
+
+
 def observable(key: str) -> tuple[StixObject, str]:
     """The SCO for an identifier key and the STIX pattern that matches it."""
     kind, _, value = key.partition(":")
@@ -152,12 +175,9 @@ def observable(key: str) -> tuple[StixObject, str]:
         stix_type = "user-account"
         props = {"account_type": "upi", "user_id": value, "account_login": value}
         pattern = f"[user-account:account_type = 'upi' AND user-account:user_id = {_quote(value)}]"
-    elif kind == "iban":
-        stix_type, props = "bank-account", {"iban": value}
-        pattern = f"[bank-account:iban = {_quote(value)}]"
-    elif kind == "bank":
-        stix_type, props = "bank-account", {"account_number": value}
-        pattern = f"[bank-account:account_number = {_quote(value)}]"
+    elif kind in ("iban", "bank"):
+        stix_type = "bank-account"
+        props, pattern = _bank_account(kind, value)
     elif kind == "card":
         stix_type, props = "payment-card", {"card_number": value}
         pattern = f"[payment-card:card_number = {_quote(value)}]"
@@ -167,7 +187,8 @@ def observable(key: str) -> tuple[StixObject, str]:
         pattern = f"[cryptocurrency-wallet:value = {_quote(str(props['value']))}]"
     else:
         raise StixError(f"no STIX shape for identifier key {key!r}")
-    contributing = {k: v for k, v in props.items() if k != "account_login"}
+    skip = NOT_CONTRIBUTING.get(stix_type, set())
+    contributing = {k: v for k, v in props.items() if k not in skip}
     sco: StixObject = {
         "type": stix_type,
         "spec_version": "2.1",

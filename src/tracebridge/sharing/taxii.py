@@ -10,17 +10,19 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+import logging
+from collections.abc import Callable
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.dateparse import parse_datetime
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 
 from tracebridge.agencies import audit
@@ -31,17 +33,12 @@ from tracebridge.sharing.exports import store
 from tracebridge.sharing.imports import MAX_OBJECTS, checked, import_objects
 from tracebridge.sharing.models import Agreement, SharedObject, TaxiiStatus
 from tracebridge.sharing.services import readable_agreements
+from tracebridge.sharing.taxii_query import TaxiiError, filtered, taxii_time
+from tracebridge.sharing.taxii_query import page as _page
 
 TAXII = "application/taxii+json;version=2.1"
-STIX_MEDIA = "application/stix+json;version=2.1"
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10_000
-
-
-class TaxiiError(Exception):
-    def __init__(self, status: int, title: str, description: str = "") -> None:
-        super().__init__(title)
-        self.status, self.title, self.description = status, title, description
+STIX_MEDIA = "application/stix+json;version={}"
+logger = logging.getLogger(__name__)
 
 
 def error_response(status: int, title: str, description: str = "") -> HttpResponse:
@@ -52,8 +49,11 @@ def error_response(status: int, title: str, description: str = "") -> HttpRespon
     return response
 
 
-def _taxii_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _locked_out(request: HttpRequest) -> TaxiiError:
+    """django-axes locked this sign-in: say so in TAXII's shape (the lockout callable keeps it)."""
+    request.taxii_lockout = int(get_cool_off(request).total_seconds())
+    return TaxiiError(429, "Too Many Requests", "Too many failed sign-in attempts; this "
+                      f"account is locked for {request.taxii_lockout} seconds.")  # fmt: skip
 
 
 def _caller(request: HttpRequest) -> Any:
@@ -68,6 +68,8 @@ def _caller(request: HttpRequest) -> Any:
         except (binascii.Error, UnicodeDecodeError):
             name, password = "", ""
         user = authenticate(request, username=name, password=password) if name else None
+        if user is None and getattr(request, "axes_locked_out", False):
+            raise _locked_out(request)
     if user is None or not getattr(user, "agency_id", None):
         audit.record(
             "taxii.auth", request=request, outcome="denied", path=request.path, scheme=scheme
@@ -76,22 +78,63 @@ def _caller(request: HttpRequest) -> Any:
     return user
 
 
-def taxii_view(fn: Any) -> Any:
-    """Authenticate, check the Accept header, and answer errors in the TAXII shape."""
+def _answer(request: HttpRequest, fn: Any, methods: tuple[str, ...], **kwargs: Any) -> Any:
+    accept = request.META.get("HTTP_ACCEPT", TAXII).replace(" ", "")
+    if not any(a in accept for a in ("application/taxii+json", "*/*")):
+        raise TaxiiError(406, "Not Acceptable", f"Accept must be {TAXII}.")
+    request.auth_user = _caller(request)
+    if request.method not in methods:
+        raise TaxiiError(405, "Method Not Allowed", f"This endpoint takes {', '.join(methods)}.")
+    return fn(request, **kwargs)
 
-    @csrf_exempt
-    @wraps(fn)
-    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+
+def taxii_error(request: HttpRequest, exc: TaxiiError, methods: tuple[str, ...]) -> HttpResponse:
+    response = error_response(exc.status, exc.title, exc.description)
+    if exc.status == 405:
+        response["Allow"] = ", ".join(methods)
+    if lockout := getattr(request, "taxii_lockout", 0):
+        response["Retry-After"] = str(lockout)
+        response.answers_lockout = True
+    return response
+
+
+def taxii_view(*methods: str) -> Callable[[Any], Any]:
+    """Check Accept, authenticate, check the method; every error in the TAXII shape."""
+
+    def decorate(fn: Any) -> Any:
+        @csrf_exempt
+        @wraps(fn)
+        def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                return _answer(request, fn, methods, **kwargs)
+            except TaxiiError as exc:
+                return taxii_error(request, exc, methods)
+            except Exception:  # a bug: logged with its traceback, answered as TAXII (§3.6)
+                logger.exception("TAXII %s %s failed", request.method, request.path)
+                return error_response(500, "Internal Server Error", "The server failed.")
+
+        return view
+
+    return decorate
+
+
+def fallback(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every other path under /taxii2/: the same path with its final slash, else a TAXII 404
+    (401 first for a caller without credentials, as for any TAXII resource)."""
+    if not request.path.endswith("/"):
         try:
-            accept = request.META.get("HTTP_ACCEPT", TAXII).replace(" ", "")
-            if not any(a in accept for a in ("application/taxii+json", "*/*")):
-                raise TaxiiError(406, "Not Acceptable", f"Accept must be {TAXII}.")
-            request.auth_user = _caller(request)
-            return fn(request, *args, **kwargs)
-        except TaxiiError as exc:
-            return error_response(exc.status, exc.title, exc.description)
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not fallback:
+            return match.func(request, *match.args, **match.kwargs)
+    return _unknown(request)
 
-    return view
+
+@taxii_view("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS")
+def _unknown(request: HttpRequest) -> HttpResponse:
+    audit.record("taxii.collection", request=request, outcome="denied", path=request.path[:300])
+    raise TaxiiError(404, "Not Found", "No such TAXII resource.")
 
 
 def _json(data: Any, status: int = 200) -> HttpResponse:
@@ -116,7 +159,7 @@ def _root_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/taxii2/root/")
 
 
-@taxii_view
+@taxii_view("GET")
 def discovery(request: HttpRequest) -> HttpResponse:
     return _json(
         {
@@ -128,7 +171,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
     )
 
 
-@taxii_view
+@taxii_view("GET")
 def api_root(request: HttpRequest) -> HttpResponse:
     return _json(
         {
@@ -146,11 +189,11 @@ def _collection(agreement: Agreement, user: Any) -> dict[str, Any]:
         "description": f"Shared under agreement {agreement.pk}: TLP {', '.join(agreement.tlp)}",
         "can_read": True,
         "can_write": agreement.owner_id == user.agency_id,
-        "media_types": [STIX_MEDIA],
+        "media_types": [STIX_MEDIA.format("2.1")],
     }
 
 
-@taxii_view
+@taxii_view("GET")
 def collections(request: HttpRequest) -> HttpResponse:
     user = request.auth_user
     return _json({"collections": [_collection(a, user) for a in readable_agreements(user)]})
@@ -168,7 +211,7 @@ def _agreement(request: HttpRequest, collection_id: str) -> Agreement:
     raise TaxiiError(404, "Not Found", "No such collection.")
 
 
-@taxii_view
+@taxii_view("GET")
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
     return _json(_collection(_agreement(request, collection_id), request.auth_user))
 
@@ -182,75 +225,40 @@ def visible_objects(request: HttpRequest, agreement: Agreement) -> QuerySet[Shar
     return rows
 
 
-def _param_list(request: HttpRequest, name: str) -> list[str]:
-    return [v for raw in request.GET.getlist(name) for v in raw.split(",") if v]
-
-
-def _filters(request: HttpRequest, rows: QuerySet[SharedObject]) -> QuerySet[SharedObject]:
-    after = request.GET.get("added_after")
-    if after:
-        moment = parse_datetime(after)
-        if moment is None or moment.tzinfo is None:
-            raise TaxiiError(400, "Bad Request", "added_after must be a timestamp such as "
-                             "2026-01-01T00:00:00.000000Z")  # fmt: skip
-        rows = rows.filter(date_added__gt=moment)
-    if types := _param_list(request, "match[type]"):
-        rows = rows.filter(stix_type__in=types)
-    if ids := _param_list(request, "match[id]"):
-        rows = rows.filter(stix_id__in=ids)
-    versions = _param_list(request, "match[version]") or ["last"]
-    if "all" not in versions:
-        wanted = [v for v in versions if v not in ("last", "first")]
-        latest = rows.filter(is_latest=True) if "last" in versions else rows.none()
-        rows = latest | rows.filter(version__in=wanted) if wanted else latest
-    return rows
-
-
-def _page(request: HttpRequest, rows: QuerySet[SharedObject], fields: tuple[str, ...]) -> Any:
-    try:
-        limit = min(int(request.GET.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
-        after_id = int(request.GET.get("next") or 0)
-    except ValueError:
-        raise TaxiiError(400, "Bad Request", "limit and next must be integers") from None
-    if limit < 1:
-        raise TaxiiError(400, "Bad Request", "limit must be at least 1")
-    page = list(rows.filter(id__gt=after_id).order_by("id").values_list(*fields)[: limit + 1])
-    more = len(page) > limit
-    return page[:limit], more
-
-
 def _page_headers(response: HttpResponse, page: list[Any]) -> HttpResponse:
     if page:
-        response["X-TAXII-Date-Added-First"] = _taxii_time(page[0][1])
-        response["X-TAXII-Date-Added-Last"] = _taxii_time(page[-1][1])
+        response["X-TAXII-Date-Added-First"] = taxii_time(page[0][1])
+        response["X-TAXII-Date-Added-Last"] = taxii_time(page[-1][1])
     return response
 
 
-def _envelope(page: list[Any], more: bool, key: str = "objects") -> bytes:
-    head = f'{{"more":{"true" if more else "false"}'
-    if more:
-        head += f',"next":"{page[-1][0]}"'
+def _envelope(page: list[Any], next_token: str, key: str = "objects") -> bytes:
+    """Rows' JSON spliced into an envelope; an empty page is ``{}``, as medallion answers."""
+    if not page:
+        return b"{}"
+    head = f'{{"more":{"true" if next_token else "false"}'
+    if next_token:
+        head += f',"next":"{next_token}"'
     return (head + f',"{key}":[' + ",".join(row[2] for row in page) + "]}").encode()
 
 
-@taxii_view
+def _paged(request: HttpRequest, page: list[Any], next_token: str, key: str = "objects") -> Any:
+    response = HttpResponse(_envelope(page, next_token, key), content_type=TAXII)
+    return signed(request, _page_headers(response, page))
+
+
+@taxii_view("GET", "POST")
 def objects(request: HttpRequest, collection_id: str) -> HttpResponse:
     agreement = _agreement(request, collection_id)
     if request.method == "POST":
         return add_objects(request, agreement)
-    if request.method != "GET":
-        raise TaxiiError(405, "Method Not Allowed")
-    page, more = _page(
-        request,
-        _filters(request, visible_objects(request, agreement)),
-        ("id", "date_added", "body"),
-    )
+    rows = filtered(request, visible_objects(request, agreement))
+    page, next_token = _page(request, rows, ("id", "date_added", "body"))
     audit.record(
         "taxii.objects", request=request, object_type="collection",
         object_id=str(agreement.collection_id), count=len(page),
     )  # fmt: skip
-    response = HttpResponse(_envelope(page, more), content_type=TAXII)
-    return signed(request, _page_headers(response, page))
+    return _paged(request, page, next_token)
 
 
 def _manifest_rows(page: list[Any]) -> list[Any]:
@@ -261,23 +269,23 @@ def _manifest_rows(page: list[Any]) -> list[Any]:
             json.dumps(
                 {
                     "id": sid,
-                    "date_added": _taxii_time(added),
+                    "date_added": taxii_time(added),
                     "version": ver,
-                    "media_type": STIX_MEDIA,
+                    "media_type": STIX_MEDIA.format(spec),
                 }
             ),
         )
-        for pk, added, sid, ver in page
+        for pk, added, sid, ver, spec in page
     ]
 
 
-@taxii_view
+@taxii_view("GET")
 def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
     agreement = _agreement(request, collection_id)
-    rows = _filters(request, visible_objects(request, agreement))
-    page, more = _page(request, rows, ("id", "date_added", "stix_id", "version"))
-    response = HttpResponse(_envelope(_manifest_rows(page), more), content_type=TAXII)
-    return signed(request, _page_headers(response, page))
+    rows = filtered(request, visible_objects(request, agreement))
+    page, next_token = _page(request, rows, ("id", "date_added", "stix_id", "version",
+                                             "spec_version"))  # fmt: skip
+    return _paged(request, _manifest_rows(page), next_token)
 
 
 def _one(request: HttpRequest, collection_id: str, object_id: str) -> QuerySet[SharedObject]:
@@ -288,23 +296,23 @@ def _one(request: HttpRequest, collection_id: str, object_id: str) -> QuerySet[S
     return rows
 
 
-@taxii_view
+@taxii_view("GET")
 def object_detail(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
-    rows = _filters(request, _one(request, collection_id, object_id))
-    page, more = _page(request, rows, ("id", "date_added", "body"))
-    return signed(
-        request, _page_headers(HttpResponse(_envelope(page, more), content_type=TAXII), page)
-    )
+    rows = filtered(request, _one(request, collection_id, object_id))
+    page, next_token = _page(request, rows, ("id", "date_added", "body"))
+    return _paged(request, page, next_token)
 
 
-@taxii_view
+@taxii_view("GET")
 def versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
-    rows = _one(request, collection_id, object_id)
-    found = sorted(rows.values_list("version", flat=True))
-    return signed(request, _json({"more": False, "versions": found}))
+    """TAXII 2.1 §5.7: added_after, match[spec_version], limit and next; no match[version]."""
+    rows = filtered(request, _one(request, collection_id, object_id), versions=False)
+    page, next_token = _page(request, rows, ("id", "date_added", "version"))
+    quoted = [(pk, added, json.dumps(version)) for pk, added, version in page]
+    return _paged(request, quoted, next_token, key="versions")
 
 
-@taxii_view
+@taxii_view("GET")
 def status(request: HttpRequest, status_id: str) -> HttpResponse:
     user = request.auth_user
     row = TaxiiStatus.objects.filter(pk=status_id, requested_by=user).first()
@@ -317,17 +325,28 @@ def status_body(row: TaxiiStatus) -> dict[str, Any]:
     return {
         "id": str(row.id),
         "status": "complete",
-        "request_timestamp": _taxii_time(row.requested_at),
+        "request_timestamp": taxii_time(row.requested_at),
         "total_count": len(row.successes) + len(row.failures),
         "success_count": len(row.successes),
         "successes": row.successes,
         "failure_count": len(row.failures),
         "failures": row.failures,
         "pending_count": 0,
+        "pendings": [],
     }
 
 
+def _taxii_content(request: HttpRequest) -> None:
+    """TAXII 2.1 §5.4: a POST carries ``application/taxii+json;version=2.1``, else 415."""
+    version = request.content_params.get("version", "2.1")
+    if request.content_type != "application/taxii+json" or version != "2.1":
+        given = request.META.get("CONTENT_TYPE", "") or "none"
+        raise TaxiiError(415, "Unsupported Media Type",
+                         f"Content-Type must be {TAXII}, not {given[:80]}.")  # fmt: skip
+
+
 def _envelope_objects(request: HttpRequest) -> list[Any]:
+    _taxii_content(request)
     try:
         raw = request.body
     except RequestDataTooBig:  # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -338,8 +357,9 @@ def _envelope_objects(request: HttpRequest) -> list[Any]:
     except (ValueError, UnicodeDecodeError):
         raise TaxiiError(400, "Bad Request", "The body is not JSON.") from None
     items = body.get("objects") if isinstance(body, dict) else None
-    if not isinstance(items, list):
-        raise TaxiiError(400, "Bad Request", "The body must be an envelope with 'objects'.")
+    if not isinstance(items, list):  # e.g. a bare STIX object: well-formed JSON, wrong content
+        raise TaxiiError(422, "Unprocessable Entity",
+                         "The body must be a TAXII envelope: {\"objects\": [...]}.")  # fmt: skip
     if len(items) > MAX_OBJECTS:
         raise TaxiiError(413, "Payload Too Large", f"At most {MAX_OBJECTS} objects a request.")
     return items

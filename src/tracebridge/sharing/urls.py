@@ -28,4 +28,6 @@ urlpatterns = [
         taxii.versions,
         name="taxii-versions",
     ),
+    # Anything else under /taxii2/ (malformed ids, unknown API roots) answers in TAXII's shape.
+    re_path(r"^taxii2/(?P<rest>.*)$", taxii.fallback, name="taxii-fallback"),
 ]
