@@ -132,7 +132,14 @@ AXES_LOCKOUT_CALLABLE = "tracebridge.agencies.views.locked_out"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django looks up LOCALE_PATHS before any app, and earlier apps before later ones, so admin's
+# and auth's Hindi catalogs used to win over ours ("Unknown" read अनजान, "Password" कूटशब्द).
+# Listing the project's override catalog (Django's own form errors the public sees) and then
+# every app's catalog here puts all of ours ahead of Django's.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(BASE_DIR / app.rsplit(".", 1)[1] / "locale" for app in TRACEBRIDGE_APPS),
+]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
