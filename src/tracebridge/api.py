@@ -32,13 +32,15 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer tb_…`` for machine clients (carriers, banks, partner tools)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
+        # A read-only token reads; writing needs the write scope (issue 20.16).
+        scope = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+        user = user_for_token(token, scope)
         if user is None:
             audit.record(
                 "api.auth",
                 request=request,
                 outcome="denied",
-                reason="bad or revoked token",
+                reason="bad, revoked or expired token, or not granted this scope",
                 path=request.path,
             )
             return None

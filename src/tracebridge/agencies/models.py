@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -80,17 +81,40 @@ class MarkedRecord(models.Model):
         abstract = True
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read (GET)")
+    WRITE = "write", _("Write (POST, PUT, DELETE)")
+    TAXII = "taxii", _("TAXII")
+
+
+ALL_SCOPES = ",".join(TokenScope.values)
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64, help_text="SHA-256 of the token; never the token")
+    # What the token may do: comma-separated TokenScope values ("read,taxii").
+    scopes = models.CharField(max_length=50, default=ALL_SCOPES)
+    expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in self.scopes.split(",") if s]
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def allows(self, scope: str, now: datetime) -> bool:
+        """Active, not expired, and granted ``scope``."""
+        return self.revoked_at is None and not self.is_expired(now) and scope in self.scope_list
 
 
 class AppendOnlyError(RuntimeError):

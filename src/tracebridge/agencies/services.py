@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.models import Agency, ApiToken, Role, User
+from tracebridge.agencies.models import ROLE_RANK, Agency, ApiToken, Role, TokenScope, User
 
 TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
 
@@ -92,35 +94,123 @@ class IssuedToken:
     secret: str
 
 
-def issue_token(user: User, name: str = "cli") -> IssuedToken:
-    """Make a token; only its SHA-256 is stored, so the secret is shown once."""
+def issue_token(
+    user: User,
+    name: str = "cli",
+    *,
+    scopes: Iterable[str] = TokenScope.values,
+    expires_at: datetime | None = None,
+    by: User | None = None,
+) -> IssuedToken:
+    """Make a token; only its SHA-256 is stored, so the secret is shown once.
+
+    ``scopes`` limit what it may do (read: GET; write: other methods; taxii: the TAXII
+    server); ``by`` is the admin who made it for ``user`` (the audit names both).
+    """
+    chosen = [s for s in TokenScope.values if s in set(scopes)]
+    unknown = sorted(set(scopes) - set(TokenScope.values))
+    if unknown or not chosen:
+        raise ServiceError(
+            f"scopes must be some of {', '.join(TokenScope.values)}; got {', '.join(scopes)}"
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ServiceError("expires_at must be in the future")
     prefix = secrets.token_hex(6)
     secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=_digest(secret))
-    audit.record("token.create", user=user, obj=token, name=name)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(secret),
+        scopes=",".join(chosen),
+        expires_at=expires_at,
+    )
+    audit.record(
+        "token.create",
+        user=by or user,
+        obj=token,
+        name=name,
+        owner=user.username,
+        scopes=chosen,
+        expires_at=expires_at.isoformat() if expires_at else None,
+    )
     return IssuedToken(token=token, secret=secret)
 
 
-def revoke_token(prefix: str) -> ApiToken:
+def revoke_token(prefix: str, by: User | None = None) -> ApiToken:
     token = ApiToken.objects.filter(prefix=prefix).first()
     if token is None:
         raise ServiceError(f"no token with prefix {prefix!r}")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record("token.revoke", user=token.user, obj=token)
+        audit.record("token.revoke", user=by or token.user, obj=token, owner=token.user.username)
     return token
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active user behind a presented token, or None (unknown, malformed or revoked)."""
+def user_for_token(secret: str, scope: str = "read") -> User | None:
+    """The active user behind a presented token, or None.
+
+    None for an unknown, malformed, revoked or expired token, and for one not granted
+    ``scope`` (a read-only token presented for a POST).
+    """
     parts = secret.split("_")
     if len(parts) < 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.select_related("user", "user__agency").filter(prefix=parts[1]).first()
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    if token is None or not token.allows(scope, timezone.now()) or not token.user.is_active:
         return None
     if not hmac.compare_digest(token.digest, _digest(secret)):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def _manageable(admin: User, user: User) -> None:
+    """An agency admin manages the users of their own agency, never themselves or an operator."""
+    if not admin.is_operator and user.agency_id != admin.agency_id:
+        raise ServiceError(f"{user.username} is not a user of your agency")
+    if user.pk == admin.pk:
+        raise ServiceError("you cannot change your own role or deactivate yourself")
+    if user.is_operator and not admin.is_operator:
+        raise ServiceError("only a site operator changes a site operator")
+
+
+def grantable_roles(admin: User) -> list[str]:
+    """Roles ``admin`` may give: up to their own (an operator may make operators)."""
+    rank = ROLE_RANK[Role(admin.role)]
+    return [r for r in Role.values if ROLE_RANK[Role(r)] <= rank]
+
+
+def change_role(admin: User, user: User, role: str) -> User:
+    _manageable(admin, user)
+    if role not in grantable_roles(admin):
+        raise ServiceError(f"role must be one of {', '.join(grantable_roles(admin))}")
+    old, user.role = user.role, role
+    user.is_staff = role in (Role.AGENCY_ADMIN, Role.OPERATOR)
+    user.save(update_fields=["role", "is_staff"])
+    audit.record("user.role", user=admin, obj=user, target=user.username, old=old, new=role)
+    return user
+
+
+def set_active(admin: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) a user: sign-in and every token stop working at once."""
+    _manageable(admin, user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    action = "user.activate" if active else "user.deactivate"
+    audit.record(action, user=admin, obj=user, target=user.username)
+    return user
+
+
+def create_user_by(admin: User, username: str, role: str, **person: str) -> tuple[User, str]:
+    """An agency admin adds a person to their own agency; the password is shown once."""
+    if role not in grantable_roles(admin):
+        raise ServiceError(f"role must be one of {', '.join(grantable_roles(admin))}")
+    if User.objects.filter(username=username).exists():
+        raise ServiceError(f"username {username!r} is taken; choose another")
+    if not admin.agency:
+        raise ServiceError("you belong to no agency")
+    user, password = create_user(username, admin.agency.code, role, **person)
+    audit.record("user.create", user=admin, obj=user, target=username, role=role)
+    return user, password

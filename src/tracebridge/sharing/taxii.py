@@ -61,7 +61,7 @@ def _caller(request: HttpRequest) -> Any:
     scheme, _, credential = header.partition(" ")
     user = None
     if scheme.lower() == "bearer":
-        user = user_for_token(credential.strip())
+        user = user_for_token(credential.strip(), "taxii")
     elif scheme.lower() == "basic":
         try:
             name, _, password = base64.b64decode(credential).decode().partition(":")

@@ -1,0 +1,133 @@
+"""An agency admin's pages: people (create, change role, deactivate) and API tokens.
+
+Every change is audited by the service it calls; a secret (a new user's password, a new
+token) is shown once, on the page the POST redirects to, then dropped from the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracebridge.agencies import audit, services
+from tracebridge.agencies.forms import TokenCreateForm, UserCreateForm
+from tracebridge.agencies.models import ApiToken, User
+from tracebridge.agencies.views import require_role
+
+SHOW_ONCE = "tracebridge.show_once"
+
+
+def _people(admin: Any) -> QuerySet[User]:
+    users = User.objects.select_related("agency").order_by("username")
+    return users if admin.is_operator else users.filter(agency_id=admin.agency_id)
+
+
+def _show_once(request: HttpRequest) -> dict[str, str] | None:
+    return request.session.pop(SHOW_ONCE, None)
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    require_role(request, "agency_admin")
+    roles = services.grantable_roles(request.user)
+    form = UserCreateForm(request.POST or None, roles=roles)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user, password = services.create_user_by(
+                    request.user,
+                    data["username"],
+                    data["role"],
+                    name=data["name"],
+                    title=data["title"],
+                    email=data["email"],
+                )
+            except services.ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                request.session[SHOW_ONCE] = {"label": user.username, "secret": password}
+                return redirect("agency-users")
+        else:
+            messages.error(request, _("Not created: %(e)s") % {"e": form.errors.as_text()})
+        return redirect("agency-users")
+    audit.record("user.list", request=request, object_type="user")
+    context = {"people": _people(request.user), "form": form, "roles": roles}
+    return render(request, "agencies/users.html", {**context, "once": _show_once(request)})
+
+
+@login_required
+@require_POST
+def user_change(request: HttpRequest, username: str) -> HttpResponse:
+    require_role(request, "agency_admin")
+    person = _people(request.user).filter(username=username).first()
+    action = request.POST.get("action", "")
+    try:
+        if person is None:
+            raise services.ServiceError(f"{username} is not a user of your agency")
+        if action == "role":
+            services.change_role(request.user, person, request.POST.get("role", ""))
+        elif action in ("deactivate", "activate"):
+            services.set_active(request.user, person, action == "activate")
+        else:
+            raise services.ServiceError("action must be role, deactivate or activate")
+        messages.success(request, _("%(user)s updated.") % {"user": username})
+    except services.ServiceError as exc:
+        audit.record("user.change", request=request, object_type="user", object_id=username,
+                     outcome="denied", reason=str(exc))  # fmt: skip
+        messages.error(request, str(exc))
+    return redirect("agency-users")
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    require_role(request, "agency_admin")
+    people = _people(request.user).filter(is_active=True)
+    form = TokenCreateForm(request.POST or None, usernames=[p.username for p in people])
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            expires = timezone.now() + dt.timedelta(days=data["expires_in_days"])
+            issued = services.issue_token(
+                people.get(username=data["user"]),
+                data["name"],
+                scopes=data["scopes"],
+                expires_at=expires,
+                by=request.user,
+            )
+            request.session[SHOW_ONCE] = {"label": data["name"], "secret": issued.secret}
+        else:
+            messages.error(request, _("Not created: %(e)s") % {"e": form.errors.as_text()})
+        return redirect("agency-tokens")
+    listed = (
+        ApiToken.objects.filter(user__in=_people(request.user))
+        .select_related("user")
+        .order_by("-created_at")
+    )
+    audit.record("token.list", request=request, object_type="apitoken")
+    context = {"tokens": listed, "form": form, "now": timezone.now()}
+    return render(request, "agencies/tokens.html", {**context, "once": _show_once(request)})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    require_role(request, "agency_admin")
+    token = ApiToken.objects.filter(prefix=prefix, user__in=_people(request.user)).first()
+    if token is None:
+        audit.record("token.revoke", request=request, object_type="apitoken", object_id=prefix,
+                     outcome="denied")  # fmt: skip
+        messages.error(request, _("No such token in your agency."))
+    else:
+        services.revoke_token(prefix, by=request.user)
+        messages.success(request, _("Token %(p)s revoked.") % {"p": prefix})
+    return redirect("agency-tokens")
