@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from tracebridge.agencies.markings import PAP, TLP
+from tracebridge.agencies.markings import PAP, TLP, effective_marking
 
 Channel = Literal[
     "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app", "other"
@@ -120,20 +120,25 @@ class CanonicalComplaint(_Strict):
     @field_validator("tlp", mode="before")
     @classmethod
     def _tlp(cls, value: Any) -> str:
-        return TLP.parse(str(value)).value
+        """One marking, or a list of them: the strictest wins (agencies.markings decides)."""
+        values = value if isinstance(value, list) else [value]
+        found = effective_marking([str(v) for v in values])
+        if found.tlp is None or any(n.startswith("unknown") for n in found.notes):
+            names = ", ".join(m.value for m in TLP)
+            raise ValueError(f"unknown TLP marking {value!r}; expected one of {names}")
+        return found.tlp.value
 
     @field_validator("pap", mode="before")
     @classmethod
     def _pap(cls, value: Any) -> str | None:
-        if value in (None, ""):
+        if value in (None, "", []):
             return None
-        text = str(value).strip().upper().removeprefix("PAP:")
-        if text == "WHITE":
-            return PAP.CLEAR.value
-        try:
-            return PAP(text).value
-        except ValueError:
-            raise ValueError(f"unknown PAP marking {value!r}") from None
+        values = value if isinstance(value, list) else [value]
+        found = effective_marking([], [str(v) for v in values])
+        if found.pap is None or any(n.startswith("unknown") for n in found.notes):
+            names = ", ".join(m.value for m in PAP)
+            raise ValueError(f"unknown PAP marking {value!r}; expected one of {names}")
+        return found.pap.value
 
     def incident_datetime(self) -> datetime | None:
         """A date alone means the start of that day (UTC)."""

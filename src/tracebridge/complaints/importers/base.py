@@ -48,16 +48,24 @@ class Parsed:
     raw: str = ""
     item: str = ""
     skipped: tuple[Skip, ...] = ()
+    notes: tuple[str, ...] = ()  # unknown or conflicting markings (agencies.markings)
 
 
 def validated(
-    line: int, data: dict[str, Any], raw: str = "", item: str = "", skipped: Iterable[Skip] = ()
+    line: int,
+    data: dict[str, Any],
+    raw: str = "",
+    item: str = "",
+    skipped: Iterable[Skip] = (),
+    notes: tuple[str, ...] = (),
 ) -> Parsed:
     skips = tuple(skipped)
     try:
-        return Parsed(line, CanonicalComplaint.model_validate(data), item=item, skipped=skips)
+        return Parsed(
+            line, CanonicalComplaint.model_validate(data), item=item, skipped=skips, notes=notes
+        )
     except ValidationError as exc:
-        return Parsed(line, reason=error_text(exc), raw=raw or _dump(data), item=item)
+        return Parsed(line, reason=error_text(exc), raw=raw or _dump(data), item=item, notes=notes)
 
 
 def suspect_entry(target: str, value: str | dict[str, str]) -> tuple[str, Any]:

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import ijson
 
+from tracebridge.agencies.markings import TLP, Marking, labels_marking
 from tracebridge.complaints.importers.base import ImportFormatError, Parsed, Skip, validated
 from tracebridge.complaints.importers.collect import Collected
 from tracebridge.complaints.importers.mispattr import read_attribute, read_object
@@ -79,18 +80,18 @@ def _collected(event: dict[str, Any]) -> Collected:
     return found
 
 
-def _tags(event: dict[str, Any]) -> dict[str, str]:
+def _tags(event: dict[str, Any]) -> tuple[dict[str, str], Marking]:
+    """``tracebridge:`` fields, and the effective marking of all ``tlp:`` and ``PAP:`` tags."""
     out: dict[str, str] = {}
+    markings = []
     for tag in event.get("Tag") or []:
         name = str(tag.get("name", "") if isinstance(tag, dict) else tag).strip()
-        low = name.lower()
-        if low.startswith("tlp:"):
-            out["tlp"] = name
-        elif low.startswith("pap:"):
-            out["pap"] = name
+        marking = name.removeprefix("statement:")  # misp-stix tags a STIX statement so
+        if marking[:4].lower() in ("tlp:", "pap:"):
+            markings.append(marking)
         elif match := _TAG.match(name):
             out[match.group(1).replace("-", "_").lower()] = match.group(2)
-    return out
+    return out, labels_marking(markings)
 
 
 def _received(event: dict[str, Any]) -> Any:
@@ -127,7 +128,7 @@ def _event(position: int, event: Any, country: str) -> Parsed | Skip:
             str(kind)[:40], "not a MISP event (an event has info, date, Attribute or Object)"
         )
     found = _collected(event)
-    tags = _tags(event)
+    tags, marking = _tags(event)
     record = {
         "ref": _ref(event),
         "source": tags.get("source") or "MISP",
@@ -137,7 +138,9 @@ def _event(position: int, event: Any, country: str) -> Parsed | Skip:
         "scam_type": tags["scam_type"] if tags.get("scam_type") in SCAM_TYPES else "unknown",
         "narrative": found.narrative(str(event.get("info") or "")),
         "suspect": found.without_empty(),
-        "tlp": tags.get("tlp", "AMBER"),
-        "pap": tags.get("pap"),
+        "tlp": (marking.tlp or TLP.AMBER).value,  # an untagged event stays at home
+        "pap": marking.pap.value if marking.pap else None,
     }
-    return validated(position, record, item=record["ref"], skipped=found.skipped)
+    return validated(
+        position, record, item=record["ref"], skipped=found.skipped, notes=marking.notes
+    )

@@ -45,6 +45,7 @@ SKIP_LINES = 20  # kinds and reasons the summary lists; the audit keeps them all
 BATCH = 1000
 CHUNK = 500  # lines per task for a worker process
 GC_EVERY = 100  # batches between full garbage collections
+NOTES_KEPT = 20  # marking notes copied into the audit event (the summary counts them all)
 PARALLEL_FROM = 4 << 20  # bytes: below this, starting a worker costs more than it saves
 Progress = Callable[[int], None]  # called with the bytes read so far
 Route = Callable[[dict[str, Any]], Agency]  # owner from the model field values (a hub node)
@@ -65,6 +66,8 @@ class ImportSummary:
     rejects_path: Path = Path()
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
     skipped_items: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    marking_notes: int = 0  # unknown or conflicting markings (agencies.markings)
+    notes: list[str] = field(default_factory=list)  # the first NOTES_KEPT of them
 
     def skip(self, skips: Iterable[Skip]) -> None:
         for one in skips:
@@ -73,6 +76,12 @@ class ImportSummary:
             examples = self.skipped_items.setdefault(group, [])
             if one.item and len(examples) < SKIP_EXAMPLES and one.item not in examples:
                 examples.append(one.item)
+
+    def note(self, row: Parsed) -> None:
+        """Count a row's marking notes; keep the first few with the row's item or line."""
+        where = row.item or f"line {row.line}"
+        self.marking_notes += len(row.notes)
+        self.notes += [f"{where}: {n}" for n in row.notes][: NOTES_KEPT - len(self.notes)]
 
     def skipped_kinds(self) -> list[dict[str, Any]]:
         """What was skipped, by kind and reason, most frequent first (the audit's detail)."""
@@ -85,11 +94,14 @@ class ImportSummary:
     def line(self) -> str:
         where = f"; rejects in {self.rejects_path}" if self.rejected else ""
         rate = self.rows / self.seconds if self.seconds else 0.0
+        count, notes = self.marking_notes, self.notes
+        noted = f"; {count} marking notes (audited), first: {notes[0]}" if notes else ""
         return (
             f"{self.path.name} ({self.format}): {self.rows} rows, {self.created} new, "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.duplicates} repeated, "
             f"{self.rejected} rejected, {self.sightings} sightings, "
             f"{self.skipped.total()} skipped in {self.seconds:.1f}s ({rate:,.0f} rows/s){where}"
+            + noted
             + self._skipped_text()
         )
 
@@ -186,7 +198,8 @@ def import_file(
 
 
 def _audit(summary: ImportSummary, agency: Agency, user: User | None) -> None:
-    """One event for the file: its counts and everything skipped (kinds, reasons, ids)."""
+    """One event for the file: its counts, everything skipped (kinds, reasons, ids) and the
+    marking notes (unknown or conflicting markings, the first NOTES_KEPT with their item)."""
     audit.record(
         "complaint.import.file",
         user=user,
@@ -200,6 +213,8 @@ def _audit(summary: ImportSummary, agency: Agency, user: User | None) -> None:
         rejected=summary.rejected,
         skipped=summary.skipped.total(),
         skipped_kinds=summary.skipped_kinds(),
+        marking_notes=summary.marking_notes,
+        markings=summary.notes,
     )
 
 
@@ -215,7 +230,10 @@ def _read(rows: Iterator[Parsed | Skip], summary: ImportSummary) -> Iterator[Pre
     for row in rows:
         if isinstance(row, Skip):
             summary.skip([row])
-        elif row.record is None:
+            continue
+        if row.notes:
+            summary.note(row)
+        if row.record is None:
             yield row
         else:
             summary.skip(row.skipped)

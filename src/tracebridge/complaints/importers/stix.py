@@ -11,7 +11,6 @@ what no report refers to, is skipped with its type and the reason.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,24 +18,12 @@ from typing import IO, Any
 
 import ijson
 
-from tracebridge.agencies.markings import TLP
+from tracebridge.agencies.markings import TLP, labels_marking, stix_labels
 from tracebridge.complaints.importers.base import Parsed, Skip, validated
 from tracebridge.complaints.importers.collect import Collected
 from tracebridge.complaints.importers.mispattr import NOT_READ, read_attribute, read_object
 from tracebridge.complaints.schema import CHANNELS, SCAM_TYPES
 
-# TLP 2.0 (OASIS extension) and TLP 1.0 (STIX 2.1 §7.2.1.4) marking-definition ids.
-TLP_IDS = {
-    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487": "CLEAR",
-    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb": "GREEN",
-    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421": "AMBER",
-    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003": "AMBER+STRICT",
-    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1": "RED",
-    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9": "CLEAR",
-    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da": "GREEN",
-    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": "AMBER",
-    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "RED",
-}
 # One comparison of a pattern, anywhere in it (patterns join them with AND / OR).
 _PATTERN = re.compile(r"([a-z0-9-]+):([a-z0-9_.\[\]*'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'", re.IGNORECASE)
 # (STIX object type, property) -> canonical suspect list ("ip": a URL, if one address)
@@ -73,7 +60,7 @@ class _Index:
     kinds: dict[str, str] = field(default_factory=dict)
     people: set[str] = field(default_factory=set)  # identities of individuals
     referenced: set[str] = field(default_factory=set)
-    markings: dict[str, str] = field(default_factory=lambda: dict(TLP_IDS))
+    markings: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> definition
     identities: dict[str, str] = field(default_factory=dict)
 
 
@@ -108,9 +95,7 @@ def _remember(index: _Index, obj: dict[str, Any]) -> None:
     if kind not in STRUCTURE:
         index.kinds[oid] = kind
     if kind == "marking-definition":
-        name = str(obj.get("name") or (obj.get("definition") or {}).get("tlp") or "")
-        with contextlib.suppress(ValueError):
-            index.markings.setdefault(oid, TLP.parse(name).value)
+        index.markings.setdefault(oid, obj)
     elif kind == "identity":
         index.identities[oid] = str(obj.get("name", ""))
         if obj.get("identity_class") == "individual":
@@ -215,11 +200,16 @@ def _report(position: int, obj: dict[str, Any], index: _Index, country: str) -> 
         "scam_type": _scam_type(obj),
         "narrative": found.narrative(str(obj.get("description") or obj.get("name") or "")),
         "suspect": found.without_empty(),
-        "tlp": _tlp(obj, index),
     }
+    marking = labels_marking(stix_labels(obj, index.markings))
+    record["tlp"] = (marking.tlp or TLP.AMBER).value  # an unmarked report stays at home
+    if marking.pap:
+        record["pap"] = marking.pap.value
     if isinstance(obj.get("x_tracebridge_loss"), dict):
         record["loss"] = obj["x_tracebridge_loss"]
-    return validated(position, record, item=str(obj.get("id", "")), skipped=found.skipped)
+    return validated(
+        position, record, item=str(obj.get("id", "")), skipped=found.skipped, notes=marking.notes
+    )
 
 
 def _ref(obj: dict[str, Any]) -> str:
@@ -238,11 +228,3 @@ def _scam_type(obj: dict[str, Any]) -> str:
         if isinstance(label, str) and label.replace("-", "_") in SCAM_TYPES:
             return label.replace("-", "_")
     return "unknown"
-
-
-def _tlp(obj: dict[str, Any], index: _Index) -> str:
-    """The strictest TLP among the report's markings; AMBER when it has none."""
-    found = [index.markings[m] for m in obj.get("object_marking_refs") or [] if m in index.markings]
-    if not found:
-        return TLP.AMBER.value
-    return max((TLP(v) for v in found), key=lambda t: t.rank).value
