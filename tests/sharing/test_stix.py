@@ -9,6 +9,7 @@ import pytest
 import stix2
 import stix2validator
 
+from tracebridge.agencies.markings import TLP
 from tracebridge.complaints.models import Complaint
 from tracebridge.sharing import stix
 from tracebridge.sharing.exports import export_bundle, export_bundle_for
@@ -142,8 +143,8 @@ def test_import_refuses_agencies_the_partner_does_not_speak_for(
 def test_opencti_amber_strict_marking_is_mapped_by_name() -> None:
     definitions = {"marking-definition--x": {"name": "TLP:AMBER+STRICT"}}
     obj = {"object_marking_refs": ["marking-definition--x"]}
-    assert stix.marking_name(obj, definitions) == "AMBER+STRICT"
-    assert stix.marking_name({"object_marking_refs": []}, {}) == ""
+    assert stix.object_marking(obj, definitions).tlp is TLP.AMBER_STRICT
+    assert stix.object_marking({"object_marking_refs": []}, {}).tlp is None
 
 
 def test_too_many_objects_is_refused() -> None:

@@ -77,11 +77,13 @@ def _mappable(key: str) -> bool:
 
 
 def preamble(agencies: Iterable[Agency]) -> list[stix.StixObject]:
-    """Marking definitions and the identities every bundle refers to."""
-    objects = [stix.tlp_marking(t) for t in ("CLEAR", "GREEN", "AMBER")]
-    objects += [stix.pap_marking(p) for p in stix.PAP_LEVELS]
-    objects += [stix.agency_identity(a.code, a.name, a.country) for a in agencies]
-    return objects
+    """The identities every bundle refers to (marking definitions follow what is referenced:
+    ``stix.bundle`` and ``_with_markings`` add exactly those)."""
+    return [stix.agency_identity(a.code, a.name, a.country) for a in agencies]
+
+
+def _with_markings(objects: list[stix.StixObject]) -> list[stix.StixObject]:
+    return stix.referenced_markings(objects) + objects
 
 
 def _chunks(queryset: QuerySet[Complaint]) -> Iterator[list[Complaint]]:
@@ -160,11 +162,11 @@ def publish(agreement: Agreement, complaint_ids: Sequence[int] | None = None) ->
     base = Complaint.objects.filter(agency=agreement.owner).order_by("id")
     if complaint_ids is not None:
         base = base.filter(pk__in=list(complaint_ids))
-    added = store(agreement, preamble([agreement.owner]))
+    added = store(agreement, _with_markings(preamble([agreement.owner])))
     for batch in _chunks(base):
         shared = [c for c in batch if c.tlp in allowed]
         withheld = [c.reference for c in batch if c.tlp not in allowed]
-        added += store(agreement, complaint_stix(shared, agreement.fields))
+        added += store(agreement, _with_markings(complaint_stix(shared, agreement.fields)))
         withdraw(agreement, withheld)
     return added
 
@@ -223,8 +225,8 @@ def store(agreement: Agreement, objects: Iterable[stix.StixObject]) -> int:
 def _row(
     agreement: Agreement, key: tuple[str, str], obj: stix.StixObject, when: datetime
 ) -> SharedObject:
-    definitions: dict[str, Any] = {}
-    tlp = "CLEAR" if obj["type"] in stix.UNMARKED_TYPES else stix.marking_name(obj, definitions)
+    unmarked = TLP.CLEAR if obj["type"] in stix.UNMARKED_TYPES else TLP.RED  # never served
+    tlp = stix.object_marking(obj, {}).tlp or unmarked
     return SharedObject(
         agreement=agreement,
         stix_id=key[0],
@@ -232,7 +234,7 @@ def _row(
         version=key[1],
         spec_version=stix.spec_version_of(obj)[:8],
         date_added=when,
-        tlp=tlp,
+        tlp=tlp.value,
         is_latest=True,
         body=stix.canonical_json(obj),
     )

@@ -17,24 +17,25 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from tracebridge.agencies.markings import (
+    STIX_TLP2_IDS,
+    TLP,
+    TLP_EXTENSION,
+    Marking,
+    labels_marking,
+    stix_labels,
+)
+
 StixObject = dict[str, Any]
 
 SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1 §2.9
 TB_NAMESPACE = uuid.UUID("6f1c39a2-0d7e-5b4e-9a52-2a1e7b9c3d10")  # TraceBridge SDO ids
-TLP_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
-TLP_IDS = {
-    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "AMBER+STRICT": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-}
+TLP_IDS = {tlp.value: ref for tlp, ref in STIX_TLP2_IDS.items()}
 TLP_EPOCH = "2022-10-01T00:00:00.000Z"
 # Selectors are shared by many complaints; a fixed version keeps one object per selector (the
 # sightings carry when each complaint saw it).
 SELECTOR_EPOCH = "2020-01-01T00:00:00.000Z"
 PAP_LEVELS = ("CLEAR", "GREEN", "AMBER", "RED")
-# OpenCTI writes AMBER+STRICT under its own id: markings are matched by name on import.
 KNOWN_TYPES = frozenset(
     {
         "bundle",
@@ -120,11 +121,25 @@ def pap_marking(pap: str) -> StixObject:
     }
 
 
+PAP_IDS = {pap: sdo_id("marking-definition", f"PAP:{pap}") for pap in PAP_LEVELS}
+
+
 def markings_of(tlp: str, pap: str = "") -> list[str]:
     refs = [TLP_IDS[tlp]]
     if pap:
-        refs.append(sdo_id("marking-definition", f"PAP:{pap}"))
+        refs.append(PAP_IDS[pap])
     return refs
+
+
+def referenced_markings(objects: Iterable[StixObject]) -> list[StixObject]:
+    """The marking definitions that some object refers to, and no others.
+
+    A definition nothing refers to still reads as a marking of the whole bundle to some tools
+    (misp-stix tags every event with each TLP it finds), so it would widen what they show.
+    """
+    refs = {ref for obj in objects for ref in obj.get("object_marking_refs") or ()}
+    found = [tlp_marking(tlp) for tlp, ref in TLP_IDS.items() if ref in refs]
+    return found + [pap_marking(pap) for pap, ref in PAP_IDS.items() if ref in refs]
 
 
 def agency_identity(code: str, name: str, country: str) -> StixObject:
@@ -314,11 +329,17 @@ def _sighting(
 
 
 def bundle(objects: Iterable[StixObject]) -> StixObject:
-    """A bundle of unique objects (first copy wins) with an id derived from its content."""
+    """A bundle of unique objects (first copy wins) with an id derived from its content.
+
+    It carries exactly the marking definitions its objects refer to, first.
+    """
     unique: dict[str, StixObject] = {}
     for obj in objects:
-        unique.setdefault(f"{obj['id']}|{obj.get('modified', '')}", obj)
-    items = list(unique.values())
+        if obj.get("type") != "marking-definition":
+            unique.setdefault(f"{obj['id']}|{obj.get('modified', '')}", obj)
+    for obj in referenced_markings(unique.values()):
+        unique[f"{obj['id']}|"] = obj
+    items = sorted(unique.values(), key=lambda o: o["type"] != "marking-definition")
     digest = hashlib.sha256(canonical_json(sorted(unique)).encode()).hexdigest()
     return {"type": "bundle", "id": sdo_id("bundle", digest), "objects": items}
 
@@ -326,47 +347,42 @@ def bundle(objects: Iterable[StixObject]) -> StixObject:
 # --- import --------------------------------------------------------------------------------
 
 
-def marking_name(obj: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]]) -> str:
-    """The TLP of an object, by marking name (OpenCTI's own AMBER+STRICT id maps too)."""
-    for ref in obj.get("object_marking_refs") or ():
-        for tlp, known in TLP_IDS.items():
-            if ref == known:
-                return tlp
-        name = str((definitions.get(ref) or {}).get("name", "")).upper()
-        if name.startswith("TLP:"):
-            level = name.removeprefix("TLP:").replace("WHITE", "CLEAR")
-            if level in TLP_IDS:
-                return level
-    return ""
+def object_marking(obj: Mapping[str, Any], definitions: Mapping[str, Any]) -> Marking:
+    """The effective marking of one received object: all its marking references and, for an
+    incident, the markings its canonical complaint states (``agencies.markings`` decides)."""
+    labels = stix_labels(obj, definitions)
+    record = obj.get("x_tracebridge_complaint")
+    if isinstance(record, Mapping):
+        for field, prefix in (("tlp", "TLP"), ("pap", "PAP")):
+            values = record.get(field)
+            values = values if isinstance(values, list) else [values] if values else []
+            labels += [f"{prefix}:{value}" for value in values]
+    return labels_marking(labels)
 
 
-def check_object(obj: Any, definitions: Mapping[str, Mapping[str, Any]]) -> str:
-    """'' for an acceptable object, else why it is refused. Returns the TLP on success."""
+def check_object(obj: Any, definitions: Mapping[str, Mapping[str, Any]]) -> Marking:
+    """The marking of an object a partner may send us, or StixError saying why it is refused."""
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
         raise StixError("an object without an id")
     stix_type = obj.get("type")
     if stix_type not in KNOWN_TYPES or not obj["id"].startswith(f"{stix_type}--"):
         raise StixError(f"{obj['id']}: unknown object type {stix_type!r}")
     if stix_type in UNMARKED_TYPES:
-        return "CLEAR"
-    tlp = marking_name(obj, definitions)
-    if not tlp:
+        return Marking(TLP.CLEAR, None)
+    if labels_marking(stix_labels(obj, definitions)).tlp is None:  # a custom field is no marking
         raise StixError(f"{obj['id']}: no TLP marking")
-    if tlp in ("RED", "AMBER+STRICT"):
-        raise StixError(f"{obj['id']}: marked TLP:{tlp}, which never leaves its agency")
-    return tlp
+    marking = object_marking(obj, definitions)
+    assert marking.tlp is not None
+    if not marking.tlp.leaves_agency:
+        raise StixError(f"{obj['id']}: marked TLP:{marking.tlp}, which never leaves its agency")
+    return marking
 
 
-def complaints_in(objects: Sequence[Any]) -> list[tuple[dict[str, Any], str, str]]:
-    """(canonical record, TLP, creator identity id) of every incident that carries one."""
-    definitions = {
-        o["id"]: o for o in objects if isinstance(o, dict) and o.get("type") == "marking-definition"
-    }
-    found = []
-    for obj in objects:
-        tlp = check_object(obj, definitions)
-        if obj["type"] == "incident" and isinstance(obj.get("x_tracebridge_complaint"), dict):
-            record = dict(obj["x_tracebridge_complaint"])
-            record["tlp"] = tlp
-            found.append((record, tlp, str(obj.get("created_by_ref", ""))))
-    return found
+def complaint_of(obj: Mapping[str, Any], marking: Marking) -> dict[str, Any] | None:
+    """The canonical record an accepted incident carries, with its effective marking."""
+    if obj.get("type") != "incident" or not isinstance(obj.get("x_tracebridge_complaint"), dict):
+        return None
+    record = dict(obj["x_tracebridge_complaint"])
+    record["tlp"] = marking.tlp.value if marking.tlp else None
+    record["pap"] = marking.pap.value if marking.pap else None
+    return record

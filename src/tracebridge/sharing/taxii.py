@@ -26,11 +26,10 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import NEVER_SHARED
+from tracebridge.agencies.permissions import NEVER_SHARED, has_role
 from tracebridge.agencies.services import user_for_token
 from tracebridge.sharing import signing
-from tracebridge.sharing.exports import store
-from tracebridge.sharing.imports import MAX_OBJECTS, checked, import_objects
+from tracebridge.sharing.imports import MAX_OBJECTS, import_objects
 from tracebridge.sharing.models import Agreement, SharedObject, TaxiiStatus
 from tracebridge.sharing.services import readable_agreements
 from tracebridge.sharing.taxii_query import TaxiiError, filtered, taxii_time
@@ -149,8 +148,8 @@ def _node_key(home: Path) -> Any:
 def signed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     nonce = request.META.get("HTTP_X_TRACEBRIDGE_NONCE", "")[:128]
     key = _node_key(Path(settings.HOME))
-    response["X-TraceBridge-Signature"] = signing.sign(
-        key, nonce, request.get_full_path(), response.content
+    response["X-TraceBridge-Signature"] = signing.sign_page(
+        key, nonce, request.get_full_path(), response.content, response.headers
     )
     return response
 
@@ -366,25 +365,27 @@ def _envelope_objects(request: HttpRequest) -> list[Any]:
 
 
 def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
-    """POST: the owning agency's node pushes objects into its own collection."""
+    """POST: an analyst of the owning agency pushes objects into its own collection.
+
+    The objects are imported as the agency's complaints; the collection then serves what the
+    normal export path generates from the stored records (redacted for the partner), never
+    the posted bytes. Each object is accepted or refused on its own (see ``imports``).
+    """
     user = request.auth_user
-    if user.agency_id != agreement.owner_id:
+    if user.agency_id != agreement.owner_id or not has_role(user, "analyst"):
         audit.record("taxii.add", request=request, outcome="denied", object_type="collection",
-                     object_id=str(agreement.collection_id))  # fmt: skip
-        raise TaxiiError(403, "Forbidden", "Only the sharing agency may add to this collection.")
+                     object_id=str(agreement.collection_id), role=user.role)  # fmt: skip
+        raise TaxiiError(
+            403, "Forbidden", "Only an analyst (or above) of the sharing agency may add objects."
+        )
     items = _envelope_objects(request)
-    good, bad = checked(items)
-    failures = [
-        {"id": str(o.get("id", "")) if isinstance(o, dict) else "", "message": reason}
-        for o, reason in bad
-    ]
-    store(agreement, good)
-    result = import_objects(good, partner=user.username, allowed_agencies=[agreement.owner.code])
-    successes = [{"id": o["id"], "version": str(o.get("modified", ""))} for o in good]
+    result = import_objects(items, partner=user.username, allowed_agencies=[agreement.owner.code])
     row = TaxiiStatus.objects.create(
-        agreement=agreement, requested_by=user, successes=successes, failures=failures
-    )
+        agreement=agreement, requested_by=user,
+        successes=[{"id": oid, "version": version} for oid, version in result.accepted],
+        failures=[{"id": f.id, "message": f.reason} for f in result.failures],
+    )  # fmt: skip
     audit.record("taxii.add", request=request, object_type="collection",
-                 object_id=str(agreement.collection_id), added=len(good),
-                 rejected=len(failures), complaints=result.complaints)  # fmt: skip
+                 object_id=str(agreement.collection_id), added=len(result.accepted),
+                 rejected=len(result.failures), complaints=result.complaints)  # fmt: skip
     return _json(status_body(row), status=202)
