@@ -96,14 +96,21 @@ def test_responses_are_signed_over_the_nonce(live_server: Any, shared: Any, cbi_
                                           "X-TraceBridge-Nonce": "n1"}, timeout=30)  # fmt: skip
     key = signing.public_key_text(signing.load_node_key())
     signature = response.headers["X-TraceBridge-Signature"]
-    target = response.request.path_url
-    signing.verify(key, signature, "n1", target, response.content)
+    target, body, headers = response.request.path_url, response.content, response.headers
+    signing.verify_page(key, signature, "n1", target, body, headers)
     with pytest.raises(signing.SignatureError, match=r"\(3\)"):
-        signing.verify(key, signature, "n2", target, response.content)  # a replayed answer
+        signing.verify_page(key, signature, "n2", target, body, headers)  # a replayed answer
     with pytest.raises(signing.SignatureError, match=r"\(3\)"):
-        signing.verify(key, signature, "n1", target, response.content.replace(b"GREEN", b"RED"))
+        signing.verify_page(key, signature, "n1", target, body.replace(b"GREEN", b"RED"), headers)
     with pytest.raises(signing.SignatureError, match=r"\(2\)"):
-        signing.verify(key, "!!", "n1", target, response.content)
+        signing.verify_page(key, "!!", "n1", target, body, headers)
+    # The date-added headers are signed too: the resume cursor of `sync pull` comes from them.
+    moved = {**headers, "X-TAXII-Date-Added-Last": "2099-01-01T00:00:00.000000Z"}
+    with pytest.raises(signing.SignatureError, match=r"X-TAXII-Date-Added-Last"):
+        signing.verify_page(key, signature, "n1", target, body, moved)
+    dropped = {k: v for k, v in headers.items() if not k.startswith("X-TAXII-Date-Added")}
+    with pytest.raises(signing.SignatureError, match=r"\(3\)"):
+        signing.verify_page(key, signature, "n1", target, body, dropped)
 
 
 def _get(url: str, **headers: str) -> requests.Response:

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urljoin
 
 import requests
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
@@ -105,18 +106,35 @@ def _verified_page(partner: Partner, session: requests.Session, url: str, params
     nonce = secrets.token_hex(16)
     response = _get(session, url, params, headers={"X-TraceBridge-Nonce": nonce})
     try:
-        signing.verify(
+        signing.verify_page(
             partner.public_key,
             response.headers.get("X-TraceBridge-Signature", ""),
             nonce,
             response.request.path_url,
             response.content,
+            response.headers,
         )
     except signing.SignatureError as exc:
-        audit.record("sync.rejected", object_type="partner", object_id=partner.name,
-                     outcome="denied", reason=str(exc), url=url)  # fmt: skip
-        raise SyncError(f"{partner.name}: bundle rejected: {exc}") from None
+        _refuse(partner, url, str(exc))
     return response
+
+
+def _refuse(partner: Partner, url: str, reason: str) -> NoReturn:
+    audit.record("sync.rejected", object_type="partner", object_id=partner.name,
+                 outcome="denied", reason=reason, url=url)  # fmt: skip
+    raise SyncError(
+        f"{partner.name}: page rejected, nothing from it imported and the cursor not moved: "
+        f"{reason}"
+    )
+
+
+def _cursor(partner: Partner, url: str, response: Any, objects: list[Any]) -> str:
+    """The signed X-TAXII-Date-Added-Last of a verified page: where the next page starts."""
+    last = str(response.headers.get("X-TAXII-Date-Added-Last") or "")
+    if objects and parse_datetime(last) is None:
+        _refuse(partner, url, f"a page of {len(objects)} objects without a valid "
+                f"X-TAXII-Date-Added-Last header ({last!r}), so there is no cursor to resume from")  # fmt: skip
+    return last
 
 
 def pull_collection(
@@ -137,11 +155,11 @@ def pull_collection(
         response = _verified_page(partner, session, url, params)
         envelope = json_of(response)
         objects = envelope.get("objects") or []
+        last = _cursor(partner, url, response, objects)
         with transaction.atomic():
             imported = import_objects(
                 objects, partner=partner.name, allowed_agencies=partner.agency_codes
             )
-            last = response.headers.get("X-TAXII-Date-Added-Last")
             if last:
                 partner.cursors[collection_id] = last
             if imported.created or imported.updated:

@@ -11,6 +11,8 @@ from tracebridge.commands import SubcommandCommand, console
 from tracebridge.progress import console_progress
 from tracebridge.sharing.sync import PAGE_SIZE, SyncError, get_partner, pull
 
+SHOWN = 20  # rejected objects and marking notes listed after the summary (all are audited)
+
 
 def _pull_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner", required=True, help="partner node name")
@@ -37,9 +39,11 @@ class Command(SubcommandCommand):
             self.stdout.write(
                 f"{node.name}: {result.collections} collections, {result.pages} pages, "
                 f"{r.objects} objects, {r.created} complaints created, {r.updated} updated, "
-                f"{r.unchanged} unchanged, {len(r.rejected)} rejected "
-                f"in {time.perf_counter() - started:.1f}s"
+                f"{r.unchanged} unchanged, {len(r.rejected)} rejected, "
+                f"{len(r.notes)} marking notes in {time.perf_counter() - started:.1f}s"
             )
+            for line in [*r.rejected, *r.notes][:SHOWN]:
+                self.stdout.write(f"  {line}")
             if every <= 0:
                 return
             time.sleep(every)
