@@ -213,6 +213,7 @@ def pull(
         "sync.pull", object_type="partner", object_id=partner.name, pages=result.pages,
         objects=result.imported.objects, created=result.imported.created,
         updated=result.imported.updated, rejected=len(result.imported.rejected),
+        marking_notes=len(result.imported.notes),
     )  # fmt: skip
     return result
 
