@@ -134,13 +134,13 @@ class Store:
         txns, accounts = self.batches(), sorted(self.account_dir.glob("*.parquet"))
         if txns:
             con.execute(
-                f"CREATE OR REPLACE VIEW txns AS SELECT * FROM read_parquet({_paths(txns)})"  # noqa: S608
+                f"CREATE OR REPLACE VIEW txns AS SELECT * FROM read_parquet({duck.literal_list(txns)})"  # noqa: S608
             )
         else:
             con.execute(f"CREATE OR REPLACE VIEW txns AS SELECT * FROM ({EMPTY_TXNS})")  # noqa: S608
         if accounts:
             con.execute(
-                f"CREATE OR REPLACE VIEW accounts AS SELECT * FROM read_parquet({_paths(accounts)})"  # noqa: S608
+                f"CREATE OR REPLACE VIEW accounts AS SELECT * FROM read_parquet({duck.literal_list(accounts)})"  # noqa: S608
             )
         else:
             con.execute(
@@ -173,14 +173,10 @@ class Store:
         path = Path(path)
         if not path.exists():
             raise StoreError(f"{path}: no such file")
-        suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            reader = f"read_parquet('{_quote(path)}')"
-        elif suffix in (".csv", ".txt"):
-            reader = f"read_csv('{_quote(path)}', header = true, all_varchar = true)"
-        else:
+        reader = None if path.is_dir() else duck.reader(path)
+        if reader is None:
             raise StoreError(f"{path.name}: a trail is a .parquet or .csv file")
-        first_line = 1 if suffix == ".parquet" else 2  # CSV: line 1 is the header
+        first_line = 1 if reader.startswith("read_parquet") else 2  # CSV: line 1 is the header
         return self.import_relation(reader, source or path.name, first_line=first_line)
 
     def import_table(self, table: pa.Table, source: str) -> ImportReport:
@@ -360,21 +356,13 @@ def _drop_duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport) -> No
 def _copy(con: duckdb.DuckDBPyConnection, query: str, directory: Path, batch: str) -> None:
     final = directory / f"{batch}.parquet"
     partial = directory / f".{batch}.parquet.part"
-    con.execute(f"COPY ({query}) TO '{_quote(partial)}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({query}) TO {duck.literal(partial)} (FORMAT parquet, COMPRESSION zstd)")
     os.replace(partial, final)
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
     row = con.execute(query).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _paths(paths: list[Path]) -> str:
-    return "[" + ", ".join(f"'{_quote(p)}'" for p in paths) + "]"
 
 
 def _batch_id() -> str:

@@ -1,8 +1,5 @@
 """Call-level precision and recall of robocall labels against a simulated world's truth."""
 
-# SQL here is assembled from a quoted path or a registered name, never from user text.
-# ruff: noqa: S608
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +21,11 @@ def evaluate(labelled: Any, truth_file: Path) -> Quality:
     """Call-level precision and recall of ``labelled`` (anything DuckDB reads with a call_id
     column: an Arrow table or a Parquet path) against truth_calls.parquet (kind = robocall)."""
     con = duck.connect()
-    quoted = str(labelled).replace("'", "''")
-    source = f"read_parquet('{quoted}')" if isinstance(labelled, (str, Path)) else "flagged_ids"
+    source = (
+        f"read_parquet({duck.literal(labelled)})"
+        if isinstance(labelled, (str, Path))
+        else "flagged_ids"
+    )
     if source == "flagged_ids":
         con.register("flagged_ids", labelled)
     row = con.execute(
@@ -33,7 +33,7 @@ def evaluate(labelled: Any, truth_file: Path) -> Quality:
                    count(*) FILTER (f.call_id IS NOT NULL),
                    count(*) FILTER (t.kind = 'robocall')
             FROM read_parquet(?) t
-            LEFT JOIN (SELECT DISTINCT call_id FROM {source}) f USING (call_id)""",
+            LEFT JOIN (SELECT DISTINCT call_id FROM {source}) f USING (call_id)""",  # noqa: S608
         [str(truth_file)],
     ).fetchone()
     assert row is not None

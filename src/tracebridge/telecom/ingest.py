@@ -3,13 +3,10 @@
 Stored partitions live under TRACEBRIDGE_HOME/cdr/agency=<code>/batch-<n>.parquet with every
 DESIGN.md column plus analytics.STORED: ``calling_e164`` and ``called_e164`` (normalised by
 analytics.number_sql, which tests hold to tracebridge.identifiers), ``origin_key`` and ``att``
-(analytics.ORIGIN_KEY and ATTESTATION_CODE). Rows without a call id or a start time are
+(analytics.origin_key and attestation_code). Rows without a call id or a start time are
 rejected and listed, with their line and reason, in batch-<n>.rejects.csv beside it; nothing is
 dropped silently and a file that cannot be used at all stores nothing.
 """
-
-# SQL here is assembled from constants and quoted paths, never from user text.
-# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -66,7 +63,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     result = IngestResult(
         missing_columns=summary.missing_columns, extra_columns=summary.extra_columns
     )
-    fill = "NULL" if reporter is None else _literal(reporter)
+    fill = "NULL" if reporter is None else duck.literal(reporter)
     try:
         con.execute(f"""
             CREATE TEMP TABLE batch AS
@@ -74,9 +71,9 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
                        coalesce(nullif(trim(reporting_carrier), ''), {fill}) AS reporting_carrier),
                    {_number("calling_number")} AS calling_e164,
                    {_number("called_number")} AS called_e164,
-                   {analytics.ORIGIN_KEY.format(x="origid")} AS origin_key,
-                   CAST({analytics.ATTESTATION_CODE.format(x="attestation")} AS TINYINT) AS att
-            FROM cdr_raw""")
+                   {analytics.origin_key("origid")} AS origin_key,
+                   CAST({analytics.attestation_code("attestation")} AS TINYINT) AS att
+            FROM cdr_raw""")  # noqa: S608
         _count(con, result, reporter)
         _write(con, target)
     except duckdb.Error as exc:
@@ -87,7 +84,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
 
 
 def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str | None) -> None:
-    mine = "true" if reporter is None else "reporting_carrier = " + _literal(reporter)
+    mine = "true" if reporter is None else "reporting_carrier = " + duck.literal(reporter)
     row = con.execute(f"""
         SELECT count(*),
                count(*) FILTER (call_id IS NULL OR trim(call_id) = '' OR start_time IS NULL),
@@ -95,7 +92,7 @@ def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str |
                count(*) FILTER (att IS NULL),
                count(*) FILTER (origin_key IS NULL),
                count(*) FILTER (NOT ({mine}))
-        FROM batch""").fetchone()
+        FROM batch""").fetchone()  # noqa: S608
     assert row is not None
     result.rows, result.rejected = int(row[0]), int(row[1])
     result.invalid_caller_ids, result.missing_attestation = int(row[2]), int(row[3])
@@ -105,10 +102,6 @@ def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str |
         FROM batch WHERE call_id IS NOT NULL AND start_time IS NOT NULL""").fetchone()
     result.duplicates = int(dup[0]) if dup else 0
     result.accepted = result.rows - result.rejected - result.duplicates
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
@@ -123,13 +116,13 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path) -> None:
               QUALIFY row_number() OVER (
                   PARTITION BY call_id, coalesce(reporting_carrier, '') ORDER BY line) = 1
               ORDER BY origin_key, start_time, line)
-        TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)""")
+        TO {duck.literal(target)} (FORMAT parquet, COMPRESSION zstd)""")  # noqa: S608
     rejects = target.with_suffix(".rejects.csv")
     con.execute(f"""
         COPY (SELECT line, CASE WHEN call_id IS NULL OR trim(call_id) = '' THEN 'no call_id'
                                 ELSE 'no usable start_time' END AS reason, call_id
               FROM batch WHERE NOT ({ok}) ORDER BY line)
-        TO {_literal(str(rejects))} (HEADER, DELIMITER ',')""")
+        TO {duck.literal(rejects)} (HEADER, DELIMITER ',')""")  # noqa: S608
 
 
 def find_call(store: Path, call_id: str, files: list[Path] | None = None) -> list[dict[str, Any]]:
@@ -170,10 +163,8 @@ def _stored(
     if not files:
         return []
     con = duck.connect()
-    paths = ", ".join(_literal(str(f)) for f in files)
-    con.execute(
-        f"CREATE TEMP VIEW stored AS SELECT * FROM read_parquet([{paths}], union_by_name = true)"
-    )
+    every = f"read_parquet({duck.literal_list(files)}, union_by_name = true)"
+    con.execute(f"CREATE TEMP VIEW stored AS SELECT * FROM {every}")  # noqa: S608
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -7,9 +7,6 @@ write identical CSV files and the same call labels (in no particular row order).
 extra (pyspark).
 """
 
-# SQL here is assembled from constants and typed numbers, never from user text.
-# ruff: noqa: S608
-
 from __future__ import annotations
 
 import shutil
@@ -100,10 +97,10 @@ def _prepare(spark: Any) -> None:
                      coalesce(duration_s, 0) AS dur,
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
-                     {analytics.ATTESTATION_CODE.format(x="attestation")} AS att,
+                     {analytics.attestation_code("attestation")} AS att,
                      nullif(trim(origid), '') AS oid
               FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
-    """).createOrReplaceTempView("records")
+    """).createOrReplaceTempView("records")  # noqa: S608
     fold = analytics.fold_sql(
         "SELECT * FROM records", dense=False, day=analytics.ORIGIN_DAY, dialect=analytics.SPARK
     )
@@ -113,9 +110,7 @@ def _prepare(spark: Any) -> None:
 def _score(spark: Any, p: Params) -> None:
     spark.sql(analytics.candidates_sql(p)).createOrReplaceTempView("candidates")
     spark.sql(_spark_sql(analytics.features_sql(p))).createOrReplaceTempView("features")
-    rules = analytics.rules(p)
-    score = " + ".join(f"(CASE WHEN {cond} THEN {pts} ELSE 0 END)" for cond, pts, _ in rules)
-    reasons = ", ".join(f"CASE WHEN {cond} THEN {text} END" for cond, _, text in rules)
+    score, reasons = analytics.score_sql(p), analytics.reasons_sql(p)
     key = (
         "CASE WHEN key_kind = 'origin' THEN oid || '@' || "
         "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') ELSE '+' || CAST(cli AS STRING) END"
@@ -125,11 +120,11 @@ def _score(spark: Any, p: Params) -> None:
                {analytics.PATTERN} AS pattern,
                array_join(filter(array({reasons}), r -> r IS NOT NULL), '; ') AS reasons
         FROM features
-    """).createOrReplaceTempView("scored")
+    """).createOrReplaceTempView("scored")  # noqa: S608
     spark.sql(f"""
         SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
         FROM scored WHERE score >= {p.threshold} AND pattern
-    """).cache().createOrReplaceTempView("flagged")
+    """).cache().createOrReplaceTempView("flagged")  # noqa: S608
 
 
 def _labels(spark: Any) -> Any:
@@ -153,7 +148,7 @@ def _summary(spark: Any, summary: Summary) -> None:
         SELECT (SELECT count(*) FROM cdr_raw), count(DISTINCT call_id), count(*),
                count_if({bad}), count_if(att IS NULL),
                count_if(oid IS NULL)
-        FROM records""")
+        FROM records""")  # noqa: S608
     ).collect()[0]
     summary.rows, summary.calls = int(row[0]), int(row[1])
     summary.hop_records, summary.unusable_rows = (
@@ -218,9 +213,8 @@ def analyze(
     con = duck.connect()
     con.register("labels_arrow", labels)
     con.register("flagged_arrow", flagged)
-    con.execute(
-        f"CREATE TEMP TABLE flagged AS SELECT *, {analytics.CAMPAIGN_INDEX} FROM flagged_arrow"
-    )
+    index = analytics.CAMPAIGN_INDEX
+    con.execute(f"CREATE TEMP TABLE flagged AS SELECT *, {index} FROM flagged_arrow")  # noqa: S608
     con.execute(
         "CREATE TEMP TABLE labels AS SELECT l.* EXCLUDE (campaign_id), f.cix "
         "FROM labels_arrow l JOIN flagged f USING (campaign_id)"
