@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from tracebridge.agencies.permissions import visible_q
@@ -30,8 +31,10 @@ from tracebridge.complaints.redaction import Reader, reader
 
 # The narrative is read only where the structured scam type says nothing (scoring classifies it).
 _VAGUE_TYPES = ("", "unknown", "other")
-_FACTS = [f for f in FACT_FIELDS if f != "narrative"]
+_FACTS = [f for f in FACT_FIELDS if f not in ("narrative", "victim")]
 _COLUMNS = ("campaign_member__campaign_id", "agency_id", "tlp", *_FACTS)
+# The victim fields the figures use, read as text (no JSON to decode per member).
+_VICTIM = ("state", "age_band")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def _rows(user: Any, campaigns: QuerySet[Campaign]) -> Iterator[dict[str, Any]]:
         Complaint.objects.filter(visible_q(user, "complaint"))
         .filter(campaign_member__campaign__in=campaigns)
         .order_by()
-        .values(*_COLUMNS, cue=cue)
+        .values(*_COLUMNS, cue=cue, **{f"v_{k}": KT(f"victim__{k}") for k in _VICTIM})
     )
     yield from rows.iterator(chunk_size=2000)
 
@@ -109,9 +112,7 @@ def _rows(user: Any, campaigns: QuerySet[Campaign]) -> Iterator[dict[str, Any]]:
 def _facts(row: dict[str, Any], read: Reader) -> scoring.Facts:
     """One member's facts, its victim fields cut to what the reader may see."""
     fields = read.fields_of(row["agency_id"], row["tlp"])
-    victim = row["victim"] or {}
-    if fields is not None:
-        victim = {k: v for k, v in victim.items() if k in fields}
+    victim = {k: row[f"v_{k}"] for k in _VICTIM if fields is None or k in fields}
     return facts_of({**row, "narrative": row["cue"], "victim": victim})
 
 
