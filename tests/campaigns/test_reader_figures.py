@@ -151,3 +151,17 @@ def test_a_campaign_with_no_visible_member_is_not_listed_at_all(
     for path in ("/campaigns/", "/dashboard/", f"/search/?q={code}"):
         assert f'href="/campaigns/{code}/"' not in _html(pages, path)
     assert pages.get(f"/campaigns/{code}/").status_code == 404
+
+
+def test_a_merged_code_redirects_only_to_a_survivor_the_user_may_see(
+    make_complaint: Make, analyst: Any, cbi_analyst: Any, client_for: Any
+) -> None:
+    make_complaint(PHONE, agency="IN-CBI", tlp="AMBER", country="IN", ref="M1")
+    make_complaint(PHONE, agency="IN-CBI", tlp="AMBER", country="IN", ref="M2")
+    services.full_link()
+    heir = Campaign.objects.get()
+    Campaign.objects.create(code="CA777777", status="merged", merged_into=heir.code)
+    own = client_for(cbi_analyst).get("/campaigns/CA777777/")
+    assert own.status_code == 302 and own["Location"] == f"/campaigns/{heir.code}/"
+    other = client_for(analyst).get("/campaigns/CA777777/")
+    assert other.status_code == 404 and heir.code not in other.content.decode()

@@ -86,11 +86,13 @@ def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
 
 @login_required
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _agency_user(request)
     old = Campaign.objects.filter(code=code.upper(), status=CampaignStatus.MERGED).first()
-    if old is not None and old.merged_into:
-        return redirect("campaign-detail", code=old.merged_into)
+    heir = old.merged_into if old is not None else ""
+    # Only to a survivor the user may see: the redirect itself would name a campaign.
+    if heir and selectors.visible_campaigns(user).filter(code=heir).exists():
+        return redirect("campaign-detail", code=heir)
     campaign = visible_campaign_or_404(request, code)
-    user = request.user
     summary = selectors.campaign_figures(user, campaign).summary
     context = {
         "campaign": campaign,
