@@ -141,6 +141,8 @@ LOCALE_PATHS = [
     *(BASE_DIR / app.rsplit(".", 1)[1] / "locale" for app in TRACEBRIDGE_APPS),
 ]
 USE_I18N = True
+# Hindi dates, times and digit grouping (tracebridge/formats/hi/formats.py; docs/portal.md).
+FORMAT_MODULE_PATH = ["tracebridge.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from typing import Any
 
 from django.test import Client
@@ -81,3 +82,20 @@ def test_every_learn_topic_exists_in_both_languages(db: None) -> None:
         html = client.get(f"/learn/{slug}/").content.decode()
         assert "1930" in html and "FTC" in html, slug
     assert client.get("/learn/no-such-topic/").status_code == 404
+
+
+def test_statistics_in_hindi_write_months_countries_and_rupees(reported: Any) -> None:
+    for _ in range(5):
+        reported(["upi:a@okaxis"], loss="22921.00", method="upi")
+    html = Client(headers={"accept-language": "hi"}).get("/stats/").content.decode()
+    assert "<td>अक्टूबर 2026</td><td>भारत</td><td>5</td>" in html
+    assert "₹1,14,605" in html  # 5 x 22,921
+    assert "2026-10" not in html and "INR" not in html and "114,605" not in html
+
+
+def test_check_page_dates_in_hindi(reported: Any) -> None:
+    reported(["upi:kyc.update@okaxis"], when=datetime(2026, 11, 26, 10, tzinfo=UTC))
+    client = Client(headers={"accept-language": "hi"})
+    html = client.get("/check/", {"q": "kyc.update@okaxis"}).content.decode()
+    assert "<dd>26 नवंबर 2026</dd>" in html
+    assert "आख़िरी शिकायत की तारीख़" in html

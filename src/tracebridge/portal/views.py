@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tracebridge import ratelimit
+from tracebridge.agencies import localize
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.portal import content, services
 from tracebridge.portal.charts import bar_chart
@@ -78,8 +79,8 @@ def _bar(label: str, row: dict[str, Any], hidden: str, series: str = "") -> Bar:
         return (label, 0.0, hidden, series)
     if "total" in row:
         total = Decimal(row["total"])
-        return (label, float(total), f"{total:,.0f} {row['currency']}", series)
-    return (label, row["reports"], str(row["reports"]), series)
+        return (label, float(total), localize.money(total, row["currency"]), series)
+    return (label, row["reports"], localize.count(row["reports"]), series)
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
@@ -88,14 +89,23 @@ def statistics(request: HttpRequest) -> HttpResponse:
     methods = dict(PaymentMethod.choices)
     hidden = _suppressed_text(data["min_count"])
     monthly = [
-        _bar(f"{r['month']} {r['country']}", r, hidden, r["country"]) for r in data["monthly"]
+        _bar(
+            f"{localize.month_label(r['month'])} {localize.country_name(r['country'])}",
+            r,
+            hidden,
+            r["country"],
+        )
+        for r in data["monthly"]
     ]
     scam_types = [
         _bar(str(types.get(r["scam_type"], r["scam_type"])), r, hidden) for r in data["scam_types"]
     ]
     losses = [
         _bar(
-            f"{methods.get(r['payment_method'], r['payment_method'])} ({r['currency']})", r, hidden
+            f"{methods.get(r['payment_method'], r['payment_method'])} "
+            f"({localize.currency_symbol(r['currency'])})",
+            r,
+            hidden,
         )
         for r in data["losses"]
     ]

@@ -1,0 +1,65 @@
+"""One way to write amounts, counts, months and countries on public pages, per language.
+
+Amounts in rupees use Indian digit grouping and the ₹ sign in every language ("₹1,14,605",
+as Indian English writes them too); other numbers follow the active language's format module
+(tracebridge/formats/hi: Indian grouping in Hindi). Dates come from the same format modules
+("26 नवंबर 2026", 24-hour times).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import formats, numberformat
+from django.utils.translation import gettext as _
+
+INDIAN_GROUPING = (3, 2, 0)
+SYMBOLS = {"INR": "₹", "USD": "$"}
+
+
+def group(value: int | Decimal, decimals: int = 0, grouping: object = None) -> str:
+    """``value`` with thousands separators (the language's grouping unless one is given)."""
+    return numberformat.format(
+        value,
+        ".",
+        decimal_pos=decimals,
+        grouping=grouping if grouping is not None else formats.get_format("NUMBER_GROUPING"),
+        thousand_sep=",",
+        force_grouping=True,
+    )
+
+
+def money(amount: int | Decimal | str | None, currency: str) -> str:
+    """ "₹1,14,605", "$114,605.50", "1,000 EUR"; paise and cents only when there are some."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(str(amount))
+    decimals = 0 if value == value.to_integral_value() else 2
+    grouping = INDIAN_GROUPING if currency == "INR" else None
+    text = group(value, decimals, grouping)
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}".strip()
+
+
+def count(value: int) -> str:
+    return group(value)
+
+
+def month_label(month: str) -> str:
+    """ "2025-12" as the language writes a month: "December 2025", "दिसंबर 2025"."""
+    year, _sep, number = month.partition("-")
+    try:
+        first = date(int(year), int(number), 1)
+    except ValueError:
+        return month
+    return formats.date_format(first, "YEAR_MONTH_FORMAT")
+
+
+def country_name(code: str) -> str:
+    names = {"IN": _("India"), "US": _("United States")}
+    return names.get(code, code)
+
+
+def currency_symbol(currency: str) -> str:
+    return SYMBOLS.get(currency, currency)

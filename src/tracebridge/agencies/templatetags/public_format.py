@@ -1,0 +1,41 @@
+"""``{% load public_format %}``: amounts, counts, months and countries as the reader writes them.
+
+``{{ amount|money:"INR" }}``, ``{{ n|count }}``, ``{{ "2025-12"|month_label }}``,
+``{{ "US"|country_name }}``; dates use Django's ``date`` filter with DATE_FORMAT or
+DATETIME_FORMAT, which tracebridge/formats sets per language.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from tracebridge.agencies import localize
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: int | Decimal | str | None, currency: str) -> str:
+    return localize.money(amount, currency)
+
+
+@register.filter
+def count(value: int) -> str:
+    return localize.count(value)
+
+
+@register.filter
+def month_label(month: str) -> str:
+    return localize.month_label(month)
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return localize.country_name(code)
+
+
+@register.filter
+def currency_symbol(currency: str) -> str:
+    return localize.currency_symbol(currency)
