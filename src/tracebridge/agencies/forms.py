@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracebridge.agencies.models import Role, TokenScope
 
@@ -33,7 +34,7 @@ class TokenCreateForm(forms.Form):
         label=_("Expires after (days)"), min_value=1, max_value=366, initial=90
     )
     scopes = forms.MultipleChoiceField(
-        label=_("May"),
+        label=pgettext_lazy("token scopes", "May"),
         choices=TokenScope.choices,
         initial=[TokenScope.READ],
         widget=forms.CheckboxSelectMultiple,
