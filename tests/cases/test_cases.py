@@ -50,7 +50,7 @@ def test_references_count_per_agency_and_year(analyst: User, cbi_analyst: User) 
         f"CASE-IN-CBI-{YEAR}-0001",
     ]
     event = AuditEvent.objects.get(action="case.create", object_id=first.reference)
-    assert event.username == analyst.username and event.detail == {"title": "One"}
+    assert event.username == analyst.username and event.detail == {"tlp": "AMBER"}
 
 
 def test_create_case_refuses_bad_input(analyst: User, cbi_analyst: User) -> None:
@@ -219,3 +219,15 @@ def test_bad_case_actions_are_answered_naming_the_field(
         assert response.status_code == 200 and message in response.content.decode(), action
     case.refresh_from_db()
     assert case.status == "open" and not case.notes.exists() and not case.tasks.exists()
+
+
+def test_the_audit_log_names_a_case_but_never_its_title(
+    analyst: User, make_user: Callable[..., User], api_for: Any
+) -> None:
+    """The operator reads every agency's audit log; a RED case's title must not be in it."""
+    case = services.create_case("US-FBI", "Sting on Canaryton call centre", by=analyst, tlp="RED")
+    event = AuditEvent.objects.get(action="case.create")
+    assert (event.object_id, event.detail) == (case.reference, {"tlp": "RED"})
+    operator = make_user("operator", "US-FTC")
+    body = api_for(operator).get("/audit", action="case.").content.decode()
+    assert case.reference in body and "Canaryton" not in body

@@ -64,7 +64,9 @@ def create_case(
         )
         case.complaints.add(*complaints)
         link_campaigns(case, campaigns)
-        audit.record("case.create", user=by, agency=agency, obj=case, title=case.title)
+        # The reference names the case; its title is case content, and the node operator reads
+        # every agency's audit log (found by the leak sweep: a RED case's title showed there).
+        audit.record("case.create", user=by, agency=agency, obj=case, tlp=case.tlp)
     return case
 
 
