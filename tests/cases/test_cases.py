@@ -212,7 +212,7 @@ def test_bad_case_actions_are_answered_naming_the_field(
         "task": ({"title": "x", "due_date": "soon"}, "Due: Enter a valid date."),
         "status": ({"status": "lost"}, "Status: Select a valid choice."),
         "task-done": ({"task": "abc"}, "No such task on this case."),
-        "link": ({}, "Complaint (source:ref): This field is required."),
+        "link": ({}, "Complaints (source:ref): This field is required."),
     }
     for action, (data, message) in answers.items():
         response = client.post(f"{base}/{action}/", data, follow=True)

@@ -20,6 +20,16 @@ class CaseForm(forms.Form):
     tlp = forms.ChoiceField(label=_("TLP marking"), choices=TLP_CHOICES, initial="AMBER")
     lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False)
     campaign = forms.CharField(label=_("Campaign"), required=False, max_length=16)
+    take = forms.ChoiceField(
+        label=_("Complaints of the campaign to link"),
+        choices=[
+            ("all", _("every complaint of the campaign that I may see")),
+            ("own", _("only my agency's complaints")),
+            ("none", _("none (link them later)")),
+        ],
+        initial="all",
+        required=False,
+    )
 
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,4 +68,9 @@ class StatusForm(forms.Form):
 
 
 class LinkComplaintForm(forms.Form):
-    complaint = forms.CharField(label=_("Complaint (source:ref)"), max_length=170)
+    complaint = forms.CharField(
+        label=_("Complaints (source:ref)"),
+        help_text=_("Several at once: separate them by commas, spaces or lines."),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from tracebridge.agencies.permissions import get_visible_or_404, visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.campaigns.models import Campaign
-from tracebridge.campaigns.selectors import visible_campaigns
+from tracebridge.campaigns.selectors import visible_campaigns, visible_members
 from tracebridge.cases import forms, services
 from tracebridge.cases.models import Case, CaseStatus
 from tracebridge.complaints.models import Complaint
@@ -51,6 +52,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if campaign is not None:
         initial["title"] = _("Campaign %(code)s") % {"code": campaign.code}
     form = forms.CaseForm(request.POST or None, agency_id=agency_id, initial=initial)
+    covering = _cases_covering(request, campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         campaign = _visible_campaign(request, data["campaign"])
@@ -68,10 +70,31 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 tlp=data["tlp"],
                 campaigns=[campaign] if campaign else [],
+                complaints=_campaign_complaints(request, campaign, data["take"] or "all"),
             )
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("case-detail", reference=case.reference)
-    return render(request, "cases/new.html", {"form": form, "campaign": campaign})
+    context = {"form": form, "campaign": campaign, "covering": covering}
+    return render(request, "cases/new.html", context)
+
+
+def _cases_covering(request: HttpRequest, campaign: Campaign | None) -> list[Case]:
+    """Cases the user may see that already cover ``campaign`` (to warn before a second)."""
+    if campaign is None:
+        return []
+    return list(visible(request.user, Case.objects.filter(campaigns=campaign)).order_by("id"))
+
+
+def _campaign_complaints(
+    request: HttpRequest, campaign: Campaign | None, take: str
+) -> list[Complaint]:
+    """The campaign's complaints the user may see: all, their agency's own, or none."""
+    if campaign is None or take == "none":
+        return []
+    members = visible_members(request.user, campaign)
+    if take == "own":
+        members = members.filter(complaint__agency_id=request.user.agency_id)
+    return [m.complaint for m in members]
 
 
 def _visible_campaign(request: HttpRequest, code: str) -> Campaign | None:
@@ -147,11 +170,17 @@ def _status(request: HttpRequest, case: Case) -> None:
 
 
 def _link(request: HttpRequest, case: Case) -> None:
+    """Link one or many complaints ("IC3:A1, NCRP:B2"); all or none: a name the user may not
+    see refuses the whole list, naming it."""
     wanted = _cleaned(forms.LinkComplaintForm(request.POST))["complaint"]
-    source, _sep, ref = wanted.partition(":")
-    found = visible(request.user, Complaint.objects.filter(source=source.strip(), ref=ref.strip()))
-    if not found.exists():
-        raise ServiceError(_("No complaint %(key)s that you may see.") % {"key": wanted})
+    keys = [k for k in re.split(r"[\s,;]+", wanted) if k]
+    found: list[Complaint] = []
+    for key in keys:
+        source, _sep, ref = key.partition(":")
+        match = visible(request.user, Complaint.objects.filter(source=source, ref=ref)).first()
+        if match is None:
+            raise ServiceError(_("No complaint %(key)s that you may see.") % {"key": key})
+        found.append(match)
     services.link_complaints(case, found, request.user)
 
 
