@@ -6,15 +6,17 @@ export TRACEBRIDGE_HOME ?= $(CURDIR)/var
 STAMP := $(VENV)/.installed
 ASSETS := src/tracebridge/static/vendor/.installed
 
-.PHONY: help demo test serve bench bench-smoke lint types install clean
+.PHONY: help demo test serve bench bench-smoke lint types install lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): pyproject.toml
+# Exact versions with their hashes come from requirements.lock (`make lock` writes it from the
+# ranges in pyproject.toml); the project itself is installed without resolving anything more.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP) $(ASSETS)  ## the virtualenv .venv and the front-end assets
@@ -49,5 +51,16 @@ bench: install  ## every benchmark at full size (takes long)
 bench-smoke: install  ## every benchmark at a small size
 	$(BIN)/python bench/run_all.py --smoke
 
-clean:  ## remove the virtualenv, assets, var/ and caches
-	rm -rf $(VENV) node_modules src/tracebridge/static/vendor var .pytest_cache .mypy_cache .ruff_cache
+# uv resolves for every Python that pyproject.toml allows (--universal) and records the hashes
+# of every file of each pinned version; pinned itself, in a virtualenv of its own.
+UV := .venv-lock/bin/uv
+$(UV):
+	$(PY) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet 'uv==0.13.9'
+
+lock: $(UV)  ## rewrite requirements.lock from pyproject.toml (after any dependency change)
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --native-tls --quiet --output-file requirements.lock
+
+clean:  ## remove the virtualenvs, assets, var/ and caches
+	rm -rf $(VENV) .venv-lock node_modules src/tracebridge/static/vendor var .pytest_cache .mypy_cache .ruff_cache
