@@ -53,14 +53,15 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def _inject(tree: Path, module: str, line: str) -> Path:
+def _lint_with(tree: Path, module: str, line: str) -> subprocess.CompletedProcess[str]:
+    """lint-imports over ``tree`` with ``line`` added to ``module``, then the line removed."""
     path = tree / "src" / Path(*module.split(".")).with_suffix(".py")
-    path.write_text(path.read_text() + f"\n{line}\n")
-    return path
-
-
-def _restore(path: Path, line: str) -> None:
-    path.write_text(path.read_text().replace(f"\n{line}\n", ""))
+    original = path.read_text()
+    path.write_text(f"{original}\n{line}\n")
+    try:
+        return _lint_imports(tree)
+    finally:
+        path.write_text(original)
 
 
 def test_pipeline_order_is_settings_order_highest_first() -> None:
@@ -86,11 +87,7 @@ def test_the_sources_keep_both_contracts(tree: Path) -> None:
 
 def test_a_lower_stage_importing_a_higher_one_fails_lint(tree: Path) -> None:
     line = "from tracebridge.money import models as _money  # noqa"
-    path = _inject(tree, "tracebridge.complaints.selectors", line)
-    try:
-        result = _lint_imports(tree)
-    finally:
-        _restore(path, line)
+    result = _lint_with(tree, "tracebridge.complaints.selectors", line)
     assert result.returncode == 1
     assert "A lower stage never imports a higher one" in result.stdout
     assert "BROKEN" in result.stdout
@@ -98,12 +95,7 @@ def test_a_lower_stage_importing_a_higher_one_fails_lint(tree: Path) -> None:
 
 
 def test_django_in_a_pure_module_fails_lint(tree: Path) -> None:
-    line = "import django.db  # noqa"
-    path = _inject(tree, "tracebridge.identifiers.phones", line)
-    try:
-        result = _lint_imports(tree)
-    finally:
-        _restore(path, line)
+    result = _lint_with(tree, "tracebridge.identifiers.phones", "import django.db  # noqa")
     assert result.returncode == 1
     assert "Pure modules import no Django" in result.stdout
     assert "tracebridge.identifiers.phones -> django (l." in result.stdout
