@@ -26,6 +26,7 @@ from tracebridge.agencies.permissions import visible_q
 from tracebridge.campaigns import scoring
 from tracebridge.campaigns.models import Campaign, CampaignStatus
 from tracebridge.campaigns.services import FACT_FIELDS, facts_of
+from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.redaction import Reader, reader
 
@@ -124,11 +125,12 @@ def for_reader(user: Any, campaigns: QuerySet[Campaign] | None = None) -> list[F
     campaigns = campaigns.filter(status=CampaignStatus.ACTIVE)
     read = reader(user)
     grouped: dict[int, list[scoring.Facts]] = defaultdict(list)
-    for row in _rows(user, campaigns):
-        grouped[row["campaign_member__campaign_id"]].append(_facts(row, read))
-    now = timezone.now()
-    by_id = Campaign.objects.in_bulk(list(grouped))
-    out = [Figures(by_id[pk], scoring.summarize(facts, now)) for pk, facts in grouped.items()]
+    with paused_gc():  # tens of thousands of young objects, no cycles
+        for row in _rows(user, campaigns):
+            grouped[row["campaign_member__campaign_id"]].append(_facts(row, read))
+        now = timezone.now()
+        by_id = Campaign.objects.only("code", "created_at").in_bulk(list(grouped))
+        out = [Figures(by_id[pk], scoring.summarize(facts, now)) for pk, facts in grouped.items()]
     return sorted(out, key=lambda f: (-f.priority, f.code))
 
 
