@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -118,6 +119,17 @@ def test_bulk_verifies_the_identity_column(sign, vectors: Path, tmp_path: Path) 
     assert "iat 1" in line and "jws 1" in line
     assert "1 signed for another calling number" in line
     assert report.read_text().count("\n") == 5
+
+
+def test_bulk_keeps_the_warnings_of_a_failed_token(sign, vectors: Path, tmp_path: Path) -> None:
+    stale = sign(claims(iat=DAY0 - 3600, origid="trunk-7"))
+    rows = [cdr_row("1", "+12155551212", "+13125550000", DAY0, identity=stale)]
+    path, report = write_cdrs(tmp_path / "c.parquet", rows), tmp_path / "r.csv"
+    trust = ["--cert", str(vectors / "sp_sp.pem"), "--ca", str(vectors / "ca_ca.pem")]
+    call_command("shaken", "bulk", str(path), *trust, "--out", str(report), stdout=io.StringIO())
+    (row,) = list(csv.DictReader(io.StringIO(report.read_text())))
+    assert (row["valid"], row["step"]) == ("False", "iat")
+    assert row["detail"].endswith("; claims: expected origid as a UUID, found 'trunk-7'")
 
 
 def test_bulk_unusable_file(tmp_path: Path) -> None:

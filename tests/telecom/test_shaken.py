@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,6 +204,35 @@ def test_wrong_signature(verifier, sign, sp_cert) -> None:
     _fail(verifier, f"{head}.{other_body}.{sig}", "signature", cert=sp_cert)
     short = base64.urlsafe_b64encode(b"x" * 10).decode().rstrip("=")
     _fail(verifier, f"{head}.{body}.{short}", "signature", cert=sp_cert)
+
+
+def _unsecured(header: dict[str, Any]) -> str:
+    """An unsecured JWS (RFC 7515 §A.5): no signature after the second dot."""
+    parts = [json.dumps(part).encode() for part in (header, claims())]
+    return ".".join(base64.urlsafe_b64encode(p).decode().rstrip("=") for p in parts) + "."
+
+
+def test_alg_none_is_refused_for_its_alg(verifier, sp_cert) -> None:
+    head = {"alg": "none", "ppt": "shaken", "typ": "passport", "x5u": X5U}
+    error = _fail(verifier, _unsecured(head), "header", cert=sp_cert)
+    assert (error.expected, error.found) == ("alg=ES256", "'none'")
+    # An ES256 token whose signature was stripped fails at the signature, for its length.
+    error = _fail(verifier, _unsecured({**head, "alg": "ES256"}), "signature", cert=sp_cert)
+    assert error.found == "0 bytes"
+
+
+def test_warnings_are_kept_when_verification_fails(verifier, sign, sp_cert) -> None:
+    odd = claims(origid="not-a-uuid")
+    origid_warning = "claims: expected origid as a UUID, found 'not-a-uuid'"
+    tn_warning = "tn_auth_list: expected RFC 8226 DER TNAuthList, found another encoding"
+    stale = _fail(verifier, sign({**odd, "iat": NOW - 100}), "iat", cert=sp_cert)
+    assert stale.warnings == [origid_warning]
+    head, _, sig = sign(odd).split(".")
+    forged = f"{head}.{sign(claims(attest='B', origid='not-a-uuid')).split('.')[1]}.{sig}"
+    error = _fail(verifier, forged, "signature", cert=sp_cert)
+    assert error.warnings == [origid_warning, tn_warning]
+    report = shaken.verify_report(verifier, forged, cert=sp_cert, now=NOW)
+    assert (report["valid"], report["warnings"]) == (False, [origid_warning, tn_warning])
 
 
 def test_der_tn_auth_list_parser() -> None:

@@ -52,11 +52,16 @@ _ECDSA = ec.ECDSA(hashes.SHA256())
 
 
 class ShakenError(Exception):
-    """Verification failed at ``step``: ``expected`` against ``found``."""
+    """Verification failed at ``step``: ``expected`` against ``found``.
+
+    ``warnings`` holds what the steps before the failure noticed (a TNAuthList that is not DER,
+    an origid that is not a UUID): they still tell about the token's sender.
+    """
 
     def __init__(self, step: str, expected: str, found: str) -> None:
         super().__init__(f"{step}: expected {expected}, found {found}")
         self.step, self.expected, self.found = step, expected, found
+        self.warnings: list[str] = []
 
 
 @dataclass
@@ -123,9 +128,13 @@ def split_identity(header: str) -> tuple[str, dict[str, str]]:
 
 
 def parse(token: str, info: str = "") -> Parsed:
-    """(2) RFC 7515 §7.1 compact serialisation: three base64url parts, JSON header and claims."""
+    """(2) RFC 7515 §7.1 compact serialisation: three base64url parts, JSON header and claims.
+
+    An empty signature part is read here (an unsecured JWS, RFC 7515 §A.5, has one): the header
+    step then refuses its ``alg: none``, and the signature step an ES256 token without one.
+    """
     parts = token.strip().split(".")
-    if len(parts) != 3 or not all(parts):
+    if len(parts) != 3 or not parts[0] or not parts[1]:
         raise ShakenError("jws", "header.claims.signature", f"{len(parts)} part(s)")
     header = _json_object(_b64url(parts[0], "header"), "header")
     claims = _json_object(_b64url(parts[1], "claims"), "claims")
@@ -337,6 +346,21 @@ class Verifier:
     ) -> Verified:
         when = datetime.now(UTC).timestamp() if now is None else now
         warnings: list[str] = []
+        try:
+            return self._verify(parsed, cert, when, max_age, strict, warnings)
+        except ShakenError as exc:
+            exc.warnings = warnings
+            raise
+
+    def _verify(
+        self,
+        parsed: Parsed,
+        cert: x509.Certificate | None,
+        when: float,
+        max_age: float,
+        strict: bool,
+        warnings: list[str],
+    ) -> Verified:
         x5u = check_header(parsed.header, warnings, strict)
         if parsed.info and parsed.info != x5u:
             _soft(warnings, strict, "identity_header", f"info=<{x5u}>", parsed.info)
@@ -445,7 +469,7 @@ def report(error: ShakenError | None, parsed: Parsed | None, ok: Verified | None
         "origid": claims.get("origid"),
         "iat": claims.get("iat"),
         "checks": [s for s in STEPS if STEPS.index(s) < STEPS.index(failed)],
-        "warnings": [],
+        "warnings": list(error.warnings) if error else [],
     }
     if error is not None:
         out["error"] = {"step": error.step, "expected": error.expected, "found": error.found}

@@ -113,7 +113,7 @@ def _one(
         ok = verifier.verify(identity, cert=cert, now=start, max_age=max_age, strict=strict)
     except shaken.ShakenError as exc:
         summary.failed[exc.step] += 1
-        return [False, exc.step, "", "", str(exc)]
+        return [False, exc.step, "", "", "; ".join([str(exc), *exc.warnings])]
     summary.valid += 1
     summary.attest[ok.attest] += 1
     matches = digits(ok.orig) == digits(calling or "")
