@@ -20,8 +20,10 @@ from django.urls import URLPattern, URLResolver
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_schema import with_error_responses
@@ -96,7 +98,15 @@ def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
+class BoundedParser(Parser):
+    """Request bodies are outside JSON: read within jsonlimits' bounds (a 400 names the limit)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return jsonlimits.loads(request.body, "the body")
+
+
 api = NodeApi(
+    parser=BoundedParser(),
     title="TraceBridge node API",
     version="1",
     urls_namespace="api",
@@ -182,6 +192,8 @@ HTTP_CODES = {
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = HTTP_CODES.get(exc.status_code, "error")
+    if isinstance(exc.__cause__, jsonlimits.JsonInputError):  # ninja wraps the parser's error
+        return error_response(request, 400, code, f"Cannot parse request body: {exc.__cause__}.")
     return error_response(request, exc.status_code, code, str(exc))
 
 

@@ -88,7 +88,7 @@ def test_flipped_byte_in_the_manifest(built: Built) -> None:
     assert step == "manifest.json" and "manifest altered" in message
     broken = rewrite(built.path, lambda m: m.update({"manifest.json": flip(m["manifest.json"], 0)}))
     assert failures(broken) == [("manifest.json", failures(broken)[0][1])]
-    assert "not valid JSON" in failures(broken)[0][1]
+    assert "cannot be read: it is not JSON" in failures(broken)[0][1]
 
 
 def _edit_proofs(m: dict[str, bytes]) -> None:
@@ -263,6 +263,27 @@ def test_verifier_runs_alone_without_django(built: Built) -> None:
             "tracebridge.evidence.checkpoint",
             "tracebridge.evidence.merkle",
             "tracebridge.evidence.verifier",
+            "tracebridge.jsonlimits",
         ]
     )
     assert io.StringIO(result.stdout).read().rstrip().endswith("VERIFIED: " + str(built.path))
+
+
+@pytest.mark.parametrize(
+    ("member", "content", "message"),
+    [
+        ("proofs.json", b'{"tree_size": ' + b"9" * 5001 + b"}",
+         "it has an integer of 5001 digits, over the limit of 40"),
+        ("manifest.json", b'{"format": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+         "it nests deeper than the limit of 64 levels"),
+        ("proofs.json", b'{"tree_size": NaN}', "NaN is not a JSON value"),
+    ],
+)  # fmt: skip
+def test_hostile_json_is_a_fail_line_and_the_verdict(
+    built: Built, capsys: pytest.CaptureFixture[str], member: str, content: bytes, message: str
+) -> None:
+    bad = rewrite(built.path, lambda m: m.__setitem__(member, content))
+    assert main([str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL  {member}: cannot be read: {message}" in out
+    assert "NOT VERIFIED (1 failed checks)" in out

@@ -42,6 +42,7 @@ PAYMENT_METHODS: tuple[str, ...] = get_args(PaymentMethod)
 
 MAX_NARRATIVE = 20_000  # characters; a long story fits, a pasted e-book does not
 MAX_ITEMS = 50  # per suspect list
+NUL_MESSAGE = "contains a NUL character (U+0000), which no text field can store"
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Code2 = Annotated[
@@ -51,6 +52,17 @@ Code2 = Annotated[
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL text holds no NUL (U+0000): refused here, the record is rejected alone
+        (on SQLite too, so both databases keep the same rows) instead of failing its batch."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(NUL_MESSAGE)
+        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class Loss(_Strict):

@@ -35,7 +35,8 @@ Check it offline (Python 3.11+ and the `cryptography` package, nothing else):
 
     python -m tracebridge.evidence.verifier {name} --trusted-key '{key}'
 
-The verifier is three files (tracebridge/evidence/verifier.py, merkle.py, checkpoint.py); it
+The verifier is four files (tracebridge/evidence/verifier.py, merkle.py, checkpoint.py and
+tracebridge/jsonlimits.py); it
 re-hashes every file, checks each inclusion proof against the signed checkpoint and the
 signature with the node key, and exits 0 only when every check holds. Confirm the node key with
 the issuing agency through another channel before relying on it.

@@ -1,9 +1,10 @@
 """Offline verifier of TraceBridge evidence packages.
 
 Run it alone: ``python -m tracebridge.evidence.verifier PKG.zip [--trusted-key KEY]``.
-It needs Python 3.11+ and the `cryptography` package, and reads only this file and its two
-siblings ``merkle.py`` and ``checkpoint.py`` (no Django, nothing else of TraceBridge), so a
-defence expert can copy the three files and audit them. See docs/evidence.md.
+It needs Python 3.11+ and the `cryptography` package, and reads only this file, its two
+siblings ``merkle.py`` and ``checkpoint.py`` and ``tracebridge/jsonlimits.py`` (no Django, nothing
+else of TraceBridge), so a defence expert can copy the four files and audit them. See
+docs/evidence.md.
 
 Every package is treated as hostile: members are hashed straight out of the ZIP (nothing is
 extracted or executed), names that could escape a folder are refused, and declared sizes,
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracebridge import jsonlimits
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence.merkle import ProofError, record_leaf_hash, verify_consistency
 from tracebridge.evidence.merkle import verify_inclusion as merkle_inclusion
@@ -181,10 +183,11 @@ class SafeZip:
         return b"".join(self._chunks(name))
 
     def read_json(self, name: str) -> dict[str, Any]:
+        bounds = jsonlimits.Limits(max_bytes=self.limits.max_json_bytes)
         try:
-            value = json.loads(self.read(name))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise VerificationError(name, f"is not valid JSON ({exc})") from None
+            value = jsonlimits.loads(self.read(name), "it", bounds)
+        except jsonlimits.JsonInputError as exc:
+            raise VerificationError(name, f"cannot be read: {exc}") from None
         if not isinstance(value, dict):
             raise VerificationError(name, "must hold a JSON object")
         return value
@@ -432,6 +435,9 @@ def verify_package(
         _verify_all(ctx)
     except VerificationError as exc:
         report.failed(exc)
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        # Content no check foresaw is still a hostile package's: a FAIL line, never a traceback.
+        report.failed(VerificationError("package", f"cannot be read: {type(exc).__name__}: {exc}"))
     finally:
         pkg.close()
     return report

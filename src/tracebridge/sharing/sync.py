@@ -12,7 +12,6 @@ first relinks everything if it finds the mark.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import ServiceError
 from tracebridge.sharing import signing, stix
@@ -81,7 +81,7 @@ def _get(
 def _kind(response: requests.Response) -> str:
     """What the answer was: a TAXII error's title and description, else its content type."""
     try:
-        error = json.loads(response.content)
+        error = jsonlimits.loads(response.content, "the answer")
     except ValueError:
         error = None
     if isinstance(error, dict) and "title" in error:
@@ -93,8 +93,10 @@ def _kind(response: requests.Response) -> str:
 def json_of(response: requests.Response) -> dict[str, Any]:
     """The JSON object a TAXII answer holds, or a SyncError naming the URL and the status."""
     try:
-        data = json.loads(response.content)
-    except ValueError:  # also UnicodeDecodeError
+        data = jsonlimits.loads(response.content, "the answer")
+    except jsonlimits.JsonLimitError as exc:
+        raise _refused(response.url, f"HTTP {response.status_code}: {exc}") from None
+    except ValueError:  # not JSON at all
         data = None
     if not isinstance(data, dict):
         reason = f"HTTP {response.status_code}: the answer is not a TAXII JSON object"
@@ -257,7 +259,10 @@ def verify_file(partner: Partner, body: bytes, signature: str) -> dict[str, Any]
         audit.record("stix.import", object_type="partner", object_id=partner.name,
                      outcome="denied", reason=str(exc))  # fmt: skip
         raise SyncError(f"bundle rejected: {exc}") from None
-    data = json.loads(body)
+    try:
+        data = jsonlimits.loads(body, "the bundle file")
+    except jsonlimits.JsonInputError as exc:
+        raise stix.StixError(str(exc)) from None
     if not isinstance(data, dict) or data.get("type") != "bundle" or "id" not in data:
         raise stix.StixError("not a STIX bundle")
     return data

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 
+from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import NEVER_SHARED, has_role
 from tracebridge.agencies.services import user_for_token
@@ -352,9 +353,9 @@ def _envelope_objects(request: HttpRequest) -> list[Any]:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raise TaxiiError(413, "Payload Too Large", f"The limit is {limit} bytes.") from None
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise TaxiiError(400, "Bad Request", "The body is not JSON.") from None
+        body = jsonlimits.loads(raw, "the body")
+    except jsonlimits.JsonInputError as exc:
+        raise TaxiiError(400, "Bad Request", f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
     items = body.get("objects") if isinstance(body, dict) else None
     if not isinstance(items, list):  # e.g. a bare STIX object: well-formed JSON, wrong content
         raise TaxiiError(422, "Unprocessable Entity",

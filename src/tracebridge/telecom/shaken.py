@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import urllib.error
 import urllib.request
@@ -26,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from tracebridge import jsonlimits
 
 # The steps in the order they run; ShakenError.step is one of these.
 STEPS = (
@@ -96,9 +97,9 @@ def _b64url(part: str, what: str) -> bytes:
 
 def _json_object(raw: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        raise ShakenError("jws", f"a JSON {what}", repr(raw[:24])) from None
+        value = jsonlimits.loads(raw, f"the {what}")
+    except jsonlimits.JsonInputError as exc:
+        raise ShakenError("jws", f"a JSON {what}", f"{raw[:24]!r}: {exc}") from None
     if not isinstance(value, dict):
         raise ShakenError("jws", f"a JSON object as {what}", type(value).__name__)
     return value

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import ijson
 
+from tracebridge import jsonlimits
 from tracebridge.agencies.markings import TLP, Marking, labels_marking
 from tracebridge.complaints.importers.base import ImportFormatError, Parsed, Skip, validated
 from tracebridge.complaints.importers.collect import Collected
@@ -33,12 +34,15 @@ def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
     stream.seek(0)
     position = 0
     try:
-        for position, item in enumerate(ijson.items(stream, prefix, use_float=True), 1):
+        for position, item in enumerate(jsonlimits.items(stream, prefix), 1):
             yield _event(position, _unwrapped(item), default_country)
     except ijson.JSONError as exc:
         yield Parsed(
             position + 1, reason=f"the file is cut short or not JSON: {exc}", item="(rest)"
         )
+        return
+    except jsonlimits.JsonInputError as exc:
+        yield Parsed(position + 1, reason=str(exc), item="(rest)")
         return
     if position == 0:  # e.g. an attribute search result: MISP JSON, but no event in it
         yield Skip(

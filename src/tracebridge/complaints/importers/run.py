@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import re
@@ -17,6 +16,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone
 
+from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.complaints.bulk import paused_gc
@@ -145,7 +145,7 @@ def _bare_event(head: bytes) -> bool:
     pretty-printed; a canonical record has none of these keys."""
     first = head.split(b"\n", 1)[0]
     try:
-        data = json.loads(first)
+        data = jsonlimits.loads(first, "the first line")
     except ValueError:
         return _MISP_KEY.search(head) is not None
     return isinstance(data, dict) and "ref" not in data and any(k in data for k in MISP_KEYS)

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import ijson
 
+from tracebridge import jsonlimits
 from tracebridge.agencies.markings import TLP, labels_marking, stix_labels
 from tracebridge.complaints.importers.base import Parsed, Skip, validated
 from tracebridge.complaints.importers.collect import Collected
@@ -68,12 +69,16 @@ def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
     index, problem = _index(stream)
     stream.seek(0)
     position = 0
+    # The first pass read the whole bundle within the limits, or stopped where this one will.
+    objects = jsonlimits.items(stream, "objects.item", "the bundle", guard=bool(problem))
     try:
-        for position, obj in enumerate(ijson.items(stream, "objects.item", use_float=True), 1):
+        for position, obj in enumerate(objects, 1):
             if isinstance(obj, dict) and obj.get("type") in REPORTS:
                 yield _report(position, obj, index, default_country)
     except ijson.JSONError as exc:
         problem = problem or f"the bundle is cut short or not JSON: {exc}"
+    except jsonlimits.JsonInputError as exc:
+        problem = problem or str(exc)
     yield from _unreferenced(index)
     if problem:
         yield Parsed(position + 1, reason=problem, item="(rest of the bundle)")
@@ -82,11 +87,13 @@ def read(stream: IO[bytes], default_country: str) -> Iterator[Parsed | Skip]:
 def _index(stream: IO[bytes]) -> tuple[_Index, str]:
     index = _Index()
     try:
-        for obj in ijson.items(stream, "objects.item", use_float=True):
+        for obj in jsonlimits.items(stream, "objects.item", "the bundle"):
             if isinstance(obj, dict):
                 _remember(index, obj)
     except ijson.JSONError as exc:
         return index, f"the bundle is cut short or not JSON: {exc}"
+    except jsonlimits.JsonInputError as exc:
+        return index, str(exc)
     return index, ""
 
 
