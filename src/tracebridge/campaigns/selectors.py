@@ -7,7 +7,7 @@ identifiers and figures (``figures.for_reader``) are then computed from those co
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -176,6 +176,9 @@ class SearchResult:
     complaints: list[Complaint]
     campaigns: list[Figures]
     hub: str = ""
+    # Other readings of a number typed without its country code, with how many complaints the
+    # reader may see name each: "did you mean +91 90040 83368?"
+    other_readings: list[tuple[str, int]] = field(default_factory=list)
 
 
 def search(user: Any, text: str, limit: int = 200) -> SearchResult:
@@ -203,4 +206,15 @@ def search(user: Any, text: str, limit: int = 200) -> SearchResult:
     }
     campaigns = figures.for_reader(user, Campaign.objects.filter(pk__in=campaign_ids))
     hub = Hub.objects.filter(key=found.key).values_list("detail", flat=True).first() or ""
-    return SearchResult(text, found.key, "", complaints, campaigns, hub)
+    others = _other_readings(user, text, found.key)
+    return SearchResult(text, found.key, "", complaints, campaigns, hub, others)
+
+
+def _other_readings(user: Any, text: str, key: str) -> list[tuple[str, int]]:
+    """The number's readings in the other country, with the complaints that name each."""
+    out = []
+    for reading in identifiers.phone_readings(text):
+        if reading.key != key:
+            named = Complaint.objects.filter(sightings__key=reading.key)
+            out.append((reading.key, named.filter(visible_q(user, "complaint")).distinct().count()))
+    return out

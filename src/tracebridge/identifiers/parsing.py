@@ -128,6 +128,28 @@ def parse_any(text: str, region: str | None = None) -> Identifier | Rejected:
     return result
 
 
+# The two countries whose national numbers are read without a country code.
+PHONE_REGIONS = ("US", "IN")
+_NATIONAL_PHONE = re.compile(r"^\(?\d[\d\s().-]{6,}$")
+
+
+def phone_readings(text: str) -> list[Identifier]:
+    """Every valid reading of a phone number written without its country code.
+
+    ``9004083368`` is +1 900 408 3368 in the US and +91 90040 83368 in India; a number that
+    names its country (``+91…``, ``0091…``) has one reading, so this returns none for it.
+    """
+    t = clean(text) if isinstance(text, str) else ""
+    if not _NATIONAL_PHONE.match(t) or t.startswith(("00", "+")):
+        return []
+    readings: dict[str, Identifier] = {}
+    for region in PHONE_REGIONS:
+        found = parse_phone(t, region)
+        if isinstance(found, Identifier):
+            readings.setdefault(found.key, found)
+    return list(readings.values())
+
+
 _UNKNOWN_REASON = (
     "{} is not a phone number, e-mail address, website, UPI ID, bank account, IBAN, card "
     "number or wallet address that we can recognise."
