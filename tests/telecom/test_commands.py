@@ -146,6 +146,7 @@ def test_carrier_command(agencies) -> None:
 def test_campaign_panel_shows_robocalls_for_sighted_numbers(
     analyst, rf, cdr_file, tmp_path
 ) -> None:
+    from tracebridge.agencies.models import Agency
     from tracebridge.campaigns.models import Campaign, CampaignMember
     from tracebridge.complaints.models import Complaint, Sighting
 
@@ -171,3 +172,19 @@ def test_campaign_panel_shows_robocalls_for_sighted_numbers(
     assert saved[0].campaign_id in html and 'data-testid="campaign-robocalls"' in html
     empty = Campaign.objects.create(code="C-2", size=0)
     assert "campaign-robocalls" not in "".join(panels.render("campaign", request, empty))
+    # A number named only by a complaint the user may not see matches nothing for them.
+    hidden = Complaint.objects.create(
+        agency=Agency.objects.get(code="IN-CBI"),
+        tlp="RED",
+        source="NCRP",
+        ref="2",
+        country="IN",
+        received_at="2025-06-16T00:00Z",
+        content_hash="1" * 64,
+    )
+    Sighting.objects.create(complaint=hidden, key=number.key, kind="phone", field="suspect.phones")
+    mixed = Campaign.objects.create(code="C-3", size=2)
+    CampaignMember.objects.filter(complaint=complaint).update(campaign=mixed)
+    CampaignMember.objects.create(campaign=mixed, complaint=hidden)
+    Sighting.objects.filter(complaint=complaint).delete()
+    assert saved[0].campaign_id not in "".join(panels.render("campaign", request, mixed))

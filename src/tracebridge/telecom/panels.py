@@ -11,14 +11,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from tracebridge.agencies.permissions import is_agency_user, visible
+from tracebridge.agencies.permissions import is_agency_user, visible, visible_q
 from tracebridge.complaints.models import Sighting
 from tracebridge.telecom import services
 from tracebridge.telecom.models import RobocallCampaign
 
 
-def phone_keys(campaign: Any) -> list[str]:
-    complaint_ids = campaign.members.values("complaint_id")
+def phone_keys(campaign: Any, user: Any) -> list[str]:
+    """Phone keys the campaign's complaints name, of the complaints ``user`` may see only."""
+    seen = campaign.members.filter(visible_q(user, "complaint", "complaint__"))
+    complaint_ids = seen.values("complaint_id")
     return list(
         Sighting.objects.filter(complaint_id__in=complaint_ids, key__startswith="phone:")
         .values_list("key", flat=True)
@@ -30,7 +32,7 @@ def campaign_panel(request: HttpRequest, campaign: Any) -> str | None:
     user = request.user
     if not is_agency_user(user):
         return None
-    keys = phone_keys(campaign)
+    keys = phone_keys(campaign, user)
     if not keys:
         return None
     seen = visible(user, RobocallCampaign.objects.all())
