@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tracebridge.agencies.demo import NAMES_HI
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import create_agency, create_user, issue_token
 
@@ -57,7 +58,7 @@ def vectors_dir() -> Path:
 
 @pytest.fixture
 def agencies(db: None) -> dict[str, Agency]:
-    return {code: create_agency(code, cc, name) for code, cc, name in AGENCIES}
+    return {code: create_agency(code, cc, name, NAMES_HI[code]) for code, cc, name in AGENCIES}
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_legitimate_hub_and_helpline_are_not_scams(reported: Any) -> None:
     assert services.check("+1 (800) 829-1040").owner == "Internal Revenue Service"
     helpline = services.check("1930")
     assert (helpline.status, helpline.risk) == ("helpline", "none")
-    assert "cyber-fraud helpline" in helpline.owner
+    assert "National Cyber Crime Helpline" in helpline.owner
 
 
 def test_bad_input_gets_a_calm_answer(db: None) -> None:

@@ -12,6 +12,13 @@ AGENCIES = [
     ("IN-CBI", "IN", "Central Bureau of Investigation"),
     ("IN-I4C", "IN", "Indian Cyber Crime Coordination Centre"),
 ]
+NAMES_HI = {
+    "US-DOJ-CPB": "अमेरिका का न्याय विभाग, उपभोक्ता संरक्षण शाखा",
+    "US-FBI": "अमेरिका की संघीय जाँच एजेंसी (FBI)",
+    "US-FTC": "अमेरिका का संघीय व्यापार आयोग (FTC)",
+    "IN-CBI": "केंद्रीय अन्वेषण ब्यूरो (CBI)",
+    "IN-I4C": "भारतीय साइबर अपराध समन्वय केंद्र (I4C)",
+}
 ROLE_SUFFIX: dict[str, str] = {
     "viewer": "viewer",
     "analyst": "analyst",
@@ -49,7 +56,7 @@ def username(agency_code: str, role: str) -> str:
 
 def load(ctx: DemoContext) -> None:
     for code, country, name in AGENCIES:
-        ctx.agencies[code] = create_agency(code, country, name)
+        ctx.agencies[code] = create_agency(code, country, name, NAMES_HI[code])
         for n, role in enumerate(ROLE_SUFFIX):
             user, _ = create_user(
                 username(code, role),

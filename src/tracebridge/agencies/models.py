@@ -16,6 +16,8 @@ class Agency(models.Model):
     code = models.CharField(max_length=32, unique=True, help_text="e.g. US-FBI, IN-CBI")
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     name = models.CharField(max_length=200)
+    # What a Hindi page (the public report's status page) calls the agency; empty: ``name``.
+    name_hi = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -24,6 +26,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def name_in(self, language: str) -> str:
+        """The agency's name for a reader of ``language`` ("hi", "en")."""
+        return self.name_hi if language.split("-")[0] == "hi" and self.name_hi else self.name
 
 
 class Role(models.TextChoices):

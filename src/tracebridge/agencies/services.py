@@ -22,7 +22,8 @@ class ServiceError(ValueError):
     """A request that cannot be carried out, with a message that says what to do."""
 
 
-def create_agency(code: str, country: str, name: str) -> Agency:
+def create_agency(code: str, country: str, name: str, name_hi: str | None = None) -> Agency:
+    """Create an agency, or update its country and names (``name_hi`` None keeps the Hindi)."""
     code = code.strip().upper()
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
@@ -32,11 +33,12 @@ def create_agency(code: str, country: str, name: str) -> Agency:
     if not code or " " in code:
         raise ServiceError(f"agency code must be one word such as US-FBI; got {code!r}")
     agency, created = Agency.objects.get_or_create(
-        code=code, defaults={"country": country, "name": name}
+        code=code, defaults={"country": country, "name": name, "name_hi": name_hi or ""}
     )
-    if not created and (agency.country, agency.name) != (country, name):
-        agency.country, agency.name = country, name
-        agency.save(update_fields=["country", "name"])
+    hindi = agency.name_hi if name_hi is None else name_hi.strip()
+    if not created and (agency.country, agency.name, agency.name_hi) != (country, name, hindi):
+        agency.country, agency.name, agency.name_hi = country, name, hindi
+        agency.save(update_fields=["country", "name", "name_hi"])
     return agency
 
 

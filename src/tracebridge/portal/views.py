@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tracebridge import ratelimit
+from tracebridge import ratelimit, warninglist
 from tracebridge.agencies import localize
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.portal import content, services
@@ -52,6 +52,7 @@ def check(request: HttpRequest) -> HttpResponse:
             "result": result,
             "region": region,
             "scam_type_labels": [labels.get(t, t) for t in (result.scam_types if result else [])],
+            "owner": warninglist.name_in(result.owner, get_language() or "en") if result else "",
         },
     )
 

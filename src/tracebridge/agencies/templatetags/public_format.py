@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import get_language
 
 from tracebridge.agencies import localize
+from tracebridge.agencies.models import Agency
 
 register = template.Library()
 
@@ -34,6 +36,11 @@ def month_label(month: str) -> str:
 @register.filter
 def country_name(code: str) -> str:
     return localize.country_name(code)
+
+
+@register.filter
+def agency_name(agency: Agency) -> str:
+    return agency.name_in(get_language() or "en")
 
 
 @register.filter

@@ -12,6 +12,7 @@ def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", help="agency code, e.g. US-FBI")
     p.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, e.g. US or IN")
     p.add_argument("--name", required=True, help="full name")
+    p.add_argument("--name-hi", help="the name Hindi pages show (default: keep it, or --name)")
 
 
 class Command(SubcommandCommand):
@@ -21,8 +22,10 @@ class Command(SubcommandCommand):
         "list": ("List the agencies of this node.", lambda p: None),
     }
 
-    def do_create(self, code: str, country: str, name: str, **_: Any) -> None:
-        agency = create_agency(code, country, name)
+    def do_create(
+        self, code: str, country: str, name: str, name_hi: str | None = None, **_: Any
+    ) -> None:
+        agency = create_agency(code, country, name, name_hi)
         self.stdout.write(f"{agency.code}\t{agency.country}\t{agency.name}")
 
     def do_list(self, **_: Any) -> None:
