@@ -31,6 +31,16 @@ def glossary() -> list[tuple[str, str, str, list[str]]]:
     return rows
 
 
+def carried() -> list[tuple[str, str]]:
+    """(English word, Hindi its translation must contain) from the glossary's second table."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and line.startswith("|") and cells[0] not in ("in the English", "---"):
+            rows.append((cells[0], cells[1]))
+    return rows
+
+
 def entries() -> list[tuple[str, polib.POEntry]]:
     return [(path.parts[-5], e) for path in CATALOGS for e in polib.pofile(str(path))]
 
@@ -77,6 +87,19 @@ def test_glossary_terms_are_translated_as_the_glossary_says() -> None:
         if (key := (entry.msgctxt, entry.msgid.lower())) in wanted and entry.msgstr != wanted[key]
     ]
     assert wrong == []
+
+
+def test_words_inside_sentences_keep_their_hindi() -> None:
+    rules = carried()
+    assert ("scam", "ठग") in rules and len(rules) >= 5
+    missing = [
+        (app, entry.msgid, hindi)
+        for app, entry in entries()
+        for english, hindi in rules
+        if re.search(rf"\b{re.escape(english)}", entry.msgid, re.IGNORECASE)
+        and any(hindi not in t for t in translations(entry))
+    ]
+    assert missing == []
 
 
 def test_no_spelling_the_glossary_forbids() -> None:

@@ -62,3 +62,14 @@ def test_template_filters() -> None:
     with translation.override("hi"):
         text = template.render(Context({"a": 114605, "n": 123456, "m": "2025-12", "c": "US"}))
     assert text == "₹1,14,605 1,23,456 दिसंबर 2025 अमेरिका ₹"
+
+
+def test_a_moment_is_told_on_the_reporters_clock_with_its_zone() -> None:
+    utc = datetime(2026, 11, 26, 9, 35, tzinfo=UTC)
+    with translation.override("hi"):
+        assert localize.moment(utc, "IN") == "26 नवंबर 2026, 15:05 IST"
+        assert localize.moment(utc, "IN", short=True) == "26/11/2026 15:05 IST"
+        assert localize.moment(utc, "XX") == "26 नवंबर 2026, 09:35 UTC"
+        assert localize.moment(None, "IN") == ""
+    with translation.override("en"):
+        assert localize.moment(utc, "US") == "Nov. 26, 2026, 4:35 a.m. EST"

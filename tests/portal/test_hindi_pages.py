@@ -48,7 +48,7 @@ def test_status_page_dates_in_hindi(agencies: Any) -> None:
     page = client.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
     received = re.search(r"<dt>प्राप्त</dt><dd>([^<]+)</dd>", page.content.decode())
     assert received is not None
-    assert re.fullmatch(r"\d{1,2} [\u0900-\u097f]+ \d{4}, \d{2}:\d{2}", received.group(1))
+    assert re.fullmatch(r"\d{1,2} [\u0900-\u097f]+ \d{4}, \d{2}:\d{2} IST", received.group(1))
 
 
 # Latin script a Hindi page may carry: brands as people see them on their phones, the language

@@ -8,13 +8,16 @@ as Indian English writes them too); other numbers follow the active language's f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.utils import formats, numberformat
+from django.utils import formats, numberformat, timezone
 from django.utils.translation import gettext as _
 
 INDIAN_GROUPING = (3, 2, 0)
+# The clock a reader of a country's report reads (as evidence.zones assumes for collectors).
+ZONES = {"IN": "Asia/Kolkata", "US": "America/New_York"}
 SYMBOLS = {"INR": "₹", "USD": "$"}
 
 
@@ -63,3 +66,12 @@ def country_name(code: str) -> str:
 
 def currency_symbol(currency: str) -> str:
     return SYMBOLS.get(currency, currency)
+
+
+def moment(value: datetime | None, country: str, short: bool = False) -> str:
+    """A time as the reporter's country reads it, with its zone: "26 नवंबर 2026, 15:05 IST"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, ZoneInfo(ZONES.get(country, "UTC")))
+    spec = "SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT"
+    return f"{formats.date_format(local, spec)} {local.tzname()}"

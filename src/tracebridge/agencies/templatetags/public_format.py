@@ -7,6 +7,7 @@ DATETIME_FORMAT, which tracebridge/formats sets per language.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import template
@@ -36,6 +37,16 @@ def month_label(month: str) -> str:
 @register.filter
 def country_name(code: str) -> str:
     return localize.country_name(code)
+
+
+@register.filter
+def moment(value: datetime | None, country: str) -> str:
+    return localize.moment(value, country)
+
+
+@register.filter
+def short_moment(value: datetime | None, country: str) -> str:
+    return localize.moment(value, country, short=True)
 
 
 @register.filter
