@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from tracebridge import warninglist
+from tracebridge.portal import views
 from tracebridge.portal.content import TOPICS
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,9 @@ def hindi_pages(client: Client, reported: Any) -> dict[str, str]:
         for country in ("IN", "US"):
             url = f"/report/?what={what}&country={country}"
             pages[url] = client.get(url).content.decode()
-    for q in ("xyz", "1930", "112", "1800 1234", "sbi.co.in", "kyc.update@okaxis", "98123 45679"):
+    checks = ("xyz", "1930", "112", "1800 1234", "sbi.co.in", "https://www.irs.gov/refund")
+    checks += ("kyc.update@okaxis", "98123 45679", "help@gmail.com", "SBIN0001234 12345678901")
+    for q in checks:
         pages[f"/check/?q={q}"] = client.get("/check/", {"q": q}).content.decode()
     pages["report with errors"] = client.post(
         "/report/", {**REPORT, "narrative": ""}
@@ -167,11 +170,19 @@ def hindi_pages(client: Client, reported: Any) -> dict[str, str]:
     pages["lookup refused"] = client.post(
         "/report/lookup/", {**secret, "secret": "wrong"}
     ).content.decode()
+    pages["robot refused"] = client.post("/report/", {**REPORT, "homepage": "x"}).content.decode()
+    pages["not found"] = client.get("/learn/no-such-topic/").content.decode()
     return pages
 
 
-def test_public_hindi_pages_have_no_english_words(agencies: Any, reported: Any) -> None:
+def test_public_hindi_pages_have_no_english_words(
+    agencies: Any, reported: Any, monkeypatch: Any
+) -> None:
     pages = hindi_pages(hindi(), reported)
+    monkeypatch.setattr(views, "CHECK_PAGE_LIMIT", views.ratelimit.Limit("hi", 0, 60))
+    slow = hindi().get("/check/", {"q": "1930"})
+    assert slow.status_code == 429
+    pages["slow down"] = slow.content.decode()
     assert len(pages) >= 35
     english = {page: words for page, html in pages.items() if (words := latin_words(html))}
     assert english == {}
