@@ -86,8 +86,9 @@ def test_every_learn_topic_exists_in_both_languages(db: None) -> None:
 
 def test_statistics_in_hindi_write_months_countries_and_rupees(reported: Any) -> None:
     for _ in range(5):
-        reported(["upi:a@okaxis"], loss="22921.00", method="upi")
+        reported(["upi:a@okaxis"], loss="22921.00", method="upi", scam_type="unknown")
     html = Client(headers={"accept-language": "hi"}).get("/stats/").content.decode()
+    assert "<td>अज्ञात</td>" in html and "अनजान" not in html  # ours, not Django's catalog
     assert "<td>अक्टूबर 2026</td><td>भारत</td><td>5</td>" in html
     assert "₹1,14,605" in html  # 5 x 22,921
     assert "2026-10" not in html and "INR" not in html and "114,605" not in html
