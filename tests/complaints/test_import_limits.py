@@ -60,20 +60,23 @@ def test_a_nul_character_rejects_its_record_alone(
     # the bad record used to abort the batch and lose the good rows after it.
     victim = {"name": "Asha\u0000Devi"}
     suspect = {"phones": ["+91 98123 45678", "98123\u000045679"]}
+    account = {"ifsc": "SBIN0001234", "account": "1234\u00005678"}
     path = write_jsonl(
         [
             record("A"),
             record("B", narrative="Caller\u0000said"),
             record("C", victim=victim),
             record("D", suspect=suspect),
-            record("E"),
+            record("E", suspect={"bank_accounts": [account]}),
+            record("F"),
         ]
     )
     summary = import_file(path, agencies["IN-I4C"], rejects_path=tmp_path / "r.jsonl")
-    assert (summary.rows, summary.created, summary.rejected) == (5, 2, 3)
-    assert set(Complaint.objects.values_list("ref", flat=True)) == {"A", "E"}
+    assert (summary.rows, summary.created, summary.rejected) == (6, 2, 4)
+    assert set(Complaint.objects.values_list("ref", flat=True)) == {"A", "F"}
     assert [(r["line"], r["reason"]) for r in rejects(tmp_path / "r.jsonl")] == [
-        (2, f"narrative: Value error, {NUL_MESSAGE}"),
-        (3, f"victim.name: Value error, {NUL_MESSAGE}"),
-        (4, f"suspect.phones: Value error, {NUL_MESSAGE}"),
+        (2, f"(record): Value error, narrative {NUL_MESSAGE}"),
+        (3, f"(record): Value error, victim.name {NUL_MESSAGE}"),
+        (4, f"(record): Value error, suspect.phones {NUL_MESSAGE}"),
+        (5, f"(record): Value error, suspect.bank_accounts.account {NUL_MESSAGE}"),
     ]

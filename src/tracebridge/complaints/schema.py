@@ -53,17 +53,6 @@ Code2 = Annotated[
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        """PostgreSQL text holds no NUL (U+0000): refused here, the record is rejected alone
-        (on SQLite too, so both databases keep the same rows) instead of failing its batch."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(NUL_MESSAGE)
-        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
-            raise ValueError(NUL_MESSAGE)
-        return value
-
 
 class Loss(_Strict):
     amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
@@ -129,6 +118,25 @@ class CanonicalComplaint(_Strict):
     tlp: str = TLP.AMBER.value
     pap: str | None = None
 
+    @model_validator(mode="after")
+    def _no_nul(self) -> CanonicalComplaint:
+        """PostgreSQL text holds no NUL (U+0000): the record is rejected here, alone, instead of
+        failing its batch (on SQLite too, so both databases keep the same rows). One search over
+        the joined texts (~5% of validation; a validator per field cost half again)."""
+        if "\x00" in "".join(self._texts()):
+            raise ValueError(f"{_nul_field(self.model_dump(), '')} {NUL_MESSAGE}")
+        return self
+
+    def _texts(self) -> list[str]:
+        """Every free-text value (the other fields are patterns, choices or numbers)."""
+        victim, suspect = self.victim, self.suspect
+        texts = [self.ref, self.narrative, *suspect.phones, *suspect.emails, *suspect.urls]
+        texts += [*suspect.upi_ids, *suspect.crypto_wallets, *suspect.names]
+        people = [victim] if victim else []
+        for item in [*people, *suspect.bank_accounts]:
+            texts += [v for v in item.__dict__.values() if isinstance(v, str)]
+        return texts
+
     @field_validator("tlp", mode="before")
     @classmethod
     def _tlp(cls, value: Any) -> str:
@@ -165,6 +173,20 @@ class CanonicalComplaint(_Strict):
         canonical for one schema version (a schema change re-hashes everything, as it should).
         """
         return hashlib.sha256(self.model_dump_json(exclude_none=True).encode()).hexdigest()
+
+
+def _nul_field(data: Any, path: str) -> str:
+    """The dotted name of the first field whose text holds a NUL ("" when none does)."""
+    if isinstance(data, str):
+        return path if "\x00" in data else ""
+    if not isinstance(data, dict | list):
+        return ""
+    children = data.items() if isinstance(data, dict) else [("", v) for v in data]
+    for key, value in children:
+        found = _nul_field(value, f"{path}.{key}".strip(".") if key else path)
+        if found:
+            return found
+    return ""
 
 
 def error_details(exc: ValidationError) -> list[dict[str, str]]:
