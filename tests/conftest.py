@@ -33,6 +33,7 @@ def _home(tmp_path: Path, settings: Any) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     settings.HOME = home
+    settings.FILE_UPLOAD_TEMP_DIR = str(home / "tmp" / "uploads")
     return home
 
 

@@ -29,6 +29,13 @@ class Config:
     csrf_trusted_origins: tuple[str, ...]
     public_check_per_minute: int = 120
     public_min_count: int = 5
+    redis_url: str = ""
+    worker_timeout: int = 120
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploads too large for memory are spooled, one folder per server process."""
+        return self.home / "tmp" / "uploads"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -86,6 +93,9 @@ def load(env: dict[str, str] | None = None) -> Config:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{home / 'tracebridge.sqlite3'}"
     if not database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
         raise ConfigError(f"DATABASE_URL must be sqlite:// or postgresql://; got {database_url!r}")
+    redis_url = env.get("REDIS_URL", "").strip()
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL must be redis://, rediss:// or unix://; got {redis_url!r}")
     default_hosts = "127.0.0.1,localhost,[::1]" if debug else "127.0.0.1,localhost"
     return Config(
         home=home,
@@ -97,4 +107,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         csrf_trusted_origins=_csv(env.get("TRACEBRIDGE_CSRF_TRUSTED_ORIGINS", "")),
         public_check_per_minute=_positive_int(env, "TRACEBRIDGE_PUBLIC_CHECK_PER_MINUTE", 120),
         public_min_count=_positive_int(env, "TRACEBRIDGE_PUBLIC_MIN_COUNT", 5),
+        redis_url=redis_url,
+        worker_timeout=_positive_int(env, "TRACEBRIDGE_WORKER_TIMEOUT", 120),
     )

@@ -104,6 +104,24 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+
+
+def caches_for(node: config.Config) -> dict[str, dict[str, object]]:
+    """Redis when REDIS_URL is set: rate limits and caches are then one per node, not one per
+    worker process. Keys carry the node's name, so nodes may share one Redis database."""
+    if not node.redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": node.redis_url,
+            "KEY_PREFIX": node.node_name,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
+
+
+CACHES = caches_for(CONFIG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"
 
@@ -156,6 +174,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads spool to FILE_UPLOAD_TEMP_DIR/<process id>/ (tracebridge.uploads), so that
+# `tracebridge serve` removes what a worker that died mid-upload left there.
+FILE_UPLOAD_TEMP_DIR = str(CONFIG.upload_dir)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "tracebridge.uploads.TemporaryFileUploadHandler",
+]
+# Django checks that FILE_UPLOAD_TEMP_DIR exists; ours is made on the first large upload (a
+# per-process folder inside it), so that loading settings creates no folder.
+SILENCED_SYSTEM_CHECKS = ["files.E001"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

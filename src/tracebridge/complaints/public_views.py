@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from tracebridge import ratelimit
 from tracebridge.agencies import audit
 from tracebridge.complaints import reports
 from tracebridge.complaints.advice import next_steps
@@ -89,8 +90,7 @@ def _throttled(request: HttpRequest) -> bool:
 
 
 def _failed(request: HttpRequest) -> None:
-    key = _lookup_key(request)
-    cache.set(key, int(cache.get(key, 0)) + 1, 3600)
+    ratelimit.count(_lookup_key(request), 3600)
 
 
 @csrf_protect
