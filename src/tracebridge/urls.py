@@ -28,6 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("api/v1/<path:rest>", not_found),
+    path("api/v1/<path:rest>", not_found, name="api-not-found"),
     *_app_urls(),
 ]
