@@ -262,3 +262,33 @@ def test_pull_killed_before_linking_links_on_the_next_pull(
     assert len(_campaigns([*indian, "US-1", "US-2", "US-3"])) == 1  # ...but all of it is linked
     partner.refresh_from_db()
     assert sync.LINK_PENDING not in partner.cursors
+
+
+def test_a_rewritten_cursor_header_is_refused_and_the_cursor_stays(
+    node_b: Node, us_node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy between the nodes moves X-TAXII-Date-Added-Last to 2099: the page's signature
+    covers that header, so the page is refused, audited, and the cursor does not move."""
+    future = "2099-01-01T00:00:00.000000Z"
+    partner = _partner_b(node_b)
+    real_get = requests.Session.get
+
+    def proxy(self: Any, url: str, **kwargs: Any) -> Any:
+        response = real_get(self, url, **kwargs)
+        if "/objects/" in url and "X-TAXII-Date-Added-Last" in response.headers:
+            response.headers["X-TAXII-Date-Added-Last"] = future
+        return response
+
+    monkeypatch.setattr(requests.Session, "get", proxy)
+    with pytest.raises(SyncError, match="X-TAXII-Date-Added-Last") as refused:
+        pull(partner, page_size=4)
+    assert "cursor not moved" in str(refused.value)
+    partner.refresh_from_db()
+    assert [k for k in partner.cursors if k != sync.LINK_PENDING] == []
+    assert not Complaint.objects.filter(source="NCRP").exists()
+    event = AuditEvent.objects.get(action="sync.rejected")
+    assert event.outcome == "denied" and "X-TAXII-Date-Added-Last" in event.detail["reason"]
+    monkeypatch.undo()
+    assert pull(partner, page_size=4).imported.created == 7
+    partner.refresh_from_db()
+    assert all(v < future for k, v in partner.cursors.items() if k != sync.LINK_PENDING)

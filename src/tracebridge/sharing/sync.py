@@ -198,17 +198,18 @@ def pull(
     partner: Partner, *, page_size: int = PAGE_SIZE, on_page: Callable[[int], None] | None = None
 ) -> SyncResult:
     """Pull every collection the partner lets this node read, then link what came in."""
-    session = _session(partner)
-    listing = json_of(_get(session, urljoin(partner.api_root, "collections/")))
     result = SyncResult()
-    with _linking_at_end(partner):
-        for collection in listing.get("collections", []):
-            if not collection.get("can_read"):
-                continue
-            result.collections += 1
-            pull_collection(
-                partner, session, collection["id"], result, page_size=page_size, on_page=on_page
-            )
+    with _session(partner) as session:  # closed at the end: no keep-alive socket left behind
+        listing = json_of(_get(session, urljoin(partner.api_root, "collections/")))
+        with _linking_at_end(partner):
+            for collection in listing.get("collections", []):
+                if not collection.get("can_read"):
+                    continue
+                result.collections += 1
+                pull_collection(
+                    partner, session, collection["id"], result, page_size=page_size,
+                    on_page=on_page,
+                )  # fmt: skip
     partner.last_sync_at = timezone.now()
     partner.save(update_fields=["last_sync_at"])
     audit.record(
