@@ -216,3 +216,12 @@ def test_status_page_names_the_agency_in_hindi(agencies: Any) -> None:
     english = Client()
     page = english.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
     assert "<dd>Indian Cyber Crime Coordination Centre</dd>" in page.content.decode()
+
+
+def test_a_refused_form_is_explained_in_hindi(agencies: Any) -> None:
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "hi"})
+    response = client.post("/report/", REPORT)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "कृपया फ़ॉर्म फिर से भेजें" in html
+    assert latin_words(html) == []
