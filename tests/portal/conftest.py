@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.models import Complaint, PublicReport, Sighting
 from tracebridge.portal import services
 
 
@@ -29,10 +29,12 @@ def reported(agencies: dict[str, Any]) -> Callable[..., Complaint]:
         loss: str | None = None,
         method: str = "",
         currency: str = "INR",
+        agency: str = "",
+        reporter: str = "",
     ) -> Complaint:
         n = next(counter)
         complaint = Complaint.objects.create(
-            agency=agencies["IN-I4C" if country == "IN" else "US-FTC"],
+            agency=agencies[agency or ("IN-I4C" if country == "IN" else "US-FTC")],
             tlp=tlp,
             source="NCRP",
             ref=f"R{n}",
@@ -45,6 +47,10 @@ def reported(agencies: dict[str, Any]) -> Callable[..., Complaint]:
             loss_currency=currency if loss else "",
             payment_method=method,
         )
+        if reporter:  # a public-form report: its reporter is known by a keyed address hash
+            PublicReport.objects.create(
+                complaint=complaint, number=f"P{n}", secret_digest="x", address_digest=reporter
+            )
         for key in keys:
             Sighting.objects.create(
                 complaint=complaint, key=key, kind=key.split(":")[0], field="suspect.phones"

@@ -34,7 +34,7 @@ class CheckOut(Schema):
     "/public/check",
     auth=None,
     response=CheckOut,
-    summary="Public: how often an identifier was reported (CLEAR aggregates only)",
+    summary="Public: how often an identifier was reported (counts under publication policies)",
 )
 def public_check(request: HttpRequest, q: str = "", region: str = "") -> dict[str, Any]:
     verdict = ratelimit.hit(CHECK_API_LIMIT, request)

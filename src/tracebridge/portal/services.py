@@ -1,4 +1,4 @@
-"""The public checker and public statistics, built only from CLEAR-marked complaints."""
+"""The public checker and public statistics: counts under the agencies' publication policies."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from tracebridge.agencies.markings import TLP
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.identifiers import Identifier, parse_any
+from tracebridge.portal import policy
 from tracebridge.portal.disclosure import suppress
 from tracebridge.portal.models import PublicIdentifierStat
 from tracebridge.warninglist import helpline, legitimate_owner
@@ -32,29 +32,20 @@ REGIONS = ("IN", "US")
 
 
 def public_complaints() -> Any:
-    return Complaint.objects.filter(tlp=TLP.CLEAR.value)
+    """Complaints whose agency's publication policy lets their marking feed public counts."""
+    return policy.allowed_complaints()
 
 
 def refresh_identifier_stats(keys: Iterable[str] | None = None) -> int:
     """Recompute the public counts of ``keys`` (all identifiers when None); returns rows written."""
-    sightings = Sighting.objects.filter(complaint__tlp=TLP.CLEAR.value)
+    rules = policy.Policies()
+    sightings = Sighting.objects.filter(
+        complaint__in=Complaint.objects.filter(rules.complaint_filter())
+    )
     if keys is not None:
         keys = sorted(set(keys))
         sightings = sightings.filter(key__in=keys)
-    rows = sightings.values("key", "kind", "complaint__scam_type").annotate(
-        n=Count("complaint_id", distinct=True),
-        first=Min("complaint__received_at"),
-        last=Max("complaint__received_at"),
-    )
-    merged: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        stat = merged.setdefault(
-            row["key"],
-            {"kind": row["kind"], "types": Counter(), "first": row["first"], "last": row["last"]},
-        )
-        stat["types"][row["complaint__scam_type"]] += row["n"]
-        stat["first"] = min(stat["first"], row["first"])
-        stat["last"] = max(stat["last"], row["last"])
+    merged = _published(_per_agency(sightings), rules)
     with transaction.atomic():
         stale = (
             PublicIdentifierStat.objects.all()
@@ -62,32 +53,96 @@ def refresh_identifier_stats(keys: Iterable[str] | None = None) -> int:
             else PublicIdentifierStat.objects.filter(key__in=keys)
         )
         stale.exclude(key__in=list(merged)).delete()
-        PublicIdentifierStat.objects.bulk_create(
-            [
-                PublicIdentifierStat(
-                    key=key,
-                    kind=stat["kind"],
-                    reports=sum(stat["types"].values()),
-                    scam_types=dict(stat["types"]),
-                    first_reported=stat["first"],
-                    last_reported=stat["last"],
-                )
-                for key, stat in merged.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=[
-                "kind",
-                "reports",
-                "scam_types",
-                "first_reported",
-                "last_reported",
-                "updated_at",
-            ],
-        )
+        _write_stats(merged)
     # after the write, so that no check caches the old row again meanwhile
     cache.delete_many([f"portal:check:{key}" for key in (merged if keys is None else keys)])
     return len(merged)
+
+
+@dataclass
+class _Tally:
+    """One agency's reports of one identifier: independent reporters and their complaints."""
+
+    kind: str
+    reporters: set[str] = field(default_factory=set)
+    types: Counter[str] = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+def _per_agency(sightings: Any) -> dict[tuple[str, int], _Tally]:
+    """A reporter is the public-form reporter's keyed address hash when known, else the
+    complaint: one person's three reports of a number are one independent report."""
+    rows = sightings.values_list(
+        "key",
+        "kind",
+        "complaint_id",
+        "complaint__agency_id",
+        "complaint__scam_type",
+        "complaint__received_at",
+        "complaint__public_report__address_digest",
+    ).distinct()
+    tallies: dict[tuple[str, int], _Tally] = {}
+    seen: set[tuple[str, int]] = set()
+    for key, kind, complaint_id, agency_id, scam_type, received, digest in rows:
+        tally = tallies.setdefault((key, agency_id), _Tally(kind=kind))
+        tally.reporters.add(f"r:{digest}" if digest else f"c:{complaint_id}")
+        if (key, complaint_id) in seen:
+            continue
+        seen.add((key, complaint_id))
+        tally.types[scam_type] += 1
+        tally.first = min(tally.first or received, received)
+        tally.last = max(tally.last or received, received)
+    return tallies
+
+
+def _published(tallies: dict[tuple[str, int], _Tally], rules: policy.Policies) -> dict[str, Any]:
+    """Sum the agencies whose own count reaches their minimum; the others add nothing."""
+    merged: dict[str, dict[str, Any]] = {}
+    for (key, agency_id), tally in tallies.items():
+        if len(tally.reporters) < rules.minimum(agency_id):
+            continue
+        stat = merged.setdefault(
+            key,
+            {
+                "kind": tally.kind,
+                "reports": 0,
+                "types": Counter(),
+                "first": tally.first,
+                "last": tally.last,
+            },
+        )
+        stat["reports"] += len(tally.reporters)
+        stat["types"].update(tally.types)
+        stat["first"] = min(stat["first"], tally.first)
+        stat["last"] = max(stat["last"], tally.last)
+    return merged
+
+
+def _write_stats(merged: dict[str, Any]) -> None:
+    PublicIdentifierStat.objects.bulk_create(
+        [
+            PublicIdentifierStat(
+                key=key,
+                kind=stat["kind"],
+                reports=stat["reports"],
+                scam_types=dict(stat["types"]),
+                first_reported=stat["first"],
+                last_reported=stat["last"],
+            )
+            for key, stat in merged.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=[
+            "kind",
+            "reports",
+            "scam_types",
+            "first_reported",
+            "last_reported",
+            "updated_at",
+        ],
+    )
 
 
 def refresh_for_complaints(complaint_ids: list[int]) -> int:
@@ -192,7 +247,7 @@ _STAT_SQL = (
 
 
 def statistics() -> dict[str, Any]:
-    """CLEAR aggregates for the statistics page, cached for a few minutes."""
+    """Policy-allowed aggregates for the statistics page, cached for a few minutes."""
     cached = cache.get("portal:stats")
     if cached is None:
         cached = _statistics()
