@@ -59,6 +59,28 @@ def test_guard_stops_a_deep_stream_at_its_first_chunk() -> None:
     assert source.tell() <= 64 * 1024  # raised on the first chunk, before ijson parsed it
 
 
+@pytest.mark.parametrize(
+    ("tail", "kept", "message"),
+    [
+        ('{"b": "' + "y" * 500 + '"}', 1, "has a string of more than 100 bytes (byte 31)"),
+        ('"' + "z" * 500 + '"', 1, "has a string of more than 100 bytes (byte 25)"),
+        ('{"b": [' + "1," * 80 + "1]}", 1, "has an item of more than 100 bytes (byte 25)"),
+        ('{"b": [' + "1," * 40 + "1]}", 2, ""),
+    ],
+)
+def test_streamed_items_and_strings_are_bounded(tail: str, kept: int, message: str) -> None:
+    data = ('{"objects": [{"a": "x"}, ' + tail + "]}").encode()
+    guard = jsonlimits.DepthGuard(io.BytesIO(data), "the bundle", 64, 3, max_bytes=100)
+    found: list[Any] = []
+    try:
+        found.extend(ijson.items(guard, "objects.item"))
+    except JsonInputError as exc:
+        assert str(exc) == f"the bundle {message}"
+    else:
+        assert not message
+    assert len(found) == kept and found[0] == {"a": "x"}
+
+
 def _depth(value: Any) -> int:
     if isinstance(value, dict):
         return 1 + max(map(_depth, value.values()), default=0)

@@ -93,10 +93,13 @@ def _depth_over(value: Any, max_depth: int) -> bool:
 
 def items(stream: IO[bytes], prefix: str, what: str = "the file", guard: bool = True) -> Any:
     """ijson's items under ``prefix``, from a guarded stream (``guard=False`` only for a second
-    pass over a stream a guarded pass has read whole)."""
+    pass over a stream a guarded pass has read whole). Each item, and each string, is bounded
+    by MAX_BYTES as a whole body is."""
     import ijson
 
-    return ijson.items(guarded(stream, what) if guard else stream, prefix, use_float=True)
+    level = len(prefix.split(".")) + 1 if prefix else 1  # the depth inside an item
+    source = DepthGuard(stream, what, MAX_DEPTH, level) if guard else stream
+    return ijson.items(source, prefix, use_float=True)
 
 
 def guarded(stream: IO[bytes], what: str = "the file", max_depth: int = MAX_DEPTH) -> DepthGuard:
@@ -109,42 +112,49 @@ class DepthGuard:
     """A read-only binary stream that tracks JSON nesting (outside strings) chunk by chunk.
 
     The scan is vectorised with numpy (a fraction of the parser's own time). Invalid JSON can
-    confuse it only after the first invalid byte, where the parser stops anyway.
+    confuse it only after the first invalid byte, where the parser stops anyway. It also ends
+    the stream at a string, or an item (the values ``item_level`` deep), over ``max_bytes``.
     """
 
-    def __init__(self, raw: IO[bytes], what: str, max_depth: int) -> None:
-        self._raw, self._what, self._max = raw, what, max_depth
+    def __init__(
+        self,
+        raw: IO[bytes],
+        what: str,
+        max_depth: int,
+        item_level: int = 0,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
+        self._raw, self._what, self._max, self._level = raw, what, max_depth, item_level
         self._depth, self._in_string, self._backslashes, self._offset = 0, False, 0, 0
         self._error: JsonLimitError | None = None
+        self._strings, self._items = _Run(max_bytes), _Run(max_bytes)
 
     def read(self, size: int = -1) -> bytes:
-        """The next bytes; those before a too-deep bracket are still given (so the parser ends
-        the items before it), and the next read raises."""
+        """The next bytes; those before a broken limit are still given (so the parser ends the
+        items before it), and the next read raises."""
         if self._error is not None:
             raise self._error
         chunk = self._raw.read(size)
         if chunk:
-            too_deep = self._scan(chunk)
-            if too_deep is not None:
-                self._error = JsonLimitError(
-                    f"{self._what} nests deeper than the limit of {self._max} levels "
-                    f"(byte {self._offset + too_deep})"
-                )
-                if too_deep == 0:
+            broken = self._scan(chunk)
+            if broken is not None:
+                at, self._error = broken
+                if at <= 0:
                     raise self._error
-                chunk = chunk[:too_deep]
+                chunk = chunk[:at]
             self._offset += len(chunk)
         return chunk
 
-    def _scan(self, chunk: bytes) -> int | None:
-        """Follow the nesting through ``chunk``: where it first passes the limit, if it does."""
+    def _scan(self, chunk: bytes) -> tuple[int, JsonLimitError] | None:
+        """Follow ``chunk``: where it first breaks a limit (relative to it) and how, if it does."""
         import numpy as np
 
         kinds = np.frombuffer(chunk.translate(_KINDS), dtype=np.uint8)
         pos = np.flatnonzero(kinds.view(bool))
+        end = self._offset + len(chunk)
         if not len(pos):
             self._backslashes = 0
-            return None
+            return self._runs(np, pos, pos.astype(bool), pos.astype(bool), end)
         kind = kinds[pos]
         slash = kind == 2
         before = self._backslashes_before(np, pos, slash, len(chunk) - 1)
@@ -153,9 +163,29 @@ class DepthGuard:
         step = (kind == 3).astype(np.int64) - (kind == 4)
         depth = self._depth + np.cumsum(np.where(inside, 0, step))
         if depth.max() > self._max:
-            return int(pos[np.argmax(depth > self._max)])
+            at = int(pos[np.argmax(depth > self._max)])
+            return at, self._limit(f"nests deeper than the limit of {self._max} levels", at)
         self._depth, self._in_string = int(depth[-1]), bool(inside[-1])
+        in_item = depth >= self._level if self._level else np.zeros(len(pos), dtype=bool)
+        return self._runs(np, pos + self._offset, inside, in_item, end)
+
+    def _runs(
+        self, np: Any, offsets: Any, inside: Any, in_item: Any, end: int
+    ) -> tuple[int, JsonLimitError] | None:
+        for run, flags, what in (
+            (self._strings, inside, "a string"),
+            (self._items, in_item, "an item"),
+        ):
+            start = run.over(np, offsets, flags, end)
+            if start is not None:
+                where = f"has {what} of more than {run.limit} bytes"
+                return start + run.limit + 1 - self._offset, self._limit(
+                    where, start - self._offset
+                )
         return None
+
+    def _limit(self, broken: str, at: int) -> JsonLimitError:
+        return JsonLimitError(f"{self._what} {broken} (byte {self._offset + at})")
 
     def _backslashes_before(self, np: Any, pos: Any, slash: Any, last: int) -> Any:
         """How many backslashes directly precede each significant byte; the run that ends
@@ -171,6 +201,28 @@ class DepthGuard:
         before[1:] = np.where(touching[1:], run[:-1], 0)
         self._backslashes = int(run[-1]) if slash[-1] and pos[-1] == last else 0
         return before
+
+
+class _Run:
+    """The current run of a condition over a stream (a string, an item), by absolute offsets."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.start = limit, -1  # -1: not in a run
+
+    def over(self, np: Any, offsets: Any, flags: Any, end: int) -> int | None:
+        """Where a run longer than the limit starts, if one is; ``flags`` is the condition
+        after each significant byte at ``offsets``, ``end`` the offset after the chunk."""
+        if len(flags):
+            was = np.empty(len(flags), dtype=bool)
+            was[0], was[1:] = self.start >= 0, flags[:-1]
+            starts, ends = offsets[flags & ~was], offsets[~flags & was]
+            if self.start >= 0:
+                starts = np.concatenate(([self.start], starts))
+            lengths = ends - starts[: len(ends)]
+            if len(lengths) and lengths.max() > self.limit:
+                return int(starts[np.argmax(lengths > self.limit)])
+            self.start = int(starts[-1]) if len(starts) > len(ends) else -1
+        return self.start if self.start >= 0 and end - self.start > self.limit else None
 
 
 def _kind_table() -> bytes:
