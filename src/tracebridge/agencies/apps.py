@@ -7,11 +7,12 @@ class AgenciesConfig(AppConfig):
     label = "agencies"
     verbose_name = _("Agencies")
     # (url name, label, minimum role or None for every signed-in user)
+    # (url name, label, minimum role or None for every signed-in user, navigation group)
     nav = [
-        ("home", _("Home"), None),
-        ("agency-users", _("Users"), "agency_admin"),
-        ("agency-tokens", _("API tokens"), "agency_admin"),
-        ("audit-log", _("Audit log"), "agency_admin"),
+        ("home", _("Home"), None, ""),
+        ("agency-users", _("Users"), "agency_admin", "admin"),
+        ("agency-tokens", _("API tokens"), "agency_admin", "admin"),
+        ("audit-log", _("Audit log"), "agency_admin", "admin"),
     ]
 
     def ready(self) -> None:

@@ -24,10 +24,11 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     verbose_name = _("Campaigns")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [
-        ("campaigns-dashboard", _("Dashboard"), None),
-        ("campaign-list", _("Campaigns"), None),
-        ("campaign-search", _("Search"), None),
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("campaigns-dashboard", _("Dashboard"), None, "intelligence"),
+        ("campaign-list", _("Campaigns"), None, "intelligence"),
+        ("campaign-search", _("Search"), None, "intelligence"),
+        ("campaign-follows", _("Follows and alerts"), None, "intelligence"),
     ]
 
     def ready(self) -> None:

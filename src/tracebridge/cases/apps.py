@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [("case-list", _("Cases"), None)]
+    nav: list[tuple[str, object, str | None, str]] = [("case-list", _("Cases"), None, "cases")]
 
     def ready(self) -> None:
         from tracebridge import panels

@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = _("Complaints")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [
-        ("report", _("Report a scam"), "public"),
-        ("complaint-list", _("Complaints"), None),
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("report", _("Report a scam"), "public", "public"),
+        ("complaint-list", _("Complaints"), None, "intelligence"),
     ]

@@ -7,10 +7,10 @@ class MoneyConfig(AppConfig):
     label = "money"
     verbose_name = _("Money")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [
-        ("money-trails", _("Money trails"), "analyst"),
-        ("money-holds", _("Holds"), None),
-        ("money-registry", _("Mule registry"), None),
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("money-trails", _("Money trails"), "analyst", "money"),
+        ("money-holds", _("Holds"), None, "money"),
+        ("money-registry", _("Mule registry"), None, "money"),
     ]
 
     def ready(self) -> None:

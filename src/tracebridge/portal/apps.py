@@ -9,10 +9,10 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("Public portal")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [
-        ("check", _("Check a number"), "public"),
-        ("learn", _("Learn about scams"), "public"),
-        ("statistics", _("Statistics"), "public"),
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("check", _("Check a number"), "public", "public"),
+        ("learn", _("Learn about scams"), "public", "public"),
+        ("statistics", _("Statistics"), "public", "public"),
     ]
 
     def ready(self) -> None:

@@ -9,10 +9,10 @@ class SharingConfig(AppConfig):
     label = "sharing"
     verbose_name = _("Sharing")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
-    nav: list[tuple[str, object, str | None]] = [
-        ("sharing-agreements", _("Agreements"), None),
-        ("sharing-approvals", _("Sharing approvals"), "supervisor"),
-        ("sharing-exports", _("Exports"), "analyst"),
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("sharing-agreements", _("Agreements"), None, "sharing"),
+        ("sharing-approvals", _("Sharing approvals"), "supervisor", "sharing"),
+        ("sharing-exports", _("Exports"), "analyst", "sharing"),
     ]
 
     def ready(self) -> None:

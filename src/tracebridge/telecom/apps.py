@@ -8,8 +8,8 @@ class TelecomConfig(AppConfig):
     verbose_name = _("Telecom")
     # (url name, label, minimum role; None = any agency user, "public" = everyone)
     nav = [
-        ("telecom-robocalls", _("Robocalls"), None),
-        ("telecom-traceback", _("Traceback"), None),
+        ("telecom-robocalls", _("Robocalls"), None, "telecom"),
+        ("telecom-traceback", _("Traceback"), None, "telecom"),
     ]
 
     def ready(self) -> None:

@@ -11,3 +11,25 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = button.dataset.label; }, 2000);
   });
 });
+
+// Navigation menus (<details class="menu">): one open at a time; Escape closes and returns
+// focus to the menu's name; a click elsewhere closes them.
+document.addEventListener("toggle", (event) => {
+  const menu = event.target;
+  if (!(menu instanceof HTMLDetailsElement) || !menu.classList.contains("menu") || !menu.open) return;
+  document.querySelectorAll("details.menu[open]").forEach((other) => {
+    if (other !== menu) other.open = false;
+  });
+}, true);
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = document.querySelector("details.menu[open]");
+  if (!open) return;
+  open.open = false;
+  open.querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
