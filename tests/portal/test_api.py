@@ -22,6 +22,7 @@ def test_public_check_needs_no_login(reported: Any) -> None:
         "scam_types",
         "owner",
         "last_reported",
+        "other_readings",
     }
 
 

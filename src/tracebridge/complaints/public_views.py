@@ -29,8 +29,19 @@ def report(request: HttpRequest) -> HttpResponse:
     start = StartForm(request.GET or None)
     if not start.is_valid():
         return render(request, "complaints/report_start.html", {"form": start})
-    form = ReportForm(initial=start.cleaned_data)
+    form = ReportForm(initial={**start.cleaned_data, **prefill(request.GET)})
     return _form_page(request, form, start.cleaned_data["what"], start.cleaned_data["country"])
+
+
+# "Report this" on the check page: ?kind=KIND&value=VALUE fills the suspect field of that kind.
+PREFILL_FIELDS = {"phone": "suspect_phone", "upi": "suspect_upi", "email": "suspect_email"}
+PREFILL_FIELDS |= {"domain": "suspect_website", "url": "suspect_website"}
+PREFILL_FIELDS |= {"bank": "suspect_account", "iban": "suspect_account"}
+
+
+def prefill(query: Any) -> dict[str, str]:
+    field, value = PREFILL_FIELDS.get(query.get("kind", "")), query.get("value", "")[:100]
+    return {field: value} if field and value else {}
 
 
 def _form_page(

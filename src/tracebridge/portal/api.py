@@ -28,6 +28,7 @@ class CheckOut(Schema):
     scam_types: list[str]
     owner: str
     last_reported: str | None
+    other_readings: list[str]
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tracebridge.complaints.models import Complaint, Sighting
-from tracebridge.identifiers import Identifier, parse_any
+from tracebridge.identifiers import Identifier, parse_any, phone_readings
 from tracebridge.portal import policy
 from tracebridge.portal.disclosure import suppress
 from tracebridge.portal.models import PublicIdentifierStat
@@ -153,7 +154,7 @@ def refresh_for_complaints(complaint_ids: list[int]) -> int:
 @dataclass(frozen=True)
 class CheckResult:
     query: str
-    status: str  # invalid | helpline | legitimate | reported | not_reported
+    status: str  # invalid | card_refused | helpline | legitimate | reported | not_reported
     kind: str = ""
     value: str = ""
     reports: int = 0
@@ -161,6 +162,8 @@ class CheckResult:
     scam_types: list[str] = field(default_factory=list)
     last_reported: datetime | None = None
     owner: str = ""
+    # the other readings tried (phone numbers written without a country code), as values
+    others: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -173,27 +176,61 @@ class CheckResult:
             "scam_types": self.scam_types,
             "owner": self.owner,
             "last_reported": self.last_reported.date().isoformat() if self.last_reported else None,
+            "other_readings": self.others,
         }
+
+
+_SPACED_AT = re.compile(r"\s*@\s*")
+_FULL_CARD = re.compile(r"^[\d\s-]{12,}$")
+
+
+def tidy(text: str) -> str:
+    """One line, at most MAX_INPUT characters; "pooja.4738 @ okicici" loses its spaces."""
+    query = " ".join(text.split())[:MAX_INPUT]
+    joined = _SPACED_AT.sub("@", query)
+    return joined if " " not in joined else query
 
 
 def check(text: str, region: str | None = None) -> CheckResult:
     """What the public may learn about one identifier, in any spelling.
 
-    ``region`` ("IN" or "US") reads national phone numbers the way the person would dial them.
+    ``region`` ("IN" or "US") reads national phone numbers the way the person would dial them
+    first; the other country's reading is tried too, and the first one with reports wins.
     """
-    query = " ".join(text.split())[:MAX_INPUT]
+    query = tidy(text)
     if not query:
         return CheckResult(query="", status="invalid")
     if line := helpline(query):
         return CheckResult(query=query, status="helpline", owner=line, risk="none")
-    found = parse_any(query, region if region in REGIONS else None)
-    if not isinstance(found, Identifier):
+    region = region if region in REGIONS else None
+    found = parse_any(query, region)
+    if isinstance(found, Identifier) and found.kind == "card" and _FULL_CARD.match(query):
+        # a whole card number is refused, and not echoed back (the masked form is)
+        return CheckResult(query=found.value, status="card_refused", kind="card")
+    readings = _readings(query, region, found)
+    if not readings:
         return CheckResult(query=query, status="invalid")
+    answers = [(reading, _cached(reading)) for reading in readings]
+    chosen, answer = next(((r, a) for r, a in answers if a["status"] != "not_reported"), answers[0])
+    others = [r.value for r in readings if r is not chosen]
+    return CheckResult(query=query, others=others, **answer)
+
+
+def _readings(query: str, region: str | None, found: Any) -> list[Identifier]:
+    """Every plausible reading: the region's (or the only) one first."""
+    readings = [found] if isinstance(found, Identifier) else []
+    for extra in phone_readings(query):
+        if all(extra.key != r.key for r in readings):
+            readings.append(extra)
+    return readings
+
+
+def _cached(found: Identifier) -> dict[str, Any]:
     cached = cache.get(f"portal:check:{found.key}")
     if cached is None:
         cached = _lookup(found)
         cache.set(f"portal:check:{found.key}", cached, CHECK_TTL)
-    return CheckResult(query=query, **cached)
+    return dict(cached)
 
 
 def _lookup(found: Identifier) -> dict[str, Any]:

@@ -8,8 +8,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tracebridge import ratelimit, warninglist
 from tracebridge.agencies import localize
@@ -30,6 +33,36 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/landing.html")
 
 
+# What the result says was checked ("No reports of this UPI ID yet"), by kind.
+KIND_NAMES = {
+    "phone": _lazy("phone number"),
+    "email": _lazy("e-mail address"),
+    "domain": _lazy("website"),
+    "url": _lazy("web address"),
+    "upi": _lazy("UPI ID"),
+    "bank": _lazy("bank account"),
+    "iban": _lazy("bank account (IBAN)"),
+    "card": _lazy("card"),
+    "wallet": _lazy("crypto wallet"),
+    "sms": _lazy("SMS sender"),
+    "social": _lazy("social media account"),
+}
+# The report form's first question for each kind (the pre-fill link skips it).
+WHAT_FOR_KIND = {"phone": "call", "sms": "message", "email": "message", "social": "website"}
+WHAT_FOR_KIND |= {"domain": "website", "url": "website"}
+
+
+def report_link(result: services.CheckResult, region: str) -> str:
+    """The report form, pre-filled with what was checked: ?what=&country=&kind=&value=."""
+    params = {"what": WHAT_FOR_KIND.get(result.kind, "payment"), "kind": result.kind}
+    country = next((c for p, c in (("+91", "IN"), ("+1", "US")) if result.value.startswith(p)), "")
+    country = country or ("IN" if result.kind == "upi" else region)  # UPI is India's
+    if country:
+        params["country"] = country
+    params["value"] = result.value
+    return f"{reverse('report')}?{urlencode(params)}"
+
+
 def check(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     region = request.GET.get("region") or default_region()
@@ -48,11 +81,16 @@ def check(request: HttpRequest) -> HttpResponse:
         request,
         "portal/check.html",
         {
-            "query": query[: services.MAX_INPUT],
+            # a refused card number is not echoed back, only its masked form
+            "query": result.query
+            if result and result.status == "card_refused"
+            else query[: services.MAX_INPUT],
             "result": result,
             "region": region,
             "scam_type_labels": [labels.get(t, t) for t in (result.scam_types if result else [])],
             "owner": warninglist.name_in(result.owner, get_language() or "en") if result else "",
+            "kind_name": KIND_NAMES.get(result.kind, "") if result else "",
+            "report_link": report_link(result, region) if result and result.value else "",
         },
     )
 
