@@ -8,10 +8,13 @@ higher for a longer run by hand). Requests go through Django's whole WSGI stack 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tracebridge.agencies.models import User
@@ -26,7 +29,18 @@ schema.app = application
 
 
 @pytest.fixture
-def analyst_headers(db: None) -> dict[str, str]:
+def _keep_test_connection() -> Iterator[None]:
+    """Django's WSGI handler closes the database connection around each request, which ends the
+    test's transaction on PostgreSQL; Django's own test Client stops it the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def analyst_headers(db: None, _keep_test_connection: None) -> dict[str, str]:
     # No password: hashing one with Argon2 for each of ~40 operations would double the run.
     agency = create_agency("US-FBI", "US", "Federal Bureau of Investigation")
     analyst = User.objects.create(username="fuzz-analyst", agency=agency, role="analyst")
