@@ -14,6 +14,7 @@ from tracebridge.complaints.models import Complaint
 from tracebridge.sharing import stix
 from tracebridge.sharing.exports import export_bundle, export_bundle_for
 from tracebridge.sharing.imports import import_objects
+from tracebridge.sharing.stix_extensions import tb_property
 
 
 def _validate(bundle: dict[str, Any]) -> None:
@@ -25,7 +26,7 @@ def _validate(bundle: dict[str, Any]) -> None:
 
 def _incident_refs(bundle: dict[str, Any]) -> set[str]:
     return {
-        o["x_tracebridge_complaint"]["ref"] for o in bundle["objects"] if o["type"] == "incident"
+        tb_property(o, "complaint")["ref"] for o in bundle["objects"] if o["type"] == "incident"
     }
 
 
@@ -49,7 +50,10 @@ def test_identifier_shapes_and_markings(complaints: Any, agencies: Any) -> None:
             "identity", "marking-definition"} <= set(by_type)  # fmt: skip
     assert by_type["phone-number"][0]["value"] == "+919812345678"
     upi = by_type["user-account"][0]
-    assert (upi["account_type"], upi["user_id"]) == ("upi", "fraud.desk@okaxis")
+    assert (tb_property(upi, "key"), upi["user_id"]) == (
+        "upi:fraud.desk@okaxis",
+        "fraud.desk@okaxis",
+    )
     tlp2 = [
         m for m in by_type["marking-definition"] if stix.TLP_EXTENSION in m.get("extensions", {})
     ]
@@ -73,12 +77,12 @@ def test_victim_data_is_redacted_unless_agreed(
     complaints: Any, agreement_factory: Any, supervisor: Any
 ) -> None:
     none = export_bundle_for(agreement_factory(tlp="GREEN"))
-    victims = [o["x_tracebridge_complaint"] for o in none["objects"] if o["type"] == "incident"]
+    victims = [tb_property(o, "complaint") for o in none["objects"] if o["type"] == "incident"]
     assert [v["victim"] for v in victims] == [{}]
     assert "Jane Roe" not in json.dumps(none) and "202-555-0143" not in json.dumps(none)
     assert "[redacted]" in victims[0]["narrative"]
     some = export_bundle_for(agreement_factory(tlp="GREEN", fields=["victim.city", "state"]))
-    victim = next(o for o in some["objects"] if o["type"] == "incident")["x_tracebridge_complaint"]
+    victim = tb_property(next(o for o in some["objects"] if o["type"] == "incident"), "complaint")
     assert victim["victim"] == {"city": "Dayton", "state": "Ohio"}
 
 
@@ -125,7 +129,7 @@ def test_import_refuses_bad_objects(
 ) -> None:
     objects = export_bundle(agencies["IN-CBI"])["objects"]
     incident = next(o for o in objects if o["type"] == "incident")
-    incident["x_tracebridge_complaint"]["ref"] = "CBI-NEW"
+    tb_property(incident, "complaint")["ref"] = "CBI-NEW"
     mutate(incident)
     result = import_objects(objects, partner="p", allowed_agencies=["IN-CBI"])
     assert result.created == 0

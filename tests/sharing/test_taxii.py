@@ -15,6 +15,7 @@ from tracebridge.agencies.services import issue_token
 from tracebridge.sharing import signing, stix
 from tracebridge.sharing.exports import store
 from tracebridge.sharing.models import SharedObject
+from tracebridge.sharing.stix_extensions import tb_property
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TAXII = "application/taxii+json;version=2.1"
@@ -66,7 +67,7 @@ def test_objects_are_paged_and_never_red(live_server: Any, shared: Any, cbi_toke
     assert pages > 2
     ids = [o["id"] for o in seen]
     assert len(ids) == len(set(ids)) == SharedObject.objects.filter(agreement=shared).count()
-    refs = {o["x_tracebridge_complaint"]["ref"] for o in seen if o["type"] == "incident"}
+    refs = {tb_property(o, "complaint")["ref"] for o in seen if o["type"] == "incident"}
     assert refs == {"FBI-CLEAR", "FBI-GREEN", "FBI-AMBER"}
     assert "FBI-RED" not in json.dumps(seen) and stix.TLP_IDS["RED"] not in json.dumps(seen)
 

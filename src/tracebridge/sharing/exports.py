@@ -26,6 +26,8 @@ from tracebridge.sharing import stix
 from tracebridge.sharing.models import Agreement, SharedObject
 
 CHUNK = 500
+# Ids a complaint's objects have had: UUIDv4-form now, UUIDv5 in collections stored before.
+ID_FORMS = (stix.sdo_id, stix.legacy_sdo_id)
 OWN_EXPORT_TLP = frozenset({TLP.CLEAR.value, TLP.GREEN.value, TLP.AMBER.value})
 
 
@@ -77,9 +79,11 @@ def _mappable(key: str) -> bool:
 
 
 def preamble(agencies: Iterable[Agency]) -> list[stix.StixObject]:
-    """The identities every bundle refers to (marking definitions follow what is referenced:
-    ``stix.bundle`` and ``_with_markings`` add exactly those)."""
-    return [stix.agency_identity(a.code, a.name, a.country) for a in agencies]
+    """The identities every bundle refers to and the definitions of our STIX extensions
+    (marking definitions follow what is referenced: ``stix.bundle`` and ``_with_markings`` add
+    exactly those)."""
+    objects = [stix.agency_identity(a.code, a.name, a.country) for a in agencies]
+    return objects + stix.extension_objects()
 
 
 def _with_markings(objects: list[stix.StixObject]) -> list[stix.StixObject]:
@@ -168,15 +172,19 @@ def publish(agreement: Agreement, complaint_ids: Sequence[int] | None = None) ->
         withheld = [c.reference for c in batch if c.tlp not in allowed]
         added += store(agreement, _with_markings(complaint_stix(shared, agreement.fields)))
         withdraw(agreement, withheld)
+        withdraw(agreement, [c.reference for c in shared], forms=(stix.legacy_sdo_id,))
     return added
 
 
-def withdraw(agreement: Agreement, references: Sequence[str]) -> int:
-    """Remove withheld complaints' incidents, reports and sightings from the collection."""
+def withdraw(
+    agreement: Agreement, references: Sequence[str], forms: tuple[Any, ...] = ID_FORMS
+) -> int:
+    """Remove withheld complaints' incidents, reports and sightings from the collection, under
+    their ids of every form (``ID_FORMS``), or of the ``forms`` given."""
     if not references:
         return 0
-    reports = [stix.sdo_id("report", r) for r in references]
-    ids = set(reports) | {stix.sdo_id("incident", r) for r in references}
+    reports = [form("report", r) for r in references for form in forms]
+    ids = set(reports) | {form("incident", r) for r in references for form in forms}
     for body in SharedObject.objects.filter(agreement=agreement, stix_id__in=reports).values_list(
         "body", flat=True
     ):

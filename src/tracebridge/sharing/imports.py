@@ -24,6 +24,7 @@ from tracebridge.agencies.services import create_agency
 from tracebridge.complaints.schema import CanonicalComplaint, error_text
 from tracebridge.complaints.services import ingest
 from tracebridge.sharing import stix
+from tracebridge.sharing.stix_extensions import tb_property
 
 MAX_OBJECTS = 20_000
 NOTES_KEPT = 20  # reasons and notes copied into one audit event
@@ -72,14 +73,15 @@ class _Incoming:
 def _agencies(objects: Sequence[Any], allowed: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Identity id -> (agency code, country) for the agencies the partner may speak for."""
     countries = {
-        o.get("x_tracebridge_agency"): (o.get("x_tracebridge_country"), o.get("name"))
+        tb_property(o, "agency"): (tb_property(o, "country"), o.get("name"))
         for o in objects
         if isinstance(o, dict) and o.get("type") == "identity"
     }
     out = {}
     for code in allowed:
         country, _ = countries.get(code, (None, None))
-        out[stix.sdo_id("identity", f"agency:{code}")] = (code, country or code[:2])
+        for identity in (stix.sdo_id, stix.legacy_sdo_id):  # older bundles use UUIDv5 ids
+            out[identity("identity", f"agency:{code}")] = (code, country or code[:2])
     return out
 
 
@@ -161,7 +163,7 @@ def import_objects(
 
 def _names(good: list[tuple[dict[str, Any], Any]]) -> dict[str, str]:
     return {
-        str(o.get("x_tracebridge_agency")): str(o.get("name"))
+        str(tb_property(o, "agency")): str(o.get("name"))
         for o, _ in good
         if o["type"] == "identity"
     }

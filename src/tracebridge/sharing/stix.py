@@ -3,10 +3,11 @@
 Complaints become an ``incident`` (carrying the redacted canonical record, so import is
 lossless) inside a ``report``; each identifier becomes an SCO (standard ones where STIX has
 them; OpenCTI's shapes for phone numbers, bank accounts, wallets and cards; ``user-account``
-with account_type "upi"), an ``indicator`` with a pattern, a ``based-on`` relationship, and a
+for UPI IDs), an ``indicator`` with a pattern, a ``related-to`` relationship, and a
 ``sighting`` by the owning agency. Agencies are ``identity`` objects. Markings are the OASIS
-TLP 2.0 marking definitions. Every id is a UUIDv5 of the object's natural key, so the same
-data always gives the same bundle.
+TLP 2.0 marking definitions. Our own properties travel in STIX extensions
+(``stix_extensions``). Every id derives from the object's natural key (UUIDv5 for SCOs as
+§2.9 says, UUIDv4-form for the rest), so the same data always gives the same bundle.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from tracebridge.agencies.markings import (
     Marking,
     labels_marking,
     stix_labels,
+)
+from tracebridge.sharing import stix_extensions
+from tracebridge.sharing.stix_extensions import (
+    NEW_SCO_TYPES,
+    tb_property,
+    with_properties,
 )
 
 StixObject = dict[str, Any]
@@ -79,12 +86,27 @@ def spec_version_of(obj: Mapping[str, Any]) -> str:
 
 
 def sdo_id(stix_type: str, natural_key: str) -> str:
+    """STIX 2.1 §2.9 asks SDOs, SROs and bundles for UUIDv4 (strict validation checks the
+    version): the bits of the UUIDv5 of the natural key with the version set to 4, so the same
+    data still gives the same id."""
+    digest = uuid.uuid5(TB_NAMESPACE, f"{stix_type}:{natural_key}").bytes
+    return f"{stix_type}--{uuid.UUID(bytes=digest, version=4)}"
+
+
+def legacy_sdo_id(stix_type: str, natural_key: str) -> str:
+    """The UUIDv5 ids of bundles written before ``sdo_id`` gave UUIDv4s (still read)."""
     return f"{stix_type}--{uuid.uuid5(TB_NAMESPACE, f'{stix_type}:{natural_key}')}"
 
 
 def sco_id(stix_type: str, contributing: Mapping[str, Any]) -> str:
-    """STIX 2.1 §2.9: UUIDv5 of the canonical JSON of the id-contributing properties."""
-    return f"{stix_type}--{uuid.uuid5(SCO_NAMESPACE, canonical_json(contributing))}"
+    """STIX 2.1 §2.9: UUIDv5 of the canonical JSON of the id-contributing properties.
+
+    OpenCTI's types (``NEW_SCO_TYPES``) get the same bits with version 4: stix2-validator
+    (3.3.2) does not know them as observables and holds them to the SDOs' UUIDv4 rule."""
+    digest = uuid.uuid5(SCO_NAMESPACE, canonical_json(contributing))
+    if stix_type in NEW_SCO_TYPES:
+        digest = uuid.UUID(bytes=digest.bytes, version=4)
+    return f"{stix_type}--{digest}"
 
 
 def stix_time(iso: str) -> str:
@@ -107,6 +129,11 @@ def tlp_marking(tlp: str) -> StixObject:
             TLP_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": tlp.lower()}
         },
     }
+
+
+def extension_objects() -> list[StixObject]:
+    """What every bundle needs for our extensions (see ``stix_extensions``)."""
+    return stix_extensions.definitions(TLP_IDS["CLEAR"])
 
 
 def pap_marking(pap: str) -> StixObject:
@@ -143,7 +170,7 @@ def referenced_markings(objects: Iterable[StixObject]) -> list[StixObject]:
 
 
 def agency_identity(code: str, name: str, country: str) -> StixObject:
-    return {
+    identity = {
         "type": "identity",
         "spec_version": "2.1",
         "id": sdo_id("identity", f"agency:{code}"),
@@ -152,10 +179,9 @@ def agency_identity(code: str, name: str, country: str) -> StixObject:
         "name": name,
         "identity_class": "organization",
         "sectors": ["government-national"],
-        "x_tracebridge_agency": code,
-        "x_tracebridge_country": country,
         "object_marking_refs": [TLP_IDS["CLEAR"]],
     }
+    return with_properties(identity, agency=code, country=country)
 
 
 def _quote(value: str) -> str:
@@ -186,10 +212,10 @@ def observable(key: str) -> tuple[StixObject, str]:
     elif kind in ("domain", "url", "phone"):
         stix_type = {"domain": "domain-name", "url": "url", "phone": "phone-number"}[kind]
         props, pattern = {"value": value}, f"[{stix_type}:value = {_quote(value)}]"
-    elif kind == "upi":
+    elif kind == "upi":  # "upi" is no account-type-ov value: the key in our extension says UPI
         stix_type = "user-account"
-        props = {"account_type": "upi", "user_id": value, "account_login": value}
-        pattern = f"[user-account:account_type = 'upi' AND user-account:user_id = {_quote(value)}]"
+        props = {"user_id": value, "account_login": value}
+        pattern = f"[user-account:user_id = {_quote(value)}]"
     elif kind in ("iban", "bank"):
         stix_type = "bank-account"
         props, pattern = _bank_account(kind, value)
@@ -209,15 +235,17 @@ def observable(key: str) -> tuple[StixObject, str]:
         "spec_version": "2.1",
         "id": sco_id(stix_type, contributing),
         **props,
-        "x_tracebridge_key": key,
     }
-    return sco, pattern
+    return with_properties(sco, key=key), pattern
 
 
 def identifier_objects(
     key: str, created_by: str, when: str, tlp: str, pap: str = ""
 ) -> list[StixObject]:
-    """SCO, indicator and the indicator's ``based-on`` relationship for one selector."""
+    """SCO, indicator and the indicator's ``related-to`` relationship for one selector.
+
+    ``related-to``, not ``based-on``: STIX 2.1 §4.7 suggests ``based-on`` only towards
+    observed-data, and strict validation refuses other targets."""
     sco, pattern = observable(key)
     marks = markings_of(tlp, pap)
     sco["object_marking_refs"] = marks
@@ -240,11 +268,11 @@ def identifier_objects(
     relation = {
         "type": "relationship",
         "spec_version": "2.1",
-        "id": sdo_id("relationship", f"{indicator_id}:based-on:{sco['id']}"),
+        "id": sdo_id("relationship", f"{indicator_id}:related-to:{sco['id']}"),
         "created_by_ref": created_by,
         "created": when,
         "modified": when,
-        "relationship_type": "based-on",
+        "relationship_type": "related-to",
         "source_ref": indicator_id,
         "target_ref": sco["id"],
         "object_marking_refs": marks,
@@ -269,7 +297,7 @@ def complaint_objects(
     marks = markings_of(tlp, pap)
     incident_id = sdo_id("incident", reference)
     objects: list[StixObject] = [
-        {
+        with_properties({
             "type": "incident",
             "spec_version": "2.1",
             "id": incident_id,
@@ -279,10 +307,9 @@ def complaint_objects(
             "name": f"Complaint {reference}",
             "description": str(record.get("narrative", ""))[:2000],
             "labels": [str(record.get("scam_type", "unknown"))],
-            "x_tracebridge_complaint": dict(record),
             "object_marking_refs": marks,
-        }
-    ]
+        }, complaint=dict(record))
+    ]  # fmt: skip
     refs = [incident_id]
     for key in sorted(set(keys)):
         selector = identifier_objects(key, created_by, SELECTOR_EPOCH, tlp, pap)
@@ -351,7 +378,7 @@ def object_marking(obj: Mapping[str, Any], definitions: Mapping[str, Any]) -> Ma
     """The effective marking of one received object: all its marking references and, for an
     incident, the markings its canonical complaint states (``agencies.markings`` decides)."""
     labels = stix_labels(obj, definitions)
-    record = obj.get("x_tracebridge_complaint")
+    record = tb_property(obj, "complaint")  # our extension, or x_tracebridge_complaint (older)
     if isinstance(record, Mapping):
         for field, prefix in (("tlp", "TLP"), ("pap", "PAP")):
             values = record.get(field)
@@ -379,10 +406,12 @@ def check_object(obj: Any, definitions: Mapping[str, Mapping[str, Any]]) -> Mark
 
 
 def complaint_of(obj: Mapping[str, Any], marking: Marking) -> dict[str, Any] | None:
-    """The canonical record an accepted incident carries, with its effective marking."""
-    if obj.get("type") != "incident" or not isinstance(obj.get("x_tracebridge_complaint"), dict):
+    """The canonical record an accepted incident carries, with its effective marking (from our
+    extension, or from ``x_tracebridge_complaint`` in older bundles)."""
+    complaint = tb_property(obj, "complaint")
+    if obj.get("type") != "incident" or not isinstance(complaint, dict):
         return None
-    record = dict(obj["x_tracebridge_complaint"])
+    record = dict(complaint)
     record["tlp"] = marking.tlp.value if marking.tlp else None
     record["pap"] = marking.pap.value if marking.pap else None
     return record
