@@ -16,6 +16,7 @@ from tracebridge.complaints.models import Complaint
 from tracebridge.sharing import stix
 from tracebridge.sharing.imports import import_objects
 from tracebridge.sharing.models import SharedObject
+from tracebridge.sharing.stix_extensions import tb_property
 
 from .test_taxii import TAXII, _Bearer, _collection_url, _taxii_error
 
@@ -64,7 +65,7 @@ def test_conflicts_take_the_strictest_and_are_audited(agencies: Any) -> None:
     objects = [pap_red, pap_clear, *_with_marks("CONFLICT", [GREEN, pap_red["id"], AMBER,
                                                              pap_clear["id"]])]  # fmt: skip
     canonical = _objects("CANON")  # marked GREEN, but its own record says AMBER
-    _incident(canonical)["x_tracebridge_complaint"]["tlp"] = "AMBER"
+    tb_property(_incident(canonical), "complaint")["tlp"] = "AMBER"
     result = import_objects([*objects, *canonical], partner="p", allowed_agencies=["IN-CBI"])
     assert result.created == 2 and result.failures == []
     mixed = Complaint.objects.get(ref="CONFLICT")
@@ -144,10 +145,10 @@ def test_posted_bodies_are_never_served_back_raw(
     reader = issue_token(make_user("analyst", "US-FBI"), "read").secret
     served = _served(live_server, inbound, reader)
     [incident] = [o for o in served if o["id"] == _incident(posted)["id"]]
-    assert incident["x_tracebridge_complaint"]["victim"] == {}  # the agreement names no field
+    assert tb_property(incident, "complaint")["victim"] == {}  # the agreement names no field
     text = json.dumps(served)
     assert "Asha Rao" not in text and "99887" not in text and "x_partner_note" not in text
-    assert "[redacted]" in incident["x_tracebridge_complaint"]["narrative"]
+    assert "[redacted]" in tb_property(incident, "complaint")["narrative"]
 
 
 @pytest.mark.django_db(transaction=True)
