@@ -228,6 +228,29 @@ def _roots(parent: IntArray) -> IntArray:
 
 
 @jit
+def straddles(groups: int, largest: int, total: int, hub_groups: int, top_share: float) -> bool:
+    """The one hub rule, for full and incremental linking alike.
+
+    A candidate's complaints fall into ``groups`` separate groups (of two or more complaints;
+    ``total`` of its complaints are in them, ``largest`` in the biggest): it is a hub when they
+    number ``hub_groups`` or more and none holds ``top_share`` of them.
+    """
+    return groups >= hub_groups and total > 0 and largest / total < top_share
+
+
+def judge(held: Iterable[int], params: LinkParams) -> tuple[bool, int, float]:
+    """``straddles`` over a candidate's complaint count in each group it touches (any order).
+
+    Returns the verdict, the number of groups that count (two or more complaints) and the
+    largest one's share.
+    """
+    counts = [n for n in held if n > 0]
+    total, largest = sum(counts), max(counts, default=0)
+    verdict = straddles(len(counts), largest, total, params.hub_groups, float(params.hub_top_share))
+    return bool(verdict), len(counts), (largest / total if total else 1.0)
+
+
+@jit
 def _judge(
     indptr: IntArray,
     group: IntArray,
@@ -273,7 +296,7 @@ def _judge(
                     largest = max(largest, held[root])
             count[rank] = groups
             share[rank] = largest / total if total > 0 else 1.0
-            spread = groups >= hub_groups and share[rank] < top_share
+            spread = straddles(groups, largest, total, hub_groups, top_share)
             if spread:
                 pending[kept] = rank
                 kept += 1

@@ -319,12 +319,10 @@ def _neighbours(complaint_id: int, keys: list[str]) -> tuple[dict[str, _Link], l
 
 
 def _straddles(key: str, link: _Link) -> bool:
-    counts = link.per_campaign
-    total = sum(counts.values())
-    if len(counts) < PARAMS.hub_groups or not total:
-        return False
-    share = max(counts.values()) / total
-    if share >= PARAMS.hub_top_share:
+    """``linking.judge`` over the campaigns the key's other namers belong to (loners count not:
+    in a full rebuild they are groups of one)."""
+    verdict, groups, share = linking.judge(link.per_campaign.values(), PARAMS)
+    if not verdict:
         return False
     Hub.objects.update_or_create(
         key=key,
@@ -332,8 +330,8 @@ def _straddles(key: str, link: _Link) -> bool:
             "kind": key.partition(":")[0],
             "reason": "statistical",
             "degree": link.others + 1,
-            "groups": len(counts),
-            "detail": f"named across {len(counts)} campaigns (largest {share:.0%})",
+            "groups": groups,
+            "detail": f"named across {groups} campaigns (largest {share:.0%})",
         },
     )
     return True
