@@ -174,6 +174,17 @@ PLATFORMS = frozenset(
     }
 )  # fmt: skip
 GOVERNMENT_SUFFIXES = ("gov", "mil", "gov.in", "nic.in")
+# Hosts where anyone gets a link of their own: the host is a hub, one link on it is not.
+SHARED_HOSTS = frozenset(
+    {"bit.ly", "tinyurl.com", "t.me", "telegram.me", "wa.me", "api.whatsapp.com"}
+)
+
+
+def shared_link(url: str) -> bool:
+    """A specific short link, channel or chat on a shared host (``bit.ly/<code>``)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host in SHARED_HOSTS and bool(parts.path.strip("/") or parts.query)
 
 
 def domain_reason(domain: str) -> str | None:
@@ -203,6 +214,8 @@ def listed(key: str, extra: Iterable[str] = ()) -> str | None:
     if kind == "domain":
         return domain_reason(value)
     if kind == "url":
+        if shared_link(value):
+            return None
         host = urlsplit(value).hostname or ""
         return domain_reason(host) if host else None
     return None

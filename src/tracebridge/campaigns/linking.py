@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import numpy.typing as npt
 
+from tracebridge import warninglist
 from tracebridge.campaigns.graphs import (
     articulations,
     bipartite_labels,
@@ -314,8 +315,12 @@ def _judge(
 
 # --- bridges ----------------------------------------------------------------------------------
 def family(key: str) -> str:
-    """Keys that are one piece of infrastructure: a website's URLs belong to its domain."""
-    if key.startswith("url:"):
+    """Keys that are one piece of infrastructure: a website's URLs belong to its domain.
+
+    A link on a shared host (``bit.ly/<code>``, ``t.me/<channel>``) is its own family: the
+    host is everyone's, the link one owner's.
+    """
+    if key.startswith("url:") and not warninglist.shared_link(key[4:]):
         host = urlsplit(key[4:]).hostname
         if host:
             return "domain:" + host.removeprefix("www.")

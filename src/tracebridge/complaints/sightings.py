@@ -49,8 +49,12 @@ def victim_keys(complaint: CanonicalComplaint) -> frozenset[str]:
 
 
 def _with_domain(ident: Identifier) -> Iterator[Identifier]:
-    """A website is also its registered domain, the key scam sites rotate least."""
+    """A website is also its registered domain, the key scam sites rotate least; a WhatsApp
+    link (``wa.me/<number>``) is also the phone number it opens a chat with."""
     yield ident
+    phone = identifiers.phone_of_link(ident)
+    if phone is not None:
+        yield phone
     domain = ident.details.get("domain") if ident.kind == "url" else None
     if domain and not domain.replace(".", "").isdigit() and ":" not in domain:
         yield Identifier("domain", f"domain:{domain}", domain)

@@ -13,7 +13,14 @@ from __future__ import annotations
 from .banking import parse_bank_account
 from .extraction import extract
 from .model import KINDS, Found, Identifier, Rejected
-from .parsing import parse, parse_account_key, parse_any, parse_key, phone_readings
+from .parsing import (
+    parse,
+    parse_account_key,
+    parse_any,
+    parse_key,
+    phone_of_link,
+    phone_readings,
+)
 
 __all__ = [
     "KINDS",
@@ -26,5 +33,6 @@ __all__ = [
     "parse_any",
     "parse_bank_account",
     "parse_key",
+    "phone_of_link",
     "phone_readings",
 ]

@@ -154,3 +154,26 @@ _UNKNOWN_REASON = (
     "{} is not a phone number, e-mail address, website, UPI ID, bank account, IBAN, card "
     "number or wallet address that we can recognise."
 )
+
+
+_CHAT_PHONE_HOSTS = frozenset({"wa.me", "api.whatsapp.com"})
+
+
+def phone_of_link(ident: Identifier) -> Identifier | None:
+    """The phone number a WhatsApp link is: ``wa.me/<number>`` (or ``api.whatsapp.com/send?
+    phone=<number>``) names the number itself, written in international form without "+"."""
+    if ident.kind != "url" or ident.details.get("host") not in _CHAT_PHONE_HOSTS:
+        return None
+    path_and_query = ident.value.split("://", 1)[-1].partition("/")[2]
+    path, _, query = path_and_query.partition("?")
+    digits = path.strip("/").lstrip("+")
+    if path.strip("/") == "send":
+        digits = next((v for k, _, v in _params(query) if k == "phone"), "").lstrip("+")
+    if not digits.isdigit():
+        return None
+    found = parse_phone("+" + digits, None)
+    return found if isinstance(found, Identifier) else None
+
+
+def _params(query: str) -> list[tuple[str, str, str]]:
+    return [pair.partition("=") for pair in query.split("&") if pair]

@@ -29,6 +29,7 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _QUERY_SAFE = _PATH_SAFE + "?"
+_CASELESS_PATH_HOSTS = frozenset({"t.me", "telegram.me"})
 
 
 class HostError(ValueError):
@@ -142,6 +143,8 @@ def _normalised_url(t: str) -> Identifier:
     )
     netloc += host + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
     path = _remove_dot_segments(_percent(parts.path, _PATH_SAFE)) or "/"
+    if host in _CASELESS_PATH_HOSTS:
+        path = path.lower()  # Telegram user and channel names ignore case
     query = _percent(parts.query, _QUERY_SAFE)
     value = f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
     return make("url", value, {"scheme": scheme, "host": host, "domain": domain})
