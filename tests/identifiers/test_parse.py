@@ -27,7 +27,19 @@ def ok(result: Identifier | Rejected) -> Identifier:
 
 
 def test_public_interface() -> None:
-    assert KINDS == ("phone", "email", "domain", "url", "upi", "bank", "iban", "card", "wallet")
+    assert KINDS == (
+        "phone",
+        "email",
+        "domain",
+        "url",
+        "upi",
+        "bank",
+        "iban",
+        "card",
+        "wallet",
+        "sms",
+        "social",
+    )
     assert [f.name for f in dataclasses.fields(Identifier)] == ["kind", "key", "value", "details"]
     assert [f.name for f in dataclasses.fields(Rejected)] == ["kind", "text", "reason"]
     assert [f.name for f in dataclasses.fields(Found)] == ["identifier", "start", "end", "text"]

@@ -74,6 +74,16 @@ def identifiers(draw: st.DrawFn) -> Identifier:
         text = gb_iban("WEST", draw(st.text("0123456789", min_size=14, max_size=14)))
     elif kind == "card":
         text = luhn_complete("4" + draw(st.text("0123456789", min_size=14, max_size=14)))
+    elif kind == "sms":
+        letters = string.ascii_uppercase
+        text = (
+            draw(st.text(letters, min_size=2, max_size=2))
+            + "-"
+            + draw(st.text(letters + string.digits, min_size=6, max_size=6))
+        )
+    elif kind == "social":
+        platform = draw(st.sampled_from(["telegram", "instagram", "x"]))
+        text = f"{platform}:@{draw(st.from_regex(r'[a-z][a-z0-9_]{4,12}[a-z]', fullmatch=True))}"
     else:
         version = draw(st.sampled_from([0x00, 0x05, 0x41]))
         text = b58check_encode(bytes([version]) + draw(st.binary(min_size=20, max_size=20)))

@@ -90,3 +90,17 @@ def test_the_helpline_is_a_tap_to_call_link(reported: Any) -> None:
     reported(["upi:pooja.4738@okicici"])
     for language in ("en", "hi"):
         assert '<a href="tel:1930">1930</a>' in _page("pooja.4738@okicici", language)
+
+
+def test_sms_headers_and_handles_are_checked(reported: Any) -> None:
+    reported(["sms:VM-HDFCBK"])
+    reported(["social:instagram:fake.store"])
+    sms = services.check("vm-hdfcbk-s")
+    assert (sms.status, sms.kind, sms.value) == ("reported", "sms", "VM-HDFCBK")
+    handle = services.check("@fake.store")  # not a Telegram or X name: Instagram's is tried
+    assert (handle.status, handle.value) == ("reported", "instagram:fake.store")
+    bare = services.check("@kyc_help_desk")
+    assert bare.status == "not_reported" and bare.value == "telegram:kyc_help_desk"
+    assert bare.others == ["instagram:kyc_help_desk", "x:kyc_help_desk"]
+    assert "No reports of this social media account yet" in _page("@kyc_help_desk")
+    assert "We read this as SMS sender VM-HDFCBK" in _page("VM-HDFCBK")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .banking import parse_bank_account
 from .extraction import extract
+from .messaging import parse_sms_header, parse_social, social_readings
 from .model import KINDS, Found, Identifier, Rejected
 from .parsing import (
     parse,
@@ -33,6 +34,9 @@ __all__ = [
     "parse_any",
     "parse_bank_account",
     "parse_key",
+    "parse_sms_header",
+    "parse_social",
     "phone_of_link",
     "phone_readings",
+    "social_readings",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from .banking import UPI_HANDLES, parse_iban, parse_upi
+from .messaging import parse_handle, parse_sms_header
 from .model import Found, Identifier, Rejected
 from .numbers import numbers_in
 from .text import same_length
@@ -54,6 +55,15 @@ _WALLET = re.compile(
     r"(?:(?:bc1|BC1|ltc1|LTC1)[a-zA-Z0-9]{8,87}|0x[0-9a-fA-F]{40}"
     r"|[13TLMDr][1-9A-HJ-NP-Za-km-z]{24,34}|[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93})"
 )
+_SMS_HEADER = re.compile(r"(?<![\w-])[A-Z]{2}-([A-Z0-9]{6})(-[STPG])?(?![\w-])")
+_HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,31})")
+# Words that name a handle's platform in a narrative; the nearest one to the handle wins.
+_PLATFORM_NEAR = re.compile(
+    r"telegram|टेलीग्राम|instagram|insta\b|इंस्टाग्राम|twitter|\bon x\b|\bx\.com", re.IGNORECASE
+)
+_PLATFORM_OF = {"telegram": "telegram", "टेलीग्राम": "telegram", "twitter": "x"}
+_PLATFORM_OF |= {"instagram": "instagram", "insta": "instagram", "इंस्टाग्राम": "instagram"}
+_NEAR = 40
 _DIGIT = re.compile(r"\d")
 # Fast finders (a literal or a plain class first, so the regex engine can skip ahead); the
 # precise patterns above are then matched only where a finder hit.
@@ -75,8 +85,10 @@ _PRIORITY = {
     "card": 5,
     "upi": 6,
     "phone": 7,
+    "sms": 8,
+    "social": 8,
 }
-_PRIORITY["domain"] = 8
+_PRIORITY["domain"] = 9
 
 
 def extract(text: str, region: str | None = None) -> list[Found]:
@@ -100,6 +112,9 @@ def extract(text: str, region: str | None = None) -> list[Found]:
 def _scan(t: str, low: str, region: str | None) -> Iterator[Found]:
     if "@" in t:
         yield from _at_signs(t)
+        yield from _handles(t)
+    if "-" in t:
+        yield from _sms_headers(t)
     if "[at]" in low or "(at)" in low or "{at}" in low or "[@]" in low:
         yield from _matches(_EMAIL, t, _email)  # defanged addresses: the slow, full scan
     if "//" in t or "www" in low:
@@ -150,6 +165,37 @@ def _upi(match: re.Match[str]) -> Iterator[Found]:
         result = _upi_id(match.group(0))
         if isinstance(result, Identifier):
             yield Found(result, match.start(), match.end(), match.group(0))
+
+
+def _sms_headers(t: str) -> Iterator[Found]:
+    """VM-HDFCBK: six letters, or any six with a category suffix (AD-123456-P); six digits
+    alone are too often something else (a PIN code, an order number)."""
+    for match in _SMS_HEADER.finditer(t):
+        if match.group(2) or match.group(1).isalpha():
+            result = parse_sms_header(match.group(0))
+            if isinstance(result, Identifier):
+                yield Found(result, match.start(), match.end(), match.group(0))
+
+
+def _handles(t: str) -> Iterator[Found]:
+    """@name with a platform named within a few words of it ("on Telegram @name")."""
+    for match in _HANDLE.finditer(t):
+        platform = _platform_near(t, match.start(), match.end())
+        name = match.group(1).rstrip(".")
+        result = parse_handle(platform, name) if platform else None
+        if isinstance(result, Identifier):
+            end = match.start(1) + len(name)
+            yield Found(result, match.start(), end, t[match.start() : end])
+
+
+def _platform_near(t: str, start: int, end: int) -> str | None:
+    window_start = max(0, start - _NEAR)
+    words = _PLATFORM_NEAR.finditer(t, window_start, min(len(t), end + _NEAR))
+    nearest = min(words, key=lambda w: abs(w.start() - start), default=None)
+    if nearest is None:
+        return None
+    word = nearest.group(0).lower()
+    return _PLATFORM_OF.get(word, "x")
 
 
 def _trim(t: str, start: int, end: int) -> int:

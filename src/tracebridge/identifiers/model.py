@@ -15,6 +15,8 @@ KINDS: tuple[str, ...] = (
     "iban",
     "card",
     "wallet",
+    "sms",
+    "social",
 )
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from .banking import parse_bank_text, parse_card, parse_iban, parse_upi
+from .messaging import PLATFORM_WORDS, parse_sms_header, parse_social
 from .model import KINDS, Identifier, Rejected, short
 from .phones import parse_phone
 from .text import clean, refang
@@ -21,7 +22,11 @@ _PARSERS: dict[str, Callable[[str], Identifier | Rejected]] = {
     "iban": parse_iban,
     "card": parse_card,
     "wallet": parse_wallet,
+    "sms": parse_sms_header,
+    "social": parse_social,
 }
+_SMS_SHAPE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{6}(?:-[STPG])?$", re.IGNORECASE)
+_SOCIAL_SHAPE = re.compile(r"^([a-z\u0900-\u097f]+)\s*[:\s]\s*@[A-Za-z0-9_.]+$", re.IGNORECASE)
 _IBAN_SHAPE = re.compile(r"^(?:IBAN\s*:?\s*)?[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}$", re.IGNORECASE)
 _BANK_SHAPE = re.compile(
     r"^(?:[A-Z]{4}0[A-Z0-9]{6}|\d{9})\s*[:/,\s-]\s*(?:a/?c\.?\s*(?:no\.?)?\s*)?\d", re.I
@@ -121,11 +126,26 @@ def parse_any(text: str, region: str | None = None) -> Identifier | Rejected:
         found = parse_account_key(t)
         if isinstance(found, Identifier):
             return found
+    if special := _messaging(t):
+        return special
     kind = guess_kind(t)
     result = parse(kind, t, region)
     if isinstance(result, Rejected) and kind == "phone" and not any(ch.isdigit() for ch in t):
         return Rejected("unknown", text, _UNKNOWN_REASON.format(short(text)))
     return result
+
+
+def _messaging(t: str) -> Identifier | Rejected | None:
+    """SMS headers (VM-HDFCBK) and handles that name their platform (telegram:@name); a bare
+    @name is refused here (social_readings reads it on every platform)."""
+    if _SMS_SHAPE.match(t):
+        return parse_sms_header(t)
+    social = _SOCIAL_SHAPE.match(t)
+    if social and social.group(1).lower() in PLATFORM_WORDS:
+        return parse_social(t)
+    if t.startswith("@") and "@" not in t[1:] and " " not in t:
+        return Rejected("social", t, f"{short(t)} does not say its platform (telegram:@name).")
+    return None
 
 
 # The two countries whose national numbers are read without a country code.

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tracebridge.complaints.models import Complaint, Sighting
-from tracebridge.identifiers import Identifier, parse_any, phone_readings
+from tracebridge.identifiers import Identifier, parse_any, phone_readings, social_readings
 from tracebridge.portal import policy
 from tracebridge.portal.disclosure import suppress
 from tracebridge.portal.models import PublicIdentifierStat
@@ -219,7 +219,7 @@ def check(text: str, region: str | None = None) -> CheckResult:
 def _readings(query: str, region: str | None, found: Any) -> list[Identifier]:
     """Every plausible reading: the region's (or the only) one first."""
     readings = [found] if isinstance(found, Identifier) else []
-    for extra in phone_readings(query):
+    for extra in [*phone_readings(query), *social_readings(query)]:
         if all(extra.key != r.key for r in readings):
             readings.append(extra)
     return readings
