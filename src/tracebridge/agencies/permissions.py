@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tracebridge.agencies import audit
@@ -41,6 +41,8 @@ class _NoSharing:
 
 _policy: SharingPolicy = _NoSharing()
 NEVER_SHARED = frozenset({TLP.RED.value, TLP.AMBER_STRICT.value})
+# Markings an agreement could grant: the only ones another agency may learn exist (as a count).
+GRANTABLE = frozenset({TLP.GREEN.value, TLP.AMBER.value})
 
 
 def register_policy(policy: SharingPolicy) -> None:
@@ -122,3 +124,21 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet[Any], **lookup: 
         raise Http404(f"No {kind} matches the given query.")
     audit.record(f"{kind}.read", request=request, obj=obj)
     return obj
+
+
+def withheld_by_owner(user: Any, queryset: QuerySet[Any]) -> list[tuple[str, int]]:
+    """(owner agency code, count) of records in ``queryset`` that ``user`` may not see.
+
+    Only records an agreement could grant (GREEN, AMBER) are counted: RED and AMBER+STRICT never
+    leave their agency, not even as a count, and CLEAR ones are visible anyway. This is the one
+    place that says "N records held by X are not shared with your agency" (docs/telecom.md).
+    """
+    if not is_agency_user(user):
+        return []
+    hidden = (
+        queryset.exclude(visible_q(user, record_kind(queryset.model)))
+        .exclude(agency_id=user.agency_id)
+        .filter(tlp__in=sorted(GRANTABLE))
+    )
+    rows = hidden.order_by().values("agency__code").annotate(n=Count("pk", distinct=True))
+    return sorted((row["agency__code"], row["n"]) for row in rows)

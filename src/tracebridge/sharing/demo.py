@@ -6,6 +6,7 @@ import json
 
 from tracebridge.demo import DemoContext
 from tracebridge.sharing.exports import export_bundle_for, publish
+from tracebridge.sharing.models import TELECOM_KINDS
 from tracebridge.sharing.services import approve_agreement, create_agreement
 
 US = ("US-DOJ-CPB", "US-FBI", "US-FTC")
@@ -15,6 +16,19 @@ IN = ("IN-CBI", "IN-I4C")
 def _supervisor(ctx: DemoContext, code: str) -> object:
     prefix = code.split("-", 1)[1].lower()
     return ctx.users[f"{prefix}.supervisor"]
+
+
+def _telecom_agreements(ctx: DemoContext) -> list[object]:
+    """US agencies see each other's robocall campaigns and tracebacks, as they would."""
+    made = []
+    for owner in US:
+        for partner in US:
+            if owner == partner or owner not in ctx.agencies or partner not in ctx.agencies:
+                continue
+            agreement = create_agreement(owner, partner, ["GREEN", "AMBER"], kinds=TELECOM_KINDS)
+            approve_agreement(agreement, _supervisor(ctx, owner))  # type: ignore[arg-type]
+            made.append(agreement)
+    return made
 
 
 def load(ctx: DemoContext) -> None:
@@ -30,6 +44,7 @@ def load(ctx: DemoContext) -> None:
         approve_agreement(agreement, _supervisor(ctx, owner))  # type: ignore[arg-type]
         published += publish(agreement)
         agreements.append(agreement)
+    agreements += _telecom_agreements(ctx)
     # One pending approval, so the approvals page has something to show.
     create_agreement("US-FTC", "IN-CBI", ["CLEAR", "GREEN", "AMBER"], fields=["state"])
     exports = ctx.home / "exports"

@@ -12,7 +12,11 @@ from django.utils import timezone
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency
 
-SHARE_KINDS = ("complaint", "sighting", "campaign", "case", "evidence")
+# An agreement that names no kinds covers the intelligence kinds; telecom findings (robocall
+# campaigns, traceback requests) flow only when an agreement names them (docs/sharing.md).
+DEFAULT_KINDS = ("complaint", "sighting", "campaign", "case", "evidence")
+TELECOM_KINDS = ("robocallcampaign", "tracebackrequest")
+SHARE_KINDS = DEFAULT_KINDS + TELECOM_KINDS
 # Victim personal-data fields an agreement may name; everything else about a victim stays home.
 PERSONAL_FIELDS = ("name", "phone", "email", "city", "state", "age_band")
 

@@ -16,7 +16,7 @@ from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import ServiceError, get_agency
 from tracebridge.complaints.redaction import field_names
-from tracebridge.sharing.models import PERSONAL_FIELDS, SHARE_KINDS, Agreement
+from tracebridge.sharing.models import DEFAULT_KINDS, PERSONAL_FIELDS, SHARE_KINDS, Agreement
 
 
 def _markings(tlp: Iterable[str]) -> list[str]:
@@ -37,7 +37,7 @@ def _markings(tlp: Iterable[str]) -> list[str]:
 
 
 def _kinds(kinds: Iterable[str] | None) -> list[str]:
-    chosen = list(kinds or SHARE_KINDS)
+    chosen = list(kinds or DEFAULT_KINDS)
     unknown = sorted(set(chosen) - set(SHARE_KINDS))
     if unknown:
         raise ServiceError(f"unknown kinds {unknown}; known: {', '.join(SHARE_KINDS)}")

@@ -11,7 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from tracebridge.agencies.permissions import is_agency_user, visible, visible_q
+from tracebridge.agencies.permissions import (
+    is_agency_user,
+    visible,
+    visible_q,
+    withheld_by_owner,
+)
 from tracebridge.complaints.models import Sighting
 from tracebridge.telecom import services
 from tracebridge.telecom.models import RobocallCampaign
@@ -35,8 +40,12 @@ def campaign_panel(request: HttpRequest, campaign: Any) -> str | None:
     keys = phone_keys(campaign, user)
     if not keys:
         return None
-    seen = visible(user, RobocallCampaign.objects.all())
-    robocalls = services.campaigns_for_keys(keys, seen).order_by("-calls")[:20]
-    return render_to_string(
-        "telecom/campaign_panel.html", {"robocalls": robocalls, "keys": set(keys)}, request=request
-    )
+    presenting = services.campaigns_for_keys(keys, RobocallCampaign.objects.all())
+    robocalls = visible(user, presenting).order_by("-calls")[:20]
+    context = {
+        "robocalls": robocalls,
+        "keys": set(keys),
+        "withheld": withheld_by_owner(user, presenting),
+        "kind": "robocall",
+    }
+    return render_to_string("telecom/campaign_panel.html", context, request=request)

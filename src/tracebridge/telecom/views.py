@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import get_visible_or_404, has_role, visible
+from tracebridge.agencies.permissions import (
+    get_visible_or_404,
+    has_role,
+    visible,
+    withheld_by_owner,
+)
 from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.telecom import services
@@ -21,10 +26,12 @@ from tracebridge.telecom.models import RobocallCampaign, TracebackRequest
 @login_required
 def robocalls(request: HttpRequest) -> HttpResponse:
     require_role(request, "viewer")
-    rows = visible(request.user, RobocallCampaign.objects.select_related("agency"))
+    everything = RobocallCampaign.objects.select_related("agency")
+    rows = visible(request.user, everything)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit.record("robocallcampaign.list", request=request, object_type="robocallcampaign")
-    return render(request, "telecom/robocalls.html", {"page": page})
+    withheld = withheld_by_owner(request.user, everything)
+    return render(request, "telecom/robocalls.html", {"page": page, "withheld": withheld})
 
 
 @login_required
@@ -46,14 +53,16 @@ def robocall_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
 @login_required
 def traceback_list(request: HttpRequest) -> HttpResponse:
     require_role(request, "viewer")
-    rows = visible(request.user, TracebackRequest.objects.select_related("campaign"))
+    everything = TracebackRequest.objects.select_related("campaign")
+    rows = visible(request.user, everything)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit.record("tracebackrequest.list", request=request, object_type="tracebackrequest")
-    return render(
-        request,
-        "telecom/traceback_list.html",
-        {"page": page, "can_open": has_role(request.user, "analyst")},
-    )
+    context = {
+        "page": page,
+        "can_open": has_role(request.user, "analyst"),
+        "withheld": withheld_by_owner(request.user, everything),
+    }
+    return render(request, "telecom/traceback_list.html", context)
 
 
 @login_required
