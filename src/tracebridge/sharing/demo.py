@@ -6,7 +6,7 @@ import json
 
 from tracebridge.demo import DemoContext
 from tracebridge.sharing.exports import export_bundle_for, publish
-from tracebridge.sharing.models import TELECOM_KINDS
+from tracebridge.sharing.models import TELECOM_KINDS, Agreement
 from tracebridge.sharing.services import approve_agreement, create_agreement
 
 US = ("US-DOJ-CPB", "US-FBI", "US-FTC")
@@ -18,9 +18,9 @@ def _supervisor(ctx: DemoContext, code: str) -> object:
     return ctx.users[f"{prefix}.supervisor"]
 
 
-def _telecom_agreements(ctx: DemoContext) -> list[object]:
+def _telecom_agreements(ctx: DemoContext) -> list[Agreement]:
     """US agencies see each other's robocall campaigns and tracebacks, as they would."""
-    made = []
+    made: list[Agreement] = []
     for owner in US:
         for partner in US:
             if owner == partner or owner not in ctx.agencies or partner not in ctx.agencies:
