@@ -2,6 +2,7 @@
 infrastructure, complaints, FTC Do Not Call rows, call detail records with SHAKEN tokens, money
 trails, and the ground truth of all of it. Pure Python: nothing here imports Django."""
 
+from tracebridge.simulate.knobs import Knobs
 from tracebridge.simulate.runner import (
     FILES,
     SCALES,
@@ -12,4 +13,13 @@ from tracebridge.simulate.runner import (
     sizes,
 )
 
-__all__ = ["FILES", "SCALES", "Progress", "Summary", "generate", "load_complaint_truth", "sizes"]
+__all__ = [
+    "FILES",
+    "SCALES",
+    "Knobs",
+    "Progress",
+    "Summary",
+    "generate",
+    "load_complaint_truth",
+    "sizes",
+]

@@ -20,9 +20,6 @@ from tracebridge.simulate.money import Payment, TrailWriter
 from tracebridge.simulate.world import DAYS, START_EPOCH, Campaign, Epoch, World
 
 T = TypeVar("T")
-ONE_OFF_SHARE = 0.08
-NO_IDENTIFIER_SHARE = 0.12
-TRAP_SHARE = 0.35
 IST = timezone(timedelta(hours=5, minutes=30))
 SOURCES = {
     "US": (("FTC", 0.55), ("IC3", 0.35), ("PORTAL", 0.1)),
@@ -74,6 +71,7 @@ class ComplaintWriter:
         self.rng = random.Random(f"{seed}:complaints")
         self.trail = trail
         self.stats = ComplaintStats()
+        self.knobs = world.knobs
         self._weights = [c.weight for c in world.campaigns]
 
     def write(
@@ -93,17 +91,17 @@ class ComplaintWriter:
     def one(self) -> tuple[dict[str, Any], str | None]:
         rng = self.rng
         campaign = None
-        if rng.random() >= ONE_OFF_SHARE:
+        if rng.random() >= self.knobs.one_off_share:
             campaign = rng.choices(self.world.campaigns, self._weights)[0]
         country, scam_type, day = self._what(campaign)
         draft = self._draft(country, scam_type, day)
-        no_identifier = rng.random() < NO_IDENTIFIER_SHARE
+        no_identifier = rng.random() < self.knobs.no_identifier_share
         epoch = campaign.epoch_at(day) if campaign else self._one_off_epoch(country, scam_type)
         if no_identifier:
             self.stats.no_identifier_refs.append(draft.ref)
         else:
             self._name_contacts(draft, epoch)
-            if rng.random() < TRAP_SHARE:
+            if rng.random() < self.knobs.trap_share:
                 self._name_trap(draft)
         loss = self._loss(draft, epoch, campaign, no_identifier)
         return self._record(draft, loss), campaign.id if campaign else None
@@ -162,28 +160,31 @@ class ComplaintWriter:
     ) -> None:
         """Structured field, narrative, or both (victims repeat themselves)."""
         roll = self.rng.random()
-        if roll < 0.75:
+        if roll < self.knobs.structured_below:
             draft.suspect.setdefault(field_name, []).append(structured)
-        if roll >= 0.6:
+        if roll >= self.knobs.narrative_from:
             draft.sentences.append(narratives.mention(self.rng, kind, draft.lang, written))
 
     def _name_contacts(self, draft: Draft, epoch: Epoch) -> None:
-        rng = self.rng
+        rng, extra = self.rng, self.knobs.extra_contacts
         phones = [p for p in epoch.phones if p.startswith("+1" if draft.country == "US" else "+91")]
-        wants_phone = draft.channel in PHONE_CHANNELS or rng.random() < 0.3
+        wants_phone = draft.channel in PHONE_CHANNELS or rng.random() < 0.3 * extra
         if phones and wants_phone:
             number = favourite(rng, phones)
             written = messy.phone(rng, number)
             self._place(draft, "phones", "phone", written, written)
         if epoch.domains and (
-            draft.channel in {"website", "app", "social_media"} or rng.random() < 0.3
+            draft.channel in {"website", "app", "social_media"} or rng.random() < 0.3 * extra
         ):
             written = messy.url(rng, favourite(rng, epoch.domains))
             self._place(draft, "urls", "url", written, written)
-        if epoch.emails and (draft.channel == "email" or rng.random() < 0.2):
+        if epoch.emails and (draft.channel == "email" or rng.random() < 0.2 * extra):
             address = favourite(rng, epoch.emails)
             written = messy.email(rng, address)
             self._place(draft, "emails", "email", written, messy.email_in_text(rng, address))
+        if epoch.links and rng.random() < self.knobs.shared_link_share:
+            link = favourite(rng, epoch.links)
+            self._place(draft, "urls", "url", link, link.removeprefix("https://"))
 
     def _name_trap(self, draft: Draft) -> None:
         rng = self.rng

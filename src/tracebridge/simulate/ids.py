@@ -107,6 +107,21 @@ def scam_domain(rng: random.Random, theme: str) -> str:
     return f"{name}.{rng.choice(catalog.SCAM_TLDS)}"
 
 
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def shared_link(rng: random.Random, phones: list[str]) -> str:
+    """A campaign's own link on a shared host, canonical: a Telegram channel, a bit.ly code or
+    a WhatsApp chat with one of its numbers."""
+    roll = rng.random()
+    if roll < 0.4:
+        first = rng.choice(catalog.ALIAS_FIRST).lower()
+        return f"https://t.me/{first}_{rng.choice(('profits', 'vip', 'signals', 'help'))}{rng.randint(1, 999)}"
+    if roll < 0.7 or not phones:
+        return "https://bit.ly/" + "".join(rng.choice(_BASE62) for _ in range(7))
+    return "https://wa.me/" + rng.choice(phones).lstrip("+")
+
+
 def mailbox(rng: random.Random) -> str:
     first = rng.choice(catalog.ALIAS_FIRST)
     return f"{first}.{rng.choice(catalog.ALIAS_ROLE)}{rng.randint(1, 999)}"

@@ -14,6 +14,7 @@ import numpy as np
 
 from tracebridge.simulate import cdr, ftc, money, world
 from tracebridge.simulate.complaints import ComplaintStats, ComplaintWriter
+from tracebridge.simulate.knobs import DEFAULT, Knobs
 from tracebridge.simulate.passport import load_signer
 from tracebridge.simulate.sinks import TXN_SCHEMA, ParquetSink, RowBuffer
 
@@ -87,14 +88,18 @@ def generate(
     txns: int | None = None,
     progress: Progress | None = None,
     shaken_key: Path | None = None,
+    knobs: Knobs = DEFAULT,
 ) -> Summary:
-    """Write the world for ``seed`` into ``out_dir``; the same arguments give the same bytes."""
+    """Write the world for ``seed`` into ``out_dir``; the same arguments give the same bytes.
+
+    ``knobs`` picks a world of the family (``simulate.knobs``); the default is the usual one.
+    """
     started = time.perf_counter()
     n_complaints, n_calls, n_txns = sizes(scale, complaints, calls, txns)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, done, total: None)
-    the_world = world.build(seed, n_complaints)
+    the_world = world.build(seed, n_complaints, knobs)
     stats, pool, n_written = _write_complaints_and_money(
         out, seed, the_world, n_complaints, n_txns, report
     )

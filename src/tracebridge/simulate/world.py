@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracebridge.simulate import catalog, ids
+from tracebridge.simulate.knobs import DEFAULT, Knobs
 
 DAYS = 365
 START_EPOCH = 1764374400  # 2025-11-29T00:00:00Z: the simulated year ends the day before this
@@ -83,6 +84,7 @@ class Epoch:
     in_accounts: list[tuple[str, str]] = field(default_factory=list)  # (ifsc, account)
     us_accounts: list[tuple[str, str]] = field(default_factory=list)  # (routing, account)
     wallets: list[tuple[str, str]] = field(default_factory=list)  # (chain, address)
+    links: list[str] = field(default_factory=list)  # shared-host links (Knobs.shared_link_share)
 
 
 @dataclass
@@ -132,6 +134,7 @@ class Campaign:
             keys.update(f"bank:{ids.account_in(*a)}" for a in epoch.in_accounts)
             keys.update(f"bank:{ids.account_us(*a)}" for a in epoch.us_accounts)
             keys.update(ids.key_wallet(c, a) for c, a in epoch.wallets)
+            keys.update(f"url:{link}" for link in epoch.links)
         return sorted(keys)
 
 
@@ -141,6 +144,7 @@ class World:
     operations: list[Operation]
     campaigns: list[Campaign]
     reminder_callers: list[str]
+    knobs: Knobs = DEFAULT
 
     def mule_accounts(self) -> list[str]:
         """Account keys (transaction-file form) that scammers control."""
@@ -163,17 +167,18 @@ def campaign_count(complaints: int) -> int:
     return max(12, round(12 * growth))
 
 
-def build(seed: int, complaints: int) -> World:
+def build(seed: int, complaints: int, knobs: Knobs = DEFAULT) -> World:
     rng = random.Random(f"{seed}:world")
     operations: list[Operation] = []
     campaigns: list[Campaign] = []
     taken: set[str] = set()  # no identifier serves two campaigns by accident
-    for index in range(campaign_count(complaints)):
+    count = knobs.campaigns or campaign_count(complaints)
+    for index in range(count):
         playbook = PLAYBOOK_CYCLE[index % len(PLAYBOOK_CYCLE)]
         op = _operation_for(rng, playbook, operations)
-        campaigns.append(_campaign(rng, f"CMP-{index + 1:04d}", op, playbook, taken))
+        campaigns.append(_campaign(rng, f"CMP-{index + 1:04d}", op, playbook, taken, knobs))
     reminders = [ids.us_toll_free(rng), ids.us_line(rng), ids.us_toll_free(rng)]
-    return World(seed, operations, campaigns, reminders)
+    return World(seed, operations, campaigns, reminders, knobs)
 
 
 def _operation_for(rng: random.Random, playbook: str, operations: list[Operation]) -> Operation:
@@ -193,26 +198,31 @@ def _operation_for(rng: random.Random, playbook: str, operations: list[Operation
 
 
 def _campaign(
-    rng: random.Random, cid: str, op: Operation, playbook: str, taken: set[str]
+    rng: random.Random, cid: str, op: Operation, playbook: str, taken: set[str], knobs: Knobs
 ) -> Campaign:
     start = rng.randint(0, DAYS - 90)
     end = min(DAYS - 1, start + rng.randint(90, 365))
-    weight = min(rng.paretovariate(1.3), 12.0)  # a few big campaigns, many small
+    weight = min(rng.paretovariate(knobs.size_shape), knobs.size_cap)  # few big, many small
     campaign = Campaign(
         cid, op, playbook, PLAYBOOKS[playbook][0], start, end, weight, PLAYBOOKS[playbook][2]
     )
     day, previous = start, None
     while day <= end:
-        previous = _epoch(rng, campaign, day, previous, taken)
+        previous = _epoch(rng, campaign, day, previous, taken, knobs)
         campaign.epochs.append(previous)
         day += rng.randint(40, 100)
     return campaign
 
 
 def _epoch(
-    rng: random.Random, campaign: Campaign, day: int, previous: Epoch | None, taken: set[str]
+    rng: random.Random,
+    campaign: Campaign,
+    day: int,
+    previous: Epoch | None,
+    taken: set[str],
+    knobs: Knobs,
 ) -> Epoch:
-    """New infrastructure, keeping one item of each kind from the last rotation."""
+    """New infrastructure, keeping up to ``knobs.carry_over`` items of each kind."""
     countries, theme = campaign.countries, campaign.theme
 
     def new(make: Callable[[], Any], count: int = 1) -> list[Any]:
@@ -239,10 +249,12 @@ def _epoch(
         "us_accounts": new(lambda: ids.us_account(rng), _n(countries, "US", 1)),
         "wallets": new(lambda: (campaign.chain, ids.wallet(rng, campaign.chain))),
     }
+    if knobs.shared_link_share > 0:  # no draws otherwise: the default world's bytes stay
+        fresh["links"] = new(lambda: ids.shared_link(rng, fresh["phones"]))
     epoch = Epoch(day)
     for kind, items in fresh.items():
         kept = getattr(previous, kind) if previous else []
-        carried = rng.sample(kept, min(2, len(kept)))  # rotation replaces, not all at once
+        carried = rng.sample(kept, min(knobs.carry_over, len(kept)))  # rotation replaces some
         getattr(epoch, kind).extend(carried + items)
     return epoch
 

@@ -1,0 +1,68 @@
+"""What varies between simulated worlds: the family of worlds quality is measured on.
+
+The defaults are the one world the simulator always made (the demo, the tests' pinned digests);
+a knob at its default draws no extra random numbers, so the same seed gives the same bytes.
+``bench/quality.py`` draws knobs from ranges to measure linking on worlds it was not tuned on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Knobs:
+    # Complaints of no campaign (fresh identifiers), and complaints naming no identifier at all.
+    one_off_share: float = 0.08
+    no_identifier_share: float = 0.12
+    # Identifiers per complaint: scales the chance of naming a contact the channel does not call
+    # for (a phone after an e-mail scam, a site after a call); 1 = today's 0.3 / 0.3 / 0.2.
+    extra_contacts: float = 1.0
+    # Where a named contact is written: the narrative only, or both the fields and the narrative
+    # (the rest go into the structured fields only).
+    narrative_only_share: float = 0.25
+    both_share: float = 0.15
+    # Overlap of rotating infrastructure: items of each kind a rotation carries over.
+    carry_over: int = 2
+    # Hub density: the share of complaints that also name an impersonated helpline or site.
+    trap_share: float = 0.35
+    # Shared-host links (a campaign's own t.me channel, bit.ly code or wa.me chat): the share of
+    # campaign complaints that name one. 0 = none, as before.
+    shared_link_share: float = 0.0
+    # Campaign sizes: Pareto shape of the weights (smaller = heavier tail), their cap, and the
+    # number of campaigns (None: about 12, growing slowly with the complaints).
+    size_shape: float = 1.3
+    size_cap: float = 12.0
+    campaigns: int | None = None
+
+    def __post_init__(self) -> None:
+        shares = {
+            "one_off_share": self.one_off_share,
+            "no_identifier_share": self.no_identifier_share,
+            "narrative_only_share": self.narrative_only_share,
+            "both_share": self.both_share,
+            "trap_share": self.trap_share,
+            "shared_link_share": self.shared_link_share,
+        }
+        for name, value in shares.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.narrative_only_share + self.both_share > 1.0:
+            raise ValueError("narrative_only_share + both_share must not exceed 1")
+        if self.carry_over < 0 or self.extra_contacts < 0 or self.size_shape <= 0:
+            raise ValueError("carry_over, extra_contacts must be >= 0 and size_shape > 0")
+        if self.campaigns is not None and self.campaigns < 1:
+            raise ValueError(f"campaigns must be at least 1, not {self.campaigns}")
+
+    @property
+    def structured_below(self) -> float:
+        """A contact goes into the structured fields when its roll is below this."""
+        return round(1.0 - self.narrative_only_share, 12)
+
+    @property
+    def narrative_from(self) -> float:
+        """A contact goes into the narrative when its roll is at or above this."""
+        return round(1.0 - self.narrative_only_share - self.both_share, 12)
+
+
+DEFAULT = Knobs()

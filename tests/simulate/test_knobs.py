@@ -1,0 +1,84 @@
+"""The family of worlds: each knob changes what it says, and only that."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tracebridge.simulate import Knobs, generate
+from tracebridge.simulate import world as world_module
+
+SIZES = {"complaints": 600, "calls": 200, "txns": 200}
+
+
+def _world(tmp_path: Path, knobs: Knobs, seed: int = 5) -> tuple[dict[str, Any], list[Any]]:
+    generate(tmp_path, seed, knobs=knobs, **SIZES)  # type: ignore[arg-type]
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    with open(tmp_path / "complaints.jsonl", encoding="utf-8") as f:
+        return truth, [json.loads(line) for line in f]
+
+
+def test_the_share_naming_no_identifier_follows_the_knob(tmp_path: Path) -> None:
+    truth, complaints = _world(tmp_path, Knobs(no_identifier_share=0.2))
+    share = len(truth["no_identifier_refs"]) / len(complaints)
+    assert 0.16 <= share <= 0.24
+    truth_none, _ = _world(tmp_path / "none", Knobs(no_identifier_share=0.0))
+    assert truth_none["no_identifier_refs"] == []
+
+
+def test_shared_host_links_are_named_and_are_campaign_identifiers(tmp_path: Path) -> None:
+    truth, complaints = _world(tmp_path, Knobs(shared_link_share=0.5))
+    own = {k for c in truth["campaigns"] for k in c["identifiers"] if k.startswith("url:")}
+    assert {k.split("/")[2] for k in own} <= {"t.me", "bit.ly", "wa.me"}
+    assert len({k.split("/")[2] for k in own}) == 3
+    named = sum(
+        1 for c in complaints if any(h in json.dumps(c) for h in ("t.me/", "bit.ly/", "wa.me/"))
+    )
+    assert named >= 100
+
+
+def test_narrative_only_puts_contacts_in_the_text_alone(tmp_path: Path) -> None:
+    _, complaints = _world(tmp_path, Knobs(narrative_only_share=1.0, both_share=0.0))
+    fields = {k for c in complaints for k in c.get("suspect", {})}
+    assert fields <= {"names", "upi_ids", "crypto_wallets", "bank_accounts"}  # payees stay
+
+
+def test_rotations_carry_over_as_many_items_as_asked() -> None:
+    for carry, overlap in ((0, False), (2, True)):
+        built = world_module.build(3, 600, Knobs(carry_over=carry))
+        shared = [
+            set(a.phones) & set(b.phones)
+            for c in built.campaigns
+            for a, b in zip(c.epochs, c.epochs[1:], strict=False)
+        ]
+        assert any(shared) is overlap
+
+
+def test_campaign_count_and_sizes() -> None:
+    built = world_module.build(3, 600, Knobs(campaigns=30, size_shape=3.0, size_cap=2.0))
+    assert len(built.campaigns) == 30
+    assert max(c.weight for c in built.campaigns) <= 2.0
+
+
+def test_more_contacts_per_complaint(tmp_path: Path) -> None:
+    def named(knobs: Knobs, where: Path) -> int:
+        _, complaints = _world(where, knobs)
+        return sum(len(v) for c in complaints for k, v in c.get("suspect", {}).items())
+
+    assert named(Knobs(extra_contacts=3.0), tmp_path / "a") > named(Knobs(), tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"no_identifier_share": 1.5}, "no_identifier_share"),
+        ({"narrative_only_share": 0.9, "both_share": 0.2}, "narrative_only_share + both_share"),
+        ({"campaigns": 0}, "campaigns"),
+    ],
+)
+def test_bad_knobs_are_refused_naming_the_knob(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValueError, match=field.replace("+", r"\+")):
+        Knobs(**change)
