@@ -93,17 +93,23 @@ def test_lookup_and_add(agencies: Any) -> None:
     file(client)
     once = client.session["report_once"]
     page = client.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
-    assert page.status_code == 200
-    assert once["number"] in page.content.decode()
+    assert (page.status_code, page["Location"]) == (302, "/report/lookup/")
+    assert once["number"] in client.get("/report/lookup/").content.decode()
     added = client.post(
         "/report/lookup/",
         {"number": once["number"], "secret": once["secret"], "text": "They also used 91234 56789"},
     )
-    assert "addition is saved" in added.content.decode()
+    assert added.status_code == 302  # post/redirect/get: a reload cannot save it twice
+    shown = client.get("/report/lookup/").content.decode()
+    assert "addition is saved" in shown and "91234 56789" in shown
+    reloaded = client.get("/report/lookup/").content.decode()
+    assert "addition is saved" not in reloaded and "91234 56789" in reloaded
     complaint = Complaint.objects.get()
     assert "91234 56789" in complaint.narrative
     assert complaint.sightings.filter(key="phone:+919123456789").exists()
     assert ReportAddition.objects.count() == 1
+    closed = client.get("/report/lookup/", {"new": ""}).content.decode()
+    assert once["number"] not in closed and 'name="secret"' in closed
 
 
 def test_lookup_with_wrong_secret_is_refused(agencies: Any) -> None:
@@ -133,7 +139,9 @@ def test_additions_are_limited(agencies: Any) -> None:
     for i in range(20):
         ReportAddition.objects.create(report=report, text=f"note {i}")
     page = client.post(
-        "/report/lookup/", {"number": once["number"], "secret": once["secret"], "text": "more"}
+        "/report/lookup/",
+        {"number": once["number"], "secret": once["secret"], "text": "more"},
+        follow=True,
     )
     assert "cannot take more additions" in page.content.decode()
 
@@ -200,3 +208,25 @@ def test_list_filter_error_and_login(client_for: Any, analyst: Any) -> None:
     assert Client().get("/complaints/").status_code == 302
     page = client_for(analyst).get("/complaints/", {"since": "soon"})
     assert page.status_code == 200 and b"not an ISO 8601" in page.content
+
+
+def test_done_page_copies_the_secret_and_names_what_it_could_not_read(agencies: Any) -> None:
+    client = Client()
+    file(client, suspect_phone="12", suspect_upi="not a upi")
+    done = client.get("/report/done/").content.decode()
+    assert 'data-copy="#report-secret"' in done and 'id="report-secret"' in done
+    unread = done[done.index('data-testid="unread"') :]
+    assert "12: could not be read as a phone number" in unread
+    assert "not a upi: could not be read as a UPI ID" in unread
+    suspect = Complaint.objects.get().suspect
+    assert "12" in str(suspect) and "not a upi" in str(suspect)  # accepted, kept as typed
+    client = Client()
+    file(client, suspect_phone="+91 98123 45678", suspect_upi="pooja.4738@okicici")
+    assert 'data-testid="unread"' not in client.get("/report/done/").content.decode()
+
+
+def test_phone_fields_open_the_phone_keypad(agencies: Any) -> None:
+    form = Client().get("/report/", {"what": "call", "country": "IN"}).content.decode()
+    for name in ("suspect_phone", "phone"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', form)
+        assert field is not None and 'inputmode="tel"' in field.group(0)

@@ -46,7 +46,9 @@ def test_the_amount_field_names_its_currency(agencies: Any) -> None:
 def test_status_page_dates_in_hindi(agencies: Any) -> None:
     client = hindi()
     once = filed(client)
-    page = client.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
+    page = client.post(
+        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
+    )
     received = re.search(r"<dt>प्राप्त</dt><dd>([^<]+)</dd>", page.content.decode())
     assert received is not None
     assert re.fullmatch(r"\d{1,2} [\u0900-\u097f]+ \d{4}, \d{2}:\d{2} IST", received.group(1))
@@ -163,9 +165,9 @@ def hindi_pages(client: Client, reported: Any) -> dict[str, str]:
     once = filed(client)
     pages["/report/done/"] = client.get("/report/done/").content.decode()
     secret = {"number": once["number"], "secret": once["secret"]}
-    pages["status"] = client.post("/report/lookup/", secret).content.decode()
+    pages["status"] = client.post("/report/lookup/", secret, follow=True).content.decode()
     pages["status, added"] = client.post(
-        "/report/lookup/", {**secret, "text": "उन्होंने फिर कॉल की।"}
+        "/report/lookup/", {**secret, "text": "उन्होंने फिर कॉल की।"}, follow=True
     ).content.decode()
     pages["lookup refused"] = client.post(
         "/report/lookup/", {**secret, "secret": "wrong"}
@@ -211,10 +213,14 @@ def test_check_names_the_real_owner_in_hindi(db: None) -> None:
 def test_status_page_names_the_agency_in_hindi(agencies: Any) -> None:
     client = hindi()
     once = filed(client)
-    page = client.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
+    page = client.post(
+        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
+    )
     assert "<dd>भारतीय साइबर अपराध समन्वय केंद्र (I4C)</dd>" in page.content.decode()
     english = Client()
-    page = english.post("/report/lookup/", {"number": once["number"], "secret": once["secret"]})
+    page = english.post(
+        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
+    )
     assert "<dd>Indian Cyber Crime Coordination Centre</dd>" in page.content.decode()
 
 

@@ -100,3 +100,8 @@ def test_check_page_dates_in_hindi(reported: Any) -> None:
     html = client.get("/check/", {"q": "kyc.update@okaxis"}).content.decode()
     assert "<dd>26 नवंबर 2026</dd>" in html
     assert "आख़िरी शिकायत की तारीख़" in html
+
+
+def test_an_empty_chart_says_no_data(db: None) -> None:
+    html = Client().get("/stats/").content.decode()
+    assert html.count("No data yet") == 3 and "<svg" not in html

@@ -22,6 +22,7 @@ SCAM_CHOICES = [("unknown", _("I am not sure"))] + [
 ]
 SCAM_CHOICES.append(("other", _("Something else")))
 BANK_ACCOUNT = _("Bank account")
+TEL = forms.TextInput(attrs={"inputmode": "tel"})
 MESSAGE_CHANNELS = [("sms", _("SMS")), ("whatsapp", _("WhatsApp")), ("email", _("E-mail"))]
 
 
@@ -54,7 +55,9 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    suspect_phone = forms.CharField(label=_("Their phone number"), required=False, max_length=40)
+    suspect_phone = forms.CharField(
+        label=_("Their phone number"), required=False, max_length=40, widget=TEL
+    )
     suspect_website = forms.CharField(
         label=_("The website or app link"), required=False, max_length=300
     )
@@ -81,7 +84,7 @@ class ReportForm(forms.Form):
         label=_("Report anonymously (we will not ask who you are)"), required=False
     )
     name = forms.CharField(label=_("Your name"), required=False, max_length=100)
-    phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40)
+    phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40, widget=TEL)
     email = forms.EmailField(label=_("Your e-mail address"), required=False)
     city = forms.CharField(label=_("Your city or town"), required=False, max_length=100)
     # Hidden from people (CSS and aria-hidden), filled by form-spamming robots.

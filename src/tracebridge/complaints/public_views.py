@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -17,6 +18,7 @@ from tracebridge.agencies import audit
 from tracebridge.complaints import reports
 from tracebridge.complaints.advice import next_steps
 from tracebridge.complaints.forms import AddForm, LookupForm, ReportForm, StartForm
+from tracebridge.identifiers import Rejected, parse
 
 LOOKUPS_PER_HOUR = 30  # failed look-ups per address, against guessing
 
@@ -42,6 +44,21 @@ PREFILL_FIELDS |= {"bank": "suspect_account", "iban": "suspect_account"}
 def prefill(query: Any) -> dict[str, str]:
     field, value = PREFILL_FIELDS.get(query.get("kind", "")), query.get("value", "")[:100]
     return {field: value} if field and value else {}
+
+
+UNREAD = {
+    "suspect_phone": ("phone", _lazy("could not be read as a phone number")),
+    "suspect_upi": ("upi", _lazy("could not be read as a UPI ID")),
+}
+
+
+def unreadable(data: dict[str, Any], country: str) -> list[dict[str, str]]:
+    """Suspect details kept as typed that are not what their field asks for ("12")."""
+    return [
+        {"text": data[name], "reason": str(reason)}
+        for name, (kind, reason) in UNREAD.items()
+        if data.get(name) and isinstance(parse(kind, data[name], country), Rejected)
+    ]
 
 
 def _form_page(
@@ -79,6 +96,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
         "steps": next_steps(
             country, loss.get("payment_method", ""), form.cleaned_data["scam_type"]
         ),
+        "unread": unreadable(form.cleaned_data, country),
     }
     return redirect("report-done")
 
@@ -107,9 +125,12 @@ def _failed(request: HttpRequest) -> None:
 @csrf_protect
 @never_cache
 def report_lookup(request: HttpRequest) -> HttpResponse:
-    """Look a report up with its number and secret (POST only: secrets stay out of URLs)."""
+    """Look a report up with its number and secret (POST only: secrets stay out of URLs).
+
+    Every successful POST redirects (post/redirect/get): the report stays open in the
+    session, so a reload shows it again and never saves an addition twice."""
     if request.method != "POST":
-        return render(request, "complaints/report_lookup.html", {"form": LookupForm()})
+        return _open_report(request)
     adding = "text" in request.POST
     form: LookupForm = AddForm(request.POST) if adding else LookupForm(request.POST)
     if _throttled(request):
@@ -123,17 +144,41 @@ def report_lookup(request: HttpRequest) -> HttpResponse:
         audit.record("complaint.lookup", request=request, outcome="denied")
         form.add_error(None, _("No report matches that number and secret."))
         return render(request, "complaints/report_lookup.html", {"form": form}, status=404)
-    context: dict[str, Any] = {"report": found, "complaint": found.complaint}
+    opened = {"number": found.number, "secret": form.cleaned_data["secret"]}
     if adding:
         try:
             reports.add_to_report(found, form.cleaned_data["text"])
-            context["added"] = True
+            opened["added"] = "yes"
         except reports.ReportError as exc:
-            context["add_error"] = str(exc)
+            opened["add_error"] = str(exc)
     audit.record("complaint.lookup", request=request, obj=found.complaint, added=adding)
-    found.refresh_from_db()
-    context["additions"] = list(found.additions.all())
-    context["add_form"] = AddForm(
-        initial={"number": found.number, "secret": form.cleaned_data["secret"]}
-    )
+    request.session[OPEN_REPORT] = opened
+    return redirect("report-lookup")
+
+
+OPEN_REPORT = "report_open"
+
+
+def _open_report(request: HttpRequest) -> HttpResponse:
+    """The report opened by the last look-up, or the look-up form (``?new`` closes it)."""
+    opened = request.session.get(OPEN_REPORT)
+    if "new" in request.GET:
+        request.session.pop(OPEN_REPORT, None)
+        opened = None
+    try:
+        found = reports.find_report(opened["number"], opened["secret"]) if opened else None
+    except reports.ReportError:
+        found = None
+    if found is None or opened is None:
+        return render(request, "complaints/report_lookup.html", {"form": LookupForm()})
+    # the addition's outcome is said once; a reload shows the report without it
+    request.session[OPEN_REPORT] = {"number": found.number, "secret": opened["secret"]}
+    context: dict[str, Any] = {
+        "report": found,
+        "complaint": found.complaint,
+        "added": opened.get("added") == "yes",
+        "add_error": opened.get("add_error", ""),
+        "additions": list(found.additions.all()),
+        "add_form": AddForm(initial={"number": found.number, "secret": opened["secret"]}),
+    }
     return render(request, "complaints/report_status.html", context)
