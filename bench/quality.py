@@ -1,0 +1,221 @@
+"""Quality on a family of worlds (issue 19): linking, robocalls and mules, worst world first.
+
+Each world has its own seed and knobs drawn from ranges (``simulate.Knobs``); every metric is
+printed per world, then the median and the WORST world, beside the naive baselines:
+- linking: pairwise precision/recall/F1, the identifier ceiling and F1/ceiling; baseline:
+  connected components over exactly shared identifiers (networkx);
+- robocalls: call precision/recall and the call-grouping B-cubed F1 (over flagged robocalls:
+  does one true campaign come out as one flagged campaign?); baseline: the per-number rule
+  (every call from a number that placed >= N calls);
+- mules: precision/recall of the mule scan over accounts that transact; baseline: the
+  pass-through rule (at least 80% of the money in leaves again within 48 hours).
+
+The issue's targets are printed as met or MISSED on the worst world; the run fails only when a
+world cannot be measured (the targets are what later work is to reach).
+``--smoke``: two small worlds (bench/run_all.py --smoke, in CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tracebridge import duck  # noqa: E402
+from tracebridge.campaigns import evaluate  # noqa: E402
+from tracebridge.money import mules  # noqa: E402
+from tracebridge.money.accounts import normalise  # noqa: E402
+from tracebridge.money.store import Store  # noqa: E402
+from tracebridge.simulate import Knobs, generate  # noqa: E402
+from tracebridge.telecom import analytics  # noqa: E402
+
+FULL = {"worlds": 12, "complaints": 3000, "calls": 60_000, "txns": 20_000}
+SMOKE = {"worlds": 2, "complaints": 600, "calls": 20_000, "txns": 5_000}
+# metric -> (target on the worst world, higher is better)
+TARGETS = {
+    "link_P": 0.98,
+    "link_F1/ceil": 0.95,
+    "call_P": 0.98,
+    "call_R": 0.95,
+    "group_B3F1": 0.85,
+    "mule_P": 0.97,
+    "mule_R": 0.95,
+}
+
+
+def draw_knobs(rng: random.Random) -> Knobs:
+    """One world of the family: every knob drawn from the range the issue names."""
+    return Knobs(
+        no_identifier_share=round(rng.uniform(0.05, 0.20), 3),
+        extra_contacts=round(rng.uniform(0.5, 2.0), 2),
+        narrative_only_share=round(rng.uniform(0.1, 0.5), 2),
+        carry_over=rng.randint(0, 3),
+        trap_share=round(rng.uniform(0.2, 0.6), 2),
+        shared_link_share=round(rng.uniform(0.0, 0.3), 2),
+        size_shape=round(rng.uniform(1.0, 2.0), 2),
+        campaigns=rng.randint(8, 40),
+    )
+
+
+@dataclass
+class World:
+    seed: int
+    knobs: Knobs
+    metrics: dict[str, float]
+
+
+def linking_metrics(out: Path) -> dict[str, float]:
+    report = evaluate.evaluate(out)
+    return {
+        "link_P": report.ours.precision,
+        "link_R": report.ours.recall,
+        "link_F1": report.ours.f1,
+        "ceil_F1": report.ceiling.f1,
+        "link_F1/ceil": report.of_ceiling,
+        "cc_P": report.baseline.precision,
+        "cc_F1": report.baseline.f1,
+    }
+
+
+def robocall_metrics(out: Path, work: Path) -> dict[str, float]:
+    con = analytics.connect()
+    analytics.analyze([out / "cdrs.parquet"], work, con=con)
+    truth = out / "truth_calls.parquet"
+    labels = work / "call_labels.parquet"
+    ours = analytics.evaluate(labels, truth)
+    naive = analytics.evaluate(analytics.baseline_labels(con, analytics.Params()), truth)
+    return {
+        "call_P": ours.precision,
+        "call_R": ours.recall,
+        "group_B3F1": b_cubed(labels, truth),
+        "num_P": naive.precision,
+        "num_R": naive.recall,
+    }
+
+
+def b_cubed(labels: Path, truth: Path) -> float:
+    """B-cubed F1 of the flagged campaigns against the true ones, over flagged robocalls."""
+    row = (
+        duck.connect()
+        .execute(
+            """
+        WITH x AS (SELECT l.call_id, l.campaign_id AS p, t.campaign_id AS t
+                   FROM read_parquet(?) l JOIN read_parquet(?) t USING (call_id)
+                   WHERE t.kind = 'robocall'),
+             cell AS (SELECT p, t, count(*) AS n FROM x GROUP BY p, t),
+             ps AS (SELECT p, sum(n) AS n FROM cell GROUP BY p),
+             ts AS (SELECT t, sum(n) AS n FROM cell GROUP BY t)
+        SELECT sum(c.n * c.n / ps.n) / sum(c.n), sum(c.n * c.n / ts.n) / sum(c.n)
+        FROM cell c JOIN ps USING (p) JOIN ts USING (t)""",
+            [str(labels), str(truth)],
+        )
+        .fetchone()
+    )
+    if row is None or row[0] is None:
+        return 0.0
+    precision, recall = float(row[0]), float(row[1])
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+PASS_THROUGH = """
+WITH f AS (
+  SELECT id, sum(inn) AS inn, sum(outn) AS outn, min(tin) AS tin, min(tout) AS tout FROM (
+    SELECT to_id AS id, inr AS inn, 0 AS outn, ts AS tin, NULL AS tout FROM txns
+    UNION ALL
+    SELECT from_id, 0, inr, NULL, ts FROM txns) GROUP BY id)
+SELECT a.key FROM f JOIN accounts a USING (id)
+WHERE f.inn > 0 AND f.outn >= 0.8 * f.inn AND f.tout - f.tin BETWEEN 0 AND 48 * 3600
+"""
+
+
+def mule_metrics(out: Path, work: Path) -> dict[str, float]:
+    store = Store(work / "store")
+    store.import_file(out / "transactions.parquet")
+    con = store.connect()
+    transacting = {k for (k,) in con.execute("SELECT key FROM accounts").fetchall()}
+    meta = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    truth = {getattr(normalise(a), "key", a) for a in meta["mule_accounts"]} & transacting
+    ours = {s.key for s in mules.scan(con)}
+    naive = {k for (k,) in con.execute(PASS_THROUGH).fetchall()}
+    return {**_pr("mule", ours, truth), **_pr("pass", naive, truth)}
+
+
+def _pr(name: str, predicted: set[str], truth: set[str]) -> dict[str, float]:
+    hits = len(predicted & truth)
+    return {
+        f"{name}_P": hits / len(predicted) if predicted else 1.0,
+        f"{name}_R": hits / len(truth) if truth else 1.0,
+    }
+
+
+def measure(seed: int, knobs: Knobs, sizes: dict[str, int], work: Path) -> World:
+    out = work / f"w{seed}"
+    generate(
+        out,
+        seed,
+        "small",
+        complaints=sizes["complaints"],
+        calls=sizes["calls"],
+        txns=sizes["txns"],
+        knobs=knobs,
+    )
+    metrics = linking_metrics(out)
+    metrics |= robocall_metrics(out, work / f"calls{seed}")
+    metrics |= mule_metrics(out, work / f"money{seed}")
+    return World(seed, knobs, metrics)
+
+
+def table(worlds: list[World]) -> list[str]:
+    names = list(worlds[0].metrics)
+    lines = ["world  " + " ".join(f"{n:>12}" for n in names)]
+    for w in worlds:
+        lines.append(f"{w.seed:<6} " + " ".join(f"{w.metrics[n]:>12.3f}" for n in names))
+    for label, pick in (("median", statistics.median), ("worst", min)):
+        values = [pick([w.metrics[n] for w in worlds]) for n in names]
+        lines.append(f"{label:<6} " + " ".join(f"{v:>12.3f}" for v in values))
+    return lines
+
+
+def verdicts(worlds: list[World]) -> list[str]:
+    lines = []
+    for name, target in TARGETS.items():
+        worst = min(worlds, key=lambda w: w.metrics[name])
+        value = worst.metrics[name]
+        verdict = "met" if value >= target else "MISSED"
+        lines.append(
+            f"{name:>13} worst {value:.3f} (world {worst.seed}) target >= {target}: {verdict}"
+        )
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="two small worlds (CI)")
+    parser.add_argument("--worlds", type=int, help="how many worlds (default 12; smoke 2)")
+    args = parser.parse_args(argv)
+    sizes = dict(SMOKE if args.smoke else FULL)
+    count = args.worlds or sizes["worlds"]
+    rng = random.Random("bench-quality")
+    worlds = []
+    with tempfile.TemporaryDirectory(prefix="tb-quality-") as tmp:
+        for index in range(count):
+            seed, knobs = 1900 + index, draw_knobs(rng)
+            started = time.perf_counter()
+            worlds.append(measure(seed, knobs, sizes, Path(tmp)))
+            print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)
+    print("\n".join(table(worlds)))
+    print("\n".join(verdicts(worlds)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
