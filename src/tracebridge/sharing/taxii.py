@@ -38,6 +38,8 @@ from tracebridge.sharing.taxii_query import page as _page
 
 TAXII = "application/taxii+json;version=2.1"
 STIX_MEDIA = "application/stix+json;version={}"
+CHALLENGE = 'Basic realm="TAXII", charset="UTF-8"'
+SESSION_METHODS = ("GET", "HEAD")
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,9 @@ def error_response(status: int, title: str, description: str = "") -> HttpRespon
     body = {"title": title, "description": description, "http_status": str(status)}
     response = HttpResponse(json.dumps(body), status=status, content_type=TAXII)
     if status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="TAXII", Bearer'
+        # One Basic challenge: Chromium reads 'Basic realm="TAXII", Bearer' as a malformed
+        # Basic challenge and never asks for credentials. Bearer tokens are still accepted.
+        response["WWW-Authenticate"] = CHALLENGE
     return response
 
 
@@ -56,11 +60,33 @@ def _locked_out(request: HttpRequest) -> TaxiiError:
                       f"account is locked for {request.taxii_lockout} seconds.")  # fmt: skip
 
 
+def _session_user(request: HttpRequest) -> Any:
+    """A signed-in agency user's session reads what their agency may read; never writes.
+
+    The TAXII views are CSRF-exempt (partners' clients send no token), so a session must not
+    be allowed to change anything: writes keep needing a token or HTTP basic.
+    """
+    user = getattr(request, "user", None)
+    if request.method in SESSION_METHODS and getattr(user, "agency_id", None):
+        return user
+    return None
+
+
+def _unauthorized_text(request: HttpRequest) -> str:
+    if getattr(request.user, "agency_id", None):
+        return (
+            "A signed-in session only reads; TAXII writes need a partner API token or HTTP basic."
+        )
+    return "Send a partner API token or HTTP basic credentials."
+
+
 def _caller(request: HttpRequest) -> Any:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, credential = header.partition(" ")
     user = None
-    if scheme.lower() == "bearer":
+    if not header:
+        user = _session_user(request)
+    elif scheme.lower() == "bearer":
         user = user_for_token(credential.strip(), "taxii")
     elif scheme.lower() == "basic":
         try:
@@ -74,7 +100,7 @@ def _caller(request: HttpRequest) -> Any:
         audit.record(
             "taxii.auth", request=request, outcome="denied", path=request.path, scheme=scheme
         )
-        raise TaxiiError(401, "Unauthorized", "Send a partner API token or HTTP basic credentials.")
+        raise TaxiiError(401, "Unauthorized", _unauthorized_text(request))
     return user
 
 
