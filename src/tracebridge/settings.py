@@ -28,6 +28,7 @@ TRACEBRIDGE_APPS = [
     "tracebridge.cases",
     "tracebridge.evidence",
     "tracebridge.sharing",
+    "tracebridge.assistance",
     "tracebridge.telecom",
     "tracebridge.money",
     "tracebridge.portal",

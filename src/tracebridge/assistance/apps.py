@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConfig(AppConfig):
+    name = "tracebridge.assistance"
+    label = "assistance"
+    verbose_name = _("Formal requests")
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
+    nav: list[tuple[str, object, str | None, str]] = [
+        ("request-queue", _("Formal requests"), None, "cases")
+    ]

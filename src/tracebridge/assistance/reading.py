@@ -1,0 +1,85 @@
+"""What a reader sees of requests: who may see one, the clocks, the queue, the JSON view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tracebridge.agencies.models import User
+from tracebridge.assistance import rules
+from tracebridge.assistance.models import Request
+
+OPEN_ENDS = (*rules.TERMINAL, "refused", "returned", "verified")
+
+
+def visible_requests(user: User) -> QuerySet[Request]:
+    """Requests of the reader's agency, as requester or as recipient."""
+    if not getattr(user, "agency_id", None):
+        return Request.objects.none()
+    mine = Q(requester_id=user.agency_id) | Q(recipient_id=user.agency_id)
+    return Request.objects.filter(mine).select_related("partner")
+
+
+def clocks(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    is_open = request.status not in OPEN_ENDS
+    preserved = request.status == "preserved" and request.preserved_until is not None
+    return {
+        "due_at": request.due_at.isoformat(),
+        "overdue": is_open and request.due_at < now,
+        "emergency_hours": 8 if request.kind == "emergency" else None,
+        "preserved_until": request.preserved_until.isoformat() if request.preserved_until else None,
+        "preservation_expiring": preserved and rules.is_expiring(request.preserved_until, now),
+        "preservation_lapsed": preserved and request.preserved_until < now,
+        "requested_on": request.requested_on.isoformat() if request.requested_on else None,
+        "acted_on": request.acted_on.isoformat() if request.acted_on else None,
+    }
+
+
+def row(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
+    return {
+        "reference": request.reference,
+        "kind": request.kind,
+        "status": request.status,
+        "from": request.from_code,
+        "to": request.to_code,
+        "partner": request.partner.name if request.partner else None,
+        "case": request.case_reference,
+        "refusal_reason": request.refusal_reason or None,
+        "clocks": clocks(request, now),
+    }
+
+
+def detail(request: Request) -> dict[str, Any]:
+    messages = [
+        {
+            "id": m.message_id,
+            "seq": m.seq,
+            "action": m.action,
+            "by": m.by,
+            "signer": m.signer_name,
+            "signer_key": m.signer_key,
+            "signature": m.signature,
+            "ledger_index": m.ledger_index,
+            "at": _at(m.body),
+        }
+        for m in request.messages.order_by("seq")
+    ]
+    return {**row(request), "links": request.links, "fields": request.fields, "messages": messages}
+
+
+def _at(body: str) -> str:
+    return str(json.loads(body).get("at", ""))
+
+
+def queue(user: User) -> dict[str, list[Request]]:
+    """Incoming and outgoing requests of the reader's agency, most urgent first."""
+    mine = visible_requests(user).order_by("due_at")
+    return {
+        "incoming": list(mine.filter(recipient_id=user.agency_id)),
+        "outgoing": list(mine.filter(requester_id=user.agency_id)),
+    }

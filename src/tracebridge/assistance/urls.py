@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tracebridge.assistance import views
+
+urlpatterns = [
+    path("requests/", views.queue, name="request-queue"),
+    path("requests/new/", views.new, name="request-new"),
+    path("requests/<str:reference>/", views.detail, name="request-detail"),
+    path("requests/<str:reference>/step/", views.step, name="request-step"),
+]

@@ -1,0 +1,135 @@
+"""Request pages: the agency's queue, a request with its clocks and signed steps, the create
+form generated from the kind's schema, and the steps (a supervisor's approval among them)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.models import Agency
+from tracebridge.agencies.views import require_role
+from tracebridge.assistance import forms, reading, rules, services
+from tracebridge.assistance.models import Request
+from tracebridge.cases.models import Case
+from tracebridge.sharing.models import Partner
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require_role(request, "viewer")
+    now = timezone.now()
+    lists = {
+        side: [(r, reading.clocks(r, now)) for r in rows]
+        for side, rows in reading.queue(request.user).items()
+    }
+    audit.record("request.queue", request=request, object_type="request")
+    return render(request, "assistance/queue.html", {"lists": lists})
+
+
+def _readable(request: HttpRequest, reference: str) -> Request:
+    found = reading.visible_requests(request.user).filter(reference=reference).first()
+    if found is None:
+        audit.record(
+            "request.read",
+            request=request,
+            object_type="request",
+            object_id=reference,
+            outcome="denied",
+        )
+        raise Http404(_("No such request."))
+    return found
+
+
+@login_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "viewer")
+    found = _readable(request, reference)
+    audit.record("request.read", request=request, object_type="request", object_id=reference)
+    view = reading.detail(found)
+    context = {
+        "req": found,
+        "view": view,
+        "actions": _actions_for(request, found),
+        "reasons": rules.REFUSAL_REASONS,
+    }
+    return render(request, "assistance/detail.html", context)
+
+
+def _actions_for(request: HttpRequest, found: Request) -> list[str]:
+    user = request.user
+    mine = {rules.REQUESTER: found.requester_id, rules.RECIPIENT: found.recipient_id}
+    return [
+        action
+        for action in rules.actions_from(found.kind, found.status)
+        if mine[rules.TRANSITIONS[action].side] == user.agency_id
+        and user.has_role("supervisor" if action == "approve" else "analyst")
+    ]
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, reference: str) -> HttpResponse:
+    require_role(request, "analyst")
+    found = _readable(request, reference)
+    action = request.POST.get("action", "")
+    data = {k: request.POST.get(k, "") for k in ("note", "reason", "until")}
+    try:
+        services.act(found, action, request.user, **data)
+        messages.success(request, _("%(ref)s: step recorded and signed.") % {"ref": reference})
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("request-detail", reference=reference)
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    require_role(request, "analyst")
+    kind = request.POST.get("kind") or request.GET.get("kind") or "preservation"
+    if kind not in rules.KINDS:
+        kind = "preservation"
+    values, errors, top = {}, {}, {}
+    if request.method == "POST":
+        values = forms.fields_from_post(kind, request.POST)
+        top = {k: request.POST.get(k, "").strip() for k in ("to", "case", "campaign")}
+        errors = dict(rules.problems(kind, values))
+        if not errors:
+            try:
+                created = services.create(
+                    request.user.agency,
+                    top["to"],
+                    kind,
+                    top["case"],
+                    values,
+                    request.user,
+                    {"campaign": top["campaign"], "complaints": []},
+                )
+            except services.Refused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Request %(ref)s created and sent for review.") % {"ref": created.reference},
+                )
+                return redirect("request-detail", reference=created.reference)
+    context = {
+        "kind": kind,
+        "kinds": rules.KINDS,
+        "widgets": forms.widgets(kind, values, errors),
+        "top": top,
+        "targets": _targets(request),
+        "missing": sorted(errors),
+        "cases": Case.objects.filter(agency_id=request.user.agency_id).order_by("-created_at"),
+    }
+    return render(request, "assistance/new.html", context)
+
+
+def _targets(request: HttpRequest) -> list[str]:
+    local = Agency.objects.exclude(pk=request.user.agency_id).values_list("code", flat=True)
+    remote = [c for p in Partner.objects.all() for c in p.agency_codes]
+    return sorted({*local, *remote})

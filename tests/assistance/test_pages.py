@@ -1,0 +1,176 @@
+"""Request pages and API: role and agency checks, audited reads, what the queue and request
+page show, the form generated from the schema, a supervisor's approval."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from tests.conftest import assert_error
+from tracebridge.agencies.models import AuditEvent, User
+from tracebridge.assistance import rules, services
+from tracebridge.assistance.models import Request
+from tracebridge.cases.models import Case
+
+Fields = Callable[[str], dict[str, Any]]
+
+
+def _sent(doj: User, chief: User, case: Case, fields: Fields) -> Request:
+    made = services.create(
+        doj.agency, "IN-CBI", "preservation", case.reference, fields("preservation"), doj
+    )
+    return services.act(made, "approve", chief)
+
+
+def test_queue_shows_outgoing_and_incoming_with_preservation_clock(
+    doj: User,
+    doj_chief: User,
+    cbi: User,
+    doj_case: Case,
+    fields: Fields,
+    client_for: Callable[[User], Client],
+) -> None:
+    request = _sent(doj, doj_chief, doj_case, fields)
+    services.act(request, "acknowledge", cbi)
+    services.act(request, "preserve", cbi)
+    page = client_for(doj).get("/requests/").content.decode()
+    outgoing = page.split('data-testid="requests-outgoing"')[1]
+    incoming = page.split('data-testid="requests-incoming"')[1].split("requests-outgoing")[0]
+    assert request.reference in outgoing and request.reference not in incoming
+    assert "No requests." in incoming
+    cbi_page = client_for(cbi).get("/requests/").content.decode()
+    assert request.reference in cbi_page.split('data-testid="requests-incoming"')[1]
+    assert AuditEvent.objects.filter(action="request.queue", username="cbi.officer").exists()
+
+
+def test_queue_flags_overdue_and_expiring(
+    doj: User,
+    doj_chief: User,
+    cbi: User,
+    doj_case: Case,
+    fields: Fields,
+    client_for: Callable[[User], Client],
+) -> None:
+    request = _sent(doj, doj_chief, doj_case, fields)
+    services.act(request, "acknowledge", cbi)
+    services.act(request, "preserve", cbi)
+    soon = timezone.now() + rules.EXPIRING_WITHIN / 2
+    Request.objects.filter(pk=request.pk).update(preserved_until=soon)
+    page = client_for(doj).get("/requests/").content.decode()
+    assert 'data-expiring="1"' in page and 'data-overdue="1"' not in page
+    Request.objects.filter(pk=request.pk).update(status="sent", due_at="2001-01-01T00:00:00Z")
+    assert 'data-overdue="1"' in client_for(doj).get("/requests/").content.decode()
+
+
+def test_request_page_shows_fields_clocks_and_signers_to_both_sides_only(
+    doj: User,
+    doj_chief: User,
+    cbi: User,
+    make_user: Callable[..., User],
+    doj_case: Case,
+    fields: Fields,
+    client_for: Callable[[User], Client],
+) -> None:
+    request = _sent(doj, doj_chief, doj_case, fields)
+    url = f"/requests/{request.reference}/"
+    page = client_for(cbi).get(url).content.decode()
+    assert fields("preservation")["custodian"] in page
+    assert page.count("tracebridge-node/evidence") == 3 and "doj.chief" in page
+    assert 'value="acknowledge"' in page and 'value="withdraw"' not in page
+    outsider = make_user("supervisor", "US-FTC", "ftc.chief")
+    assert client_for(outsider).get(url).status_code == 404
+    denied = AuditEvent.objects.get(action="request.read", outcome="denied")
+    assert (denied.username, denied.object_id) == ("ftc.chief", request.reference)
+    assert AuditEvent.objects.filter(action="request.read", outcome="ok").count() == 1
+
+
+def test_supervisor_approves_from_the_page_analyst_cannot(
+    doj: User,
+    doj_chief: User,
+    doj_case: Case,
+    fields: Fields,
+    client_for: Callable[[User], Client],
+) -> None:
+    made = services.create(
+        doj.agency, "IN-CBI", "preservation", doj_case.reference, fields("preservation"), doj
+    )
+    url = f"/requests/{made.reference}/"
+    assert 'value="approve"' not in client_for(doj).get(url).content.decode()
+    client_for(doj).post(f"{url}step/", {"action": "approve"})
+    assert Request.objects.get().status == "supervisor_review"
+    assert 'value="approve"' in client_for(doj_chief).get(url).content.decode()
+    client_for(doj_chief).post(f"{url}step/", {"action": "approve"})
+    assert Request.objects.get().status == "sent"
+
+
+def test_viewer_cannot_open_the_form(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    viewer = make_user("viewer", "US-DOJ-CPB", "doj.viewer")
+    assert client_for(viewer).get("/requests/new/").status_code == 403
+    assert client_for(viewer).get("/requests/").status_code == 200
+
+
+def _post(kind: str, case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    post: dict[str, Any] = {"kind": kind, "to": "IN-CBI", "case": case.reference}
+    for name, value in data.items():
+        if name == "identifiers":
+            for i, row in enumerate(value):
+                post.update({f"identifiers-{i}-{k}": v for k, v in row.items()})
+        else:
+            post[name] = value
+    return post
+
+
+def test_form_is_generated_from_the_schema_and_names_missing_fields(
+    doj: User, doj_case: Case, fields: Fields, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(doj)
+    page = client.get("/requests/new/?kind=production").content.decode()
+    for name in rules.schema("production")["properties"]:
+        assert f'data-field="{name}"' in page
+    data = fields("production")
+    del data["offence"]
+    page = client.post("/requests/new/", _post("production", doj_case, data)).content.decode()
+    assert 'data-testid="request-missing"' in page and "offence" in page
+    assert Request.objects.count() == 0
+    answer = client.post("/requests/new/", _post("production", doj_case, fields("production")))
+    request = Request.objects.get()
+    assert answer["Location"] == f"/requests/{request.reference}/"
+    assert request.fields == fields("production") and request.status == "supervisor_review"
+
+
+def test_api_list_show_create_fields(
+    doj: User,
+    doj_chief: User,
+    cbi: User,
+    make_user: Callable[..., User],
+    doj_case: Case,
+    fields: Fields,
+    api_for: Callable[[User], Any],
+) -> None:
+    api = api_for(doj)
+    assert api.get("/request-kinds/mla/fields").json() == rules.schema("mla")
+    assert_error(api.get("/request-kinds/letter/fields"), 404, "not_found")
+    body = {
+        "to": "IN-CBI",
+        "kind": "preservation",
+        "case": doj_case.reference,
+        "fields": {"offence": "fraud"},
+    }
+    error = assert_error(api.post("/requests", body), 422, "invalid")
+    assert [d["field"] for d in error["details"]] == [
+        f for f in rules.schema("preservation")["required"] if f != "offence"
+    ]
+    created = api.post("/requests", {**body, "fields": fields("preservation")}).json()
+    ref = created["reference"]
+    assert created["status"] == "supervisor_review" and len(created["messages"]) == 2
+    assert api_for(cbi).get("/requests").json()["items"][0]["reference"] == ref
+    assert api_for(cbi).get(f"/requests/{ref}").json()["fields"] == fields("preservation")
+    outsider = api_for(make_user("analyst", "US-FTC", "ftc.analyst"))
+    assert outsider.get("/requests").json()["total"] == 0
+    assert_error(outsider.get(f"/requests/{ref}"), 404, "not_found")
+    assert AuditEvent.objects.filter(action="api.request.read", outcome="denied").count() == 1
