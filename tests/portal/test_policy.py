@@ -99,3 +99,26 @@ def test_only_counts_leave(client: Any, reported: Any, agencies: Any) -> None:
     page = client.get("/check/", {"q": "pooja.4738@okicici"}).content.decode()
     for secret in ("Secret narrative", complaint.ref, "NCRP"):
         assert secret not in str(body) and secret not in page
+
+
+def test_the_admin_page_changes_a_policy_through_the_audited_service(
+    agencies: Any, reported: Any
+) -> None:
+    from django.test import Client
+
+    from tracebridge.agencies.models import User
+
+    operator = User.objects.create_superuser("root", "root@example.org", "pw-for-test-only")
+    client = Client()
+    client.force_login(operator)
+    for _ in range(2):
+        reported([UPI], tlp="AMBER")
+    agency = agencies["IN-I4C"].pk
+    form = {"agency": agency, "markings": "AMBER", "min_reports": 2}
+    refused = client.post("/admin/portal/publicationpolicy/add/", {**form, "markings": "RED"})
+    assert "never feeds public counts" in refused.content.decode()
+    assert not PublicationPolicy.objects.exists()
+    client.post("/admin/portal/publicationpolicy/add/", form)
+    assert services.check("pooja.4738@okicici").reports == 2
+    event = AuditEvent.objects.get(action="portal.policy")
+    assert (event.username, event.detail["new"]) == ("root", "AMBER from 2")
