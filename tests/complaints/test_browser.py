@@ -16,7 +16,7 @@ def test_hindi_phone_user_reports_by_keyboard_and_gets_a_number(
     page = phone_page
     page.goto(f"{live_server.url}/report/")
     assert page.locator("html").get_attribute("lang") == "hi"
-    assert page.locator("h1").inner_text() == "धोखाधड़ी की शिकायत करें"
+    assert page.locator("h1").inner_text() == "ठगी की शिकायत करें"
     # Step 1 by keyboard alone: the first radio of each group, then Enter submits.
     page.locator("input[name=what]").first.focus()
     page.keyboard.press("Space")

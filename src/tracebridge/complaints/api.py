@@ -90,6 +90,7 @@ class ListParams(Paging):
     identifier: str = ""
     campaign: str = ""
     source: str = ""
+    ncrp_ack: str = ""
 
 
 @router.get("/complaints", summary="Complaints the caller may see, filtered, with the total")

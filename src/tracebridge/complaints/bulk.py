@@ -21,7 +21,7 @@ from tracebridge.complaints.models import Complaint, Sighting
 COMPLAINT_COLUMNS = (
     "agency_id", "tlp", "pap", "source", "ref", "country", "received_at", "incident_at",
     "channel", "scam_type", "narrative", "loss_amount", "loss_currency", "payment_method",
-    "victim", "suspect", "content_hash", "created_at", "updated_at",
+    "victim", "suspect", "transactions", "ncrp_ack", "content_hash", "created_at", "updated_at",
 )  # fmt: skip
 SIGHTING_COLUMNS = ("complaint_id", "key", "kind", "field", "start", "end")
 CHUNK = 500
@@ -51,7 +51,7 @@ def complaint_values(
         None if amount is None else ops.adapt_decimalfield_value(amount, 18, 2),
         fields["loss_currency"], fields["payment_method"],
         ops.adapt_json_value(fields["victim"], None), ops.adapt_json_value(fields["suspect"], None),
-        digest, now, now,
+        ops.adapt_json_value(fields["transactions"], None), fields["ncrp_ack"], digest, now, now,
     )  # fmt: skip
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracebridge.complaints import report_rows as rows
 from tracebridge.complaints.models import PaymentMethod, ScamType
+from tracebridge.complaints.schema import SCHEMA_VERSION
 
 WHAT_HAPPENED = [
     ("call", _("I got a phone call")),
@@ -23,7 +25,24 @@ SCAM_CHOICES = [("unknown", _("I am not sure"))] + [
 SCAM_CHOICES.append(("other", _("Something else")))
 BANK_ACCOUNT = _("Bank account")
 TEL = forms.TextInput(attrs={"inputmode": "tel"})
+VICTIM_FIELDS = ("name", "phone", "email", "city", "debited_account", "debited_upi", "card_last4")
 MESSAGE_CHANNELS = [("sms", _("SMS")), ("whatsapp", _("WhatsApp")), ("email", _("E-mail"))]
+PLATFORMS = [
+    ("", _("Choose one")),
+    ("phone_call", _("Phone call")),
+    ("sms", _("SMS")),
+    ("whatsapp", _("WhatsApp")),
+    ("telegram", _("Telegram")),
+    ("instagram", _("Instagram")),
+    ("facebook", _("Facebook")),
+    ("app", _("An app")),
+    ("website", _("A website")),
+    ("email", _("E-mail")),
+    ("other", _("Something else")),
+]
+# Kinds of the public check page with no single suspect field (public_views.PREFILL_FIELDS
+# has those): they fill the first row of details about the suspect.
+PREFILL_ROWS = {"social": "handle", "handle": "handle", "sms": "sms_sender", "name": "name"}
 
 
 class StartForm(forms.Form):
@@ -50,10 +69,16 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
     )
+    platform = forms.ChoiceField(label=_("Where did it happen?"), choices=PLATFORMS, required=False)
     when = forms.DateField(
         label=_("When did it happen?"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    when_time = forms.TimeField(
+        label=_("At what time?"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
     suspect_phone = forms.CharField(
         label=_("Their phone number"), required=False, max_length=40, widget=TEL
@@ -87,47 +112,107 @@ class ReportForm(forms.Form):
     phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40, widget=TEL)
     email = forms.EmailField(label=_("Your e-mail address"), required=False)
     city = forms.CharField(label=_("Your city or town"), required=False, max_length=100)
+    debited_account = forms.CharField(
+        label=_("Your account the money left (last four digits are enough)"),
+        required=False,
+        max_length=40,
+    )
+    debited_upi = forms.CharField(label=_("Your UPI ID that paid"), required=False, max_length=100)
+    card_last4 = forms.RegexField(
+        label=_("Your card: last four digits only"),
+        regex=r"^[0-9]{4}$",
+        error_messages={"invalid": _("Give only the last four digits of your card.")},
+        required=False,
+        max_length=4,
+    )
+    ncrp_ack = forms.RegexField(
+        label=_("NCRP or 1930 acknowledgement number, if you have one"),
+        help_text=_("So that this report and the one you made there can be matched."),
+        regex=r"^[0-9A-Za-z/-]{1,40}$",
+        error_messages={"invalid": _("Use only the letters, digits, - and / of the number.")},
+        required=False,
+        max_length=40,
+    )
     # Hidden from people (CSS and aria-hidden), filled by form-spamming robots.
     homepage = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, rows_from: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counts_from = rows_from if rows_from is not None else self.data
+        self.txn_rows = rows.row_count(counts_from, "txn", rows.TXN_ROWS)
+        self.suspect_rows = rows.row_count(counts_from, "sus", rows.SUSPECT_ROWS)
+        rows.add_rows(self, "txn", self.txn_rows, rows.txn_fields)
+        rows.add_rows(self, "sus", self.suspect_rows, rows.suspect_fields)
+
+    def prefill_row(self, kind: str, value: str) -> None:
+        """What the public check page checked, as the first detail about the suspect."""
+        if kind in PREFILL_ROWS and value:
+            self.initial.update({"sus-0-kind": PREFILL_ROWS[kind], "sus-0-value": value[:300]})
+
+    def transaction_rows(self) -> list[list[Any]]:
+        return rows.bound_rows(self, "txn", self.txn_rows)
+
+    def suspect_detail_rows(self) -> list[list[Any]]:
+        return rows.bound_rows(self, "sus", self.suspect_rows)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("amount") and not data.get("payment_method"):
             self.add_error("payment_method", _("Tell us how you paid."))
+        if data.get("when_time") and not data.get("when"):
+            self.add_error("when", _("Give the date too."))
+        rows.check_utrs(self, self.txn_rows)
         return data
+
+    def _channel(self) -> str:
+        d = self.cleaned_data
+        what = d["what"]
+        if d.get("platform"):
+            return str(d["platform"])
+        return (d.get("message_channel") or "sms") if what == "message" else CHANNEL_FOR[what]
+
+    def _incident(self) -> Any:
+        d = self.cleaned_data
+        if d.get("when") and d.get("when_time"):
+            return rows.local_moment(d["when"], d["when_time"], d["country"])
+        return d.get("when")
 
     def canonical(self) -> dict[str, Any]:
         """The canonical fields of this report (ref, source and time are added on filing)."""
         d = self.cleaned_data
-        what = d["what"]
-        channel = (d.get("message_channel") or "sms") if what == "message" else CHANNEL_FOR[what]
+        currency = "INR" if d["country"] == "IN" else "USD"
         suspect = {
             "phones": [d["suspect_phone"]] if d.get("suspect_phone") else [],
             "urls": [d["suspect_website"]] if d.get("suspect_website") else [],
             "upi_ids": [d["suspect_upi"]] if d.get("suspect_upi") else [],
             "emails": [d["suspect_email"]] if d.get("suspect_email") else [],
         }
+        for key, values in rows.canonical_suspect(self, self.suspect_rows).items():
+            suspect[key] = [*suspect.get(key, []), *values]
         record: dict[str, Any] = {
+            "version": SCHEMA_VERSION,
             "country": d["country"],
-            "channel": channel,
+            "channel": self._channel(),
             "scam_type": d["scam_type"],
             "narrative": d["narrative"],
-            "incident_at": d.get("when"),
+            "incident_at": self._incident(),
             "suspect": {k: v for k, v in suspect.items() if v},
+            "transactions": rows.canonical_transactions(self, self.txn_rows, d["country"], currency)
+            or None,
+            "ncrp_ack": d.get("ncrp_ack") or None,
             "tlp": "AMBER",
         }
         narrative_extra = d.get("suspect_account")
         if narrative_extra:  # free text: extraction finds the IFSC and account in it
             record["narrative"] += f"\n\n{BANK_ACCOUNT}: {narrative_extra}"
         if d.get("amount") is not None and d.get("payment_method"):
-            currency = "INR" if d["country"] == "IN" else "USD"
             record["loss"] = {
                 "amount": str(d["amount"]),
                 "currency": currency,
                 "payment_method": d["payment_method"],
             }
         if not d.get("anonymous"):
-            victim = {k: d.get(k) for k in ("name", "phone", "email", "city") if d.get(k)}
+            victim = {k: d.get(k) for k in VICTIM_FIELDS if d.get(k)}
             record["victim"] = victim or None
         return record
 

@@ -20,6 +20,9 @@ class Channel(models.TextChoices):
     SOCIAL_MEDIA = "social_media", _("Social media")
     APP = "app", _("App")
     OTHER = "other", _("Other")
+    TELEGRAM = "telegram", _("Telegram")
+    INSTAGRAM = "instagram", _("Instagram")
+    FACEBOOK = "facebook", _("Facebook")
 
 
 class ScamType(models.TextChoices):
@@ -39,6 +42,12 @@ class ScamType(models.TextChoices):
     DEBT_RELIEF = "debt_relief", _("Debt relief")
     OTHER = "other", _("Other")
     UNKNOWN = "unknown", _("Unknown")
+    SIM_SWAP = "sim_swap", _("SIM swap")
+    AEPS = "aeps", _("Aadhaar payment (AEPS) fraud")
+    BEC = "bec", _("Business e-mail compromise")
+    BETTING_GAMING = "betting_gaming", _("Betting or gaming app")
+    UPI_COLLECT = "upi_collect", _("UPI collect request")
+    DEMAT_STOCK_TIPS = "demat_stock_tips", _("Demat account or stock tips")
 
 
 class PaymentMethod(models.TextChoices):
@@ -73,6 +82,10 @@ class Complaint(MarkedRecord):
     payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
     victim = models.JSONField(default=dict, blank=True, help_text="personal data")
     suspect = models.JSONField(default=dict, blank=True)
+    transactions = models.JSONField(default=list, blank=True, help_text="payments the victim made")
+    ncrp_ack = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="NCRP or 1930 acknowledgement number"
+    )
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical record")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

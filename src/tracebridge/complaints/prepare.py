@@ -57,6 +57,10 @@ def complaint_fields(record: CanonicalComplaint) -> dict[str, Any]:
         "payment_method": (loss.payment_method or "") if loss else "",
         "victim": record.victim.model_dump(exclude_none=True) if record.victim else {},
         "suspect": suspect,
+        "transactions": [
+            t.model_dump(mode="json", exclude_none=True) for t in record.transactions or []
+        ],
+        "ncrp_ack": record.ncrp_ack or "",
         "tlp": record.tlp,
         "pap": record.pap or "",
     }

@@ -28,10 +28,11 @@ LOOKUPS_PER_HOUR = 30  # failed look-ups per address, against guessing
 def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _submit(request)
-    start = StartForm(request.GET or None)
+    start = StartForm(request.GET if "what" in request.GET else None)
     if not start.is_valid():
         return render(request, "complaints/report_start.html", {"form": start})
     form = ReportForm(initial={**start.cleaned_data, **prefill(request.GET)})
+    form.prefill_row(request.GET.get("kind", ""), request.GET.get("value", ""))
     return _form_page(request, form, start.cleaned_data["what"], start.cleaned_data["country"])
 
 
@@ -74,6 +75,9 @@ def _submit(request: HttpRequest) -> HttpResponse:
     if request.POST.get("homepage"):
         audit.record("complaint.report", request=request, outcome="denied", reason="honeypot")
         return render(request, "complaints/report_refused.html", status=400)
+    if request.POST.get("add_row"):  # "Add a row": the same form again, one row longer
+        more = ReportForm(initial=request.POST.dict(), rows_from=request.POST)
+        return _form_page(request, more, what, country)
     if not form.is_valid():
         return _form_page(request, form, what, country, status=400)
     anonymous = bool(form.cleaned_data.get("anonymous"))

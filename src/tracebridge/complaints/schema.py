@@ -26,12 +26,14 @@ from pydantic import (
 from tracebridge.agencies.markings import PAP, TLP, effective_marking
 
 Channel = Literal[
-    "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app", "other"
-]
+    "phone_call", "robocall", "sms", "whatsapp", "email", "website", "social_media", "app", "other",
+    "telegram", "instagram", "facebook",
+]  # fmt: skip
 ScamType = Literal[
     "tech_support", "government_impersonation", "digital_arrest", "kyc_update", "investment",
     "loan_app", "job_offer", "lottery_prize", "romance", "sextortion", "shopping",
     "customer_care", "utility", "debt_relief", "other", "unknown",
+    "sim_swap", "aeps", "bec", "betting_gaming", "upi_collect", "demat_stock_tips",
 ]  # fmt: skip
 PaymentMethod = Literal[
     "gift_card", "wire", "upi", "card", "crypto", "cash", "bank_transfer", "payment_app", "other"
@@ -42,6 +44,10 @@ PAYMENT_METHODS: tuple[str, ...] = get_args(PaymentMethod)
 
 MAX_NARRATIVE = 20_000  # characters; a long story fits, a pasted e-book does not
 MAX_ITEMS = 50  # per suspect list
+SCHEMA_VERSION = 2  # 2 added transactions, handles, victim accounts, district, NCRP number
+# A UPI or IMPS reference (UTR / RRN) is 12 digits (NPCI); NEFT and RTGS UTRs are 16 or 22
+# characters, card and wallet IDs vary: only the 12-digit rails are checked.
+TWELVE_DIGIT_RAILS = ("upi", "imps")
 NUL_MESSAGE = "contains a NUL character (U+0000), which no text field can store"
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -63,14 +69,68 @@ class Loss(_Strict):
 
 
 class Victim(_Strict):
-    """Personal data: shown only to the owning agency, never a sighting."""
+    """Personal data: shown only to the owning agency, never a sighting.
+
+    The victim's own debited account, UPI ID and card (last four digits only) are victim data
+    too: redaction removes them for other agencies like the name and phone.
+    """
 
     name: Short | None = None
     phone: Short | None = None
     email: Short | None = None
     city: Short | None = None
     state: Short | None = None
+    district: Short | None = None
     age_band: Annotated[str, StringConstraints(max_length=20)] | None = None
+    debited_account: Short | None = None
+    debited_upi: Short | None = None
+    card_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] | None = None
+
+
+Rail = Literal["upi", "imps", "neft", "rtgs", "card", "wallet", "other"]
+RAILS: tuple[str, ...] = get_args(Rail)
+
+
+class Transaction(_Strict):
+    """One payment the victim made: what a bank needs to trace and hold the money."""
+
+    rail: Rail = "other"
+    institution: Short | None = None  # the bank, wallet or merchant that received it
+    reference: Short | None = None  # transaction ID, or UTR for UPI/IMPS (12 digits)
+    at: AwareDatetime | None = None
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    currency: (
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
+        ]
+        | None
+    ) = None
+    to_account: Short | None = None  # the receiving account number
+    to_ifsc: Short | None = None
+    to_upi: Short | None = None
+
+    @field_validator("reference")
+    @classmethod
+    def _compact(cls, value: str | None) -> str | None:
+        return value.replace(" ", "") if value else value
+
+    @model_validator(mode="after")
+    def _utr(self) -> Transaction:
+        if self.rail in TWELVE_DIGIT_RAILS and self.reference:
+            problem = utr_problem(self.reference)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+def utr_problem(reference: str) -> str:
+    """Why ``reference`` is not a UPI/IMPS UTR ("" when it is one)."""
+    digits = reference.replace(" ", "")
+    if not digits.isdigit():
+        return "a UPI or IMPS UTR has only digits (12 of them)"
+    if len(digits) != 12:
+        return f"a UPI or IMPS UTR has 12 digits, not {len(digits)}"
+    return ""
 
 
 class BankAccount(_Strict):
@@ -96,9 +156,15 @@ class Suspect(_Strict):
     bank_accounts: list[BankAccount] = Field(default_factory=list, max_length=MAX_ITEMS)
     crypto_wallets: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
     names: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
+    # Version 2 lists are None when absent, so that version 1 records hash as before.
+    handles: list[Item] | None = Field(default=None, max_length=MAX_ITEMS)
+    sms_senders: list[Item] | None = Field(default=None, max_length=MAX_ITEMS)
 
 
 class CanonicalComplaint(_Strict):
+    """Version 2 adds only optional fields: a version 1 record validates and hashes as before."""
+
+    version: Literal[1, 2] | None = None
     ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
     source: Annotated[
         str,
@@ -117,6 +183,8 @@ class CanonicalComplaint(_Strict):
     suspect: Suspect = Field(default_factory=Suspect)
     tlp: str = TLP.AMBER.value
     pap: str | None = None
+    transactions: list[Transaction] | None = Field(default=None, max_length=MAX_ITEMS)
+    ncrp_ack: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z/-]{1,40}$")] | None = None
 
     @model_validator(mode="after")
     def _no_nul(self) -> CanonicalComplaint:
@@ -132,8 +200,9 @@ class CanonicalComplaint(_Strict):
         victim, suspect = self.victim, self.suspect
         texts = [self.ref, self.narrative, *suspect.phones, *suspect.emails, *suspect.urls]
         texts += [*suspect.upi_ids, *suspect.crypto_wallets, *suspect.names]
+        texts += [*(suspect.handles or []), *(suspect.sms_senders or [])]
         people = [victim] if victim else []
-        for item in [*people, *suspect.bank_accounts]:
+        for item in [*people, *suspect.bank_accounts, *(self.transactions or [])]:
             texts += [v for v in item.__dict__.values() if isinstance(v, str)]
         return texts
 

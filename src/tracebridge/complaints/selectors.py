@@ -21,7 +21,9 @@ from tracebridge.identifiers import Identifier, parse_any
 
 ExtraFilter = Callable[[QuerySet[Complaint], str], QuerySet[Complaint]]
 _filters: dict[str, ExtraFilter] = {}
-FILTERS = ("since", "until", "country", "scam_type", "identifier", "campaign", "source")
+FILTERS = (
+    "since", "until", "country", "scam_type", "identifier", "campaign", "source", "ncrp_ack",
+)  # fmt: skip
 
 
 def register_filter(name: str, fn: ExtraFilter) -> None:
@@ -38,6 +40,7 @@ class Filters:
     identifier: str = ""
     campaign: str = ""
     source: str = ""
+    ncrp_ack: str = ""  # the victim's NCRP or 1930 acknowledgement number, exactly
 
     @classmethod
     def from_mapping(cls, data: Any) -> Filters:
@@ -69,6 +72,8 @@ def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
         qs = qs.filter(scam_type=filters.scam_type)
     if filters.source:
         qs = qs.filter(source=filters.source.upper())
+    if filters.ncrp_ack:
+        qs = qs.filter(ncrp_ack=filters.ncrp_ack)
     if filters.identifier:
         region = filters.country.upper() or getattr(getattr(user, "agency", None), "country", None)
         key = identifier_key(filters.identifier, region)
@@ -108,6 +113,8 @@ def complaint_row(complaint: Complaint, read: Reader) -> dict[str, Any]:
         "narrative": complaint.narrative,
         "loss": loss_of(complaint),
         "suspect": complaint.suspect,
+        "transactions": complaint.transactions,
+        "ncrp_ack": complaint.ncrp_ack or None,
         "tlp": complaint.tlp,
         "pap": complaint.pap or None,
         "victim": complaint.victim,

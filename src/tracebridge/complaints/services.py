@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 MAX_KEY = Sighting._meta.get_field("key").max_length or 300
 UPDATED_FIELDS = [
     "country", "received_at", "incident_at", "channel", "scam_type", "narrative", "loss_amount",
-    "loss_currency", "payment_method", "victim", "suspect", "tlp", "pap", "content_hash",
-    "updated_at",
+    "loss_currency", "payment_method", "victim", "suspect", "transactions", "ncrp_ack", "tlp",
+    "pap", "content_hash", "updated_at",
 ]  # fmt: skip
 
 
@@ -219,4 +219,8 @@ def to_canonical(complaint: Complaint, *, with_victim: bool = False) -> dict[str
     loss = loss_of(complaint)
     if loss is not None:
         out["loss"] = loss
+    if complaint.transactions:
+        out["transactions"] = complaint.transactions
+    if complaint.ncrp_ack:
+        out["ncrp_ack"] = complaint.ncrp_ack
     return out

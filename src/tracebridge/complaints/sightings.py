@@ -72,6 +72,21 @@ def _structured(complaint: CanonicalComplaint) -> Iterator[tuple[Identifier, str
         found = identifiers.parse_bank_account(account.model_dump(exclude_none=True))
         if isinstance(found, Identifier):
             yield found, "suspect.bank_accounts"
+    yield from _receiving(complaint)
+
+
+def _receiving(complaint: CanonicalComplaint) -> Iterator[tuple[Identifier, str]]:
+    """The UPI IDs and accounts the victim's transactions went to are the suspect's."""
+    for txn in complaint.transactions or []:
+        if txn.to_upi:
+            found = identifiers.parse("upi", txn.to_upi, complaint.country)
+            if isinstance(found, Identifier):
+                yield found, "transactions"
+        if txn.to_account:
+            account = {"account": txn.to_account, "ifsc": txn.to_ifsc}
+            found = identifiers.parse_bank_account({k: v for k, v in account.items() if v})
+            if isinstance(found, Identifier):
+                yield found, "transactions"
 
 
 def sightings_of(complaint: CanonicalComplaint) -> list[SightingRow]:
