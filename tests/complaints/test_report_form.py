@@ -124,6 +124,13 @@ def test_several_suspect_details_and_add_a_row(agencies: Any) -> None:
     suspect = Complaint.objects.get().suspect
     assert suspect["names"] == ["Rahul Verma"] and suspect["handles"] == ["@kyc_helpdesk"]
     assert suspect["phones"] == ["98123 45678", "91234 56789"]
+    assert not Complaint.objects.get().sightings.filter(field="suspect.handles").exists()
+
+
+def test_a_handle_on_its_platform_is_sighted(agencies: Any) -> None:
+    file(Client(), platform="telegram", **{"sus-0-kind": "handle", "sus-0-value": "@kyc_help"})
+    sighted = Complaint.objects.get().sightings.filter(field="suspect.handles")
+    assert list(sighted.values_list("key", flat=True)) == ["social:telegram:kyc_help"]
 
 
 def test_check_page_prefill_of_a_handle_or_sms_sender(agencies: Any) -> None:
@@ -138,7 +145,9 @@ def test_check_page_prefill_of_a_handle_or_sms_sender(agencies: Any) -> None:
     sms = client.get("/report/", {**query, "kind": "sms", "value": "VM-HDFCBK"}).content.decode()
     assert '<option value="sms_sender" selected>' in sms
     file(client, **{"sus-0-kind": "sms_sender", "sus-0-value": "VM-HDFCBK"})
-    assert Complaint.objects.get().suspect["sms_senders"] == ["VM-HDFCBK"]
+    complaint = Complaint.objects.get()
+    assert complaint.suspect["sms_senders"] == ["VM-HDFCBK"]
+    assert complaint.sightings.filter(key="sms:VM-HDFCBK", field="suspect.sms_senders").exists()
 
 
 def test_indian_categories_are_offered_and_old_keys_stay() -> None:

@@ -83,7 +83,9 @@ def txn_fields() -> dict[str, forms.Field]:
 
 def suspect_fields() -> dict[str, forms.Field]:
     return {
-        "kind": forms.ChoiceField(label=_("What do you know about them?"), choices=SUSPECT_KINDS, required=False),
+        "kind": forms.ChoiceField(
+            label=_("What do you know about them?"), choices=SUSPECT_KINDS, required=False
+        ),
         "value": forms.CharField(label=_("Write it here"), required=False, max_length=300),
     }
 

@@ -73,6 +73,22 @@ def _structured(complaint: CanonicalComplaint) -> Iterator[tuple[Identifier, str
         if isinstance(found, Identifier):
             yield found, "suspect.bank_accounts"
     yield from _receiving(complaint)
+    yield from _messaging(complaint)
+
+
+def _messaging(complaint: CanonicalComplaint) -> Iterator[tuple[Identifier, str]]:
+    """SMS sender headers, and handles (a bare @name read on the platform it came by)."""
+    suspect = complaint.suspect
+    for text in suspect.sms_senders or []:
+        found = identifiers.parse("sms", text)
+        if isinstance(found, Identifier):
+            yield found, "suspect.sms_senders"
+    for text in suspect.handles or []:
+        found = identifiers.parse("social", text)
+        if not isinstance(found, Identifier) and complaint.channel in ("telegram", "instagram"):
+            found = identifiers.parse("social", f"{complaint.channel}:{text}")
+        if isinstance(found, Identifier):
+            yield found, "suspect.handles"
 
 
 def _receiving(complaint: CanonicalComplaint) -> Iterator[tuple[Identifier, str]]:
