@@ -174,3 +174,13 @@ def test_api_list_show_create_fields(
     assert outsider.get("/requests").json()["total"] == 0
     assert_error(outsider.get(f"/requests/{ref}"), 404, "not_found")
     assert AuditEvent.objects.filter(action="api.request.read", outcome="denied").count() == 1
+
+
+def test_queue_is_in_the_cases_menu_in_hindi(
+    doj: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(doj)
+    page = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    menus = page.split('data-testid="nav-menus"')[1].split("</nav>")[0]
+    cases_menu = menus.split("केस और सबूत")[1].split("</details>")[0]
+    assert 'href="/requests/"' in cases_menu and "औपचारिक अनुरोध" in cases_menu
