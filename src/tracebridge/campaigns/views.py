@@ -23,6 +23,7 @@ from tracebridge.agencies.permissions import is_agency_user
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns import selectors, workspace
 from tracebridge.campaigns.models import Campaign, CampaignStatus, Follow, SavedSearch
+from tracebridge.campaigns.why import why_linked
 from tracebridge.complaints.models import ScamType
 
 
@@ -104,6 +105,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "following": workspace.is_following(user, Follow.CAMPAIGN, campaign.code),
         "graph_library": graph_library(),
         "panels": panels.render("campaign", request, campaign),
+        "why": why_linked(request, user, campaign),
     }
     return render(request, "campaigns/detail.html", context)
 
