@@ -6,8 +6,9 @@ Nothing here touches the network or the database: it only reads ``os.environ``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 INSECURE_KEY = "tracebridge-insecure-development-key-do-not-use-in-production"
 _TRUE = {"1", "true", "yes", "on"}
@@ -31,6 +32,7 @@ class Config:
     public_min_count: int = 5
     redis_url: str = ""
     worker_timeout: int = 120
+    email: dict[str, Any] = field(default_factory=dict)  # Django's EMAIL_* settings
 
     @property
     def upload_dir(self) -> Path:
@@ -67,6 +69,27 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name} must be a positive whole number; got {raw!r}")
     return int(raw)
+
+
+def email_settings(env: dict[str, str], home: Path) -> dict[str, Any]:
+    """SMTP when TRACEBRIDGE_EMAIL_HOST is set; otherwise each message is a file in home/mail."""
+    host = env.get("TRACEBRIDGE_EMAIL_HOST", "").strip()
+    out: dict[str, Any] = {
+        "DEFAULT_FROM_EMAIL": env.get("TRACEBRIDGE_EMAIL_FROM", "") or "tracebridge@localhost"
+    }
+    if not host:
+        out["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+        out["EMAIL_FILE_PATH"] = str(home / "mail")
+        return out
+    return out | {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": _positive_int(env, "TRACEBRIDGE_EMAIL_PORT", 587),
+        "EMAIL_HOST_USER": env.get("TRACEBRIDGE_EMAIL_USER", ""),
+        "EMAIL_HOST_PASSWORD": env.get("TRACEBRIDGE_EMAIL_PASSWORD", ""),
+        "EMAIL_USE_TLS": _flag(env, "TRACEBRIDGE_EMAIL_TLS", default=True),
+        "EMAIL_TIMEOUT": 10,
+    }
 
 
 def _csv(raw: str) -> tuple[str, ...]:
@@ -109,4 +132,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         public_min_count=_positive_int(env, "TRACEBRIDGE_PUBLIC_MIN_COUNT", 5),
         redis_url=redis_url,
         worker_timeout=_positive_int(env, "TRACEBRIDGE_WORKER_TIMEOUT", 120),
+        email=email_settings(env, home),
     )

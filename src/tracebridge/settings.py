@@ -18,6 +18,7 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
 NODE_NAME = CONFIG.node_name
+globals().update(CONFIG.email)  # EMAIL_BACKEND and the rest (docs/operator.md)
 PUBLIC_CHECK_PER_MINUTE = CONFIG.public_check_per_minute
 PUBLIC_MIN_COUNT = CONFIG.public_min_count
 

@@ -124,6 +124,17 @@ class Sighting(models.Model):
         return self.key
 
 
+class ReportStatus(models.TextChoices):
+    """The stages a reporter follows on the look-up page, in order; agencies set them."""
+
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    LINKED = "linked", _("Linked to a campaign")
+    REFERRED = "referred", _("Referred to police or an agency")
+    FIR = "fir", _("FIR registered")
+    CLOSED = "closed", _("Closed")
+
+
 class PublicReport(models.Model):
     """A report made through the public form: its number, and what lets the reporter back in.
 
@@ -140,6 +151,10 @@ class PublicReport(models.Model):
     anonymous = models.BooleanField(default=False)
     language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.RECEIVED
+    )
+    status_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.number

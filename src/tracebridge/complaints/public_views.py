@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from tracebridge import ratelimit
 from tracebridge.agencies import audit
-from tracebridge.complaints import reports
+from tracebridge.complaints import reports, tracking
 from tracebridge.complaints.advice import next_steps
 from tracebridge.complaints.forms import AddForm, LookupForm, ReportForm, StartForm
 from tracebridge.identifiers import Rejected, parse
@@ -94,7 +94,10 @@ def _submit(request: HttpRequest) -> HttpResponse:
         return render(request, "complaints/report_refused.html", {"message": str(exc)}, status=429)
     audit.record("complaint.report", request=request, obj=filed.complaint, number=filed.number)
     loss = record.get("loss") or {}
+    email = "" if anonymous else form.cleaned_data.get("email") or ""
+    mailed = bool(email) and tracking.acknowledge(filed.complaint.public_report, email)
     request.session["report_once"] = {
+        "mailed": email if mailed else "",
         "number": filed.number,
         "secret": filed.secret,
         "steps": next_steps(
@@ -183,6 +186,7 @@ def _open_report(request: HttpRequest) -> HttpResponse:
         "added": opened.get("added") == "yes",
         "add_error": opened.get("add_error", ""),
         "additions": list(found.additions.all()),
+        "stages": tracking.stages_of(found),
         "add_form": AddForm(initial={"number": found.number, "secret": opened["secret"]}),
     }
     return render(request, "complaints/report_status.html", context)

@@ -6,15 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tracebridge import panels
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import get_visible_or_404, is_agency_user
+from tracebridge.complaints import tracking
 from tracebridge.complaints.forms import COUNTRIES
 from tracebridge.complaints.highlight import highlighted
-from tracebridge.complaints.models import Complaint, PublicReport, ScamType
+from tracebridge.complaints.models import Complaint, PublicReport, ReportStatus, ScamType
 from tracebridge.complaints.redaction import reader
 from tracebridge.complaints.selectors import FilterError, Filters, complaints_for
 
@@ -63,5 +65,22 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": read.fields(complaint) is None,
         "panels": panels.render("complaint", request, complaint),
         "public_report": PublicReport.objects.filter(complaint=complaint).first(),
+        "stages": ReportStatus.choices,
     }
     return render(request, "complaints/detail.html", context)
+
+
+@login_required
+@require_POST
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the stage a public report's reporter sees (owning agency's analysts; audited)."""
+    _agency_user(request)
+    complaint = get_visible_or_404(request, Complaint.objects.select_related("agency"), pk=pk)
+    report = PublicReport.objects.filter(complaint=complaint).first()
+    if report is None:
+        raise PermissionDenied(_("This complaint was not reported through the public form."))
+    try:
+        tracking.set_status(report, request.POST.get("status", ""), request.user)
+    except tracking.StatusError as exc:
+        raise PermissionDenied(str(exc)) from None
+    return redirect("complaint-detail", pk=pk)

@@ -21,7 +21,9 @@ def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="owner", required=True, help="sharing agency code")
     p.add_argument("--to", dest="partner", required=True, help="receiving agency code")
     p.add_argument("--tlp", required=True, help="markings, e.g. CLEAR,GREEN,AMBER")
-    p.add_argument("--kinds", default="", help="record kinds (default: the intelligence kinds, not telecom)")
+    p.add_argument(
+        "--kinds", default="", help="record kinds (default: the intelligence kinds, not telecom)"
+    )
     p.add_argument("--fields", default="", help="victim fields shared, e.g. city,state")
     p.add_argument("--expires", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
 
