@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, F, QuerySet, TextField, Value, When
@@ -76,6 +77,15 @@ class Figures:
     @property
     def last_seen(self) -> datetime | None:
         return _when(self.summary.get("last_seen"))
+
+    @property
+    def losses(self) -> dict[str, str]:
+        return dict(self.summary.get("losses") or {})
+
+    @property
+    def loss_usd(self) -> float:
+        """All currencies at the scoring rates, to sort by loss."""
+        return scoring.usd({cur: Decimal(amount) for cur, amount in self.losses.items()})
 
     def matches(
         self, cross_border: bool | None = None, scam_type: str = "", since: datetime | None = None

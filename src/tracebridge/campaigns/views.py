@@ -15,16 +15,24 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tracebridge import panels
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import is_agency_user
 from tracebridge.agencies.services import ServiceError
-from tracebridge.campaigns import selectors, workspace
+from tracebridge.campaigns import listing, selectors, workspace
 from tracebridge.campaigns.models import Campaign, CampaignStatus, Follow, SavedSearch
 from tracebridge.campaigns.why import why_linked
 from tracebridge.complaints.models import ScamType
+
+SORT_LABELS = (
+    ("priority", gettext_lazy("Priority")),
+    ("size", gettext_lazy("Complaints")),
+    ("loss", gettext_lazy("Losses")),
+    ("date", gettext_lazy("Last seen")),
+)
 
 
 def _agency_user(request: HttpRequest) -> Any:
@@ -63,9 +71,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     user = _agency_user(request)
     flag = request.GET.get("cross_border", "")
     scam_type = request.GET.get("scam_type", "")
-    campaigns = selectors.campaign_list(
+    rows = selectors.campaign_list(
         user, cross_border=True if flag == "1" else None, scam_type=scam_type
     )
+    campaigns, sort = listing.sorted_figures(rows, request.GET.get("sort", ""))
+    if request.GET.get("format") == "csv":
+        return _campaigns_csv(request, campaigns)
     page = Paginator(campaigns, 50).get_page(request.GET.get("page"))
     audit.record("campaign.list", request=request, object_type="campaign", view="list")
     context = {
@@ -73,8 +84,26 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "cross_border": flag,
         "scam_type": scam_type,
         "scam_types": ScamType.choices,
+        "sort": sort,
+        "sorts": SORT_LABELS,
+        "csv_query": _csv_query(request),
     }
     return render(request, "campaigns/list.html", context)
+
+
+def _csv_query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return str(query.urlencode())
+
+
+def _campaigns_csv(request: HttpRequest, campaigns: list[Any]) -> HttpResponse:
+    """The reader's figures only (figures.for_reader), every matching row; audited."""
+    audit.record("campaign.export", request=request, object_type="campaign", rows=len(campaigns))
+    response = HttpResponse(listing.as_csv(campaigns), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="campaigns.csv"'
+    return response
 
 
 def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
