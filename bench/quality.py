@@ -63,7 +63,16 @@ def draw_knobs(rng: random.Random) -> Knobs:
         shared_link_share=round(rng.uniform(0.0, 0.3), 2),
         size_shape=round(rng.uniform(1.0, 2.0), 2),
         campaigns=rng.randint(8, 40),
+        unsigned_share=round(rng.uniform(0.0, 0.8), 2),
+        spoof_mix=_mix(rng),
     )
+
+
+def _mix(rng: random.Random) -> tuple[float, float, float]:
+    """Shares of the three caller-ID tactics (own numbers, neighbour, random), adding to 1."""
+    weights = [rng.uniform(0.05, 1.0) for _ in range(3)]
+    own, neighbour = (round(w / sum(weights), 2) for w in weights[:2])
+    return own, neighbour, round(1.0 - own - neighbour, 2)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tracebridge.simulate import Knobs, generate
@@ -71,12 +72,36 @@ def test_more_contacts_per_complaint(tmp_path: Path) -> None:
     assert named(Knobs(extra_contacts=3.0), tmp_path / "a") > named(Knobs(), tmp_path / "b")
 
 
+def _robocalls(tmp_path: Path, knobs: Knobs) -> tuple[float, float]:
+    """Share of robocalls with no origid, and distinct caller IDs per robocall."""
+    generate(tmp_path, 5, complaints=200, calls=20_000, txns=100, knobs=knobs)
+    row = duckdb.execute(
+        """SELECT avg((c.origid IS NULL)::INT), count(DISTINCT c.calling_number) / count(*)
+           FROM read_parquet(?) c JOIN read_parquet(?) t USING (call_id)
+           WHERE t.kind = 'robocall' AND c.reporting_carrier = c.term_carrier""",
+        [str(tmp_path / "cdrs.parquet"), str(tmp_path / "truth_calls.parquet")],
+    ).fetchone()
+    assert row is not None
+    return float(row[0]), float(row[1])
+
+
+def test_unsigned_robocalls_and_the_spoofing_mix(tmp_path: Path) -> None:
+    unsigned, _ = _robocalls(tmp_path / "a", Knobs(unsigned_share=0.6))
+    assert 0.55 <= unsigned <= 0.65
+    assert _robocalls(tmp_path / "b", Knobs())[0] == 0.0
+    _, own = _robocalls(tmp_path / "c", Knobs(spoof_mix=(1.0, 0.0, 0.0)))
+    _, spoofed = _robocalls(tmp_path / "d", Knobs(spoof_mix=(0.0, 0.0, 1.0)))
+    assert own < 0.05 < 0.25 < spoofed  # own numbers repeat; random ones rarely (but "anonymous")
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"no_identifier_share": 1.5}, "no_identifier_share"),
         ({"narrative_only_share": 0.9, "both_share": 0.2}, "narrative_only_share + both_share"),
         ({"campaigns": 0}, "campaigns"),
+        ({"unsigned_share": -0.1}, "unsigned_share"),
+        ({"spoof_mix": (0.5, 0.5, 0.5)}, "spoof_mix"),
     ],
 )
 def test_bad_knobs_are_refused_naming_the_knob(change: dict[str, Any], field: str) -> None:

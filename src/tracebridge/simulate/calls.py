@@ -77,6 +77,7 @@ class Plan:
     burst_spoof: Arr  # 0 rotating campaign numbers, 1 neighbour spoofing, 2 invalid/random
     reminders: Arr
     origids: list[str]
+    unsigned_share: float = 0.0  # robocalls arriving with no attestation (Knobs.unsigned_share)
 
 
 def us_numbers(rng: np.random.Generator, n: int) -> Arr:
@@ -126,14 +127,15 @@ def plan(world: World, seed: int, calls: int) -> Plan:
         burst_count=np.array(counts),
         burst_start=START_EPOCH + starts.astype(np.int64),
         burst_block=us_numbers(rng, total) // 10_000 * 10_000,
-        burst_route=rng.choice(3, total, p=[0.6, 0.3, 0.1]),
-        burst_spoof=rng.choice(3, total, p=[0.45, 0.35, 0.2]),
+        burst_route=rng.choice(3, total, p=list(world.knobs.route_mix)),
+        burst_spoof=rng.choice(3, total, p=list(world.knobs.spoof_mix)),
         reminders=np.array([int(p[2:]) for p in world.reminder_callers], dtype=np.int64),
         # One origination id per carrier for its own customers, one per campaign's trunk.
         origids=[
             str(uuid.UUID(bytes=rng.bytes(16), version=4))
             for _ in range(len(CARRIERS) + len(campaigns))
         ],
+        unsigned_share=world.knobs.unsigned_share,
     )
 
 
@@ -233,6 +235,8 @@ def robocall(p: Plan, rng: np.random.Generator, n: int) -> Calls:
     path[:, 3] = np.where(intl, home, -1)
     attest = np.select([intl, route == 1], [3, 2], 1)
     fmt = np.where(p.burst_spoof[burst] == 2, rng.choice(3, n, p=[0.5, 0.3, 0.2]), 0)
+    if p.unsigned_share > 0:  # no draw otherwise: the default world's bytes stay
+        attest = np.where(rng.random(n) < p.unsigned_share, 0, attest)
     return Calls(
         np.full(n, 2, np.int8),
         campaign,

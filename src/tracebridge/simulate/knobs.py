@@ -34,6 +34,13 @@ class Knobs:
     size_shape: float = 1.3
     size_cap: float = 12.0
     campaigns: int | None = None
+    # Robocalls: the share that arrives unsigned (no attestation, so no origid; 0 to 0.8 in the
+    # issue), the mix of caller-ID tactics per burst (the campaign's own rotating numbers,
+    # neighbour spoofing, random or invalid numbers) and of routes (international gateway with
+    # C attestation, domestic VoIP with B, A).
+    unsigned_share: float = 0.0
+    spoof_mix: tuple[float, float, float] = (0.45, 0.35, 0.2)
+    route_mix: tuple[float, float, float] = (0.6, 0.3, 0.1)
 
     def __post_init__(self) -> None:
         shares = {
@@ -43,6 +50,7 @@ class Knobs:
             "both_share": self.both_share,
             "trap_share": self.trap_share,
             "shared_link_share": self.shared_link_share,
+            "unsigned_share": self.unsigned_share,
         }
         for name, value in shares.items():
             if not 0.0 <= value <= 1.0:
@@ -51,6 +59,9 @@ class Knobs:
             raise ValueError("narrative_only_share + both_share must not exceed 1")
         if self.carry_over < 0 or self.extra_contacts < 0 or self.size_shape <= 0:
             raise ValueError("carry_over, extra_contacts must be >= 0 and size_shape > 0")
+        for name, mix in (("spoof_mix", self.spoof_mix), ("route_mix", self.route_mix)):
+            if len(mix) != 3 or min(mix) < 0 or abs(sum(mix) - 1.0) > 1e-9:
+                raise ValueError(f"{name} must be three shares that add up to 1, not {mix}")
         if self.campaigns is not None and self.campaigns < 1:
             raise ValueError(f"campaigns must be at least 1, not {self.campaigns}")
 
