@@ -182,5 +182,5 @@ def test_queue_is_in_the_cases_menu_in_hindi(
     client = client_for(doj)
     page = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="hi").content.decode()
     menus = page.split('data-testid="nav-menus"')[1].split("</nav>")[0]
-    cases_menu = menus.split("केस और सबूत")[1].split("</details>")[0]
+    cases_menu = menus.split("मामले और साक्ष्य")[1].split("</details>")[0]
     assert 'href="/requests/"' in cases_menu and "औपचारिक अनुरोध" in cases_menu
