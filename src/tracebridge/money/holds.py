@@ -24,6 +24,7 @@ from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import has_role, is_agency_user
 from tracebridge.agencies.services import ServiceError
 from tracebridge.complaints.models import Complaint
+from tracebridge.identifiers import Identifier, parse, parse_bank_account
 from tracebridge.identifiers.banking import BANK_CODES
 from tracebridge.money.accounts import account_form
 from tracebridge.money.models import NEXT_STATUS, HoldEvent, HoldRequest, HoldStatus
@@ -78,7 +79,78 @@ def create_holds(complaint: Complaint, user: User, trail: Trail | None = None) -
         for holding in trail.accounts.values():
             if holding.holdable > 0:
                 holds.append(_request(complaint, user, trail, holding))
+        traced = {h.account_key for h in holds} | set(trail.accounts)
+        for key, rows in reported_payments(complaint).items():
+            if key not in traced:
+                holds.append(_reported_request(complaint, user, key, rows))
     return holds
+
+
+def reported_payments(complaint: Complaint) -> dict[str, list[dict[str, Any]]]:
+    """The victim's transaction rows (the report form's, or the API's ``transactions``), by
+    the key of the account or UPI ID they went to: what a bank can hold without a trail."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in complaint.transactions or []:
+        if row.get("to_account"):
+            given = {"account": row["to_account"], "ifsc": row.get("to_ifsc")}
+            found = parse_bank_account({k: v for k, v in given.items() if v})
+        elif row.get("to_upi"):
+            found = parse("upi", row["to_upi"], complaint.country)
+        else:
+            continue
+        if isinstance(found, Identifier) and row.get("amount"):
+            out.setdefault(found.key, []).append(row)
+    return out
+
+
+def _reported_request(
+    complaint: Complaint, user: User, key: str, rows: list[dict[str, Any]]
+) -> HoldRequest:
+    """A request for an account the victim paid, from their own transaction rows."""
+    bank = next((r["institution"] for r in rows if r.get("institution")), "")
+    code = bank_code(key, bank)
+    amount = sum((Decimal(r["amount"]) for r in rows), Decimal(0))
+    hold, created = HoldRequest.objects.get_or_create(
+        complaint=complaint,
+        account_key=key,
+        defaults={
+            "reference": _reference(),
+            "agency": user.agency,
+            "tlp": complaint.tlp,
+            "account": account_form(key),
+            "bank": bank,
+            "bank_agency": Agency.objects.filter(code=code).first() if code else None,
+            "layer": 1,
+            "amount": amount,
+            "currency": rows[0].get("currency") or complaint.loss_currency,
+            "transactions": [_reported_hop(r, key) for r in rows],
+            "respond_by": timezone.now() + timedelta(hours=ANSWER_HOURS),
+            "created_by": user,
+        },
+    )
+    if created:
+        HoldEvent.objects.create(
+            hold=hold, status=HoldStatus.REQUESTED, amount=amount, user=user, agency=user.agency
+        )
+        audit.record("money.hold.request", user=user, obj=hold, amount=str(amount), bank=code)
+    return hold
+
+
+def _reported_hop(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """A transaction row in the shape of a traced hop (``hop_dict``), marked as reported."""
+    return {
+        "txn_id": row.get("reference") or "",
+        "time": row.get("at"),
+        "from": "",
+        "to": account_form(key),
+        "amount": row["amount"],
+        "currency": row.get("currency", ""),
+        "channel": row.get("rail", "other"),
+        "bank": row.get("institution", ""),
+        "traced": row["amount"],
+        "layer": 1,
+        "kind": "reported by the victim",
+    }
 
 
 def _request(complaint: Complaint, user: User, trail: Trail, holding: Holding) -> HoldRequest:
