@@ -16,6 +16,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import has_role, is_agency_user
 from tracebridge.agencies.services import ServiceError
+from tracebridge.sharing import approvals as approvals_service
 from tracebridge.sharing.exports import export_bundle_for, publish
 from tracebridge.sharing.models import Agreement
 from tracebridge.sharing.services import agreements_of, approve_agreement, pending_approvals
@@ -42,15 +43,34 @@ def agreements(request: HttpRequest) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     _agency_user(request, "supervisor")
     if request.method == "POST":
-        agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"))
-        try:
+        return _decide(request)
+    pending = pending_approvals(request.user)
+    context = {
+        "pending": [(a, approvals_service.preview(a)) for a in pending],
+        "history": approvals_service.history(request.user),
+    }
+    return render(request, "sharing/approvals.html", context)
+
+
+def _decide(request: HttpRequest) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"))
+    declining = request.POST.get("decision") == "decline"
+    try:
+        if declining:
+            approvals_service.decline(agreement, request.user, request.POST.get("reason", ""))
+        else:
             approve_agreement(agreement, request.user)
-        except ServiceError as exc:
+    except ServiceError as exc:
+        if agreement.owner_id != request.user.agency_id:
             raise PermissionDenied(str(exc)) from None
+        messages.error(request, str(exc))
+        return redirect("sharing-approvals")
+    if declining:
+        messages.success(request, _("Declined: nothing flows under this agreement."))
+    else:
         publish(agreement)
         messages.success(request, _("Approved: AMBER records now flow under this agreement."))
-        return redirect("sharing-approvals")
-    return render(request, "sharing/approvals.html", {"pending": pending_approvals(request.user)})
+    return redirect("sharing-approvals")
 
 
 @login_required

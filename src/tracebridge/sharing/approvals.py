@@ -1,0 +1,76 @@
+"""What a supervisor decides on: who asks, what would flow, decline with a reason, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count
+
+from tracebridge.agencies import audit
+from tracebridge.agencies.models import AuditEvent, User
+from tracebridge.agencies.permissions import NEVER_SHARED
+from tracebridge.agencies.services import ServiceError
+from tracebridge.sharing.models import Agreement
+from tracebridge.sharing.services import revoke_agreement
+
+DECISIONS = ("agreement.approve", "agreement.decline")
+
+
+@dataclass(frozen=True)
+class Flow:
+    kind: str
+    tlp: str
+    count: int
+
+
+def _marked_models() -> dict[str, Any]:
+    """Record kinds -> models, from the app registry (sharing imports no higher app)."""
+    out = {}
+    for model in apps.get_models():
+        kind = getattr(model, "share_kind", None)
+        if kind and hasattr(model, "tlp"):
+            out[kind] = model
+    return out
+
+
+def preview(agreement: Agreement) -> list[Flow]:
+    """The owner's records that would flow under ``agreement`` now, by kind and marking."""
+    markings = sorted(set(agreement.tlp) - NEVER_SHARED)
+    models = _marked_models()
+    flows = []
+    for kind in agreement.kinds:
+        model = models.get(kind)
+        if model is None:
+            continue
+        rows = (
+            model.objects.filter(agency_id=agreement.owner_id, tlp__in=markings)
+            .order_by()
+            .values("tlp")
+            .annotate(n=Count("pk"))
+        )
+        flows += [Flow(kind, row["tlp"], row["n"]) for row in rows]
+    return sorted(flows, key=lambda f: (f.kind, f.tlp))
+
+
+def decline(agreement: Agreement, user: User, reason: str) -> Agreement:
+    """A supervisor of the owning agency declines: the agreement is withdrawn, the reason kept."""
+    reason = reason.strip()
+    if user.agency_id != agreement.owner_id or not user.has_role("supervisor"):
+        audit.record("agreement.decline", user=user, obj=agreement, outcome="denied")
+        raise ServiceError("only a supervisor of the sharing agency can decline this agreement")
+    if not reason:
+        raise ServiceError("say why: a decline needs a reason")
+    revoke_agreement(agreement, user)
+    audit.record("agreement.decline", user=user, obj=agreement, reason=reason[:500])
+    return agreement
+
+
+def history(user: User, limit: int = 50) -> list[AuditEvent]:
+    """The agency's approvals and declines, newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            agency_id=user.agency_id, action__in=DECISIONS, outcome="ok"
+        ).order_by("-at")[:limit]
+    )

@@ -1,0 +1,68 @@
+"""Issue 20.13: a supervisor sees who asks and what would flow, approves or declines with a
+reason, and the history of decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tracebridge.agencies.models import AuditEvent
+from tracebridge.sharing.models import Agreement
+from tracebridge.sharing.services import create_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(complaints: Any, make_user: Any) -> Agreement:
+    return create_agreement(
+        "US-FBI", "IN-CBI", ["GREEN", "AMBER"], kinds=["complaint"], user=make_user("agency_admin")
+    )
+
+
+def test_the_page_shows_who_asks_and_what_would_flow(
+    asked: Agreement, client_for: Any, supervisor: Any
+) -> None:
+    html = client_for(supervisor).get("/sharing/approvals/").content.decode()
+    assert "IN-CBI" in html and "asks for your records" in html
+    assert "us-fbi-agency_admin" in html
+    preview = html.split('data-testid="preview">')[1].split("</table>")[0]
+    rows = [r for r in preview.split("<tr>")[2:]]
+    cells = [r.replace("</td>", "|").replace("<td>", "").split("|")[:3] for r in rows]
+    assert cells == [["complaint", "TLP:AMBER", "1"], ["complaint", "TLP:GREEN", "1"]]
+
+
+def test_decline_needs_a_reason_and_is_kept_in_history(
+    asked: Agreement, client_for: Any, supervisor: Any
+) -> None:
+    client = client_for(supervisor)
+    post = {"agreement": asked.pk, "decision": "decline", "reason": "  "}
+    page = client.post("/sharing/approvals/", post, follow=True).content.decode()
+    assert "a decline needs a reason" in page
+    asked.refresh_from_db()
+    assert asked.revoked_at is None
+    post["reason"] = "No MoU with CBI for victims' data yet"
+    page = client.post("/sharing/approvals/", post, follow=True).content.decode()
+    asked.refresh_from_db()
+    assert asked.revoked_at is not None and asked.approved_at is None
+    assert "Declined: nothing flows under this agreement." in page
+    history = page.split('data-testid="history">')[1]
+    assert "Declined" in history and "No MoU with CBI for victims&#x27; data yet" in history
+    event = AuditEvent.objects.get(action="agreement.decline", outcome="ok")
+    assert event.detail["reason"] == "No MoU with CBI for victims' data yet"
+
+
+def test_approval_is_in_history_and_another_agency_cannot_decide(
+    asked: Agreement, client_for: Any, supervisor: Any, make_user: Any
+) -> None:
+    outsider = client_for(make_user("supervisor", "IN-CBI"))
+    post = {"agreement": asked.pk, "decision": "decline", "reason": "mine now"}
+    assert outsider.post("/sharing/approvals/", post).status_code == 403
+    page = client_for(supervisor).post(
+        "/sharing/approvals/", {"agreement": asked.pk, "decision": "approve"}, follow=True
+    )
+    history = page.content.decode().split('data-testid="history">')[1]
+    assert "Approved" in history and "us-fbi-supervisor" in history
+    asked.refresh_from_db()
+    assert asked.revoked_at is None and asked.approved_at is not None
