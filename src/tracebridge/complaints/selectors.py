@@ -23,6 +23,7 @@ ExtraFilter = Callable[[QuerySet[Complaint], str], QuerySet[Complaint]]
 _filters: dict[str, ExtraFilter] = {}
 FILTERS = (
     "since", "until", "country", "scam_type", "identifier", "campaign", "source", "ncrp_ack",
+    "agency",
 )  # fmt: skip
 
 
@@ -41,6 +42,7 @@ class Filters:
     campaign: str = ""
     source: str = ""
     ncrp_ack: str = ""  # the victim's NCRP or 1930 acknowledgement number, exactly
+    agency: str = ""  # the owning agency's code: narrows what the reader may see, never widens
 
     @classmethod
     def from_mapping(cls, data: Any) -> Filters:
@@ -74,6 +76,8 @@ def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
         qs = qs.filter(source=filters.source.upper())
     if filters.ncrp_ack:
         qs = qs.filter(ncrp_ack=filters.ncrp_ack)
+    if filters.agency:
+        qs = qs.filter(agency__code=filters.agency.upper())
     if filters.identifier:
         region = filters.country.upper() or getattr(getattr(user, "agency", None), "country", None)
         key = identifier_key(filters.identifier, region)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tracebridge import panels
 from tracebridge.agencies import audit
+from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import get_visible_or_404, is_agency_user
 from tracebridge.complaints import tracking
 from tracebridge.complaints.forms import COUNTRIES
@@ -47,6 +48,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "filter_error": error,
         "scam_types": ScamType.choices,
         "countries": COUNTRIES,
+        "agencies": Agency.objects.order_by("code").values_list("code", flat=True),
     }
     return render(request, "complaints/list.html", context)
 
