@@ -17,7 +17,7 @@ from tracebridge.agencies.permissions import victim_fields
 
 REDACTED = "[redacted]"
 # Victim fields whose values victims repeat in their own narrative.
-SCRUBBED = ("name", "phone", "email")
+SCRUBBED = ("name", "phone", "email", "debited_account", "debited_upi")
 
 
 def field_names(fields: Iterable[str]) -> frozenset[str]:

@@ -36,7 +36,7 @@ class SightingRow:
 
 
 def victim_keys(complaint: CanonicalComplaint) -> frozenset[str]:
-    """Keys of the victim's own phone and e-mail (never sightings)."""
+    """Keys of the victim's own phone, e-mail and paying UPI ID (never sightings)."""
     victim = complaint.victim
     if victim is None:
         return frozenset()
@@ -45,6 +45,8 @@ def victim_keys(complaint: CanonicalComplaint) -> frozenset[str]:
         keys.add(identifiers.parse("phone", victim.phone, complaint.country))
     if victim.email:
         keys.add(identifiers.parse("email", victim.email))
+    if victim.debited_upi:
+        keys.add(identifiers.parse("upi", victim.debited_upi, complaint.country))
     return frozenset(i.key for i in keys if isinstance(i, Identifier))
 
 

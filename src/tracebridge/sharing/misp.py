@@ -120,6 +120,7 @@ def event_for(
         found = selector(event_uuid, key)
         if found:
             (objects if found[0] == "object" else attributes).append(found[1])
+    attributes += _transaction_numbers(event_uuid, record)
     return {
         "Event": {
             "uuid": event_uuid,
@@ -137,6 +138,21 @@ def event_for(
             "Object": objects,
         }
     }
+
+
+TRANSACTION_COMMENT = "UTR or transaction ID of a payment the victim made"
+
+
+def _transaction_numbers(event: str, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The UTRs and transaction IDs of the victim's payments (what banks trace money by)."""
+    rows = record.get("transactions") or []
+    numbers = sorted({str(r["reference"]) for r in rows if r.get("reference")})
+    out = []
+    for number in numbers:
+        attribute = _attribute(event, "transaction-number", "text", number, "Financial fraud")
+        del attribute["object_relation"]  # an event's own attribute, not an object's
+        out.append({**attribute, "comment": TRANSACTION_COMMENT})
+    return out
 
 
 def _values(event: Event) -> Iterable[str]:
