@@ -172,3 +172,26 @@ def _base() -> dict[str, Any]:
 def test_amounts_are_decimals(agencies: Any) -> None:
     file(Client(), **TWO_PAYMENTS)
     assert Decimal(Complaint.objects.get().transactions[1]["amount"]) == Decimal("9999.5")
+
+
+def test_state_routes_to_its_cyber_cell_and_stays_when_anonymous(agencies: Any) -> None:
+    from tracebridge.complaints.india import STATES
+
+    assert len(STATES) == 36  # 28 states and 8 union territories (LGD)
+    client = Client()
+    file(client, state="10", district="Patna", anonymous="on")
+    assert Complaint.objects.get().victim == {"state": "Bihar", "district": "Patna"}
+    done = client.get("/report/done/").content.decode()
+    assert 'data-testid="cyber-cell">It goes to: Cyber Crime Cell, Bihar' in done
+
+
+def test_an_unknown_state_is_refused_naming_the_field(agencies: Any) -> None:
+    page = file(Client(), state="99")
+    assert page.status_code == 400 and not Complaint.objects.exists()
+    assert "Select a valid choice" in page.content.decode()
+
+
+def test_the_state_list_is_hindi_on_hindi_pages(agencies: Any) -> None:
+    client = Client(headers={"accept-language": "hi"})
+    page = client.get("/report/", {"what": "call", "country": "IN"}).content.decode()
+    assert '<option value="10">बिहार</option>' in page

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracebridge.complaints import india
 from tracebridge.complaints import report_rows as rows
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.complaints.schema import SCHEMA_VERSION
@@ -112,6 +113,10 @@ class ReportForm(forms.Form):
     phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40, widget=TEL)
     email = forms.EmailField(label=_("Your e-mail address"), required=False)
     city = forms.CharField(label=_("Your city or town"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("Your state or union territory"), choices=india.state_choices, required=False
+    )
+    district = forms.CharField(label=_("Your district"), required=False, max_length=100)
     debited_account = forms.CharField(
         label=_("Your account the money left (last four digits are enough)"),
         required=False,
@@ -211,9 +216,11 @@ class ReportForm(forms.Form):
                 "currency": currency,
                 "payment_method": d["payment_method"],
             }
+        # Where the victim is routes the report, so state and district stay even when anonymous.
+        victim = {"state": india.state_name(d.get("state") or ""), "district": d.get("district")}
         if not d.get("anonymous"):
-            victim = {k: d.get(k) for k in VICTIM_FIELDS if d.get(k)}
-            record["victim"] = victim or None
+            victim |= {k: d.get(k) for k in VICTIM_FIELDS if d.get(k)}
+        record["victim"] = {k: v for k, v in victim.items() if v} or None
         return record
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from tracebridge import ratelimit
 from tracebridge.agencies import audit
-from tracebridge.complaints import reports, tracking
+from tracebridge.complaints import india, reports, tracking
 from tracebridge.complaints.advice import next_steps
 from tracebridge.complaints.forms import AddForm, LookupForm, ReportForm, StartForm
 from tracebridge.identifiers import Rejected, parse
@@ -95,8 +95,10 @@ def _submit(request: HttpRequest) -> HttpResponse:
     audit.record("complaint.report", request=request, obj=filed.complaint, number=filed.number)
     loss = record.get("loss") or {}
     email = "" if anonymous else form.cleaned_data.get("email") or ""
-    mailed = bool(email) and tracking.acknowledge(filed.complaint.public_report, email)
+    cell = india.cyber_cell(form.cleaned_data.get("state") or "")
+    mailed = bool(email) and tracking.acknowledge(filed.complaint.public_report, email, cell)
     request.session["report_once"] = {
+        "cell": cell,
         "mailed": email if mailed else "",
         "number": filed.number,
         "secret": filed.secret,
