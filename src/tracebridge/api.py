@@ -23,11 +23,11 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from tracebridge import jsonlimits
+from tracebridge import errors, jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_schema import with_error_responses
-from tracebridge.api_support import ApiError, error_body
+from tracebridge.api_support import error_body
 
 
 class TokenAuth(HttpBearer):
@@ -139,9 +139,25 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(request, 404, "not_found", "Not found.")
 
 
-@api.exception_handler(ApiError)
-def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+# Each kind of the one error root and its status; a route never translates errors itself.
+KIND_STATUS: dict[type[errors.TracebridgeError], int] = {
+    errors.NotFound: 404,
+    errors.Forbidden: 403,
+    errors.Conflict: 409,
+    errors.Invalid: 422,
+    errors.Unavailable: 503,
+    errors.TracebridgeError: 422,  # a bare ServiceError: an invalid request, as it always was
+}
+
+
+def status_of(exc: errors.TracebridgeError) -> int:
+    return getattr(exc, "status", None) or KIND_STATUS[errors.kind_of(exc)]
+
+
+@api.exception_handler(errors.TracebridgeError)
+def _tracebridge_error(request: HttpRequest, exc: errors.TracebridgeError) -> HttpResponse:
+    """The one handler of the error root: a kind's status, its code, message and details."""
+    return error_response(request, status_of(exc), exc.code, str(exc), exc.details)
 
 
 @api.exception_handler(ValidationError)

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import has_role
+from tracebridge.errors import Forbidden, Invalid, TracebridgeError
 
 MAX_PAGE = 1000
 # Far beyond any list a node holds, and inside every database's integer (a larger OFFSET
@@ -33,12 +34,13 @@ class ShortPaging(Paging):
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=_LIMIT)
 
 
-class ApiError(Exception):
-    """An error a handler raises on purpose: status, stable code, message, optional details."""
+class ApiError(TracebridgeError):
+    """An HTTP-only error with its own status (413 too large...): services raise the kinds of
+    ``tracebridge.errors`` instead, and the API's one handler answers both."""
 
     def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or []
+        super().__init__(message, details, code=code)
+        self.status = status
 
 
 def error_body(code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
@@ -56,7 +58,7 @@ def require_role(request: HttpRequest, minimum: str) -> Any:
         audit.record(
             "api.forbidden", request=request, outcome="denied", path=request.path, needed=minimum
         )
-        raise ApiError(403, "forbidden", f"This needs the {minimum} role or above.")
+        raise Forbidden(f"This needs the {minimum} role or above.")
     return user
 
 
@@ -69,16 +71,12 @@ def page_of(
     """One page with the total, as every list route answers (of a query, or of a list already
     computed for the reader, such as campaigns ranked by the figures the reader may see)."""
     if limit < 1 or limit > MAX_PAGE:
-        raise ApiError(
-            422,
-            "invalid",
+        raise Invalid(
             f"limit must be between 1 and {MAX_PAGE}",
             [{"field": "limit", "message": f"1..{MAX_PAGE}"}],
         )
     if offset < 0 or offset > MAX_OFFSET:
-        raise ApiError(
-            422,
-            "invalid",
+        raise Invalid(
             f"offset must be between 0 and {MAX_OFFSET}",
             [{"field": "offset", "message": f"0..{MAX_OFFSET}"}],
         )

@@ -30,12 +30,19 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     from tracebridge.config import ConfigError
+    from tracebridge.errors import TracebridgeError
 
     try:
         execute_from_command_line(["tracebridge", *args])
     except ConfigError as exc:
         sys.stderr.write(f"tracebridge: {exc}\n")
         raise SystemExit(2) from None
+    except TracebridgeError as exc:  # from a command that does not use SubcommandCommand
+        from tracebridge.commands import command_error
+
+        error = command_error(exc)
+        sys.stderr.write(f"tracebridge: {error}\n")
+        raise SystemExit(error.returncode) from None
 
 
 if __name__ == "__main__":

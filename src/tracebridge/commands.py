@@ -9,7 +9,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
-from tracebridge.agencies.services import ServiceError
+from tracebridge import errors
+
+# The exit code of each kind of the one error root (docs/operator.md lists them); 2 stays
+# argparse's and the settings' (a wrong command line, a node not configured).
+EXIT_CODES: dict[type[errors.TracebridgeError], int] = {
+    errors.TracebridgeError: 1,  # a bare ServiceError, as every command failed before kinds
+    errors.Invalid: 3,
+    errors.NotFound: 4,
+    errors.Forbidden: 5,
+    errors.Conflict: 6,
+    errors.Unavailable: 7,
+}
 
 Handler = Callable[..., None]
 
@@ -32,10 +43,7 @@ class SubcommandCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options.pop("verb")
         method: Handler = getattr(self, f"do_{verb.replace('-', '_')}")
-        try:
-            method(**options)
-        except ServiceError as exc:
-            raise CommandError(str(exc)) from None
+        run_service(method, **options)
 
 
 def console() -> Console:
@@ -43,9 +51,18 @@ def console() -> Console:
     return Console(stderr=True)
 
 
+def exit_code(exc: errors.TracebridgeError) -> int:
+    return EXIT_CODES[errors.kind_of(exc)]
+
+
+def command_error(exc: errors.TracebridgeError) -> CommandError:
+    """One line on stderr and the kind's exit code (Django prints it and exits with it)."""
+    return CommandError(" ".join(str(exc).split()), returncode=exit_code(exc))
+
+
 def run_service(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a service, turning its ServiceError into a clean command error."""
+    """Call a service, turning an error of the one root into a clean command error."""
     try:
         return fn(*args, **kwargs)
-    except ServiceError as exc:
-        raise CommandError(str(exc)) from None
+    except errors.TracebridgeError as exc:
+        raise command_error(exc) from None

@@ -87,7 +87,7 @@ def test_trace_by_transaction_and_bad_queries(
     assert (body["currency"], body["paid"]) == ("INR", "79050.00")
     assert_error(api.get("/money/trace"), 422, "invalid")
     assert_error(api.get("/money/trace", complaint="x", txn="y"), 422, "invalid")
-    assert_error(api.get("/money/trace", txn="nope"), 422, "invalid")
+    assert_error(api.get("/money/trace", txn="nope"), 404, "not_found")  # a kind: was 422
     assert_error(api.get("/money/trace", complaint="nope"), 404, "not_found")
     make_complaint("CBI-ONLY", agency="IN-CBI")
     assert_error(api.get("/money/trace", complaint="CBI-ONLY"), 404, "not_found")
@@ -118,7 +118,8 @@ def test_hold_requests_flow_to_the_banks_and_back(
         "acknowledged"
     )
     too_much = sbi.post(f"/money/holds/{ref}/answer", {"status": "held", "amount_held": "51"})
-    assert_error(too_much, 409, "conflict")
+    # An amount out of range is an invalid field (422), not a conflict of states (was 409).
+    assert assert_error(too_much, 422, "invalid")["details"][0]["field"] == "amount_held"
     not_the_bank = api_for(analyst).post(f"/money/holds/{ref}/answer", {"status": "rejected"})
     assert "only the bank" in assert_error(not_the_bank, 403, "forbidden")["message"]
     held = sbi.post(f"/money/holds/{ref}/answer", {"status": "held", "amount_held": "50.00"})

@@ -227,7 +227,9 @@ def test_traceback_workflow_through_the_api(
     assert set(waiting["items"][0]) >= {"calling_number", "called_number", "start_time", "due_at"}
     # The analyst's agency is not the asked carrier: it cannot answer for it.
     assert_error(api.post(f"/traceback/{ref}/hops/0", {"upstream": "X"}), 404, "not_found")
-    assert_error(carrier_api.post(f"/traceback/{ref}/hops/0", {}), 409, "conflict")
+    # An answer without an upstream is an invalid field (422; was 409, as if a state conflict).
+    empty = assert_error(carrier_api.post(f"/traceback/{ref}/hops/0", {}), 422, "invalid")
+    assert empty["details"][0]["field"] == "upstream"
     answered = carrier_api.post(f"/traceback/{ref}/hops/0", {"upstream": "Inteliquent"}).json()
     assert answered["upstream"] == "Inteliquent"
     assert_error(carrier_api.post(f"/traceback/{ref}/hops/0", {"upstream": "Y"}), 409, "conflict")

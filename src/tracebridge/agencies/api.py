@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tracebridge.agencies.selectors import FilterError, audit_events
+from tracebridge.agencies.selectors import audit_events
 from tracebridge.agencies.views import event_row
-from tracebridge.api_support import ApiError, Paging, auth_user, page_of, require_role
+from tracebridge.api_support import Paging, auth_user, page_of, require_role
 
 router = Router(tags=["agencies"])
 
@@ -45,10 +45,5 @@ class AuditFilters(Paging):
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, Any]:
     user = require_role(request, "agency_admin")
     params = filters.dict(exclude={"limit", "offset"})
-    try:
-        events = audit_events(user, **params)
-    except FilterError as exc:
-        raise ApiError(
-            422, "invalid", str(exc), [{"field": exc.field, "message": exc.message}]
-        ) from None
+    events = audit_events(user, **params)
     return page_of(events, event_row, filters.limit, filters.offset)

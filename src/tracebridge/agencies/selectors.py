@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from tracebridge.agencies.models import AuditEvent
+from tracebridge.errors import Invalid
 
 
-class FilterError(ValueError):
-    """A list filter that cannot be applied; ``field`` names the parameter."""
+class FilterError(Invalid):
+    """A list filter that cannot be applied; ``field`` names the parameter, ``message`` says
+    what is wrong with it (the pages show it beside the field)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", [{"field": field, "message": message}])
         self.field, self.message = field, message
 
 

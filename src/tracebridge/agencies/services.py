@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import ROLE_RANK, Agency, ApiToken, Role, TokenScope, User
+from tracebridge.errors import TracebridgeError
 
 TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
 
 
-class ServiceError(ValueError):
-    """A request that cannot be carried out, with a message that says what to do."""
+# The old name of the error root: a bare ServiceError is an invalid request; services raise
+# the kinds of tracebridge.errors where another is meant (not found, forbidden, conflict...).
+ServiceError = TracebridgeError
 
 
 def create_agency(code: str, country: str, name: str, name_hi: str | None = None) -> Agency:

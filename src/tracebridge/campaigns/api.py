@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.services import ServiceError
-from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
+from tracebridge.api_support import ShortPaging, auth_user, page_of, require_role
 from tracebridge.campaigns import selectors, workspace
 from tracebridge.campaigns.figures import Figures
 from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
 from tracebridge.complaints.models import Complaint
+from tracebridge.errors import Invalid, NotFound
 
 router = Router(tags=["campaigns"])
 
@@ -35,7 +35,7 @@ def campaign_row(c: Figures) -> dict[str, Any]:
 def _campaign(request: HttpRequest, code: str) -> Campaign:
     campaign = selectors.read_campaign(request, require_role(request, "viewer"), code)
     if campaign is None:
-        raise ApiError(404, "not_found", "No such campaign.")
+        raise NotFound("No such campaign.")
     return campaign
 
 
@@ -99,7 +99,7 @@ def explain(request: HttpRequest, code: str, a: str, b: str) -> dict[str, Any]:
     user = auth_user(request)
     path = selectors.explain(user, campaign, _complaint_id(a), _complaint_id(b))
     if path is None:
-        raise ApiError(404, "not_found", "These complaints are not linked in this campaign.")
+        raise NotFound("These complaints are not linked in this campaign.")
     refs = dict(
         (f"c{pk}", f"{s}:{r}")
         for pk, s, r in Complaint.objects.filter(
@@ -115,9 +115,7 @@ def search(request: HttpRequest, q: str) -> dict[str, Any]:
     result = selectors.search(user, q)
     audit.record("identifier.search", request=request, query=q, key=result.key or "")
     if result.key is None and not result.campaigns:
-        raise ApiError(
-            422, "invalid", result.reason or "Not an identifier.", [{"field": "q", "message": q}]
-        )
+        raise Invalid(result.reason or "Not an identifier.", [{"field": "q", "message": q}])
     return {
         "key": result.key,
         "hub": result.hub or None,
@@ -149,12 +147,7 @@ def list_follows(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
     user = require_role(request, "viewer")
-    try:
-        item = workspace.follow(user, payload.kind, payload.target)
-    except ServiceError as exc:
-        raise ApiError(
-            422, "invalid", str(exc), [{"field": "target", "message": str(exc)}]
-        ) from None
+    item = workspace.follow(user, payload.kind, payload.target)
     audit.record("follow.create", request=request, object_type="follow", target=item.target)
     return Status(201, _follow_row(item))
 
@@ -163,7 +156,7 @@ def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
 def delete_follow(request: HttpRequest, follow_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.unfollow(user, follow_id):
-        raise ApiError(404, "not_found", "No such follow.")
+        raise NotFound("No such follow.")
     return Status(204, None)
 
 
@@ -205,10 +198,7 @@ def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/saved-searches", summary="Save a search", response={201: dict})
 def create_saved(request: HttpRequest, payload: SavedIn) -> Status:
     user = require_role(request, "viewer")
-    try:
-        saved = workspace.save_search(user, payload.name, payload.query)
-    except ServiceError as exc:
-        raise ApiError(422, "invalid", str(exc), [{"field": "name", "message": str(exc)}]) from None
+    saved = workspace.save_search(user, payload.name, payload.query)
     return Status(201, {"id": saved.pk, "name": saved.name, "query": saved.query})
 
 
@@ -216,5 +206,5 @@ def create_saved(request: HttpRequest, payload: SavedIn) -> Status:
 def delete_saved(request: HttpRequest, search_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.delete_search(user, search_id):
-        raise ApiError(404, "not_found", "No such saved search.")
+        raise NotFound("No such saved search.")
     return Status(204, None)

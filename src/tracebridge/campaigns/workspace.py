@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from tracebridge import identifiers
 from tracebridge.agencies.permissions import can_view, visible_q
-from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns.models import (
     Alert,
     Campaign,
@@ -22,6 +21,7 @@ from tracebridge.campaigns.models import (
     Visit,
 )
 from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.errors import Invalid
 
 
 def normalise_target(kind: str, target: str, region: str | None) -> str:
@@ -29,13 +29,13 @@ def normalise_target(kind: str, target: str, region: str | None) -> str:
     target = (target or "").strip()
     if kind == Follow.CAMPAIGN:
         if not target:
-            raise ServiceError("Give a campaign code.")
+            raise Invalid("Give a campaign code.", field="target")
         return target.upper()
     if kind != Follow.IDENTIFIER:
-        raise ServiceError(f"Follow an identifier or a campaign, not {kind!r}.")
+        raise Invalid(f"Follow an identifier or a campaign, not {kind!r}.", field="target")
     found = identifiers.parse_any(target, region)
     if not isinstance(found, identifiers.Identifier):
-        raise ServiceError(found.reason)
+        raise Invalid(found.reason, field="target")
     return found.key
 
 
@@ -58,12 +58,12 @@ def is_following(user: Any, kind: str, target: str) -> Follow | None:
 def save_search(user: Any, name: str, query: str) -> SavedSearch:
     name, query = (name or "").strip()[:100], (query or "").strip()[:300]
     if not name or not query:
-        raise ServiceError("A saved search needs a name and a query.")
+        raise Invalid("A saved search needs a name and a query.", field="name")
     try:
         with transaction.atomic():
             return SavedSearch.objects.create(user=user, name=name, query=query)
     except IntegrityError:
-        raise ServiceError(f"You already have a saved search called {name!r}.") from None
+        raise Invalid(f"You already have a saved search called {name!r}.", field="name") from None
 
 
 def delete_search(user: Any, search_id: int) -> bool:

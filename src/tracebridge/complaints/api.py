@@ -16,13 +16,13 @@ from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.redaction import reader
 from tracebridge.complaints.schema import CanonicalComplaint, error_details
 from tracebridge.complaints.selectors import (
-    FilterError,
     Filters,
     complaint_row,
     complaints_for,
     sighting_rows,
 )
 from tracebridge.complaints.services import IngestResult, ingest
+from tracebridge.errors import Invalid
 
 router = Router(tags=["complaints"])
 MAX_BATCH = 10_000
@@ -42,14 +42,12 @@ _BODY_DOC = {
 def _records(body: bytes) -> list[CanonicalComplaint]:
     text = body.lstrip()
     if not text:
-        raise ApiError(422, "invalid", "The request body is empty; send a complaint or an array.")
+        raise Invalid("The request body is empty; send a complaint or an array.")
     try:
         records = _MANY.validate_json(text) if text.startswith(b"[") else [_ONE.validate_json(text)]
     except ValidationError as exc:
         details = error_details(exc)[:200]
-        raise ApiError(
-            422, "invalid", "Some complaints are not valid; see details.", details
-        ) from None
+        raise Invalid("Some complaints are not valid; see details.", details) from None
     if len(records) > MAX_BATCH:
         raise ApiError(413, "too_large", f"A batch holds at most {MAX_BATCH} complaints.")
     return records
@@ -97,12 +95,7 @@ class ListParams(Paging):
 def list_complaints(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     filters = Filters.from_mapping(params.dict())
-    try:
-        queryset = complaints_for(user, filters)
-    except FilterError as exc:
-        raise ApiError(
-            422, "invalid", str(exc), [{"field": exc.field, "message": exc.message}]
-        ) from None
+    queryset = complaints_for(user, filters)
     read = reader(user)
     page = page_of(queryset, lambda c: complaint_row(c, read), params.limit, params.offset)
     audit.record(

@@ -11,19 +11,12 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.services import ServiceError
 from tracebridge.api_support import ApiError, Paging, page_of, require_role
+from tracebridge.errors import Invalid, NotFound
 from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, MuleEntry
 
 router = Router(tags=["money"])
-
-
-def _service(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except ServiceError as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
 
 
 @router.post("/money/trails", summary="Submit a transaction trail (CSV or Parquet file)")
@@ -33,8 +26,8 @@ def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, An
         raise ApiError(413, "too_large", "A trail file may be at most 512 MB; split it.")
     suffix = Path(file.name or "").suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise ApiError(422, "invalid", "Send a .csv or .parquet file.", [{"field": "file"}])
-    _, report = _service(services.import_upload, file.chunks(), file.name or "", user.agency, user)
+        raise Invalid("Send a .csv or .parquet file.", [{"field": "file"}])
+    _, report = services.import_upload(file.chunks(), file.name or "", user.agency, user)
     return report.as_dict()
 
 
@@ -63,22 +56,15 @@ class TraceQuery(Schema):
 def trace(request: HttpRequest, query: Query[TraceQuery]) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if bool(query.complaint) == bool(query.txn):
-        raise ApiError(422, "invalid", "Give exactly one of complaint or txn.")
+        raise Invalid("Give exactly one of complaint or txn.")
     if query.complaint:
-        complaint = _complaint(user, query.complaint)
+        complaint = services.find_complaint(user, query.complaint)
         result = services.trace_complaint(complaint)
         audit.record("money.trace", request=request, obj=complaint)
         return services.trail_dict(result)
-    trail = _service(services.trace_txn, query.txn)
+    trail = services.trace_txn(query.txn)
     audit.record("money.trace", request=request, object_type="transaction", object_id=query.txn)
     return services.trail_dict(trail)
-
-
-def _complaint(user: Any, ref: str) -> Any:
-    try:
-        return services.find_complaint(user, ref)
-    except ServiceError:
-        raise ApiError(404, "not_found", "No such complaint that you may see.") from None
 
 
 class HoldCreate(Schema):
@@ -88,8 +74,8 @@ class HoldCreate(Schema):
 @router.post("/money/holds", summary="Request holds for every account of a complaint's trail")
 def create_holds(request: HttpRequest, body: HoldCreate) -> dict[str, Any]:
     user = require_role(request, "analyst")
-    complaint = _complaint(user, body.complaint)
-    created = _service(holds.create_holds, complaint, user)
+    complaint = services.find_complaint(user, body.complaint)
+    created = holds.create_holds(complaint, user)
     return {"complaint": complaint.reference, "items": [hold_row(h) for h in created]}
 
 
@@ -123,12 +109,7 @@ class HoldAnswer(Schema):
 def answer_hold(request: HttpRequest, reference: str, body: HoldAnswer) -> dict[str, Any]:
     user = require_role(request, "viewer")
     hold = _hold(request, reference)
-    try:
-        holds.answer(hold, user, body.status, body.amount_held, body.note)
-    except holds.NotAllowed as exc:
-        raise ApiError(403, "forbidden", str(exc)) from None
-    except ServiceError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
+    holds.answer(hold, user, body.status, body.amount_held, body.note)
     return hold_row(hold)
 
 
@@ -138,7 +119,7 @@ def _hold(request: HttpRequest, reference: str) -> HoldRequest:
     if hold is None:
         audit.record("holdrequest.read", request=request, object_type="holdrequest",
                      object_id=reference, outcome="denied")  # fmt: skip
-        raise ApiError(404, "not_found", "No such hold request addressed to or sent by you.")
+        raise NotFound("No such hold request addressed to or sent by you.")
     audit.record("holdrequest.read", request=request, obj=hold)
     return hold
 
@@ -185,7 +166,7 @@ class RegistryQuery(Schema):
 def registry_lookup(request: HttpRequest, query: Query[RegistryQuery]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     if not query.q.strip():
-        raise ApiError(422, "invalid", "q must not be empty", [{"field": "q"}])
+        raise Invalid("q must not be empty", [{"field": "q"}])
     entries = registry.lookup(user, query.q)
     audit.record("money.registry.lookup", request=request, query=query.q[:100],
                  found=len(entries))  # fmt: skip
@@ -203,8 +184,8 @@ class SuspectReport(Schema):
 def registry_report(request: HttpRequest, body: SuspectReport) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if body.tlp not in ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"):
-        raise ApiError(422, "invalid", "tlp must be a TLP 2.0 marking", [{"field": "tlp"}])
-    entry = _service(registry.report, user, body.account, body.level, body.reason, body.tlp)
+        raise Invalid("tlp must be a TLP 2.0 marking", [{"field": "tlp"}])
+    entry = registry.report(user, body.account, body.level, body.reason, body.tlp)
     return entry_row(entry)
 
 

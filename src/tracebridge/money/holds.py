@@ -22,8 +22,8 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import has_role, is_agency_user
-from tracebridge.agencies.services import ServiceError
 from tracebridge.complaints.models import Complaint
+from tracebridge.errors import Conflict, Forbidden, Invalid
 from tracebridge.identifiers import Identifier, parse, parse_bank_account
 from tracebridge.identifiers.banking import BANK_CODES
 from tracebridge.money.accounts import account_form
@@ -38,7 +38,7 @@ _CODE_BY_NAME = {name.lower(): code for code, name in BANK_CODES.items()}
 _SLUG = re.compile(r"[^A-Z0-9]+")
 
 
-class NotAllowed(ServiceError):
+class NotAllowed(Forbidden):
     """The user may not give this answer: not the addressed bank, or not senior enough."""
 
 
@@ -72,7 +72,7 @@ def holds_for(user: Any) -> QuerySet[HoldRequest]:
 def create_holds(complaint: Complaint, user: User, trail: Trail | None = None) -> list[HoldRequest]:
     """One request per account that still holds some of the complaint's money."""
     if not has_role(user, "analyst"):
-        raise ServiceError("hold requests need the analyst role or above")
+        raise Forbidden("hold requests need the analyst role or above")
     trail = trail or trace_complaint(complaint).trail
     holds = []
     with transaction.atomic():
@@ -206,14 +206,16 @@ def answer(
     """A bank's answer (acknowledged, held with an amount, not held, released)."""
     _may_answer(hold, user, status)
     if status not in NEXT_STATUS.get(hold.status, frozenset()):
-        raise ServiceError(f"a {hold.status} request cannot become {status}")
+        raise Conflict(f"a {hold.status} request cannot become {status}")
     if status == HoldStatus.HELD:
         if amount_held is None or not Decimal(0) < amount_held <= hold.amount:
-            raise ServiceError(f"amount_held must be above 0 and at most {hold.amount}")
+            raise Invalid(
+                f"amount_held must be above 0 and at most {hold.amount}", field="amount_held"
+            )
         if hold.status == HoldStatus.HELD and amount_held == hold.amount_held:
             # Held again is how a bank changes the amount it holds; the same answer twice
             # (a reload, a second click) would add a second identical event to the history.
-            raise ServiceError(
+            raise Conflict(
                 f"{hold.amount_held} is already held: answer Held again only to change the amount"
             )
         hold.amount_held = amount_held

@@ -20,6 +20,7 @@ from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.complaints.models import Complaint
+from tracebridge.errors import NotFound
 from tracebridge.identifiers import Identifier, parse, parse_bank_account
 from tracebridge.money.accounts import account_form
 from tracebridge.money.index import TrailIndex, build
@@ -159,7 +160,7 @@ def find_complaint(user: Any, ref: str) -> Complaint:
     """A complaint the user may see, by ``SOURCE:REF`` or by its ref alone."""
     found = complaint_by_ref(visible(user, Complaint.objects.all()), ref)
     if found is None:
-        raise ServiceError(f"no complaint {ref.strip()!r} that you may see")
+        raise NotFound(f"no complaint {ref.strip()!r} that you may see")
     return found
 
 
@@ -238,5 +239,5 @@ def trace_txn(txn_id: str, tracer: Tracer | None = None) -> Trail:
     ).fetchone()
     row = tracer.index.row_of(txn_id.strip(), int(found[0]), int(found[1])) if found else None
     if row is None:
-        raise ServiceError(f"no stored transaction {txn_id!r}")
+        raise NotFound(f"no stored transaction {txn_id!r}")
     return tracer.trace_rows([row])

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.services import ServiceError
 from tracebridge.api_support import ApiError, require_role
 from tracebridge.complaints.models import Sighting
+from tracebridge.errors import Invalid, NotFound
 from tracebridge.sharing import overlap
 from tracebridge.sharing.exports import export_bundle_for, publish
 from tracebridge.sharing.models import Agreement
@@ -48,7 +48,7 @@ def _party_agreement(user: Any, agreement_id: int, side: Literal["owner", "partn
     ):
         audit.record("agreement.read", user=user, object_type="agreement",
                      object_id=str(agreement_id), outcome="denied")  # fmt: skip
-        raise ApiError(404, "not_found", "Not found.")
+        raise NotFound("Not found.")
     return agreement
 
 
@@ -69,13 +69,10 @@ class AgreementIn(Schema):
 @router.post("/sharing/agreements", summary="Create an agreement from my agency (admins)")
 def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
     user = require_role(request, "agency_admin")
-    try:
-        agreement = create_agreement(
-            user.agency.code, payload.to, payload.tlp, kinds=payload.kinds,
-            fields=payload.fields, expires_on=payload.expires_on, user=user,
-        )  # fmt: skip
-    except ServiceError as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
+    agreement = create_agreement(
+        user.agency.code, payload.to, payload.tlp, kinds=payload.kinds,
+        fields=payload.fields, expires_on=payload.expires_on, user=user,
+    )  # fmt: skip
     publish(agreement)
     return agreement_row(agreement)
 
@@ -84,10 +81,7 @@ def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
 def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     user = require_role(request, "supervisor")
     agreement = _party_agreement(user, agreement_id, "owner")
-    try:
-        approve_agreement(agreement, user)
-    except ServiceError as exc:
-        raise ApiError(403, "forbidden", str(exc)) from None
+    approve_agreement(agreement, user)
     publish(agreement)
     return agreement_row(agreement)
 
@@ -118,9 +112,9 @@ def psi(request: HttpRequest, agreement_id: int, payload: OverlapIn) -> dict[str
     try:
         theirs = [base64.b64decode(v, validate=True) for v in payload.blinded]
     except ValueError:
-        raise ApiError(422, "invalid", "blinded values must be base64") from None
+        raise Invalid("blinded values must be base64", field="blinded") from None
     if any(len(v) != 32 for v in theirs):
-        raise ApiError(422, "invalid", "blinded values must be 32 bytes")
+        raise Invalid("blinded values must be 32 bytes", field="blinded")
     # Only what this agreement would share anyway takes part: a RED complaint's identifiers
     # must not even be confirmed as known.
     keys = sorted(

@@ -16,6 +16,7 @@ from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import ServiceError, get_agency
 from tracebridge.complaints.redaction import field_names
+from tracebridge.errors import Forbidden
 from tracebridge.sharing.models import DEFAULT_KINDS, PERSONAL_FIELDS, SHARE_KINDS, Agreement
 
 
@@ -111,7 +112,7 @@ def approve_agreement(agreement: Agreement, user: User) -> Agreement:
     """A supervisor (or above) of the owning agency lets AMBER flow under ``agreement``."""
     if user.agency_id != agreement.owner_id or not user.has_role("supervisor"):
         audit.record("agreement.approve", user=user, obj=agreement, outcome="denied")
-        raise ServiceError("only a supervisor of the sharing agency can approve this agreement")
+        raise Forbidden("only a supervisor of the sharing agency can approve this agreement")
     if agreement.approved_at is None:
         agreement.approved_at, agreement.approved_by = timezone.now(), user.username
         agreement.save(update_fields=["approved_at", "approved_by"])

@@ -14,8 +14,8 @@ from ninja.files import UploadedFile
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.permissions import get_visible_or_404, visible
-from tracebridge.agencies.services import ServiceError
 from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
+from tracebridge.errors import Invalid, NotFound
 from tracebridge.telecom import services, shaken
 from tracebridge.telecom.models import (
     CdrBatch,
@@ -32,7 +32,7 @@ TLPS = {t.value for t in TLP}
 
 def _tlp(value: str) -> str:
     if value not in TLPS:
-        raise ApiError(422, "invalid", "unknown TLP marking", [{"field": "tlp", "message": value}])
+        raise Invalid("unknown TLP marking", [{"field": "tlp", "message": value}])
     return value
 
 
@@ -59,17 +59,14 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
         raise ApiError(413, "too_large", f"files up to {MAX_UPLOAD // 2**20} MiB")
     suffix = Path(file.name or "upload.csv").suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise ApiError(422, "invalid", "upload a .csv or .parquet file", [{"field": "file"}])
+        raise Invalid("upload a .csv or .parquet file", [{"field": "file"}])
     marking = _tlp(tlp)  # refused before the file is written to disk
     with tempfile.TemporaryDirectory(dir=settings.HOME) as tmp:
         path = Path(tmp) / f"upload{suffix}"
         with open(path, "wb") as fh:
             for chunk in file.chunks():
                 fh.write(chunk)
-        try:
-            batch = services.import_cdrs(path, user, user.agency, file.name or "", marking)
-        except ServiceError as exc:
-            raise ApiError(422, "unusable_file", str(exc)) from None
+        batch = services.import_cdrs(path, user, user.agency, file.name or "", marking)
     return batch_row(batch)
 
 
@@ -144,10 +141,7 @@ def request_row(r: TracebackRequest) -> dict[str, Any]:
 @router.post("/traceback")
 def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
     user = require_role(request, "analyst")
-    try:
-        created = services.open_traceback(user, payload.call_id, payload.note, _tlp(payload.tlp))
-    except ServiceError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    created = services.open_traceback(user, payload.call_id, payload.note, _tlp(payload.tlp))
     return request_row(created)
 
 
@@ -222,11 +216,8 @@ def answer_hop(request: HttpRequest, reference: str, position: int, payload: Ans
             object_id=reference,
             outcome="denied",
         )
-        raise ApiError(404, "not_found", "No such hop is waiting for your carrier.")
-    try:
-        services.answer_hop(user, hop, services.Answer(**payload.dict()))
-    except ServiceError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
+        raise NotFound("No such hop is waiting for your carrier.")
+    services.answer_hop(user, hop, services.Answer(**payload.dict()))
     hop.refresh_from_db()
     return hop_row(hop) | {"upstream": hop.upstream.name if hop.upstream else None}
 

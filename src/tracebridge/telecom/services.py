@@ -19,6 +19,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import visible
 from tracebridge.agencies.services import ServiceError
+from tracebridge.errors import Conflict, Invalid, NotFound
 from tracebridge.telecom import analytics, ingest, shaken
 from tracebridge.telecom import traceback as tb
 from tracebridge.telecom.models import (
@@ -76,7 +77,7 @@ def import_cdrs(
     except analytics.AnalyticsError as exc:
         batch.delete()
         audit.record("cdr.import", user=user, agency=agency, outcome="failed", reason=str(exc))
-        raise ServiceError(str(exc)) from None
+        raise Invalid(str(exc), code="unusable_file") from None
     batch.path, batch.rows = str(relative), result.rows
     batch.accepted, batch.rejected = result.accepted, result.rejected
     batch.stats = result.stats()
@@ -202,7 +203,7 @@ def terminating_record(call_id: str, user: User | None = None) -> tb.HopRecord:
     (or none that ``user`` may see: both answer alike)."""
     records = call_records(call_id, user)
     if not records:
-        raise ServiceError(f"no stored CDR has call id {call_id!r}; import the carriers' files")
+        raise NotFound(f"no stored CDR has call id {call_id!r}; import the carriers' files")
     return tb.terminating_record(records[0], records)
 
 
@@ -290,9 +291,11 @@ def may_answer(user: Any, hop: TracebackHop) -> bool:
 def answer_hop(user: User, hop: TracebackHop, answer: Answer) -> TracebackHop:
     """Record a carrier's answer and ask the next carrier upstream, or close the request."""
     if hop.status == HopStatus.ANSWERED:
-        raise ServiceError("this hop is already answered")
+        raise Conflict("this hop is already answered")
     if not answer.originated_here and not answer.upstream.strip():
-        raise ServiceError("name the upstream carrier, or say the call originated here")
+        raise Invalid(
+            "name the upstream carrier, or say the call originated here", field="upstream"
+        )
     hop.status, hop.answered_at, hop.answered_by = HopStatus.ANSWERED, timezone.now(), user
     hop.originated_here = answer.originated_here
     hop.customer, hop.note = answer.customer[:200], answer.note

@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from tracebridge.agencies.models import User
-from tracebridge.agencies.services import ServiceError, get_agency
+from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.complaints.models import Complaint
+from tracebridge.errors import NotFound
 from tracebridge.money import holds, registry, services
 from tracebridge.progress import console_progress
 
@@ -127,7 +128,7 @@ class Command(SubcommandCommand):
 def _complaint(ref: str) -> Complaint:
     found = services.complaint_by_ref(Complaint.objects.all(), ref)
     if found is None:
-        raise ServiceError(f"no complaint {ref!r}")
+        raise NotFound(f"no complaint {ref!r}")
     return found
 
 
