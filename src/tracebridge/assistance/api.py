@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from tracebridge.agencies import audit
-from tracebridge.api_support import ApiError, Paging, page_of, require_role
+from tracebridge.api_support import Paging, page_of, require_role
 from tracebridge.assistance import reading, rules, services
+from tracebridge.errors import Invalid, NotFound
 
 router = Router(tags=["assistance"])
 
@@ -40,7 +41,7 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
         "api.request.read", user=user, object_type="request", object_id=reference, outcome=outcome
     )
     if found is None:
-        raise ApiError(404, "not_found", f"No request {reference} that you may see.")
+        raise NotFound(f"No request {reference} that you may see.")
     return reading.detail(found)
 
 
@@ -48,16 +49,9 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
 def create_request(request: HttpRequest, body: RequestIn) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if body.kind not in rules.KINDS:
-        raise ApiError(
-            422, "invalid", f"kind must be one of {', '.join(rules.KINDS)}", [{"field": "kind"}]
-        )
+        raise Invalid(f"kind must be one of {', '.join(rules.KINDS)}", [{"field": "kind"}])
     links = {"campaign": body.campaign, "complaints": body.complaints}
-    try:
-        created = services.create(
-            user.agency, body.to, body.kind, body.case, body.fields, user, links
-        )
-    except services.Refused as exc:
-        raise ApiError(422, "invalid", str(exc), [{"field": f} for f in exc.fields]) from None
+    created = services.create(user.agency, body.to, body.kind, body.case, body.fields, user, links)
     return reading.detail(created)
 
 
@@ -66,5 +60,5 @@ def kind_fields(request: HttpRequest, kind: str) -> dict[str, Any]:
     user = require_role(request, "viewer")
     audit.record("api.request.fields", user=user, object_type="request", kind=kind)
     if kind not in rules.KINDS:
-        raise ApiError(404, "not_found", f"No kind {kind!r}: one of {', '.join(rules.KINDS)}.")
+        raise NotFound(f"No kind {kind!r}: one of {', '.join(rules.KINDS)}.")
     return rules.schema(kind)

@@ -17,10 +17,11 @@ from django.utils import timezone
 from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
-from tracebridge.agencies.services import ServiceError
+from tracebridge.agencies.services import ServiceError as ServiceError  # views and commands use it
 from tracebridge.assistance import rules, signed
 from tracebridge.assistance.models import Message, Request, RequestSequence
 from tracebridge.cases.models import Case
+from tracebridge.errors import Invalid
 from tracebridge.evidence import ledger
 from tracebridge.evidence.merkle import canonical_json
 from tracebridge.sharing.models import Partner
@@ -30,11 +31,11 @@ LEDGER_KIND = "request_message"
 FINAL_ACTIONS = ("refuse", "return")  # 18 U.S.C. 3292: the foreign authority's final action
 
 
-class Refused(ServiceError):
+class Refused(Invalid):
     """A request or message this node refuses; the message says why, ``fields`` names fields."""
 
     def __init__(self, message: str, fields: list[str] | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, [{"field": f} for f in fields or []])
         self.fields = fields or []
 
 
