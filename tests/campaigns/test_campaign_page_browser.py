@@ -55,3 +55,34 @@ def test_analyst_sorts_exports_and_asks_why_linked(
     ]  # fmt: skip
     page.get_by_test_id("why-linked").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "campaign-why.png"), full_page=True)
+
+
+def test_graph_has_a_legend_node_details_and_a_readable_big_layout(
+    page: Any, live_server: Any, analyst: Any, make_complaint: Callable[..., Complaint],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    for n in range(120):  # 120 complaints on a ring of 30 numbers (no bridge, no hub): 150 nodes
+        make_complaint(f"phone:+1202555{1000 + n % 30}", f"phone:+1202555{1000 + (n + 1) % 30}")
+    services.full_link()
+    code = Campaign.objects.order_by("-size").first().code  # type: ignore[union-attr]
+    browser_login(page, live_server, analyst)
+    page.goto(f"{live_server.url}/campaigns/{code}/")
+    page.wait_for_selector("#campaign-graph[data-rendered=true]")
+    legend = page.get_by_test_id("graph-legend").locator("li").all_inner_texts()
+    assert legend == [
+        "Complaint", "Identifier that links complaints", "Shared identifier (hub): does not link",
+    ]  # fmt: skip
+    assert int(page.get_attribute("#campaign-graph", "data-nodes") or 0) > 100
+    label = page.evaluate(
+        "document.getElementById('campaign-graph').tbGraph.nodes()[0].style('label')"
+    )
+    assert label == ""  # unlabelled until chosen, so 100+ labels do not pile up
+    chosen = page.evaluate(
+        "(() => { const n = document.getElementById('campaign-graph').tbGraph"
+        ".nodes(\"[type = 'identifier'][hub = 'no']\").filter(n => n.degree() > 1)[0];"
+        " n.select(); n.emit('tap'); return n.id(); })()"
+    )
+    details = page.get_by_test_id("graph-details").inner_text()
+    assert details.startswith(f"{chosen} · Identifier that links complaints · ")
+    assert details.endswith("links · Search for it")
+    page.screenshot(path=str(tmp_path / "campaign-graph.png"), full_page=True)

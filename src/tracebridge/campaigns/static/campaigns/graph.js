@@ -10,24 +10,54 @@
     box.setAttribute("data-nodes", String(count));
   }
 
+  var panel = document.getElementById("graph-details");
+
+  // What a clicked node is: its label, what it is, how many links it has, where to read more.
+  function details(node, degree) {
+    if (!panel) { return; }
+    var kind = node.type === "complaint" ? panel.getAttribute("data-complaint")
+      : (node.hub === "yes" ? panel.getAttribute("data-hub") : panel.getAttribute("data-identifier"));
+    panel.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = node.label;
+    panel.appendChild(strong);
+    panel.appendChild(document.createTextNode(" · " + kind + " · " +
+      panel.getAttribute("data-links").replace("N", String(degree))));
+    if (node.type !== "complaint") {
+      var a = document.createElement("a");
+      a.href = panel.getAttribute("data-search") + "?q=" + encodeURIComponent(node.label);
+      a.textContent = panel.getAttribute("data-search-label");
+      panel.appendChild(document.createTextNode(" · "));
+      panel.appendChild(a);
+    }
+  }
+
   function withCytoscape(data) {
     var elements = data.nodes.map(function (n) {
       return { data: { id: n.id, label: n.label, type: n.type, hub: n.hub ? "yes" : "no" } };
     }).concat(data.edges.map(function (e, i) {
       return { data: { id: "e" + i, source: e.source, target: e.target } };
     }));
-    window.cytoscape({
+    var big = data.nodes.length > 100;
+    // Past 100 nodes, labels would cover each other: only the chosen node is labelled, and the
+    // layout spreads nodes further apart.
+    var cy = window.cytoscape({
       container: box,
       elements: elements,
-      layout: { name: "cose", animate: false },
+      layout: big ? { name: "cose", animate: false, nodeRepulsion: 12000, idealEdgeLength: 48,
+                      numIter: 1500, componentSpacing: 60 }
+                  : { name: "cose", animate: false },
       style: [
-        { selector: "node", style: { "label": "data(label)", "font-size": 8, "width": 12, "height": 12 } },
+        { selector: "node", style: { "label": big ? "" : "data(label)", "font-size": 8, "width": 12, "height": 12 } },
+        { selector: "node:selected", style: { "label": "data(label)", "border-width": 2, "border-color": "#1b1f24" } },
         { selector: "node[type = 'complaint']", style: { "background-color": "#0b4f8a" } },
         { selector: "node[type = 'identifier']", style: { "background-color": "#f59e0b", "shape": "diamond" } },
         { selector: "node[hub = 'yes']", style: { "background-color": "#a40e26" } },
         { selector: "edge", style: { "width": 1, "line-color": "#8c959f" } }
       ]
     });
+    cy.on("tap", "node", function (evt) { details(evt.target.data(), evt.target.degree()); });
+    box.tbGraph = cy;
     done(data.nodes.length);
   }
 
