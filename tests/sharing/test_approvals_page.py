@@ -66,3 +66,15 @@ def test_approval_is_in_history_and_another_agency_cannot_decide(
     assert "Approved" in history and "us-fbi-supervisor" in history
     asked.refresh_from_db()
     assert asked.revoked_at is None and asked.approved_at is not None
+
+
+def test_exports_show_counts_and_warn_when_only_markings_would_flow(
+    complaints: Any, agreement_factory: Any, client_for: Any, supervisor: Any, make_user: Any
+) -> None:
+    full = agreement_factory(approve_by=supervisor)
+    empty = agreement_factory(partner="US-FTC", tlp="CLEAR", kinds=["case"])
+    html = client_for(make_user("analyst")).get("/sharing/exports/").content.decode()
+    full_cell = html.split(f'data-testid="export-count-{full.pk}">')[1].split("</td>")[0]
+    empty_cell = html.split(f'data-testid="export-count-{empty.pk}">')[1].split("</td>")[0]
+    assert "Only marking definitions" not in full_cell and " objects" in full_cell
+    assert "Only marking definitions: no record would flow." in empty_cell

@@ -12,7 +12,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.agencies.permissions import NEVER_SHARED
 from tracebridge.agencies.services import ServiceError
-from tracebridge.sharing.models import Agreement
+from tracebridge.sharing.models import Agreement, SharedObject
 from tracebridge.sharing.services import revoke_agreement
 
 DECISIONS = ("agreement.approve", "agreement.decline")
@@ -74,3 +74,24 @@ def history(user: User, limit: int = 50) -> list[AuditEvent]:
             agency_id=user.agency_id, action__in=DECISIONS, outcome="ok"
         ).order_by("-at")[:limit]
     )
+
+
+# What every bundle carries whatever flows: markings, the producers' identities, extensions.
+SCAFFOLD = ("marking-definition", "identity", "extension-definition")
+
+
+@dataclass(frozen=True)
+class Published:
+    objects: int
+    records: int  # objects that carry records (not SCAFFOLD)
+
+    @property
+    def only_markings(self) -> bool:
+        """An export that would hold markings (and their scaffolding) and nothing else."""
+        return self.records == 0
+
+
+def published_counts(agreement: Agreement) -> Published:
+    """The latest objects published under ``agreement``: all, and those that carry records."""
+    latest = SharedObject.objects.filter(agreement=agreement, is_latest=True)
+    return Published(latest.count(), latest.exclude(stix_type__in=SCAFFOLD).count())

@@ -103,4 +103,5 @@ def exports(request: HttpRequest) -> HttpResponse:
         owner_id=user.agency_id,
         revoked_at__isnull=True,
     )
-    return render(request, "sharing/exports.html", {"given": given, "rejected": rejected})
+    rows = [(a, approvals_service.published_counts(a)) for a in given]
+    return render(request, "sharing/exports.html", {"given": rows, "rejected": rejected})
