@@ -78,3 +78,15 @@ def test_exports_show_counts_and_warn_when_only_markings_would_flow(
     empty_cell = html.split(f'data-testid="export-count-{empty.pk}">')[1].split("</td>")[0]
     assert "Only marking definitions" not in full_cell and " objects" in full_cell
     assert "Only marking definitions: no record would flow." in empty_cell
+
+
+def test_a_partner_sees_what_comes_in(
+    complaints: Any, agreement_factory: Any, client_for: Any, supervisor: Any, cbi_analyst: Any
+) -> None:
+    agreement_factory(approve_by=supervisor)
+    html = client_for(cbi_analyst).get("/sharing/agreements/").content.decode()
+    incoming = html.split('data-testid="incoming">')[1].split("</table>")[0]
+    assert "US-FBI" in incoming and 'href="/complaints/?agency=US-FBI"' in incoming
+    assert "with records" in incoming and "(0 with records)" not in incoming
+    mine = client_for(supervisor).get("/sharing/agreements/").content.decode()
+    assert "No partner shares with your agency yet." in mine

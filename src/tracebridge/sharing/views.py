@@ -36,7 +36,9 @@ def agreements(request: HttpRequest) -> HttpResponse:
     given = [a for a in rows if a.owner_id == agency_id]
     received = [a for a in rows if a.partner_id == agency_id]
     audit.record("agreement.list", request=request, object_type="agreement")
-    return render(request, "sharing/agreements.html", {"given": given, "received": received})
+    incoming = [(a, approvals_service.published_counts(a)) for a in received if a.is_active()]
+    context = {"given": given, "received": received, "incoming": incoming}
+    return render(request, "sharing/agreements.html", context)
 
 
 @login_required
