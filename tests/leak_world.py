@@ -251,6 +251,30 @@ def _money(world: World) -> None:
         world.keep("account", account)
 
 
+def _assistance(world: World) -> None:
+    """A formal request from the owner to a custodian bank on this node: only they see it."""
+    from tracebridge.assistance import services
+    from tracebridge.cases.models import Case
+
+    create_agency("BANK-SWEEP", "IN", "Custodian bank (leak sweep)")
+    case = Case.objects.get(reference=world.ids["case"][0])
+    fields = {
+        "requesting_authority": "FBI, Special Agent",
+        "offence": "Wire fraud, 18 U.S.C. 1343",
+        "summary_of_facts": world.add("Request summary canary", OWNER_ONLY, "request facts"),
+        "stored_data": world.add("Request stored-data canary", OWNER_ONLY, "request data"),
+        "relation_to_offence": "The account received the victims' money.",
+        "custodian": "Custodian bank (leak sweep)",
+        "necessity": "Statements are purged after 90 days.",
+        "follow_up": "mla",
+    }
+    request = services.create(
+        Agency.objects.get(code=OWNER), "BANK-SWEEP", "preservation", case.reference, fields,
+        world.users["us-fbi-analyst"],
+    )  # fmt: skip
+    world.keep("request", request.reference)
+
+
 def build() -> World:
     world = World()
     _people(world)
@@ -258,6 +282,7 @@ def build() -> World:
     _campaign(world)
     _sharing(world)
     _cases(world)
+    _assistance(world)
     _telecom(world)
     _money(world)
     return world

@@ -53,6 +53,9 @@ BY_ROUTE = {
     ("api:answer_hold", "reference"): "hold",
     ("api:get_traceback", "reference"): "traceback",
     ("api:answer_hop", "reference"): "traceback",
+    ("request-detail", "reference"): "request",
+    ("request-step", "reference"): "request",
+    ("api:show_request", "reference"): "request",
 }
 BY_NAME = {
     "pk": "complaint",
@@ -71,6 +74,7 @@ BY_NAME = {
     "username": "username",
     "prefix": "token-prefix",
     "rest": "nothing-path",
+    "kind": "request-kind",
 }
 # Query strings that make a route show records: searches for canary identifiers and the like.
 QUERIES: dict[str, list[dict[str, str]]] = {
@@ -137,6 +141,7 @@ def _values(world: World, route: str, param: str) -> list[str]:
         "learn": [Path(p).stem for p in _learn_topics()][:1],
         "case-action": ["note"],
         "hop": ["0"],
+        "request-kind": ["preservation"],
     }
     if kind in fixed:
         return fixed[kind]
