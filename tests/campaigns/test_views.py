@@ -212,3 +212,13 @@ def test_red_never_reaches_another_agency_through_search(
     )
     own = client_for(cbi_analyst).get("/search/", {"q": "secret.mule@okicici"}).content.decode()
     assert "CBI:R-1" in own and code in own
+
+
+def test_a_first_day_dashboard_shows_the_alerts_and_saved_search_panels(
+    client_for: Any, analyst: Any
+) -> None:
+    html = client_for(analyst).get("/dashboard/").content.decode()
+    assert 'data-testid="dashboard-alerts"' in html and 'data-testid="dashboard-saved"' in html
+    assert "No new alerts. Follow an identifier or a campaign" in html
+    assert "No saved searches yet" in html
+    assert 'href="/follows/"' in html
