@@ -8,35 +8,14 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from tracebridge.assistance import rules
 
 IDENTIFIER_ROWS = 3
 IDENTIFIER_PARTS = ("value", "type", "from", "to", "zone")
-# Field and part names, for the Hindi catalog; the schema's descriptions are translated as read.
-NAMES = [
-    gettext_noop(name)
-    for name in (
-        "requesting_authority",
-        "offence",
-        "summary_of_facts",
-        "stored_data",
-        "relation_to_offence",
-        "custodian",
-        "necessity",
-        "follow_up",
-        "identifiers",
-        "data_categories",
-        "legal_basis",
-        "legal_provisions",
-        "case_summary",
-        "assistance_sought",
-        "necessity_and_proportionality",
-        "imminent_risk",
-        "data_requested",
-    )
-]
+# Field names of every kind, for the Hindi catalog (the schemas in rules are the one list);
+# the schema's descriptions are translated as read.
+NAMES = sorted({name for kind in rules.KINDS for name in rules.schema(kind)["properties"]})
 
 
 @dataclass

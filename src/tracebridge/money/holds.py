@@ -128,12 +128,7 @@ def _reported_request(
             "created_by": user,
         },
     )
-    if created:
-        HoldEvent.objects.create(
-            hold=hold, status=HoldStatus.REQUESTED, amount=amount, user=user, agency=user.agency
-        )
-        audit.record("money.hold.request", user=user, obj=hold, amount=str(amount), bank=code)
-    return hold
+    return _opened(hold, created, user, amount, code)
 
 
 def _reported_hop(row: dict[str, Any], key: str) -> dict[str, Any]:
@@ -177,6 +172,13 @@ def _request(complaint: Complaint, user: User, trail: Trail, holding: Holding) -
             "created_by": user,
         },
     )
+    return _opened(hold, created, user, amount, code)
+
+
+def _opened(
+    hold: HoldRequest, created: bool, user: User, amount: Decimal, code: str
+) -> HoldRequest:
+    """A new request's first event and audit record (nothing for one that already existed)."""
     if created:
         HoldEvent.objects.create(
             hold=hold, status=HoldStatus.REQUESTED, amount=amount, user=user, agency=user.agency
