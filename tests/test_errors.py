@@ -127,7 +127,7 @@ def test_each_kind_has_its_exit_code_and_one_line(
 
 @pytest.mark.django_db
 def test_a_real_command_exits_with_its_kind(
-    analyst: User, capsys: pytest.CaptureFixture[str]
+    analyst: User, capsys: pytest.CaptureFixture[str], in_process_cli: None
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["money", "trace", "--complaint", "nope"])

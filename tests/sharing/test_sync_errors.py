@@ -57,7 +57,7 @@ def html_partner(request: pytest.FixtureRequest, agencies: Any) -> Iterator[str]
     indirect=["html_partner"],
 )
 def test_pull_from_an_html_answer_fails_clearly(
-    html_partner: str, reason: str, capsys: pytest.CaptureFixture[str]
+    html_partner: str, reason: str, capsys: pytest.CaptureFixture[str], in_process_cli: None
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["sync", "pull", "--partner", "proxy"])
