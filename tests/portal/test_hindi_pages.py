@@ -36,6 +36,12 @@ def filed(client: Client) -> dict[str, Any]:
     return dict(client.session["report_once"])
 
 
+def status_page(client: Client, once: dict[str, Any]) -> str:
+    """The look-up page the reporter reaches with the number and secret of ``once``."""
+    secret = {"number": once["number"], "secret": once["secret"]}
+    return client.post("/report/lookup/", secret, follow=True).content.decode()
+
+
 def test_the_amount_field_names_its_currency(agencies: Any) -> None:
     india = hindi().get("/report/", {"what": "payment", "country": "IN"}).content.decode()
     assert re.search(r'for="id_amount">[^<]*<span class="unit">\(रुपये में, ₹\)</span>', india)
@@ -46,10 +52,7 @@ def test_the_amount_field_names_its_currency(agencies: Any) -> None:
 def test_status_page_dates_in_hindi(agencies: Any) -> None:
     client = hindi()
     once = filed(client)
-    page = client.post(
-        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
-    )
-    received = re.search(r"<dt>प्राप्त</dt><dd>([^<]+)</dd>", page.content.decode())
+    received = re.search(r"<dt>प्राप्त</dt><dd>([^<]+)</dd>", status_page(client, once))
     assert received is not None
     assert re.fullmatch(r"\d{1,2} [\u0900-\u097f]+ \d{4}, \d{2}:\d{2} IST", received.group(1))
 
@@ -165,7 +168,7 @@ def hindi_pages(client: Client, reported: Any) -> dict[str, str]:
     once = filed(client)
     pages["/report/done/"] = client.get("/report/done/").content.decode()
     secret = {"number": once["number"], "secret": once["secret"]}
-    pages["status"] = client.post("/report/lookup/", secret, follow=True).content.decode()
+    pages["status"] = status_page(client, once)
     pages["status, added"] = client.post(
         "/report/lookup/", {**secret, "text": "उन्होंने फिर कॉल की।"}, follow=True
     ).content.decode()
@@ -213,15 +216,8 @@ def test_check_names_the_real_owner_in_hindi(db: None) -> None:
 def test_status_page_names_the_agency_in_hindi(agencies: Any) -> None:
     client = hindi()
     once = filed(client)
-    page = client.post(
-        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
-    )
-    assert "<dd>भारतीय साइबर अपराध समन्वय केंद्र (I4C)</dd>" in page.content.decode()
-    english = Client()
-    page = english.post(
-        "/report/lookup/", {"number": once["number"], "secret": once["secret"]}, follow=True
-    )
-    assert "<dd>Indian Cyber Crime Coordination Centre</dd>" in page.content.decode()
+    assert "<dd>भारतीय साइबर अपराध समन्वय केंद्र (I4C)</dd>" in status_page(client, once)
+    assert "<dd>Indian Cyber Crime Coordination Centre</dd>" in status_page(Client(), once)
 
 
 def test_a_refused_form_is_explained_in_hindi(agencies: Any) -> None:
