@@ -51,10 +51,11 @@ class Policies:
         return allowed
 
 
-def allowed_complaints() -> Any:
+def allowed_complaints(rules: Policies | None = None) -> Any:
+    """The complaints public counts are built from, under ``rules`` (read now when None)."""
     from tracebridge.complaints.models import Complaint
 
-    return Complaint.objects.filter(Policies().complaint_filter())
+    return Complaint.objects.filter((rules or Policies()).complaint_filter())
 
 
 def _policy(row: PublicationPolicy) -> Policy:

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from tracebridge.complaints.models import Complaint, Sighting
+from tracebridge.complaints.models import Sighting
 from tracebridge.identifiers import Identifier, parse_any, phone_readings, social_readings
 from tracebridge.portal import policy
 from tracebridge.portal.disclosure import suppress
@@ -32,17 +32,10 @@ HIGH_RISK_REPORTS = 3
 REGIONS = ("IN", "US")
 
 
-def public_complaints() -> Any:
-    """Complaints whose agency's publication policy lets their marking feed public counts."""
-    return policy.allowed_complaints()
-
-
 def refresh_identifier_stats(keys: Iterable[str] | None = None) -> int:
     """Recompute the public counts of ``keys`` (all identifiers when None); returns rows written."""
     rules = policy.Policies()
-    sightings = Sighting.objects.filter(
-        complaint__in=Complaint.objects.filter(rules.complaint_filter())
-    )
+    sightings = Sighting.objects.filter(complaint__in=policy.allowed_complaints(rules))
     if keys is not None:
         keys = sorted(set(keys))
         sightings = sightings.filter(key__in=keys)
@@ -294,7 +287,7 @@ def statistics() -> dict[str, Any]:
 
 def _statistics() -> dict[str, Any]:
     """Every figure passes ``disclosure.suppress``: none counts fewer than the minimum."""
-    clear = public_complaints()
+    clear = policy.allowed_complaints()
     least = settings.PUBLIC_MIN_COUNT
     monthly = suppress(_monthly(clear), least, sums_to_total=True)
     return {
