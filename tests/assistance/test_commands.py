@@ -16,6 +16,8 @@ from tracebridge.agencies.models import User
 from tracebridge.assistance import rules
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
+from tracebridge.commands import EXIT_CODES
+from tracebridge.errors import Invalid
 
 
 def run(*args: str) -> str:
@@ -108,8 +110,9 @@ def test_refuse_needs_a_known_reason(
 ) -> None:
     ref = _create(tmp_path, doj_case, fields("production"), "production")
     run("approve", ref, "--by", "doj.chief")
-    with pytest.raises(CommandError, match="reason must be one of"):
+    with pytest.raises(CommandError, match="reason must be one of") as caught:
         run("refuse", ref, "--by", "cbi.officer")
+    assert caught.value.returncode == EXIT_CODES[Invalid]  # a step exits as `approve` does
     run("refuse", ref, "--by", "cbi.officer", "--reason", "outside_jurisdiction")
     assert Request.objects.get().refusal_reason == "outside_jurisdiction"
 

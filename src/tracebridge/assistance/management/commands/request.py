@@ -14,7 +14,7 @@ from tracebridge.agencies.models import User
 from tracebridge.agencies.services import get_agency
 from tracebridge.assistance import reading, rules, services
 from tracebridge.assistance.models import Request
-from tracebridge.commands import SubcommandCommand
+from tracebridge.commands import SubcommandCommand, run_service
 
 # verb -> (action, help); each takes REF and --by USERNAME
 STEPS = {
@@ -109,14 +109,8 @@ class Command(SubcommandCommand):
         if verb in STEPS:
             options.pop("verb")
             action = STEPS[verb][0]
-            return self._run(self.do_step, action=action, **options)
+            return run_service(self.do_step, action=action, **options)
         return super().handle(*args, **options)
-
-    def _run(self, fn: Any, **options: Any) -> None:
-        try:
-            fn(**options)
-        except services.ServiceError as exc:
-            raise CommandError(str(exc)) from None
 
     def do_create(
         self,
