@@ -165,6 +165,18 @@ def _fill(world: World, route: str, params: list[str]) -> list[dict[str, str]]:
     return fillings
 
 
+def _fill_or_note(
+    world: World, route: str, params: list[str], unfilled: list[str]
+) -> list[dict[str, str]]:
+    """The route's fillings; none when a parameter has no values (noted unless SKIPped)."""
+    try:
+        return _fill(world, route, params)
+    except LookupError as exc:
+        if not _skipped(route):
+            unfilled.append(str(exc))
+        return []
+
+
 def _query_values(world: World, query: dict[str, str]) -> dict[str, str]:
     named = {
         "red-phone": "+12025557305",
@@ -184,13 +196,7 @@ def url_map_targets(world: World) -> tuple[list[Target], list[str]]:
                 unfilled.append(f"a route without a name cannot be swept: {pattern.pattern}")
             continue
         params = list(pattern.pattern.regex.groupindex)
-        try:
-            fillings = _fill(world, name, params)
-        except LookupError as exc:
-            if not _skipped(name):
-                unfilled.append(str(exc))
-            continue
-        for kwargs in fillings:
+        for kwargs in _fill_or_note(world, name, params, unfilled):
             url = reverse(name, kwargs=kwargs)
             targets.append(Target(name, "GET", url))
             targets += [
@@ -215,12 +221,7 @@ def openapi_targets(world: World) -> tuple[list[Target], list[str]]:
                 unfilled.append(f"{name}: no values for required query {required}")
                 continue
             params = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
-            try:
-                fillings = _fill(world, name, params)
-            except LookupError as exc:
-                if not _skipped(name):
-                    unfilled.append(str(exc))
-                continue
+            fillings = _fill_or_note(world, name, params, unfilled)
             body = _query_values(world, BODIES.get(name, {})) if method != "get" else None
             targets += [
                 Target(name, method.upper(), path.format(**kwargs), _query_values(world, q), body)
