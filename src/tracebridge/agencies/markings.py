@@ -13,10 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 
-class TLP(StrEnum):
+class _Scale(StrEnum):
+    """A marking scale: members listed from least to most restrictive."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Accept 'amber+strict', 'TLP:AMBER', 'PAP:green', 'white' (the older name for CLEAR)."""
+        kind = cls.__name__
+        value = text.strip().upper().removeprefix(f"{kind}:").replace(" ", "")
+        try:
+            return cls("CLEAR" if value == "WHITE" else value)
+        except ValueError:
+            names = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown {kind} marking {text!r}; expected one of {names}") from None
+
+
+class TLP(_Scale):
     CLEAR = "CLEAR"
     GREEN = "GREEN"
     AMBER = "AMBER"
@@ -24,51 +43,16 @@ class TLP(StrEnum):
     RED = "RED"
 
     @property
-    def rank(self) -> int:
-        return _TLP_ORDER.index(self)
-
-    @classmethod
-    def parse(cls, text: str) -> TLP:
-        """Accept 'amber+strict', 'TLP:AMBER', 'white' (TLP 1.0's name for CLEAR)."""
-        value = text.strip().upper().removeprefix("TLP:").replace(" ", "")
-        if value == "WHITE":
-            return cls.CLEAR
-        try:
-            return cls(value)
-        except ValueError:
-            names = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown TLP marking {text!r}; expected one of {names}") from None
-
-    @property
     def leaves_agency(self) -> bool:
         """RED and AMBER+STRICT stay inside the organisation that marked them."""
         return self not in (TLP.RED, TLP.AMBER_STRICT)
 
 
-_TLP_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
-
-
-class PAP(StrEnum):
+class PAP(_Scale):
     CLEAR = "CLEAR"
     GREEN = "GREEN"
     AMBER = "AMBER"
     RED = "RED"
-
-    @property
-    def rank(self) -> int:
-        return list(PAP).index(self)
-
-    @classmethod
-    def parse(cls, text: str) -> PAP:
-        """Accept 'PAP:AMBER', 'green', 'white' (the PAP taxonomy's older name for CLEAR)."""
-        value = text.strip().upper().removeprefix("PAP:").replace(" ", "")
-        if value == "WHITE":
-            return cls.CLEAR
-        try:
-            return cls(value)
-        except ValueError:
-            names = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown PAP marking {text!r}; expected one of {names}") from None
 
 
 TLP_CHOICES = [(m.value, m.value) for m in TLP]
