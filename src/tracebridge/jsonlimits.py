@@ -8,7 +8,7 @@ blow-up that deep nesting causes in a streaming parser (ijson keeps the whole pa
 level: 400 KB of ``[`` took 23 GB).
 
 ``loads`` needs only the standard library: the evidence verifier, which runs alone, uses it.
-``guarded`` (for streams) imports numpy when called.
+``items`` (for streams) imports numpy when it reads.
 """
 
 from __future__ import annotations
@@ -100,12 +100,6 @@ def items(stream: IO[bytes], prefix: str, what: str = "the file", guard: bool = 
     level = len(prefix.split(".")) + 1 if prefix else 1  # the depth inside an item
     source = DepthGuard(stream, what, MAX_DEPTH, level) if guard else stream
     return ijson.items(source, prefix, use_float=True)
-
-
-def guarded(stream: IO[bytes], what: str = "the file", max_depth: int = MAX_DEPTH) -> DepthGuard:
-    """``stream`` for a streaming parser (ijson): reading raises JsonInputError as soon as
-    the nesting passes ``max_depth``, before the parser builds anything that deep."""
-    return DepthGuard(stream, what, max_depth)
 
 
 class DepthGuard:
