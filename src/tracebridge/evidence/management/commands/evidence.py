@@ -15,7 +15,7 @@ from tracebridge.cases.models import Case
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.evidence import zones
 from tracebridge.evidence.packaging import make_package
-from tracebridge.evidence.services import add_evidence
+from tracebridge.evidence.services import METADATA, add_evidence
 
 
 def _add_args(p: Any) -> None:
@@ -99,17 +99,7 @@ class Command(SubcommandCommand):
             if not f.is_file():
                 raise CommandError(f"{f} is not a file")
         started, total = time.perf_counter(), sum(f.stat().st_size for f in files)
-        metadata = {
-            k: meta[k]
-            for k in (
-                "device",
-                "collected_by",
-                "collected_zone",
-                "place",
-                "legal_authority",
-                "description",
-            )
-        }
+        metadata = {k: meta[k] for k in METADATA if k in meta}  # collected_at is `when`
         with _progress() as bar:
             task = bar.add_task("storing", total=total)
             for f in files:
