@@ -12,6 +12,7 @@ from django.test import Client
 from tests.complaints.test_views import file
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.complaints.models import PublicReport
+from tracebridge.complaints.tracking import StatusError, set_status
 from tracebridge.config import ConfigError, email_settings
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +78,27 @@ def test_stage_refusals(agencies: Any, make_user: Any, client_for: Any) -> None:
     assert owner.post(url, {"status": "solved"}).status_code == 403
     viewer = client_for(make_user("viewer", "IN-I4C"))
     assert viewer.post(url, {"status": "closed"}).status_code == 403
-    assert client_for(make_user("analyst", "IN-CBI")).post(
-        url, {"status": "closed"}
-    ).status_code in (
-        403,
-        404,
-    )
+    other_agency = client_for(make_user("analyst", "IN-CBI"))
+    assert other_agency.post(url, {"status": "closed"}).status_code == 404  # not visible to it
     report.refresh_from_db()
     assert report.status == "received"
+    denied = AuditEvent.objects.filter(action="complaint.status", outcome="denied")
+    assert [e.user.username for e in denied] == ["in-i4c-viewer"]
+
+
+def test_an_analyst_of_another_agency_who_can_see_the_report_cannot_set_its_stage(
+    agencies: Any, make_user: Any
+) -> None:
+    # the page answers 404 to an agency that cannot see the complaint; this is the check
+    # behind it, for one that can (a shared complaint)
+    file(Client())
+    report = PublicReport.objects.get()
+    with pytest.raises(StatusError, match="only analysts of the agency that owns the report"):
+        set_status(report, "closed", make_user("analyst", "IN-CBI"))
+    report.refresh_from_db()
+    assert report.status == "received"
+    denied = AuditEvent.objects.get(action="complaint.status", outcome="denied")
+    assert denied.user.username == "in-cbi-analyst"
 
 
 def test_email_settings_from_the_environment(tmp_path: Path) -> None:
