@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from tracebridge.agencies.markings import PAP_CHOICES, TLP, TLP_CHOICES
@@ -85,6 +86,30 @@ class MarkedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class YearlySequence(models.Model):
+    """The last number used per agency and year, so references (CASE-…, REQ-…) never repeat."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def next_reference(cls, prefix: str, agency: Agency, year: int) -> str:
+        """<prefix>-<agency code>-<year>-<4-digit number>, numbered per agency and year."""
+        rows = cls._default_manager
+        with transaction.atomic():
+            seq, _ = rows.select_for_update().get_or_create(agency=agency, year=year)
+            rows.filter(pk=seq.pk).update(last=F("last") + 1)
+            seq.refresh_from_db(fields=["last"])
+        return f"{prefix}-{agency.code}-{year}-{seq.last:04d}"
 
 
 class TokenScope(models.TextChoices):

@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from tracebridge.agencies.models import Agency
+from tracebridge.agencies.models import Agency, YearlySequence
 from tracebridge.assistance import rules
 from tracebridge.cases.models import Case
 from tracebridge.sharing.models import Partner
@@ -65,18 +65,11 @@ class Request(models.Model):
         return self.reference
 
 
-class RequestSequence(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
+class RequestSequence(YearlySequence):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["agency", "year"], name="request_sequence_per_year")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class Message(models.Model):

@@ -73,7 +73,7 @@ def create(
         "due_at": rules.due_at(kind, now).isoformat(),
     }
     with transaction.atomic():
-        reference = _next_reference(agency, now.year)
+        reference = RequestSequence.next_reference("REQ", agency, now.year)
         request = _step(reference, 1, "create", "", agency.code, by, data)
         Request.objects.filter(pk=request.pk).update(partner=partner, case=case)
         request.refresh_from_db()
@@ -96,13 +96,6 @@ def resolve_target(to_code: str, agency: Agency) -> tuple[Agency | None, Partner
         "(register it with `tracebridge partner add`)",
         ["to"],
     )
-
-
-def _next_reference(agency: Agency, year: int) -> str:
-    seq, _ = RequestSequence.objects.select_for_update().get_or_create(agency=agency, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"REQ-{agency.code}-{year}-{seq.last:04d}"
 
 
 # --- steps ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracebridge.agencies.models import Agency, MarkedRecord
+from tracebridge.agencies.models import MarkedRecord, YearlySequence
 from tracebridge.complaints.models import Complaint
 
 
@@ -47,20 +47,13 @@ class Case(MarkedRecord):
         return self.reference
 
 
-class CaseSequence(models.Model):
+class CaseSequence(YearlySequence):
     """The last case number used per agency and year (so references never repeat)."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["agency", "year"], name="case_sequence_per_year")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class Assignment(models.Model):

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tracebridge.agencies import audit
@@ -20,11 +19,7 @@ from tracebridge.complaints.models import Complaint
 
 def next_reference(agency: Agency, year: int) -> str:
     """CASE-<agency code>-<year>-<4-digit number>, numbered per agency and year."""
-    with transaction.atomic():
-        seq, _ = CaseSequence.objects.select_for_update().get_or_create(agency=agency, year=year)
-        CaseSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
-        seq.refresh_from_db()
-    return f"CASE-{agency.code}-{year}-{seq.last:04d}"
+    return CaseSequence.next_reference("CASE", agency, year)
 
 
 def _check_member(agency: Agency, user: User | None, what: str) -> None:
