@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tracebridge.agencies.markings import (
+    PAP,
     STIX_TLP2_IDS,
     TLP,
     TLP_EXTENSION,
@@ -42,7 +43,6 @@ TLP_EPOCH = "2022-10-01T00:00:00.000Z"
 # Selectors are shared by many complaints; a fixed version keeps one object per selector (the
 # sightings carry when each complaint saw it).
 SELECTOR_EPOCH = "2020-01-01T00:00:00.000Z"
-PAP_LEVELS = ("CLEAR", "GREEN", "AMBER", "RED")
 KNOWN_TYPES = frozenset(
     {
         "bundle",
@@ -148,7 +148,7 @@ def pap_marking(pap: str) -> StixObject:
     }
 
 
-PAP_IDS = {pap: sdo_id("marking-definition", f"PAP:{pap}") for pap in PAP_LEVELS}
+PAP_IDS = {pap.value: sdo_id("marking-definition", f"PAP:{pap.value}") for pap in PAP}
 
 
 def markings_of(tlp: str, pap: str = "") -> list[str]:
