@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from .banking import UPI_HANDLES, parse_iban, parse_upi
-from .messaging import parse_handle, parse_sms_header
+from .messaging import PLATFORM_WORDS, parse_handle, parse_sms_header
 from .model import Found, Identifier, Rejected
 from .numbers import numbers_in
 from .text import same_length
@@ -61,8 +61,6 @@ _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][A-Za-z0-9_.]{0,31})")
 _PLATFORM_NEAR = re.compile(
     r"telegram|टेलीग्राम|instagram|insta\b|इंस्टाग्राम|twitter|\bon x\b|\bx\.com", re.IGNORECASE
 )
-_PLATFORM_OF = {"telegram": "telegram", "टेलीग्राम": "telegram", "twitter": "x"}
-_PLATFORM_OF |= {"instagram": "instagram", "insta": "instagram", "इंस्टाग्राम": "instagram"}
 _NEAR = 40
 _DIGIT = re.compile(r"\d")
 # Fast finders (a literal or a plain class first, so the regex engine can skip ahead); the
@@ -194,8 +192,7 @@ def _platform_near(t: str, start: int, end: int) -> str | None:
     nearest = min(words, key=lambda w: abs(w.start() - start), default=None)
     if nearest is None:
         return None
-    word = nearest.group(0).lower()
-    return _PLATFORM_OF.get(word, "x")
+    return PLATFORM_WORDS.get(nearest.group(0).lower(), "x")  # "on x", "x.com"
 
 
 def _trim(t: str, start: int, end: int) -> int:
