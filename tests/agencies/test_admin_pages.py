@@ -51,6 +51,21 @@ def test_an_admin_adds_a_person_who_can_then_sign_in(
     assert (event.username, event.object_id) == (agency_admin.username, str(person.pk))
 
 
+def test_a_taken_username_is_refused_with_the_services_reason_and_no_secret(
+    agency_admin: User, analyst: User, client_for: Callable[..., Client]
+) -> None:
+    admin = client_for(agency_admin)
+    users = User.objects.count()
+    response = admin.post(
+        reverse("agency-users"), {"username": analyst.username, "name": "X", "role": "viewer"}
+    )
+    assert response.status_code == 302
+    page = admin.get(reverse("agency-users")).content.decode()
+    assert f"username &#x27;{analyst.username}&#x27; is taken; choose another" in page
+    assert 'data-testid="once-secret"' not in page
+    assert User.objects.count() == users
+
+
 def test_roles_stop_at_the_admins_own_and_at_their_agency(
     agency_admin: User,
     make_user: Callable[..., User],

@@ -7,6 +7,7 @@ token) is shown once, on the page the POST redirects to, then dropped from the s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -31,38 +32,48 @@ def _people(admin: Any) -> QuerySet[User]:
     return users if admin.is_operator else users.filter(agency_id=admin.agency_id)
 
 
-def _show_once(request: HttpRequest) -> dict[str, str] | None:
-    return request.session.pop(SHOW_ONCE, None)
+def _created(
+    request: HttpRequest, form: Any, create: Callable[[dict[str, Any]], dict[str, str]]
+) -> None:
+    """A POST of a create form: ``create`` the record from it, or say why not.
+
+    ``create`` returns the secret to show once on the page the POST redirects to.
+    """
+    if not form.is_valid():
+        messages.error(request, _("Not created: %(e)s") % {"e": form.errors.as_text()})
+        return
+    try:
+        request.session[SHOW_ONCE] = create(form.cleaned_data)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """An admin page, with the secret a create left to show once (then dropped)."""
+    return render(request, template, {**context, "once": request.session.pop(SHOW_ONCE, None)})
 
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     require_role(request, "agency_admin")
-    roles = services.grantable_roles(request.user)
-    form = UserCreateForm(request.POST or None, roles=roles)
+    form = UserCreateForm(request.POST or None, roles=services.grantable_roles(request.user))
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                user, password = services.create_user_by(
-                    request.user,
-                    data["username"],
-                    data["role"],
-                    name=data["name"],
-                    title=data["title"],
-                    email=data["email"],
-                )
-            except services.ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                request.session[SHOW_ONCE] = {"label": user.username, "secret": password}
-                return redirect("agency-users")
-        else:
-            messages.error(request, _("Not created: %(e)s") % {"e": form.errors.as_text()})
+        _created(request, form, lambda data: _create_user(request, data))
         return redirect("agency-users")
     audit.record("user.list", request=request, object_type="user")
-    context = {"people": _people(request.user), "form": form, "roles": roles}
-    return render(request, "agencies/users.html", {**context, "once": _show_once(request)})
+    return _page(request, "agencies/users.html", {"people": _people(request.user), "form": form})
+
+
+def _create_user(request: HttpRequest, data: dict[str, Any]) -> dict[str, str]:
+    user, password = services.create_user_by(
+        request.user,
+        data["username"],
+        data["role"],
+        name=data["name"],
+        title=data["title"],
+        email=data["email"],
+    )
+    return {"label": user.username, "secret": password}
 
 
 @login_required
@@ -94,19 +105,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     people = _people(request.user).filter(is_active=True)
     form = TokenCreateForm(request.POST or None, usernames=[p.username for p in people])
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            expires = timezone.now() + dt.timedelta(days=data["expires_in_days"])
-            issued = services.issue_token(
-                people.get(username=data["user"]),
-                data["name"],
-                scopes=data["scopes"],
-                expires_at=expires,
-                by=request.user,
-            )
-            request.session[SHOW_ONCE] = {"label": data["name"], "secret": issued.secret}
-        else:
-            messages.error(request, _("Not created: %(e)s") % {"e": form.errors.as_text()})
+        _created(request, form, lambda data: _issue_token(request, people, data))
         return redirect("agency-tokens")
     listed = (
         ApiToken.objects.filter(user__in=_people(request.user))
@@ -115,7 +114,20 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
     audit.record("token.list", request=request, object_type="apitoken")
     context = {"tokens": listed, "form": form, "now": timezone.now()}
-    return render(request, "agencies/tokens.html", {**context, "once": _show_once(request)})
+    return _page(request, "agencies/tokens.html", context)
+
+
+def _issue_token(
+    request: HttpRequest, people: QuerySet[User], data: dict[str, Any]
+) -> dict[str, str]:
+    issued = services.issue_token(
+        people.get(username=data["user"]),
+        data["name"],
+        scopes=data["scopes"],
+        expires_at=timezone.now() + dt.timedelta(days=data["expires_in_days"]),
+        by=request.user,
+    )
+    return {"label": data["name"], "secret": issued.secret}
 
 
 @login_required
