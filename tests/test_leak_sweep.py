@@ -90,6 +90,7 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "api:public_check": [{"q": "red-phone"}],
     "api:explain": [{"a": "clear-reference", "b": "red-reference"}],
     "case-new": [{"campaign": "campaign"}],
+    "campaign-list": [{"format": "csv"}],  # the export: the reader's figures only
 }
 # POST bodies that name canary records; every other non-GET operation gets "{}".
 BODIES: dict[str, dict[str, Any]] = {
@@ -303,6 +304,9 @@ def _figures(response: Any, text: str, size: int = CAMPAIGN_SIZE) -> list[str]:
             for p, v in _json_figures(data)
             if v == size and not re.search(r"(^|_|\.)id$", p)
         ]
+    if response.get("Content-Type", "").startswith("text/csv"):
+        cell = rf"(?:^|,){size}(?:,|$)"
+        return [f"size {size} in CSV line {m.group(0)!r}" for m in re.finditer(cell, text, re.M)]
     return [f"size {m.group(0)}" for m in re.finditer(rf">\s*{size}\s*<", text)]
 
 
