@@ -165,3 +165,38 @@ def test_a_merged_code_redirects_only_to_a_survivor_the_user_may_see(
     assert own.status_code == 302 and own["Location"] == f"/campaigns/{heir.code}/"
     other = client_for(analyst).get("/campaigns/CA777777/")
     assert other.status_code == 404 and heir.code not in other.content.decode()
+
+
+def _queries(client: Any, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(path).status_code == 200, path
+    return len(seen)
+
+
+def test_reader_figures_cost_the_same_queries_for_one_campaign_or_five(
+    make_complaint: Make, analyst: Any, client_for: Any, api_for: Any
+) -> None:
+    """figures.for_reader reads every campaign's members at once: the dashboard, the list, its
+    CSV and the API make no query per campaign (one more campaign, not one more query)."""
+    paths = ("/dashboard/", "/campaigns/", "/campaigns/?format=csv")
+    pages = client_for(analyst)
+
+    def costs() -> list[int]:
+        api = api_for(analyst)  # a fresh token: its first use costs the same each time
+        return [_queries(pages, p) for p in paths] + [_queries(api, "/campaigns")]
+
+    def campaigns(numbers: range) -> int:
+        for n in numbers:
+            for ref in ("A", "B"):
+                make_complaint(f"phone:+9198123400{n:02d}", country="IN", ref=f"{ref}{n}")
+        services.full_link()
+        return Campaign.objects.count()
+
+    assert campaigns(range(1)) == 1
+    costs()  # the first visit also records the visit (the dashboard's "new since")
+    one = costs()
+    assert campaigns(range(1, 5)) == 5
+    assert costs() == one
