@@ -97,11 +97,16 @@ def parse_social(text: str) -> Identifier | Rejected:
     return parse_handle(platform, prefixed.group(2))
 
 
+def bare_handle(t: str) -> bool:
+    """``@name`` alone: a handle that does not say its platform (not an e-mail address)."""
+    return t.startswith("@") and "@" not in t[1:] and " " not in t
+
+
 def social_readings(text: str) -> list[Identifier]:
     """A bare ``@name`` read on every platform where it is a valid username; a handle that
     names its platform (or a profile link) has its one reading."""
     t = clean(text)
-    if t.startswith("@") and "@" not in t[1:] and " " not in t:
+    if bare_handle(t):
         found = [parse_handle(platform, t) for platform in PLATFORMS]
         return [f for f in found if isinstance(f, Identifier)]
     one = parse_social(t)

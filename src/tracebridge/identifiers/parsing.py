@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from .banking import parse_bank_text, parse_card, parse_iban, parse_upi
-from .messaging import PLATFORM_WORDS, parse_sms_header, parse_social
+from .messaging import PLATFORM_WORDS, bare_handle, parse_sms_header, parse_social
 from .model import KINDS, Identifier, Rejected, short
 from .phones import parse_phone
 from .text import clean, refang
@@ -143,7 +143,7 @@ def _messaging(t: str) -> Identifier | Rejected | None:
     social = _SOCIAL_SHAPE.match(t)
     if social and social.group(1).lower() in PLATFORM_WORDS:
         return parse_social(t)
-    if t.startswith("@") and "@" not in t[1:] and " " not in t:
+    if bare_handle(t):
         return Rejected("social", t, f"{short(t)} does not say its platform (telegram:@name).")
     return None
 
