@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from tracebridge.agencies.models import User
+from tracebridge.assistance import services
+from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 from tracebridge.cases.services import create_case
 
@@ -62,3 +64,19 @@ def cbi(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def doj_case(doj: User) -> Case:
     return create_case("US-DOJ-CPB", "Call centre", by=doj, lead=doj)
+
+
+@pytest.fixture
+def made(
+    doj: User, doj_case: Case, fields: Callable[[str], dict[str, Any]]
+) -> Callable[..., Request]:
+    """A complete request of ``kind`` from the DOJ to the CBI, waiting for a supervisor."""
+    return lambda kind="preservation": services.create(
+        doj.agency, "IN-CBI", kind, doj_case.reference, fields(kind), doj
+    )
+
+
+@pytest.fixture
+def sent(made: Callable[..., Request], doj_chief: User) -> Callable[..., Request]:
+    """The same request approved by the DOJ's supervisor: ``sent``."""
+    return lambda kind="preservation": services.act(made(kind), "approve", doj_chief)

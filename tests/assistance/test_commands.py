@@ -32,13 +32,19 @@ def _fields_file(tmp_path: Path, data: dict[str, Any]) -> str:
     return str(path)
 
 
-def _create(tmp_path: Path, case: Case, data: dict[str, Any], kind: str = "preservation") -> str:
+def _create(
+    tmp_path: Path,
+    case: Case,
+    data: dict[str, Any],
+    kind: str = "preservation",
+    to: str = "IN-CBI",
+) -> str:
     return run(
         "create",
         "--agency",
         "US-DOJ-CPB",
         "--to",
-        "IN-CBI",
+        to,
         "--kind",
         kind,
         "--case",
@@ -123,18 +129,4 @@ def test_unknown_request_and_target(
     with pytest.raises(CommandError, match="no request 'REQ-X' on this node"):
         run("show", "REQ-X", "--json")
     with pytest.raises(CommandError, match="no agency 'US-NOPE' on this node and no partner"):
-        run(
-            "create",
-            "--agency",
-            "US-DOJ-CPB",
-            "--to",
-            "US-NOPE",
-            "--kind",
-            "preservation",
-            "--case",
-            doj_case.reference,
-            "--by",
-            "doj.analyst",
-            "--fields",
-            _fields_file(tmp_path, fields("preservation")),
-        )
+        _create(tmp_path, doj_case, fields("preservation"), to="US-NOPE")

@@ -28,21 +28,15 @@ from tracebridge.sharing.models import Partner
 Fields = Callable[[str], dict[str, Any]]
 
 
-def _sent(
-    doj: User, chief: User, case: Case, fields: Fields, kind: str = "preservation"
-) -> Request:
-    made = services.create(doj.agency, "IN-CBI", kind, case.reference, fields(kind), doj)
-    return services.act(made, "approve", chief)
+Send = Callable[..., Request]
 
 
 def _file(request: Request) -> bytes:
     return json.dumps(services.export(request)).encode()
 
 
-def test_each_step_is_a_signed_message_and_a_ledger_leaf(
-    doj: User, doj_chief: User, cbi: User, doj_case: Case, fields: Fields
-) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields)
+def test_each_step_is_a_signed_message_and_a_ledger_leaf(cbi: User, sent: Send) -> None:
+    request = sent()
     assert request.reference == f"REQ-US-DOJ-CPB-{dt.date.today().year}-0001"
     assert request.status == "sent" and request.requested_on is not None
     services.act(request, "acknowledge", cbi)
@@ -63,21 +57,17 @@ def test_each_step_is_a_signed_message_and_a_ledger_leaf(
     assert (report.problem, report.leaves) == (None, ledger.size())
 
 
-def test_supervisor_approval_and_the_right_side(
-    doj: User, cbi: User, doj_case: Case, fields: Fields
-) -> None:
-    made = services.create(
-        doj.agency, "IN-CBI", "preservation", doj_case.reference, fields("preservation"), doj
-    )
+def test_supervisor_approval_and_the_right_side(doj: User, cbi: User, made: Send) -> None:
+    request = made()
     with pytest.raises(services.Refused, match=r"doj\.analyst needs the supervisor role"):
-        services.act(made, "approve", doj)
+        services.act(request, "approve", doj)
     with pytest.raises(services.Refused, match=r"cbi\.officer is not a user of US-DOJ-CPB"):
-        services.act(made, "withdraw", cbi)
+        services.act(request, "withdraw", cbi)
     with pytest.raises(
         services.Refused,
         match="cannot acknowledge a request that is supervisor_review: only from sent",
     ):
-        services.act(made, "acknowledge", cbi)
+        services.act(request, "acknowledge", cbi)
     assert Request.objects.get().status == "supervisor_review"
 
 
@@ -92,10 +82,8 @@ def test_incomplete_request_names_fields_and_stores_nothing(
     assert Request.objects.count() == 0 and Message.objects.count() == 0
 
 
-def test_refusal_needs_a_reason_code_and_records_the_final_action(
-    doj: User, doj_chief: User, cbi: User, doj_case: Case, fields: Fields
-) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields, "production")
+def test_refusal_needs_a_reason_code_and_records_the_final_action(cbi: User, sent: Send) -> None:
+    request = sent("production")
     with pytest.raises(services.Refused, match="reason must be one of insufficient_information"):
         services.act(request, "refuse", cbi, reason="bored")
     request = services.act(request, "refuse", cbi, reason="data_not_held")
@@ -103,10 +91,8 @@ def test_refusal_needs_a_reason_code_and_records_the_final_action(
     assert request.acted_on == dt.datetime.now(dt.UTC).date()
 
 
-def test_replayed_file_is_idempotent(
-    doj: User, doj_chief: User, doj_case: Case, fields: Fields
-) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields)
+def test_replayed_file_is_idempotent(sent: Send) -> None:
+    request = sent()
     before = ledger.size()
     result = services.import_file(_file(request))
     assert (result.applied, result.already) == (0, 3)
@@ -132,24 +118,27 @@ def _other_node(settings: Any, tmp_path: Path, name: str) -> None:
     settings.HOME.mkdir()
 
 
+def _partner(name: str, key: str, agency: str) -> Partner:
+    """The other node, pinned by its key, speaking for ``agency``."""
+    return Partner.objects.create(
+        name=name,
+        api_root=f"https://{name}.example/taxii2/",
+        token="t",
+        public_key=key,
+        agency_codes=[agency],
+    )
+
+
 @pytest.fixture
-def us_file(
-    doj: User, doj_chief: User, doj_case: Case, fields: Fields, settings: Any, tmp_path: Path
-) -> bytes:
+def us_file(sent: Send, settings: Any, tmp_path: Path) -> bytes:
     """The DOJ's sent request as a file, then this database turned into the CBI's node: the
     request gone, another node key, the US node registered as a partner with its key."""
-    request = _sent(doj, doj_chief, doj_case, fields)
+    request = sent()
     data, us_key = _file(request), signed.own_key()
     request.delete()
     _other_node(settings, tmp_path, "in-node")
     assert signed.own_key() != us_key
-    Partner.objects.create(
-        name="us-node",
-        api_root="https://us.example/taxii2/",
-        token="t",
-        public_key=us_key,
-        agency_codes=["US-DOJ-CPB"],
-    )
+    _partner("us-node", us_key, "US-DOJ-CPB")
     return data
 
 
@@ -177,13 +166,7 @@ def test_round_trip_back_to_the_requesting_node(
     answer, in_key = _file(request), signed.own_key()
     request.delete()
     settings.HOME = tmp_path / "home"  # back to the US node's key
-    Partner.objects.create(
-        name="in-node",
-        api_root="https://in.example/taxii2/",
-        token="t",
-        public_key=in_key,
-        agency_codes=["IN-CBI"],
-    )
+    _partner("in-node", in_key, "IN-CBI")
     services.import_file(us_file)
     result = services.import_file(answer)
     request = Request.objects.get()
@@ -245,10 +228,8 @@ def test_replay_with_another_signature_is_refused(us_file: bytes) -> None:
     _refused(_tamper(us_file, resign), "forged or altered")
 
 
-def test_message_for_a_closed_request_is_refused(
-    doj: User, doj_chief: User, doj_case: Case, fields: Fields
-) -> None:
-    request = services.act(_sent(doj, doj_chief, doj_case, fields), "withdraw", doj)
+def test_message_for_a_closed_request_is_refused(doj: User, sent: Send) -> None:
+    request = services.act(sent(), "withdraw", doj)
     assert request.status == "withdrawn"
     body = json.loads(request.messages.get(seq=4).body)
     late = {**body, "id": signed.new_id(), "seq": 5, "action": "close", "from": "withdrawn"}

@@ -18,22 +18,13 @@ from tracebridge.cases.models import Case
 Fields = Callable[[str], dict[str, Any]]
 
 
-def _sent(doj: User, chief: User, case: Case, fields: Fields) -> Request:
-    made = services.create(
-        doj.agency, "IN-CBI", "preservation", case.reference, fields("preservation"), doj
-    )
-    return services.act(made, "approve", chief)
+Send = Callable[..., Request]
 
 
 def test_queue_shows_outgoing_and_incoming_with_preservation_clock(
-    doj: User,
-    doj_chief: User,
-    cbi: User,
-    doj_case: Case,
-    fields: Fields,
-    client_for: Callable[[User], Client],
+    doj: User, cbi: User, sent: Send, client_for: Callable[[User], Client]
 ) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields)
+    request = sent()
     services.act(request, "acknowledge", cbi)
     services.act(request, "preserve", cbi)
     page = client_for(doj).get("/requests/").content.decode()
@@ -47,14 +38,9 @@ def test_queue_shows_outgoing_and_incoming_with_preservation_clock(
 
 
 def test_queue_flags_overdue_and_expiring(
-    doj: User,
-    doj_chief: User,
-    cbi: User,
-    doj_case: Case,
-    fields: Fields,
-    client_for: Callable[[User], Client],
+    doj: User, cbi: User, sent: Send, client_for: Callable[[User], Client]
 ) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields)
+    request = sent()
     services.act(request, "acknowledge", cbi)
     services.act(request, "preserve", cbi)
     soon = timezone.now() + rules.EXPIRING_WITHIN / 2
@@ -66,15 +52,13 @@ def test_queue_flags_overdue_and_expiring(
 
 
 def test_request_page_shows_fields_clocks_and_signers_to_both_sides_only(
-    doj: User,
-    doj_chief: User,
     cbi: User,
     make_user: Callable[..., User],
-    doj_case: Case,
+    sent: Send,
     fields: Fields,
     client_for: Callable[[User], Client],
 ) -> None:
-    request = _sent(doj, doj_chief, doj_case, fields)
+    request = sent()
     url = f"/requests/{request.reference}/"
     page = client_for(cbi).get(url).content.decode()
     assert fields("preservation")["custodian"] in page
@@ -88,16 +72,9 @@ def test_request_page_shows_fields_clocks_and_signers_to_both_sides_only(
 
 
 def test_supervisor_approves_from_the_page_analyst_cannot(
-    doj: User,
-    doj_chief: User,
-    doj_case: Case,
-    fields: Fields,
-    client_for: Callable[[User], Client],
+    doj: User, doj_chief: User, made: Send, client_for: Callable[[User], Client]
 ) -> None:
-    made = services.create(
-        doj.agency, "IN-CBI", "preservation", doj_case.reference, fields("preservation"), doj
-    )
-    url = f"/requests/{made.reference}/"
+    url = f"/requests/{made().reference}/"
     assert 'value="approve"' not in client_for(doj).get(url).content.decode()
     client_for(doj).post(f"{url}step/", {"action": "approve"})
     assert Request.objects.get().status == "supervisor_review"
