@@ -11,7 +11,7 @@ from django.db.models import Count
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.agencies.permissions import NEVER_SHARED
-from tracebridge.agencies.services import ServiceError
+from tracebridge.errors import Forbidden, Invalid
 from tracebridge.sharing.models import Agreement, SharedObject
 from tracebridge.sharing.services import revoke_agreement
 
@@ -59,9 +59,9 @@ def decline(agreement: Agreement, user: User, reason: str) -> Agreement:
     reason = reason.strip()
     if user.agency_id != agreement.owner_id or not user.has_role("supervisor"):
         audit.record("agreement.decline", user=user, obj=agreement, outcome="denied")
-        raise ServiceError("only a supervisor of the sharing agency can decline this agreement")
+        raise Forbidden("only a supervisor of the sharing agency can decline this agreement")
     if not reason:
-        raise ServiceError("say why: a decline needs a reason")
+        raise Invalid("say why: a decline needs a reason", field="reason")
     revoke_agreement(agreement, user)
     audit.record("agreement.decline", user=user, obj=agreement, reason=reason[:500])
     return agreement
