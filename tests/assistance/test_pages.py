@@ -138,6 +138,8 @@ def test_api_list_show_create_fields(
         "case": doj_case.reference,
         "fields": {"offence": "fraud"},
     }
+    letter = assert_error(api.post("/requests", {**body, "kind": "letter"}), 422, "invalid")
+    assert letter["details"] == [{"field": "kind"}] and "unknown kind 'letter'" in letter["message"]
     error = assert_error(api.post("/requests", body), 422, "invalid")
     assert [d["field"] for d in error["details"]] == [
         f for f in rules.schema("preservation")["required"] if f != "offence"

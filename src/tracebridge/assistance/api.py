@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from tracebridge.agencies import audit
 from tracebridge.api_support import Paging, page_of, require_role
 from tracebridge.assistance import reading, rules, services
-from tracebridge.errors import Invalid, NotFound
+from tracebridge.errors import NotFound
 
 router = Router(tags=["assistance"])
 
@@ -48,8 +48,6 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
 @router.post("/requests", summary="Create a request (submitted for a supervisor's review)")
 def create_request(request: HttpRequest, body: RequestIn) -> dict[str, Any]:
     user = require_role(request, "analyst")
-    if body.kind not in rules.KINDS:
-        raise Invalid(f"kind must be one of {', '.join(rules.KINDS)}", [{"field": "kind"}])
     links = {"campaign": body.campaign, "complaints": body.complaints}
     created = services.create(user.agency, body.to, body.kind, body.case, body.fields, user, links)
     return reading.detail(created)
