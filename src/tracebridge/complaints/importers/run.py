@@ -39,7 +39,7 @@ FORMATS: dict[str, Reader] = {
     "misp": misp.read,
 }
 MISP_KEYS = ("Attribute", "Object", "Orgc", "info", "threat_level_id")
-_MISP_KEY = re.compile(rb'^\s{1,8}"(Attribute|Object|Orgc|info|threat_level_id)"\s*:', re.MULTILINE)
+_MISP_KEY = re.compile(rb'^\s{1,8}"(%s)"\s*:' % "|".join(MISP_KEYS).encode(), re.MULTILINE)
 SKIP_EXAMPLES = 3  # ids of skipped items kept per kind and reason, for the audit
 SKIP_LINES = 20  # kinds and reasons the summary lists; the audit keeps them all
 BATCH = 1000
