@@ -13,12 +13,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, numberformat, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 INDIAN_GROUPING = (3, 2, 0)
 # The clock a reader of a country's report reads (as evidence.zones assumes for collectors).
 ZONES = {"IN": "Asia/Kolkata", "US": "America/New_York"}
 SYMBOLS = {"INR": "₹", "USD": "$"}
+# The countries whose people report here (the report form's choices too).
+COUNTRY_NAMES = {"IN": _lazy("India"), "US": _lazy("United States")}
 
 
 def group(value: int | Decimal, decimals: int = 0, grouping: object = None) -> str:
@@ -60,8 +62,7 @@ def month_label(month: str) -> str:
 
 
 def country_name(code: str) -> str:
-    names = {"IN": _("India"), "US": _("United States")}
-    return names.get(code, code)
+    return str(COUNTRY_NAMES.get(code, code))
 
 
 def currency_symbol(currency: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracebridge.agencies import localize
 from tracebridge.complaints import india
 from tracebridge.complaints import report_rows as rows
 from tracebridge.complaints.models import PaymentMethod, ScamType
@@ -18,7 +19,7 @@ WHAT_HAPPENED = [
     ("website", _("A website, app or social media page")),
     ("payment", _("I paid or was asked to pay")),
 ]
-COUNTRIES = [("IN", _("India")), ("US", _("United States"))]
+COUNTRIES = list(localize.COUNTRY_NAMES.items())
 CHANNEL_FOR = {"call": "phone_call", "website": "website", "payment": "other"}
 SCAM_CHOICES = [("unknown", _("I am not sure"))] + [
     (value, label) for value, label in ScamType.choices if value not in ("unknown", "other")
