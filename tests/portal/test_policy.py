@@ -1,5 +1,6 @@
 """Publication policies: which markings feed public counts, from how many independent reports."""
 
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -122,3 +123,16 @@ def test_the_admin_page_changes_a_policy_through_the_audited_service(
     assert services.check("pooja.4738@okicici").reports == 2
     event = AuditEvent.objects.get(action="portal.policy")
     assert (event.username, event.detail["new"]) == ("root", "AMBER from 2")
+
+
+def test_the_command_names_an_unknown_agency_and_lists_every_policy(agencies: Any) -> None:
+    with pytest.raises(CommandError, match="no agency 'XX-NONE'"):
+        call_command("portal", "policy", "XX-NONE", "--markings", "green", "--min-reports", "3")
+    assert not AuditEvent.objects.filter(action="portal.policy").exists()
+    policy.set_policy(agencies["IN-I4C"], "CLEAR,GREEN,AMBER", 3)
+    out = StringIO()
+    call_command("portal", "policies", stdout=out)
+    lines = dict(line.split("\t") for line in out.getvalue().splitlines())
+    assert lines["IN-I4C"] == "CLEAR,GREEN,AMBER from 3"
+    assert lines["IN-CBI"] == "CLEAR from 1"  # no row: the default
+    assert len(lines) == len(agencies)
