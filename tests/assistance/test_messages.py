@@ -57,8 +57,11 @@ def test_each_step_is_a_signed_message_and_a_ledger_leaf(cbi: User, sent: Send) 
     assert (report.problem, report.leaves) == (None, ledger.size())
 
 
-def test_supervisor_approval_and_the_right_side(doj: User, cbi: User, made: Send) -> None:
+def test_supervisor_approval_and_the_right_side(
+    doj: User, cbi: User, doj_case: Case, made: Send
+) -> None:
     request = made()
+    assert (request.case, request.partner, request.recipient) == (doj_case, None, cbi.agency)
     with pytest.raises(services.Refused, match=r"doj\.analyst needs the supervisor role"):
         services.act(request, "approve", doj)
     with pytest.raises(services.Refused, match=r"cbi\.officer is not a user of US-DOJ-CPB"):
@@ -243,3 +246,17 @@ def test_not_a_request_file(db: None) -> None:
         services.import_file(b'{"format": "stix"}')
     with pytest.raises(services.Refused, match="the file"):
         services.import_file(b"[[[")
+
+
+def test_request_to_a_partners_agency_names_the_partner(
+    doj: User, doj_chief: User, cbi: User, doj_case: Case, fields: Fields
+) -> None:
+    partner = _partner("in-node", signing.public_key_text(Ed25519PrivateKey.generate()), "IN-ED")
+    request = services.create(
+        doj.agency, "in-ed", "preservation", doj_case.reference, fields("preservation"), doj
+    )
+    assert (request.to_code, request.recipient, request.partner) == ("IN-ED", None, partner)
+    assert request.case == doj_case
+    request = services.act(request, "approve", doj_chief)
+    with pytest.raises(services.Refused, match=r"acknowledge is the recipient's step .* in-node's"):
+        services.act(request, "acknowledge", cbi)

@@ -74,10 +74,9 @@ def create(
     }
     with transaction.atomic():
         reference = RequestSequence.next_reference("REQ", agency, now.year)
-        request = _step(reference, 1, "create", "", agency.code, by, data)
-        Request.objects.filter(pk=request.pk).update(partner=partner, case=case)
-        request.refresh_from_db()
-        return act(request, "submit", by)
+        request = _step(reference, 1, "create", "", agency.code, by, data)  # links the case
+        Request.objects.filter(pk=request.pk).update(partner=partner)
+        return act(request, "submit", by)  # act reads the request again
 
 
 def resolve_target(to_code: str, agency: Agency) -> tuple[Agency | None, Partner | None]:
