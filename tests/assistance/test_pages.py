@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent, User
-from tracebridge.assistance import rules, services
+from tracebridge.assistance import reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 
@@ -163,3 +163,12 @@ def test_queue_is_in_the_cases_menu_in_hindi(
     menus = page.split('data-testid="nav-menus"')[1].split("</nav>")[0]
     cases_menu = menus.split("मामले और साक्ष्य")[1].split("</details>")[0]
     assert 'href="/requests/"' in cases_menu and "औपचारिक अनुरोध" in cases_menu
+
+
+def test_clocks_give_the_emergency_hours_from_the_rules() -> None:
+    now = timezone.now()
+
+    def hours(kind: str) -> Any:
+        return reading.clocks(Request(kind=kind, status="sent", due_at=now), now)["emergency_hours"]
+
+    assert (hours("emergency"), hours("mla")) == (8, None)

@@ -14,6 +14,7 @@ from tracebridge.assistance import rules
 from tracebridge.assistance.models import Request
 
 OPEN_ENDS = (*rules.TERMINAL, "refused", "returned", "verified")
+EMERGENCY_HOURS = rules.DUE["emergency"] // dt.timedelta(hours=1)
 
 
 def visible_requests(user: User) -> QuerySet[Request]:
@@ -31,7 +32,7 @@ def clocks(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
     return {
         "due_at": request.due_at.isoformat(),
         "overdue": is_open and request.due_at < now,
-        "emergency_hours": 8 if request.kind == "emergency" else None,
+        "emergency_hours": EMERGENCY_HOURS if request.kind == "emergency" else None,
         "preserved_until": request.preserved_until.isoformat() if request.preserved_until else None,
         "preservation_expiring": preserved and rules.is_expiring(request.preserved_until, now),
         "preservation_lapsed": preserved and request.preserved_until < now,
