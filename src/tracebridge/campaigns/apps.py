@@ -23,7 +23,7 @@ class CampaignsConfig(AppConfig):
     name = "tracebridge.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [
         ("campaigns-dashboard", _("Dashboard"), None, "intelligence"),
         ("campaign-list", _("Campaigns"), None, "intelligence"),

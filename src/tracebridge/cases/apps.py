@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     name = "tracebridge.cases"
     label = "cases"
     verbose_name = _("Cases")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [("case-list", _("Cases"), None, "cases")]
 
     def ready(self) -> None:

@@ -6,7 +6,7 @@ class ComplaintsConfig(AppConfig):
     name = "tracebridge.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [
         ("report", _("Report a scam"), "public", "public"),
         ("complaint-list", _("Complaints"), None, "intelligence"),

@@ -6,7 +6,7 @@ class MoneyConfig(AppConfig):
     name = "tracebridge.money"
     label = "money"
     verbose_name = _("Money")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [
         ("money-trails", _("Money trails"), "analyst", "money"),
         ("money-holds", _("Holds"), None, "money"),

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     name = "tracebridge.portal"
     label = "portal"
     verbose_name = _("Public portal")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [
         ("check", _("Check a number"), "public", "public"),
         ("learn", _("Learn about scams"), "public", "public"),

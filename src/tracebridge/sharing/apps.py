@@ -8,7 +8,7 @@ class SharingConfig(AppConfig):
     name = "tracebridge.sharing"
     label = "sharing"
     verbose_name = _("Sharing")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav: list[tuple[str, object, str | None, str]] = [
         ("sharing-agreements", _("Agreements"), None, "sharing"),
         ("sharing-approvals", _("Sharing approvals"), "supervisor", "sharing"),

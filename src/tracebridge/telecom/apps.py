@@ -6,7 +6,7 @@ class TelecomConfig(AppConfig):
     name = "tracebridge.telecom"
     label = "telecom"
     verbose_name = _("Telecom")
-    # (url name, label, minimum role; None = any agency user, "public" = everyone)
+    # (url name, label, minimum role; None = any agency user, "public" = everyone; menu group)
     nav = [
         ("telecom-robocalls", _("Robocalls"), None, "telecom"),
         ("telecom-traceback", _("Traceback"), None, "telecom"),
