@@ -17,7 +17,6 @@ from django.utils import timezone
 from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
-from tracebridge.agencies.services import ServiceError as ServiceError  # views and commands use it
 from tracebridge.assistance import rules, signed
 from tracebridge.assistance.models import Message, Request, RequestSequence
 from tracebridge.cases.models import Case

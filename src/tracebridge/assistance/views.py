@@ -17,6 +17,7 @@ from tracebridge.agencies.views import require_role
 from tracebridge.assistance import forms, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
+from tracebridge.errors import TracebridgeError
 from tracebridge.sharing.models import Partner
 
 
@@ -82,7 +83,7 @@ def step(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         services.act(found, action, request.user, **data)
         messages.success(request, _("%(ref)s: step recorded and signed.") % {"ref": reference})
-    except services.ServiceError as exc:
+    except TracebridgeError as exc:
         messages.error(request, str(exc))
     return redirect("request-detail", reference=reference)
 
