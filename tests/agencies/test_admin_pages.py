@@ -181,3 +181,17 @@ def test_the_audit_log_exports_what_its_filters_select(
     page = admin.get(reverse("audit-log"), {"until": str(today)}).content.decode()
     assert f'name="until" type="date" value="{today}"' in page
     assert 'data-testid="audit-export"' in page
+
+
+def test_a_role_change_moves_the_django_admin_flags_with_the_role(
+    make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    operator = client_for(make_user("operator", "US-FBI", "site.op"))
+    other = make_user("operator", "IN-CBI", "other.op")
+    url = reverse("agency-user-change", args=[other.username])
+    operator.post(url, {"action": "role", "role": "viewer"})
+    other.refresh_from_db()
+    assert (other.role, other.is_staff, other.is_superuser) == ("viewer", False, False)
+    operator.post(url, {"action": "role", "role": "operator"})
+    other.refresh_from_db()
+    assert (other.role, other.is_staff, other.is_superuser) == ("operator", True, True)

@@ -76,13 +76,12 @@ def create_user(
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
         user, _ = User.objects.get_or_create(username=username)
-        user.agency, user.role, user.email = agency, role, email
+        user.agency, user.email = agency, email
+        _give_role(user, role)
         if name:
             user.first_name, _, user.last_name = name.strip().partition(" ")
         if title:
             user.title = title.strip()
-        user.is_staff = role in (Role.AGENCY_ADMIN, Role.OPERATOR)
-        user.is_superuser = role == Role.OPERATOR
         user.set_password(password)
         user.save()
     return user, password
@@ -170,6 +169,14 @@ def user_for_token(secret: str, scope: str = "read") -> User | None:
     return token.user
 
 
+def _give_role(user: User, role: str) -> None:
+    """The role and the Django admin flags that follow from it (the one place that sets them):
+    agency admins and operators are staff; operators alone are superusers."""
+    user.role = role
+    user.is_staff = role in (Role.AGENCY_ADMIN, Role.OPERATOR)
+    user.is_superuser = role == Role.OPERATOR
+
+
 def _manageable(admin: User, user: User) -> None:
     """An agency admin manages the users of their own agency, never themselves or an operator."""
     if not admin.is_operator and user.agency_id != admin.agency_id:
@@ -190,9 +197,9 @@ def change_role(admin: User, user: User, role: str) -> User:
     _manageable(admin, user)
     if role not in grantable_roles(admin):
         raise ServiceError(f"role must be one of {', '.join(grantable_roles(admin))}")
-    old, user.role = user.role, role
-    user.is_staff = role in (Role.AGENCY_ADMIN, Role.OPERATOR)
-    user.save(update_fields=["role", "is_staff"])
+    old = user.role
+    _give_role(user, role)
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
     audit.record("user.role", user=admin, obj=user, target=user.username, old=old, new=role)
     return user
 
