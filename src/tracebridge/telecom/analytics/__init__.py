@@ -30,21 +30,16 @@ from tracebridge import duck
 from tracebridge.telecom.analytics.attribution import CAMPAIGN_INDEX as CAMPAIGN_INDEX
 from tracebridge.telecom.analytics.attribution import attribute as attribute
 from tracebridge.telecom.analytics.attribution import campaign_id_for as campaign_id_for
-from tracebridge.telecom.analytics.core import DAY as DAY
-from tracebridge.telecom.analytics.core import TS as TS
 from tracebridge.telecom.analytics.core import USABLE as USABLE
 from tracebridge.telecom.analytics.core import AnalyticsError as AnalyticsError
 from tracebridge.telecom.analytics.core import Params as Params
 from tracebridge.telecom.analytics.core import count_of
-from tracebridge.telecom.analytics.fold import NO_DAY as NO_DAY
 from tracebridge.telecom.analytics.fold import ORIGIN_DAY as ORIGIN_DAY
 from tracebridge.telecom.analytics.fold import fold_sql as fold_sql
 from tracebridge.telecom.analytics.groups import prepare as prepare
 from tracebridge.telecom.analytics.keys import PRESENTED as PRESENTED
 from tracebridge.telecom.analytics.keys import STORED_KEYS as STORED_KEYS
-from tracebridge.telecom.analytics.keys import Keys as Keys
 from tracebridge.telecom.analytics.keys import attestation_code as attestation_code
-from tracebridge.telecom.analytics.keys import attestation_letter as attestation_letter
 from tracebridge.telecom.analytics.keys import keys_of as keys_of
 from tracebridge.telecom.analytics.keys import origin_key as origin_key
 from tracebridge.telecom.analytics.outputs import CAMPAIGN_COLUMNS as CAMPAIGN_COLUMNS
@@ -57,13 +52,9 @@ from tracebridge.telecom.analytics.rules import rules as rules
 from tracebridge.telecom.analytics.rules import score_groups as score_groups
 from tracebridge.telecom.analytics.rules import score_sql as score_sql
 from tracebridge.telecom.analytics.sources import COLUMNS as COLUMNS
-from tracebridge.telecom.analytics.sources import REQUIRED as REQUIRED
 from tracebridge.telecom.analytics.sources import STORED as STORED
 from tracebridge.telecom.analytics.sources import open_source as open_source
-from tracebridge.telecom.evaluation import Quality as Quality
 from tracebridge.telecom.evaluation import evaluate as evaluate
-from tracebridge.telecom.numbers import DUCKDB as DUCKDB
-from tracebridge.telecom.numbers import NANP as NANP
 from tracebridge.telecom.numbers import SPARK as SPARK
 from tracebridge.telecom.numbers import bad_caller_sql as bad_caller_sql
 from tracebridge.telecom.numbers import npa_bitmap as npa_bitmap
