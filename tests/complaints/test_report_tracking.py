@@ -14,6 +14,7 @@ from tracebridge.agencies.models import AuditEvent
 from tracebridge.complaints.models import PublicReport
 from tracebridge.complaints.tracking import StatusError, set_status
 from tracebridge.config import ConfigError, email_settings
+from tracebridge.errors import Invalid
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,16 @@ def test_an_analyst_of_another_agency_who_can_see_the_report_cannot_set_its_stag
     assert report.status == "received"
     denied = AuditEvent.objects.get(action="complaint.status", outcome="denied")
     assert denied.user.username == "in-cbi-analyst"
+
+
+def test_an_unknown_stage_is_invalid_and_names_the_field(agencies: Any, make_user: Any) -> None:
+    file(Client())
+    report = PublicReport.objects.get()
+    with pytest.raises(Invalid, match="unknown stage 'solved'; one of received, ") as refused:
+        set_status(report, "solved", make_user("analyst", "IN-I4C"))
+    assert [d["field"] for d in refused.value.details] == ["status"]
+    report.refresh_from_db()
+    assert report.status == "received"
 
 
 def test_email_settings_from_the_environment(tmp_path: Path) -> None:

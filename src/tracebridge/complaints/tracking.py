@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
 from tracebridge.complaints.models import PublicReport, ReportStatus
+from tracebridge.errors import Forbidden, Invalid
 
 log = logging.getLogger(__name__)
 STAGES = list(ReportStatus)
 
 
-class StatusError(PermissionError):
-    """This user may not set this report's stage, or the stage does not exist."""
+class StatusError(Forbidden):
+    """This user may not set this report's stage."""
 
 
 def stages_of(report: PublicReport) -> list[dict[str, object]]:
@@ -38,7 +39,8 @@ def stages_of(report: PublicReport) -> list[dict[str, object]]:
 def set_status(report: PublicReport, status: str, user: User) -> PublicReport:
     """Move a report to ``status``; only analysts of the owning agency may (audited)."""
     if status not in ReportStatus.values:
-        raise StatusError(f"unknown stage {status!r}; one of {', '.join(ReportStatus.values)}")
+        stages = ", ".join(ReportStatus.values)
+        raise Invalid(f"unknown stage {status!r}; one of {stages}", field="status")
     if user.agency_id != report.complaint.agency_id or not user.has_role("analyst"):
         audit.record("complaint.status", user=user, obj=report.complaint, outcome="denied")
         raise StatusError("only analysts of the agency that owns the report set its stage")

@@ -20,6 +20,7 @@ from tracebridge.complaints.highlight import highlighted
 from tracebridge.complaints.models import Complaint, PublicReport, ReportStatus, ScamType
 from tracebridge.complaints.redaction import reader
 from tracebridge.complaints.selectors import FilterError, Filters, complaints_for
+from tracebridge.errors import TracebridgeError
 
 
 def _agency_user(request: HttpRequest) -> None:
@@ -83,6 +84,6 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("This complaint was not reported through the public form."))
     try:
         tracking.set_status(report, request.POST.get("status", ""), request.user)
-    except tracking.StatusError as exc:
+    except TracebridgeError as exc:  # a refused user or an unknown stage: the page's 403
         raise PermissionDenied(str(exc)) from None
     return redirect("complaint-detail", pk=pk)
