@@ -172,3 +172,17 @@ def test_clocks_give_the_emergency_hours_from_the_rules() -> None:
         return reading.clocks(Request(kind=kind, status="sent", due_at=now), now)["emergency_hours"]
 
     assert (hours("emergency"), hours("mla")) == (8, None)
+
+
+def test_another_agency_cannot_take_a_step(
+    made: Send, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    request = made()
+    outsider = make_user("supervisor", "US-FTC", "ftc.chief")
+    answer = client_for(outsider).post(
+        f"/requests/{request.reference}/step/", {"action": "withdraw"}
+    )
+    assert answer.status_code == 404
+    assert Request.objects.get().status == "supervisor_review" and request.messages.count() == 2
+    denied = AuditEvent.objects.get(action="request.read", outcome="denied")
+    assert (denied.username, denied.object_id) == ("ftc.chief", request.reference)
