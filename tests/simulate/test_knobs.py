@@ -102,6 +102,10 @@ def test_unsigned_robocalls_and_the_spoofing_mix(tmp_path: Path) -> None:
         ({"campaigns": 0}, "campaigns"),
         ({"unsigned_share": -0.1}, "unsigned_share"),
         ({"spoof_mix": (0.5, 0.5, 0.5)}, "spoof_mix"),
+        ({"carry_over": -1}, "carry_over must be at least 0"),
+        ({"extra_contacts": -0.5}, "extra_contacts must be at least 0"),
+        ({"size_shape": 0.0}, "size_shape must be above 0"),
+        ({"size_cap": 0.0}, "size_cap must be above 0"),  # was no error: every weight 0
     ],
 )
 def test_bad_knobs_are_refused_naming_the_knob(change: dict[str, Any], field: str) -> None:

@@ -7,7 +7,9 @@ a knob at its default draws no extra random numbers, so the same seed gives the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,27 +45,23 @@ class Knobs:
     route_mix: tuple[float, float, float] = (0.6, 0.3, 0.1)
 
     def __post_init__(self) -> None:
-        shares = {
-            "one_off_share": self.one_off_share,
-            "no_identifier_share": self.no_identifier_share,
-            "narrative_only_share": self.narrative_only_share,
-            "both_share": self.both_share,
-            "trap_share": self.trap_share,
-            "shared_link_share": self.shared_link_share,
-            "unsigned_share": self.unsigned_share,
-        }
-        for name, value in shares.items():
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        shares = ("one_off_share", "no_identifier_share", "narrative_only_share", "both_share",
+                  "trap_share", "shared_link_share", "unsigned_share")  # fmt: skip
+        self._each(shares, lambda v: 0.0 <= v <= 1.0, "between 0 and 1")
         if self.narrative_only_share + self.both_share > 1.0:
             raise ValueError("narrative_only_share + both_share must not exceed 1")
-        if self.carry_over < 0 or self.extra_contacts < 0 or self.size_shape <= 0:
-            raise ValueError("carry_over, extra_contacts must be >= 0 and size_shape > 0")
-        for name, mix in (("spoof_mix", self.spoof_mix), ("route_mix", self.route_mix)):
-            if len(mix) != 3 or min(mix) < 0 or abs(sum(mix) - 1.0) > 1e-9:
-                raise ValueError(f"{name} must be three shares that add up to 1, not {mix}")
-        if self.campaigns is not None and self.campaigns < 1:
-            raise ValueError(f"campaigns must be at least 1, not {self.campaigns}")
+        self._each(("carry_over", "extra_contacts"), lambda v: v >= 0, "at least 0")
+        self._each(("size_shape", "size_cap"), lambda v: v > 0, "above 0")
+        self._each(("spoof_mix", "route_mix"), _is_mix, "three shares that add up to 1")
+        if self.campaigns is not None:
+            self._each(("campaigns",), lambda v: v >= 1, "at least 1")
+
+    def _each(self, names: tuple[str, ...], fits: Callable[[Any], bool], what: str) -> None:
+        """Refuse the first knob of ``names`` whose value does not fit, naming it."""
+        for name in names:
+            value = getattr(self, name)
+            if not fits(value):
+                raise ValueError(f"{name} must be {what}, not {value}")
 
     @property
     def structured_below(self) -> float:
@@ -74,6 +72,10 @@ class Knobs:
     def narrative_from(self) -> float:
         """A contact goes into the narrative when its roll is at or above this."""
         return round(1.0 - self.narrative_only_share - self.both_share, 12)
+
+
+def _is_mix(mix: tuple[float, ...]) -> bool:
+    return len(mix) == 3 and min(mix) >= 0 and abs(sum(mix) - 1.0) <= 1e-9
 
 
 DEFAULT = Knobs()
