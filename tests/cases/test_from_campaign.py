@@ -96,3 +96,22 @@ def test_several_complaints_link_at_once_or_none(
     assert case.complaints.count() == 0
     client.post(f"/cases/{case.reference}/link/", {"complaint": "IC3:A1, IC3:A2\nIC3:C1"})
     assert sorted(c.ref for c in case.complaints.all()) == ["A1", "A2", "C1"]
+
+
+def test_linking_several_complaints_costs_no_query_per_complaint(
+    analyst: User, agencies: Any, client_for: Callable[..., Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _world(agencies)
+    client = client_for(analyst)
+
+    def cost(names: str) -> int:
+        case = services.create_case("US-FBI", "Ring", by=analyst)
+        with CaptureQueriesContext(connection) as seen:
+            client.post(f"/cases/{case.reference}/link/", {"complaint": names})
+        assert case.complaints.count() == len(names.split(","))
+        return len(seen)
+
+    assert cost("IC3:A1, IC3:A2, IC3:C1") == cost("IC3:A1")

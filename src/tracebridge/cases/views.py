@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import operator
 import re
+from collections import defaultdict
 from collections.abc import Callable
+from functools import reduce
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -174,13 +178,17 @@ def _link(request: HttpRequest, case: Case) -> None:
     see refuses the whole list, naming it."""
     wanted = _cleaned(forms.LinkComplaintForm(request.POST))["complaint"]
     keys = [k for k in re.split(r"[\s,;]+", wanted) if k]
-    found: list[Complaint] = []
-    for key in keys:
-        source, _sep, ref = key.partition(":")
-        match = visible(request.user, Complaint.objects.filter(source=source, ref=ref)).first()
-        if match is None:
-            raise ServiceError(_("No complaint %(key)s that you may see.") % {"key": key})
-        found.append(match)
+    pairs = [(source, ref) for source, _sep, ref in (k.partition(":") for k in keys)]
+    refs: dict[str, list[str]] = defaultdict(list)
+    for source, ref in pairs:
+        refs[source].append(ref)
+    # One query for the whole list, one term per source (not per complaint: SQLite's depth).
+    named = reduce(operator.or_, (Q(source=s, ref__in=r) for s, r in refs.items()), Q(pk=None))
+    seen = {(c.source, c.ref): c for c in visible(request.user, Complaint.objects.filter(named))}
+    missing = [key for key, pair in zip(keys, pairs, strict=True) if pair not in seen]
+    if missing:
+        raise ServiceError(_("No complaint %(key)s that you may see.") % {"key": missing[0]})
+    found = [seen[pair] for pair in pairs]
     services.link_complaints(case, found, request.user)
 
 
