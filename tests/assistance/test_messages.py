@@ -260,3 +260,23 @@ def test_request_to_a_partners_agency_names_the_partner(
     request = services.act(request, "approve", doj_chief)
     with pytest.raises(services.Refused, match=r"acknowledge is the recipient's step .* in-node's"):
         services.act(request, "acknowledge", cbi)
+
+
+@pytest.mark.parametrize(
+    ("step", "drop", "lacks"),
+    [(1, "due_at", "data.due_at"), (3, "due_at", "data.due_at"), (3, "at", "at")],
+)
+def test_signed_message_lacking_what_its_action_needs_is_refused(
+    sent: Send, step: int, drop: str, lacks: str
+) -> None:
+    """A trusted signer's message without a field its action needs: refused naming it."""
+    request = sent()
+    bodies = [json.loads(m.body) for m in request.messages.order_by("seq")]
+    request.delete()
+    for body in bodies:
+        body["id"] = signed.new_id()
+    body = bodies[step - 1]
+    body.pop(drop) if drop in body else body["data"].pop(drop)
+    document = {"format": signed.FORMAT, "messages": [signed.sign(b).as_dict() for b in bodies]}
+    _refused(json.dumps(document).encode(), f"the message lacks {lacks}$")
+    assert Request.objects.count() == 0

@@ -28,6 +28,13 @@ from tracebridge.sharing.signing import SignatureError
 
 LEDGER_KIND = "request_message"
 FINAL_ACTIONS = ("refuse", "return")  # 18 U.S.C. 3292: the foreign authority's final action
+# What a message of each action carries in its data besides a note (see _step_data, create).
+CARRIES = {
+    "create": ("kind", "from_code", "to_code", "case", "fields", "created_at", "due_at"),
+    "approve": ("due_at",),
+    "preserve": ("until",),
+    "extend": ("until",),
+}
 
 
 class Refused(Invalid):
@@ -148,9 +155,9 @@ def _preservation_end(request: Request, until: Any, now: dt.datetime) -> dt.date
     return end
 
 
-def _parse_time(text: str, field: str) -> dt.datetime:
+def _parse_time(text: object, field: str) -> dt.datetime:
     try:
-        value = dt.datetime.fromisoformat(text)
+        value = dt.datetime.fromisoformat(str(text))
     except ValueError:
         raise Refused(
             f"{field}: not an ISO 8601 date or date and time: {text!r}", [field]
@@ -228,8 +235,9 @@ def apply_messages(messages: list[signed.Signed], user: User | None = None) -> A
 
 
 def _apply_one(message: signed.Signed, user: User | None) -> bool:
-    """(1) signature, (2) trusted key for the acting agency, (3) replay, (4) request known and
-    open, (5) order, (6) legal transition from the current status, (7) the right side."""
+    """(1) signature, (2) trusted key for the acting agency, (3) replay, (3a) what the action
+    carries, (4) request known and open, (5) order, (6) legal transition from the current
+    status, (7) the right side."""
     body = message.body
     where = f"message {message.id} ({body['request']} step {body['seq']}, {body['action']})"
     try:
@@ -242,6 +250,7 @@ def _apply_one(message: signed.Signed, user: User | None) -> bool:
         if stored.signature != message.signature:
             raise Refused(f"{where}: replayed with a different body or signature")
         return False
+    _check_carries(body, where)  # (3a)
     request = Request.objects.select_for_update().filter(reference=body["request"]).first()
     if body["action"] == "create":
         return _apply_create(message, request, partner, user, where)
@@ -260,6 +269,18 @@ def _apply_one(message: signed.Signed, user: User | None) -> bool:
     _update(request, transition, body)
     _store(request, message, user)
     return True
+
+
+def _check_carries(body: dict[str, Any], where: str) -> None:
+    """What the action's message must carry: a partner's tool that sends less is refused with
+    the missing names, not answered with a crash."""
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise Refused(f"{where}: data must be a JSON object", ["data"])
+    absent = [] if isinstance(body.get("at"), str) else ["at"]
+    absent += [f"data.{n}" for n in CARRIES.get(str(body["action"]), ()) if data.get(n) is None]
+    if absent:
+        raise Refused(f"{where}: the message lacks {', '.join(absent)}", absent)
 
 
 def _trusted(message: signed.Signed, where: str) -> Partner | None:
