@@ -4,14 +4,16 @@ page show, the form generated from the schema, a supervisor's approval."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import polib
 from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent, User
-from tracebridge.assistance import reading, rules, services
+from tracebridge.assistance import forms, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 
@@ -186,3 +188,14 @@ def test_another_agency_cannot_take_a_step(
     assert Request.objects.get().status == "supervisor_review" and request.messages.count() == 2
     denied = AuditEvent.objects.get(action="request.read", outcome="denied")
     assert (denied.username, denied.object_id) == ("ftc.chief", request.reference)
+
+
+def test_hindi_catalog_holds_every_word_the_pages_translate_from_the_rules() -> None:
+    words = {*rules.KINDS, *rules.STATUSES, *rules.TRANSITIONS, *rules.REFUSAL_REASONS}
+    for kind in rules.KINDS:
+        for name, node in rules.schema(kind)["properties"].items():
+            words |= {name, node["description"], *node.get("enum", ())}
+            words |= set(node.get("items", {}).get("enum", ()))
+    catalog = polib.pofile(str(Path(forms.__file__).parent / "locale/hi/LC_MESSAGES/django.po"))
+    translated = {e.msgid for e in catalog.translated_entries()}
+    assert sorted(words - translated) == []

@@ -13,9 +13,8 @@ from tracebridge.assistance import rules
 
 IDENTIFIER_ROWS = 3
 IDENTIFIER_PARTS = ("value", "type", "from", "to", "zone")
-# Field names of every kind, for the Hindi catalog (the schemas in rules are the one list);
-# the schema's descriptions are translated as read.
-NAMES = sorted({name for kind in rules.KINDS for name in rules.schema(kind)["properties"]})
+# Field names, descriptions and choices are translated as read from the schemas;
+# tests/assistance/test_pages.py checks the Hindi catalog holds each of them.
 
 
 @dataclass
