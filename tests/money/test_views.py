@@ -113,6 +113,8 @@ def test_registry_page_search_and_scan(
     assert "UPI:quick.cash77@ybl" in found.content.decode()
     none = client_for(viewer).get(reverse("money-registry"), {"q": "nobody12@ybl"}).content
     assert b'data-testid="registry-none"' in none
+    lookups = AuditEvent.objects.filter(action="money.registry.lookup", user=viewer)
+    assert [e.detail["found"] for e in lookups.order_by("id")] == [1, 0]
     assert client_for(viewer).post(reverse("money-registry-scan")).status_code == 403
 
 

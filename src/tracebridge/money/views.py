@@ -187,12 +187,12 @@ def _registry_entries(request: HttpRequest) -> tuple[str, bool, QuerySet[MuleEnt
 def registry_page(request: HttpRequest) -> HttpResponse:
     _require(request, None)
     query, mine, entries = _registry_entries(request)
-    if query:
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    if query:  # the paginator's count, not a second COUNT query
         audit.record("money.registry.lookup", request=request, query=query[:100],
-                     found=entries.count(), mine=mine)  # fmt: skip
+                     found=page.paginator.count, mine=mine)  # fmt: skip
     else:
         audit.record("money.registry.read", request=request, object_type="muleentry", mine=mine)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     context = {
         "q": query,
         "mine": mine,
