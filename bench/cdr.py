@@ -91,7 +91,7 @@ def _current(target: Path) -> bool:
     """Whether analysis reads the store's own columns (every batch has all that import now
     stores), as it decides for any input."""
     con = analytics.connect()
-    analytics.open_source(con, [target], analytics.Summary())
+    analytics.open_source(con, [target], analytics.AnalysisSummary())
     return analytics.keys_of(con) is analytics.STORED_KEYS
 
 

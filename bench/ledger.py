@@ -8,7 +8,7 @@
 3. Full-log verify: recompute every leaf hash and the root from the leaf data (as
    `tracebridge ledger verify` does without the database), against the same hashlib bound.
 4. Package B bytes of evidence (default 1 GiB; --smoke 32 MiB) with
-   tracebridge.evidence.package.write_package, against `sha256sum` on the same files.
+   tracebridge.evidence.package_writer.write_package, against `sha256sum` on the same files.
    Target: >= 0.5x the speed of sha256sum.
 
 Hash work is timed in CPU seconds of this process; packaging and sha256sum in wall seconds
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence.merkle import MerkleTree, canonical_json, verify_inclusion
-from tracebridge.evidence.package import (
+from tracebridge.evidence.package_writer import (
     Document,
     ItemFile,
     build_manifest,

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tracebridge import warninglist  # noqa: E402
-from tracebridge.campaigns import evaluate, linking  # noqa: E402
+from tracebridge.campaigns import linking, linking_accuracy  # noqa: E402
 from tracebridge.simulate import generate  # noqa: E402
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ def quality(smoke: bool, work: Path) -> bool:
     started = time.perf_counter()
     generate(out, 20261129, scale, calls=1000, txns=1000)
     print(f"world: {scale} generated in {time.perf_counter() - started:.1f}s")
-    report = evaluate.evaluate(out)
+    report = linking_accuracy.evaluate(out)
     print(f"ours     {report.ours.line()}  ({report.seconds_ours:.2f}s)")
     print(f"baseline {report.baseline.line()}  ({report.seconds_baseline:.2f}s, networkx)")
     print(f"ceiling  {report.ceiling.line()}  (perfect identifier linking)")

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tracebridge import duck  # noqa: E402
-from tracebridge.campaigns import evaluate  # noqa: E402
+from tracebridge.campaigns import linking_accuracy  # noqa: E402
 from tracebridge.money import mules  # noqa: E402
 from tracebridge.money.accounts import normalise  # noqa: E402
 from tracebridge.money.store import Store  # noqa: E402
@@ -83,7 +83,7 @@ class World:
 
 
 def linking_metrics(out: Path) -> dict[str, float]:
-    report = evaluate.evaluate(out)
+    report = linking_accuracy.evaluate(out)
     return {
         "link_P": report.ours.precision,
         "link_R": report.ours.recall,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tracebridge.campaigns import quality
-from tracebridge.campaigns.evaluate import evaluate
+from tracebridge.campaigns.linking_accuracy import evaluate
 from tracebridge.simulate import Knobs, generate
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence.merkle import MerkleTree, canonical_json
-from tracebridge.evidence.package import (
+from tracebridge.evidence.package_writer import (
     CosignedCheckpoint,
     Document,
     ItemFile,

@@ -16,8 +16,8 @@ from tracebridge.agencies.models import User
 from tracebridge.agencies.services import ServiceError, create_user
 from tracebridge.cases.models import Case
 from tracebridge.evidence import certificates, zones
-from tracebridge.evidence.package import safe_filename
-from tracebridge.evidence.packaging import make_package
+from tracebridge.evidence.case_package import make_package
+from tracebridge.evidence.package_writer import safe_filename
 from tracebridge.evidence.services import add_evidence, item_record
 
 NEWARK_MORNING = dt.datetime(2026, 12, 1, 10, 30, tzinfo=zones.parse_zone("America/New_York"))

@@ -18,9 +18,9 @@ from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence import keys, ledger
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.merkle import canonical_json, leaf_hash
 from tracebridge.evidence.models import EvidenceItem, LedgerEntry
-from tracebridge.evidence.packaging import make_package
 from tracebridge.evidence.services import add_evidence, blob_store
 from tracebridge.evidence.verifier import verify_package
 
@@ -158,7 +158,7 @@ def test_package_refuses_a_corrupted_blob_and_unknown_items(
     path = blob_store().path(items[0].sha256)  # type: ignore[attr-defined]
     os.chmod(path, 0o644)
     path.write_bytes(b"swapped")
-    from tracebridge.evidence.package import PackageError
+    from tracebridge.evidence.package_writer import PackageError
 
     with pytest.raises(PackageError, match="run `tracebridge ledger verify`"):
         make_package(case, tmp_path / "x.zip")

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from tracebridge.simulate import Summary, generate, load_complaint_truth
+from tracebridge.simulate import WorldSummary, generate, load_complaint_truth
 
 SEED = 424242
 # Small but with every kind of traffic; more calls than complaints as in the real world.
@@ -22,7 +22,7 @@ SIZES = {"complaints": 900, "calls": 12_000, "txns": 6_000}
 @dataclass
 class World:
     dir: Path
-    summary: Summary
+    summary: WorldSummary
     truth: dict[str, Any]
     complaints: list[dict[str, Any]]
     complaint_truth: dict[str, str | None]
@@ -35,7 +35,7 @@ class World:
             return list(csv.reader(f))
 
 
-def _read(out: Path, summary: Summary) -> World:
+def _read(out: Path, summary: WorldSummary) -> World:
     with open(out / "complaints.jsonl", encoding="utf-8") as f:
         complaints = [json.loads(line) for line in f]
     return World(

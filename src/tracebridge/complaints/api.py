@@ -21,7 +21,7 @@ from tracebridge.complaints.selectors import (
     complaints_for,
     sighting_rows,
 )
-from tracebridge.complaints.services import IngestResult, ingest
+from tracebridge.complaints.services import ComplaintIngestResult, ingest
 from tracebridge.errors import Invalid
 
 router = Router(tags=["complaints"])
@@ -53,7 +53,7 @@ def _records(body: bytes) -> list[CanonicalComplaint]:
     return records
 
 
-def _result(result: IngestResult) -> dict[str, Any]:
+def _result(result: ComplaintIngestResult) -> dict[str, Any]:
     return {
         "created": result.created,
         "updated": result.updated,

@@ -44,7 +44,7 @@ class Conflict:
 
 
 @dataclass
-class IngestResult:
+class ComplaintIngestResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -69,7 +69,7 @@ def ingest(
     agency: Agency,
     *,
     user: User | None = None,
-) -> IngestResult:
+) -> ComplaintIngestResult:
     """Upsert one batch of complaints owned by ``agency``; all or nothing.
 
     Sightings are extracted only for new or changed records (an unchanged re-import is cheap).
@@ -83,11 +83,11 @@ def ingest(
 
 def ingest_prepared(
     prepared: list[Prepared], agency: Agency, *, user: User | None = None
-) -> IngestResult:
+) -> ComplaintIngestResult:
     """``ingest`` for records already validated and hashed (e.g. by import workers)."""
     items, duplicates = _latest_per_identity(prepared)
     if not items:
-        return IngestResult(duplicates=duplicates)
+        return ComplaintIngestResult(duplicates=duplicates)
     existing = _existing(items.keys())
     for identity, item in items.items():  # extract outside the write lock
         old = existing.get(identity)
@@ -120,8 +120,10 @@ def _existing(identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], _E
     return {key: _Existing(*values) for key, values in bulk.lookup(identities).items()}
 
 
-def _write(items: dict[tuple[str, str], Prepared], agency: Agency, duplicates: int) -> IngestResult:
-    result = IngestResult(duplicates=duplicates)
+def _write(
+    items: dict[tuple[str, str], Prepared], agency: Agency, duplicates: int
+) -> ComplaintIngestResult:
+    result = ComplaintIngestResult(duplicates=duplicates)
     existing = _existing(items.keys())
     new: list[Prepared] = []
     changed: dict[tuple[str, str], int] = {}
@@ -155,7 +157,7 @@ def _write(items: dict[tuple[str, str], Prepared], agency: Agency, duplicates: i
     return result
 
 
-def _after_write(result: IngestResult, agency: Agency, user: User | None) -> None:
+def _after_write(result: ComplaintIngestResult, agency: Agency, user: User | None) -> None:
     if result.complaint_ids:
         transaction.on_commit(partial(_announce, result.complaint_ids))
     if result.saved or result.conflicts:

@@ -14,7 +14,7 @@ from tracebridge.cases.models import Case
 from tracebridge.demo import DemoContext
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence import keys, ledger, zones
-from tracebridge.evidence.packaging import make_package
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.services import add_evidence
 
 PARTNER_WITNESS = "in-cbi-node/witness"  # the simulated partner node's cosigner

@@ -68,7 +68,7 @@ class Check:
 
 
 @dataclass
-class Report:
+class VerificationReport:
     path: str
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -334,7 +334,7 @@ def _check_cosigned(
 @dataclass
 class _Context:
     pkg: SafeZip
-    report: Report
+    report: VerificationReport
     trusted_key: str | None
     trusted_cosigner: str | None
 
@@ -422,9 +422,9 @@ def verify_package(
     trusted_key: str | None = None,
     trusted_cosigner: str | None = None,
     limits: Limits | None = None,
-) -> Report:
+) -> VerificationReport:
     """Check a package offline; the report names every check that passed or failed."""
-    report = Report(str(path))
+    report = VerificationReport(str(path))
     try:
         pkg = SafeZip(Path(path), limits or Limits())
     except VerificationError as exc:
@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if report.ok else 1
 
 
-def print_report(report: Report, as_json: bool = False, out: Any = None) -> None:
+def print_report(report: VerificationReport, as_json: bool = False, out: Any = None) -> None:
     out = out or sys.stdout
     if as_json:
         checks = [{"step": c.step, "ok": c.ok, "message": c.message} for c in report.checks]

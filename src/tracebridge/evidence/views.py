@@ -22,9 +22,9 @@ from tracebridge.agencies.services import ServiceError
 from tracebridge.agencies.views import require_role
 from tracebridge.cases.models import Case
 from tracebridge.evidence import services, zones
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.forms import PackageForm, UploadForm
 from tracebridge.evidence.models import EvidenceItem
-from tracebridge.evidence.packaging import make_package
 
 
 def _can_change(request: HttpRequest, case: Case) -> bool:

@@ -41,7 +41,7 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class Summary:
+class WorldSummary:
     out_dir: Path
     seed: int
     scale: str
@@ -89,7 +89,7 @@ def generate(
     progress: Progress | None = None,
     shaken_key: Path | None = None,
     knobs: Knobs = DEFAULT,
-) -> Summary:
+) -> WorldSummary:
     """Write the world for ``seed`` into ``out_dir``; the same arguments give the same bytes.
 
     ``knobs`` picks a world of the family (``simulate.knobs``); the default is the usual one.
@@ -126,7 +126,7 @@ def generate(
         pool.keys() if pool else [],
         n_complaints,
     )
-    return Summary(
+    return WorldSummary(
         out,
         seed,
         scale,

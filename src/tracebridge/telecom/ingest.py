@@ -22,7 +22,7 @@ from tracebridge.telecom import analytics
 
 
 @dataclass
-class IngestResult:
+class CdrImportResult:
     rows: int = 0
     accepted: int = 0
     rejected: int = 0
@@ -50,7 +50,7 @@ def _number(column: str) -> str:
     return analytics.number_in_range(f"({analytics.number_sql(column)})")
 
 
-def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResult:
+def store_batch(source: Path, target: Path, reporter: str | None) -> CdrImportResult:
     """Validate ``source`` and write the accepted rows to ``target`` (a .parquet path).
 
     ``reporter`` fills ``reporting_carrier`` where the file leaves it empty (a carrier uploads
@@ -58,9 +58,9 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     """
     # Insertion order stays on: line numbers follow the file.
     con = duck.connect()
-    summary = analytics.Summary()
+    summary = analytics.AnalysisSummary()
     analytics.open_source(con, [source], summary, stored_numbers=False)
-    result = IngestResult(
+    result = CdrImportResult(
         missing_columns=summary.missing_columns, extra_columns=summary.extra_columns
     )
     fill = "NULL" if reporter is None else duck.literal(reporter)
@@ -83,7 +83,7 @@ def store_batch(source: Path, target: Path, reporter: str | None) -> IngestResul
     return result
 
 
-def _count(con: duckdb.DuckDBPyConnection, result: IngestResult, reporter: str | None) -> None:
+def _count(con: duckdb.DuckDBPyConnection, result: CdrImportResult, reporter: str | None) -> None:
     mine = "true" if reporter is None else "reporting_carrier = " + duck.literal(reporter)
     row = con.execute(f"""
         SELECT count(*),

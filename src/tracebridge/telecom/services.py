@@ -92,7 +92,7 @@ def run_analysis(
     engine: str = "duckdb",
     params: analytics.Params | None = None,
     on_stage: Callable[[str], None] | None = None,
-) -> analytics.Summary:
+) -> analytics.AnalysisSummary:
     """Detect campaigns; ``on_stage`` hears each of analytics.STAGES (DuckDB engine only)."""
     try:
         if engine == "spark":

@@ -44,7 +44,7 @@ class BulkSummary:
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duck.connect()
-    analytics.open_source(con, [path], analytics.Summary())
+    analytics.open_source(con, [path], analytics.AnalysisSummary())
     return con
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from tracebridge import duck
 from tracebridge.telecom import analytics
-from tracebridge.telecom.analytics import AnalyticsError, Params, Summary
+from tracebridge.telecom.analytics import AnalysisSummary, AnalyticsError, Params
 
 _SPARK_TYPES = {"VARCHAR": "string", "TIMESTAMPTZ": "timestamp", "INTEGER": "int"}
 _SPARK_TYPES |= {"BOOLEAN": "boolean"}
@@ -141,7 +141,7 @@ def _labels(spark: Any) -> Any:
         LEFT ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
 
 
-def _summary(spark: Any, summary: Summary) -> None:
+def _summary(spark: Any, summary: AnalysisSummary) -> None:
     bad = analytics.bad_caller_sql("cli", analytics.SPARK)
     row = spark.sql(
         _spark_sql(f"""
@@ -159,7 +159,7 @@ def _summary(spark: Any, summary: Summary) -> None:
     summary.null_origid = int(row[5])
 
 
-def _run(spark: Any, paths: list[Path], p: Params, summary: Summary) -> tuple[Any, Any]:
+def _run(spark: Any, paths: list[Path], p: Params, summary: AnalysisSummary) -> tuple[Any, Any]:
     """Labelled calls and flagged groups, as Arrow tables."""
     _load(spark, paths).createOrReplaceTempView("cdr_raw")
     _prepare(spark)
@@ -175,7 +175,7 @@ def _run(spark: Any, paths: list[Path], p: Params, summary: Summary) -> tuple[An
 
 def analyze_in_subprocess(
     files: Sequence[Path], out_dir: Path, params: Params | None = None
-) -> Summary:
+) -> AnalysisSummary:
     """``analyze`` in a child Python process (what ``cdr analyze --engine spark`` runs)."""
     import json
     import subprocess
@@ -189,18 +189,18 @@ def analyze_in_subprocess(
     result = json.loads(lines[-1]) if lines else {"error": done.stderr.strip()[-500:]}
     if "error" in result:
         raise AnalyticsError(str(result["error"]))
-    return Summary(**result)
+    return AnalysisSummary(**result)
 
 
 def analyze(
     files: Sequence[Path], out_dir: Path, params: Params | None = None, spark: Any = None
-) -> Summary:
+) -> AnalysisSummary:
     """Detect campaigns with Spark; writes the same files as ``analytics.analyze``."""
     if not java_available():
         raise AnalyticsError("the Spark engine needs Java: apt-get install openjdk-17-jre-headless")
     started = time.perf_counter()
     p = params or Params()
-    summary = Summary()
+    summary = AnalysisSummary()
     paths = [Path(f) for f in files]
     analytics.open_source(duck.connect(), paths, summary)  # same checks, same errors
     own = spark is None

@@ -54,12 +54,12 @@ from tracebridge.telecom.analytics.rules import score_sql as score_sql
 from tracebridge.telecom.analytics.sources import COLUMNS as COLUMNS
 from tracebridge.telecom.analytics.sources import STORED as STORED
 from tracebridge.telecom.analytics.sources import open_source as open_source
-from tracebridge.telecom.evaluation import evaluate as evaluate
 from tracebridge.telecom.numbers import SPARK as SPARK
 from tracebridge.telecom.numbers import bad_caller_sql as bad_caller_sql
 from tracebridge.telecom.numbers import npa_bitmap as npa_bitmap
 from tracebridge.telecom.numbers import number_in_range as number_in_range
 from tracebridge.telecom.numbers import number_sql as number_sql
+from tracebridge.telecom.robocall_accuracy import evaluate as evaluate
 
 # Hop records (one per carrier on the path) repeat a call under the same call_id with the same
 # numbers, times and attestation. Only records of candidate groups are folded per call (see
@@ -69,7 +69,7 @@ EXACT_UNDER = 2_000_000  # rows up to which the summary counts distinct calls
 
 
 @dataclass
-class Summary:
+class AnalysisSummary:
     rows: int = 0
     calls: int | None = 0  # None: not counted (more than EXACT_UNDER records)
     hop_records: int | None = 0
@@ -119,12 +119,12 @@ def analyze(
     params: Params | None = None,
     con: Any = None,
     on_stage: Callable[[str], None] | None = None,
-) -> Summary:
+) -> AnalysisSummary:
     """Detect campaigns in ``files`` and write DIR/campaigns.csv and DIR/call_labels.parquet."""
     started = time.perf_counter()
     p = params or Params()
     con = con or connect()
-    summary = Summary()
+    summary = AnalysisSummary()
     open_source(con, [Path(f) for f in files], summary)
     step = on_stage or (lambda stage: None)
     try:
@@ -143,7 +143,7 @@ def analyze(
     return summary
 
 
-def count_calls(con: duckdb.DuckDBPyConnection, summary: Summary) -> str:
+def count_calls(con: duckdb.DuckDBPyConnection, summary: AnalysisSummary) -> str:
     """Records and calls (distinct call ids, counted up to EXACT_UNDER records) into
     ``summary``; returns the filter for usable records. Files rarely lack call ids; when none
     does, the grouping scan need not read the call id column at all."""

@@ -1,5 +1,5 @@
 """What every stage of the analysis shares: its parameters, its one error, and the SQL of a
-usable record and its time. (The summary is the package's own: ``analytics.Summary``.)"""
+usable record and its time. (The summary is the package's own: ``analytics.AnalysisSummary``.)"""
 
 from __future__ import annotations
 

@@ -15,10 +15,12 @@ from tracebridge.telecom.analytics.rules import gate
 from tracebridge.telecom.numbers import bad_caller_sql
 
 if TYPE_CHECKING:
-    from tracebridge.telecom.analytics import Summary
+    from tracebridge.telecom.analytics import AnalysisSummary
 
 
-def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params, usable: str) -> None:
+def prepare(
+    con: duckdb.DuckDBPyConnection, summary: AnalysisSummary, p: Params, usable: str
+) -> None:
     """Tables ``candidates`` (groups that pass the streaming gate, see candidates_sql) and
     ``calls`` (one row per call of a candidate group, with the features a score needs).
 
@@ -73,7 +75,7 @@ def prepare(con: duckdb.DuckDBPyConnection, summary: Summary, p: Params, usable:
     _count(con, summary)
 
 
-def _count(con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
+def _count(con: duckdb.DuckDBPyConnection, summary: AnalysisSummary) -> None:
     """The summary's other counts, from the raw groups (per distinct key, not per record)."""
     row = con.execute("""
         SELECT sum(n) FILTER (by_origin = 1),

@@ -12,7 +12,7 @@ from tracebridge import duck
 from tracebridge.telecom.analytics.keys import attestation_letter
 
 if TYPE_CHECKING:
-    from tracebridge.telecom.analytics import Summary
+    from tracebridge.telecom.analytics import AnalysisSummary
 
 CAMPAIGN_COLUMNS = (
     "campaign_id",
@@ -30,7 +30,10 @@ CAMPAIGN_COLUMNS = (
 
 
 def write_outputs(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, summary: Summary, dense_reps: bool = False
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    summary: AnalysisSummary,
+    dense_reps: bool = False,
 ) -> None:
     """DIR/campaigns.csv and DIR/call_labels.parquet (one row per labelled call id).
 

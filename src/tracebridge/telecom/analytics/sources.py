@@ -13,7 +13,7 @@ from tracebridge import duck
 from tracebridge.telecom.analytics.core import AnalyticsError
 
 if TYPE_CHECKING:
-    from tracebridge.telecom.analytics import Summary
+    from tracebridge.telecom.analytics import AnalysisSummary
 
 COLUMNS: dict[str, str] = {
     "call_id": "VARCHAR",
@@ -61,7 +61,7 @@ def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> dict[st
 def open_source(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[Path],
-    summary: Summary,
+    summary: AnalysisSummary,
     stored_numbers: bool = True,
 ) -> None:
     """View ``cdr_raw`` with every DESIGN.md column (absent optional ones are NULL), and the

@@ -14,7 +14,7 @@ from tracebridge.agencies.models import User
 from tracebridge.cases.models import Case
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.evidence import zones
-from tracebridge.evidence.packaging import make_package
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.services import METADATA, add_evidence
 
 

@@ -1,4 +1,8 @@
-"""`tracebridge evidence package`: a case's evidence as one ZIP any court expert can verify."""
+"""`tracebridge evidence package`: a case's evidence as one ZIP any court expert can verify.
+
+This module picks a case's items, certificates and custody from the database and audits the
+export; ``package_writer`` (pure) writes the ZIP itself and ``verifier`` reads it back.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from tracebridge.cases.models import Case
 from tracebridge.evidence import certificates, keys, ledger
 from tracebridge.evidence.blobs import BlobStore
 from tracebridge.evidence.models import CustodyEvent, EvidenceItem
-from tracebridge.evidence.package import (
+from tracebridge.evidence.package_writer import (
     CosignedCheckpoint,
     Document,
     ItemFile,

@@ -68,7 +68,7 @@ def baseline(world: WorldSightings) -> tuple[dict[str, int], float]:
 
 
 @dataclass
-class Report:
+class LinkingAccuracy:
     ours: quality.Scores
     baseline: quality.Scores
     ceiling: quality.Scores
@@ -80,13 +80,13 @@ class Report:
         return self.ours.f1 / self.ceiling.f1 if self.ceiling.f1 else 0.0
 
 
-def evaluate(out_dir: Path) -> Report:
+def evaluate(out_dir: Path) -> LinkingAccuracy:
     world = read_world(out_dir)
     truth: dict[str, object | None] = dict(load_complaint_truth(out_dir))
     meta = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
     predicted, t_ours = ours(world)
     naive, t_base = baseline(world)
-    return Report(
+    return LinkingAccuracy(
         quality.pairwise(predicted, truth),
         quality.pairwise(naive, truth),
         quality.ceiling(truth, set(meta["no_identifier_refs"])),
