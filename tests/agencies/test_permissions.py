@@ -66,6 +66,31 @@ def test_roles_rank(make_user: Any) -> None:
     assert not permissions.has_role(viewer, "analyst")
     assert permissions.has_role(sup, "analyst")
     assert not permissions.has_role(sup, "agency_admin")
+    assert permissions.has_role(viewer, None)  # any agency user
+    assert permissions.role_at_least("operator", "agency_admin")
+    assert not permissions.role_at_least("viewer", "analyst")
+    with pytest.raises(ValueError, match="'boss'"):
+        permissions.role_at_least("analyst", "boss")
+
+
+def test_no_role_without_an_agency(agencies: Any, db: None) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tracebridge.agencies.models import User
+
+    agencyless = User(username="nobody", role="operator")
+    for user in (AnonymousUser(), agencyless):
+        assert not permissions.has_role(user, None)
+        assert not permissions.has_role(user, "viewer")
+        assert not permissions.acts_for(user, None, "viewer")
+
+
+def test_acts_for_needs_the_agency_and_the_role(make_user: Any, agencies: Any) -> None:
+    fbi, cbi = agencies["US-FBI"].pk, agencies["IN-CBI"].pk
+    sup, viewer = make_user("supervisor"), make_user("viewer")
+    assert permissions.acts_for(sup, fbi, "supervisor")
+    assert not permissions.acts_for(sup, cbi, "analyst")  # another agency's record
+    assert not permissions.acts_for(viewer, fbi, "analyst")  # the role is too low
 
 
 def test_tlp_parse() -> None:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from tracebridge.agencies import audit, services
 from tracebridge.agencies.forms import TokenCreateForm, UserCreateForm
 from tracebridge.agencies.models import ApiToken, User
-from tracebridge.agencies.views import require_role
+from tracebridge.agencies.permissions import require_role
 
 SHOW_ONCE = "tracebridge.show_once"
 

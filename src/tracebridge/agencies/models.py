@@ -41,15 +41,6 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Site operator")
 
 
-ROLE_RANK = {
-    Role.VIEWER: 0,
-    Role.ANALYST: 1,
-    Role.SUPERVISOR: 2,
-    Role.AGENCY_ADMIN: 3,
-    Role.OPERATOR: 4,
-}
-
-
 class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -67,10 +58,6 @@ class User(AbstractUser):
     def signature_title(self) -> str:
         """The official title, else the role in TraceBridge."""
         return self.title or str(self.get_role_display())
-
-    def has_role(self, minimum: str) -> bool:
-        """True when this user's role is ``minimum`` or above it."""
-        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]
 
     @property
     def is_operator(self) -> bool:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
+from tracebridge.agencies.models import Role
 
 
 class SharingPolicy(Protocol):
@@ -58,8 +61,38 @@ def is_agency_user(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "agency_id", None))
 
 
-def has_role(user: Any, minimum: str) -> bool:
-    return is_agency_user(user) and bool(user.has_role(minimum))
+ROLE_RANK = {
+    Role.VIEWER: 0,
+    Role.ANALYST: 1,
+    Role.SUPERVISOR: 2,
+    Role.AGENCY_ADMIN: 3,
+    Role.OPERATOR: 4,
+}
+
+
+def role_at_least(role: str, minimum: str) -> bool:
+    """True when ``role`` ranks ``minimum`` or above (the one comparison of roles)."""
+    return ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
+
+
+def has_role(user: Any, minimum: str | None) -> bool:
+    """An agency user whose role is ``minimum`` or above (``None``: any agency user)."""
+    return is_agency_user(user) and (minimum is None or role_at_least(user.role, minimum))
+
+
+def acts_for(user: Any, agency_id: int | None, minimum: str) -> bool:
+    """A user of the agency ``agency_id`` whose role is ``minimum`` or above: who may act on
+    that agency's record (approve its agreement, set its report's stage...)."""
+    return has_role(user, minimum) and user.agency_id == agency_id
+
+
+def require_role(request: HttpRequest, minimum: str | None, message: str = "") -> Any:
+    """The gate of a page: the user when ``has_role``; else the refusal is audited
+    (``page.forbidden``) and Django answers 403 with ``message``."""
+    if not has_role(request.user, minimum):
+        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
+        raise PermissionDenied(message or _("Your role does not allow this page."))
+    return request.user
 
 
 def can_view(user: Any, obj: Any) -> bool:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.models import ROLE_RANK, Agency, ApiToken, Role, TokenScope, User
+from tracebridge.agencies.models import Agency, ApiToken, Role, TokenScope, User
+from tracebridge.agencies.permissions import role_at_least
 from tracebridge.errors import TracebridgeError
 
 TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
@@ -189,8 +190,7 @@ def _manageable(admin: User, user: User) -> None:
 
 def grantable_roles(admin: User) -> list[str]:
     """Roles ``admin`` may give: up to their own (an operator may make operators)."""
-    rank = ROLE_RANK[Role(admin.role)]
-    return [r for r in Role.values if ROLE_RANK[Role(r)] <= rank]
+    return [r for r in Role.values if role_at_least(admin.role, r)]
 
 
 def change_role(admin: User, user: User, role: str) -> User:

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
-from tracebridge.agencies.permissions import has_role
+from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.selectors import FilterError, audit_events
 
 
@@ -45,12 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     agency = getattr(user, "agency", None)
     return render(request, "agencies/home.html", {"agency": agency})
-
-
-def require_role(request: HttpRequest, minimum: str) -> None:
-    if not has_role(request.user, minimum):
-        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
-        raise PermissionDenied(_("Your role does not allow this page."))
 
 
 AUDIT_FILTERS = ("action", "username", "object_type", "outcome", "since", "until")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tracebridge import jsonlimits
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
+from tracebridge.agencies.permissions import has_role
 from tracebridge.assistance import rules, signed
 from tracebridge.assistance.models import Message, Request, RequestSequence
 from tracebridge.cases.models import Case
@@ -171,7 +172,7 @@ def _require_side_user(user: User, agency: Agency, supervisor: bool = False) -> 
     if user.agency_id != agency.pk:
         raise Refused(f"{user.username} is not a user of {agency.code}", ["by"])
     minimum = "supervisor" if supervisor else "analyst"
-    if not user.has_role(minimum):
+    if not has_role(user, minimum):
         raise Refused(f"{user.username} needs the {minimum} role for this step", ["by"])
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency
-from tracebridge.agencies.views import require_role
+from tracebridge.agencies.permissions import acts_for, require_role
 from tracebridge.assistance import forms, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
@@ -68,8 +68,11 @@ def _actions_for(request: HttpRequest, found: Request) -> list[str]:
     return [
         action
         for action in rules.actions_from(found.kind, found.status)
-        if mine[rules.TRANSITIONS[action].side] == user.agency_id
-        and user.has_role("supervisor" if action == "approve" else "analyst")
+        if acts_for(
+            user,
+            mine[rules.TRANSITIONS[action].side],
+            "supervisor" if action == "approve" else "analyst",
+        )
     ]
 
 

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from tracebridge import panels
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import is_agency_user
+from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns import listing, selectors, workspace
 from tracebridge.campaigns.models import Campaign, CampaignStatus, Follow, SavedSearch
@@ -36,10 +35,7 @@ SORT_LABELS = (
 
 
 def _agency_user(request: HttpRequest) -> Any:
-    if not is_agency_user(request.user):
-        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
-        raise PermissionDenied(_("Only agency users may use the analyst workspace."))
-    return request.user
+    return require_role(request, None, _("Only agency users may use the analyst workspace."))
 
 
 @cache

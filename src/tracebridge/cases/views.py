@@ -21,9 +21,8 @@ from django.views.decorators.http import require_POST
 
 from tracebridge import panels
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import get_visible_or_404, visible
+from tracebridge.agencies.permissions import get_visible_or_404, require_role, visible
 from tracebridge.agencies.services import ServiceError
-from tracebridge.agencies.views import require_role
 from tracebridge.campaigns.models import Campaign
 from tracebridge.campaigns.selectors import visible_campaigns, visible_members
 from tracebridge.cases import forms, services

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
+from tracebridge.agencies.permissions import acts_for
 from tracebridge.complaints.models import PublicReport, ReportStatus
 from tracebridge.errors import Forbidden, Invalid
 
@@ -41,7 +42,7 @@ def set_status(report: PublicReport, status: str, user: User) -> PublicReport:
     if status not in ReportStatus.values:
         stages = ", ".join(ReportStatus.values)
         raise Invalid(f"unknown stage {status!r}; one of {stages}", field="status")
-    if user.agency_id != report.complaint.agency_id or not user.has_role("analyst"):
+    if not acts_for(user, report.complaint.agency_id, "analyst"):
         audit.record("complaint.status", user=user, obj=report.complaint, outcome="denied")
         raise StatusError("only analysts of the agency that owns the report set its stage")
     before = report.status

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tracebridge import panels
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency
-from tracebridge.agencies.permissions import get_visible_or_404, is_agency_user
+from tracebridge.agencies.permissions import get_visible_or_404, require_role
 from tracebridge.complaints import tracking
 from tracebridge.complaints.forms import COUNTRIES
 from tracebridge.complaints.highlight import highlighted
@@ -24,9 +24,7 @@ from tracebridge.errors import TracebridgeError
 
 
 def _agency_user(request: HttpRequest) -> None:
-    if not is_agency_user(request.user):
-        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
-        raise PermissionDenied(_("Only agency users can see complaints."))
+    require_role(request, None, _("Only agency users can see complaints."))
 
 
 @login_required

@@ -17,9 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import get_visible_or_404, has_role, is_agency_user, visible
+from tracebridge.agencies.permissions import (
+    acts_for,
+    get_visible_or_404,
+    is_agency_user,
+    require_role,
+    visible,
+)
 from tracebridge.agencies.services import ServiceError
-from tracebridge.agencies.views import require_role
 from tracebridge.cases.models import Case
 from tracebridge.evidence import services, zones
 from tracebridge.evidence.case_package import make_package
@@ -29,7 +34,7 @@ from tracebridge.evidence.models import EvidenceItem
 
 def _can_change(request: HttpRequest, case: Case) -> bool:
     user = request.user
-    return has_role(user, "analyst") and case.agency_id == user.agency_id
+    return acts_for(user, case.agency_id, "analyst")
 
 
 def case_panel(request: HttpRequest, case: Case) -> str | None:

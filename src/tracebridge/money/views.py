@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,19 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import can_view, has_role, is_agency_user
+from tracebridge.agencies.permissions import can_view, require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, HoldStatus, MuleEntry
 from tracebridge.money.trace import Trail
 from tracebridge.money.tree import layout
-
-
-def _require(request: HttpRequest, minimum: str | None) -> None:
-    ok = is_agency_user(request.user) if minimum is None else has_role(request.user, minimum)
-    if not ok:
-        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
-        raise PermissionDenied(_("Your role does not allow this page."))
 
 
 def trail_context(trail: Trail, title: str) -> dict[str, Any]:
@@ -46,7 +38,7 @@ def trail_context(trail: Trail, title: str) -> dict[str, Any]:
 
 @login_required
 def trails(request: HttpRequest) -> HttpResponse:
-    _require(request, "analyst")
+    require_role(request, "analyst")
     query = request.GET.get("q", "").strip()
     context: dict[str, Any] = {"q": query, "batches": services.batches_for(request.user)[:10]}
     if query:
@@ -75,7 +67,7 @@ def _trace_query(request: HttpRequest, query: str) -> dict[str, Any]:
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    _require(request, "analyst")
+    require_role(request, "analyst")
     upload_file = request.FILES.get("file")
     if upload_file is None or upload_file.size > services.MAX_UPLOAD:
         messages.error(request, _("Choose a .csv or .parquet trail file (at most 512 MB)."))
@@ -98,7 +90,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hold_list(request: HttpRequest) -> HttpResponse:
-    _require(request, None)
+    require_role(request, None)
     status = request.GET.get("status", "")
     queryset = holds.holds_for(request.user)
     if status:
@@ -115,7 +107,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def hold_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "analyst")
+    require_role(request, "analyst")
     try:
         complaint = services.find_complaint(request.user, request.POST.get("complaint", ""))
         created = holds.create_holds(complaint, request.user)
@@ -139,7 +131,7 @@ def _hold_or_404(request: HttpRequest, reference: str) -> HoldRequest:
 
 @login_required
 def hold_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require(request, None)
+    require_role(request, None)
     hold = _hold_or_404(request, reference)
     if request.method == "POST":
         try:
@@ -185,7 +177,7 @@ def _registry_entries(request: HttpRequest) -> tuple[str, bool, QuerySet[MuleEnt
 
 @login_required
 def registry_page(request: HttpRequest) -> HttpResponse:
-    _require(request, None)
+    require_role(request, None)
     query, mine, entries = _registry_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     if query:  # the paginator's count, not a second COUNT query
@@ -206,7 +198,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def registry_csv(request: HttpRequest) -> HttpResponse:
     """The registry (or what the search and filter select) as CSV, for a bank's screening."""
-    _require(request, None)
+    require_role(request, None)
     query, mine, entries = _registry_entries(request)
     audit.record("money.registry.export", request=request, object_type="muleentry",
                  query=query[:100], mine=mine, rows=entries.count())  # fmt: skip
@@ -219,7 +211,7 @@ def registry_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registry_scan(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervisor")
+    require_role(request, "supervisor")
     summary = registry.scan(request.user.agency, request.user)
     messages.success(request, _("Mule scan: %(n)s accounts, %(new)s new.") % {
         "n": summary.found, "new": summary.created})  # fmt: skip

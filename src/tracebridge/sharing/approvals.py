@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent, User
-from tracebridge.agencies.permissions import NEVER_SHARED
+from tracebridge.agencies.permissions import NEVER_SHARED, acts_for
 from tracebridge.errors import Forbidden, Invalid
 from tracebridge.sharing.models import Agreement, SharedObject
 from tracebridge.sharing.services import revoke_agreement
@@ -57,7 +57,7 @@ def preview(agreement: Agreement) -> list[Flow]:
 def decline(agreement: Agreement, user: User, reason: str) -> Agreement:
     """A supervisor of the owning agency declines: the agreement is withdrawn, the reason kept."""
     reason = reason.strip()
-    if user.agency_id != agreement.owner_id or not user.has_role("supervisor"):
+    if not acts_for(user, agreement.owner_id, "supervisor"):
         audit.record("agreement.decline", user=user, obj=agreement, outcome="denied")
         raise Forbidden("only a supervisor of the sharing agency can decline this agreement")
     if not reason:

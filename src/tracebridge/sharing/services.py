@@ -14,6 +14,7 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.models import Agency, User
+from tracebridge.agencies.permissions import acts_for
 from tracebridge.agencies.services import ServiceError, get_agency
 from tracebridge.complaints.redaction import field_names
 from tracebridge.errors import Forbidden
@@ -110,7 +111,7 @@ def create_agreement(
 
 def approve_agreement(agreement: Agreement, user: User) -> Agreement:
     """A supervisor (or above) of the owning agency lets AMBER flow under ``agreement``."""
-    if user.agency_id != agreement.owner_id or not user.has_role("supervisor"):
+    if not acts_for(user, agreement.owner_id, "supervisor"):
         audit.record("agreement.approve", user=user, obj=agreement, outcome="denied")
         raise Forbidden("only a supervisor of the sharing agency can approve this agreement")
     if agreement.approved_at is None:

@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tracebridge import jsonlimits
 from tracebridge.agencies import audit
-from tracebridge.agencies.permissions import NEVER_SHARED, has_role
+from tracebridge.agencies.permissions import NEVER_SHARED, acts_for
 from tracebridge.agencies.services import user_for_token
 from tracebridge.sharing import signing
 from tracebridge.sharing.imports import MAX_OBJECTS, import_objects
@@ -399,7 +399,7 @@ def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
     the posted bytes. Each object is accepted or refused on its own (see ``imports``).
     """
     user = request.auth_user
-    if user.agency_id != agreement.owner_id or not has_role(user, "analyst"):
+    if not acts_for(user, agreement.owner_id, "analyst"):
         audit.record("taxii.add", request=request, outcome="denied", object_type="collection",
                      object_id=str(agreement.collection_id), role=user.role)  # fmt: skip
         raise TaxiiError(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
-from tracebridge.agencies.permissions import has_role, is_agency_user
+from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.sharing import approvals as approvals_service
 from tracebridge.sharing.exports import export_bundle_for, publish
@@ -22,15 +22,9 @@ from tracebridge.sharing.models import Agreement
 from tracebridge.sharing.services import agreements_of, approve_agreement, pending_approvals
 
 
-def _agency_user(request: HttpRequest, minimum: str | None = None) -> None:
-    if not is_agency_user(request.user) or (minimum and not has_role(request.user, minimum)):
-        audit.record("page.forbidden", request=request, outcome="denied", path=request.path)
-        raise PermissionDenied(_("Your role does not allow this page."))
-
-
 @login_required
 def agreements(request: HttpRequest) -> HttpResponse:
-    _agency_user(request)
+    require_role(request, None)
     agency_id = request.user.agency_id
     rows = list(agreements_of(agency_id))
     given = [a for a in rows if a.owner_id == agency_id]
@@ -43,7 +37,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    _agency_user(request, "supervisor")
+    require_role(request, "supervisor")
     if request.method == "POST":
         return _decide(request)
     pending = pending_approvals(request.user)
@@ -77,7 +71,7 @@ def _decide(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exports(request: HttpRequest) -> HttpResponse:
-    _agency_user(request, "analyst")
+    require_role(request, "analyst")
     user = request.user
     if request.method == "POST":
         agreement = get_object_or_404(

@@ -14,11 +14,11 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import (
     get_visible_or_404,
     has_role,
+    require_role,
     visible,
     withheld_by_owner,
 )
 from tracebridge.agencies.services import ServiceError
-from tracebridge.agencies.views import require_role
 from tracebridge.telecom import services
 from tracebridge.telecom.models import RobocallCampaign, TracebackRequest
 
