@@ -12,7 +12,9 @@ printed per world, then the median and the WORST world, beside the naive baselin
 
 The issue's targets are printed as met or MISSED on the worst world; the run fails only when a
 world cannot be measured (the targets are what later work is to reach).
-``--smoke``: two small worlds (bench/run_all.py --smoke, in CI).
+``--smoke``: two small worlds (bench/run_all.py --smoke, in CI). ``--only calls`` (or
+``linking``, ``mules``) measures one part (the others' inputs shrink to a token size);
+``--calls N`` sets the calls per world.
 """
 
 from __future__ import annotations
@@ -166,20 +168,25 @@ def _pr(name: str, predicted: set[str], truth: set[str]) -> dict[str, float]:
     }
 
 
-def measure(seed: int, knobs: Knobs, sizes: dict[str, int], work: Path) -> World:
+PARTS = ("linking", "calls", "mules")
+TOKEN = {"complaints": 50, "calls": 100, "txns": 100}  # the size of a part not measured
+NEEDS = {"linking": "complaints", "calls": "calls", "mules": "txns"}
+
+
+def measure(
+    seed: int, knobs: Knobs, sizes: dict[str, int], work: Path, parts: tuple[str, ...] = PARTS
+) -> World:
     out = work / f"w{seed}"
-    generate(
-        out,
-        seed,
-        "small",
-        complaints=sizes["complaints"],
-        calls=sizes["calls"],
-        txns=sizes["txns"],
-        knobs=knobs,
-    )
-    metrics = linking_metrics(out)
-    metrics |= robocall_metrics(out, work / f"calls{seed}")
-    metrics |= mule_metrics(out, work / f"money{seed}")
+    wanted = {NEEDS[part] for part in parts}
+    size = {k: v if k in wanted else TOKEN[k] for k, v in sizes.items() if k in TOKEN}
+    generate(out, seed, "small", **size, knobs=knobs)
+    metrics: dict[str, float] = {}
+    if "linking" in parts:
+        metrics |= linking_metrics(out)
+    if "calls" in parts:
+        metrics |= robocall_metrics(out, work / f"calls{seed}")
+    if "mules" in parts:
+        metrics |= mule_metrics(out, work / f"money{seed}")
     return World(seed, knobs, metrics)
 
 
@@ -197,6 +204,8 @@ def table(worlds: list[World]) -> list[str]:
 def verdicts(worlds: list[World]) -> list[str]:
     lines = []
     for name, target in TARGETS.items():
+        if name not in worlds[0].metrics:
+            continue
         worst = min(worlds, key=lambda w: w.metrics[name])
         value = worst.metrics[name]
         verdict = "met" if value >= target else "MISSED"
@@ -210,8 +219,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="two small worlds (CI)")
     parser.add_argument("--worlds", type=int, help="how many worlds (default 12; smoke 2)")
+    parser.add_argument("--only", choices=PARTS, help="measure one part only")
+    parser.add_argument("--calls", type=int, help="calls per world (default 60,000)")
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
+    if args.calls:
+        sizes["calls"] = args.calls
+    parts = (args.only,) if args.only else PARTS
     count = args.worlds or sizes["worlds"]
     rng = random.Random("bench-quality")
     worlds = []
@@ -219,7 +233,7 @@ def main(argv: list[str]) -> int:
         for index in range(count):
             seed, knobs = 1900 + index, draw_knobs(rng)
             started = time.perf_counter()
-            worlds.append(measure(seed, knobs, sizes, Path(tmp)))
+            worlds.append(measure(seed, knobs, sizes, Path(tmp), parts))
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)
     print("\n".join(table(worlds)))
     print("\n".join(verdicts(worlds)))
