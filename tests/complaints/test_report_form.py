@@ -179,10 +179,69 @@ def test_state_routes_to_its_cyber_cell_and_stays_when_anonymous(agencies: Any) 
 
     assert len(STATES) == 36  # 28 states and 8 union territories (LGD)
     client = Client()
-    file(client, state="10", district="Patna", anonymous="on")
+    file(client, state="10", district=PATNA, anonymous="on")
     assert Complaint.objects.get().victim == {"state": "Bihar", "district": "Patna"}
     done = client.get("/report/done/").content.decode()
     assert 'data-testid="cyber-cell">It goes to: Cyber Crime Cell, Bihar' in done
+    assert '<span translate="no">Patna</span>' in done
+
+
+PATNA, BHOPAL = "212", "396"  # LGD district codes (Bihar 10, Madhya Pradesh 23)
+
+
+def test_the_district_list_is_lgds() -> None:
+    from tracebridge.complaints import india
+
+    every = india.districts()
+    assert len(every) == 763  # LGD, 14 December 2022
+    assert {d.state for d in every.values()} == set(india.STATES)
+    assert every[PATNA] == india.District(PATNA, "10", "Patna")
+    assert [d.name for d in india.districts_of("4")] == ["Chandigarh"]
+    assert len(india.districts_of("9")) == 75  # Uttar Pradesh
+    assert india.district_problem("10", PATNA) == ""
+    assert india.district_problem("10", BHOPAL) == (
+        "Bhopal is not in Bihar: choose a district of your state."
+    )
+
+
+def test_a_district_of_another_state_is_refused_naming_the_field(agencies: Any) -> None:
+    page = file(Client(), state="10", district=BHOPAL)
+    assert page.status_code == 400 and not Complaint.objects.exists()
+    html = page.content.decode()
+    field = html[html.index('id="id_district"') :]
+    assert "Bhopal is not in Bihar: choose a district of your state." in field
+
+
+def test_an_unknown_district_is_refused(agencies: Any) -> None:
+    for value in ("Patna", "99999"):  # a name, not a code; no such code
+        page = file(Client(), state="10", district=value)
+        assert page.status_code == 400 and "Select a valid choice" in page.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_a_district_alone_names_its_state(agencies: Any) -> None:
+    assert file(Client(), district=BHOPAL, anonymous="on").status_code == 302
+    assert Complaint.objects.get().victim == {"state": "Madhya Pradesh", "district": "Bhopal"}
+
+
+def test_the_form_offers_districts_under_their_state_and_narrows_with_htmx(
+    agencies: Any,
+) -> None:
+    client = Client(headers={"accept-language": "hi"})
+    page = client.get("/report/", {"what": "call", "country": "IN"}).content.decode()
+    bihar = page[page.index('<optgroup label="बिहार">') :]
+    assert bihar.index(f'<option value="{PATNA}" translate="no">Patna</option>') < bihar.index(
+        "</optgroup>"
+    )
+    assert 'hx-get="/report/districts/" hx-target="#id_district"' in page
+    options = client.get("/report/districts/", {"state": "10"})
+    assert options.status_code == 200
+    html = options.content.decode()
+    assert html.count("<option") == 39  # "choose" and Bihar's 38 districts
+    assert f'<option value="{PATNA}" translate="no">Patna</option>' in html
+    assert "Bhopal" not in html
+    assert client.get("/report/districts/", {"state": "99"}).status_code == 400
+    assert client.get("/report/districts/").status_code == 400
 
 
 def test_an_unknown_state_is_refused_naming_the_field(agencies: Any) -> None:
@@ -195,3 +254,18 @@ def test_the_state_list_is_hindi_on_hindi_pages(agencies: Any) -> None:
     client = Client(headers={"accept-language": "hi"})
     page = client.get("/report/", {"what": "call", "country": "IN"}).content.decode()
     assert '<option value="10">बिहार</option>' in page
+
+
+def test_the_district_reaches_the_api_and_the_acknowledgement(
+    agencies: Any, make_user: Any, api_for: Any
+) -> None:
+    from django.core import mail
+
+    assert file(Client(), state="10", district=PATNA, email="asha@example.in").status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.agency.code == "IN-I4C"
+    i4c = api_for(make_user("analyst", "IN-I4C"))
+    victim = i4c.get(f"/complaints/{complaint.pk}").json()["victim"]
+    assert (victim["state"], victim["district"]) == ("Bihar", "Patna")
+    assert "Cyber Crime Cell, Bihar" in mail.outbox[0].body
+    assert "Your district: Patna" in mail.outbox[0].body

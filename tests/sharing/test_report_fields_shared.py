@@ -9,8 +9,10 @@ import pytest
 from tests.complaints.conftest import record
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.services import ingest
+from tracebridge.errors import TracebridgeError
 from tracebridge.sharing import misp
 from tracebridge.sharing.exports import complaint_record, complaint_stix
+from tracebridge.sharing.services import create_agreement
 from tracebridge.sharing.stix_extensions import tb_property
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,16 @@ def test_misp_event_lists_the_utrs(complaint: Complaint) -> None:
     numbers = [a["value"] for a in attributes if a.get("comment") == misp.TRANSACTION_COMMENT]
     assert numbers == ["412356789012"]
     assert "asha@oksbi" not in str(event)
+
+
+def test_an_agreement_may_name_the_district_and_stix_carries_it(
+    complaint: Complaint, agencies: Any
+) -> None:
+    agreement = create_agreement("IN-CBI", "US-FBI", ["GREEN"], fields=["district"])
+    assert agreement.fields == ["district"]
+    (incident,) = [
+        o for o in complaint_stix([complaint], agreement.fields) if o["type"] == "incident"
+    ]
+    assert tb_property(incident, "complaint")["victim"] == {"district": "Patna"}
+    with pytest.raises(TracebridgeError, match="unknown victim fields"):
+        create_agreement("IN-CBI", "US-FBI", ["GREEN"], fields=["tehsil"])

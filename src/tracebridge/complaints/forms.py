@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracebridge.agencies import localize
@@ -45,6 +46,16 @@ PLATFORMS = [
 # Kinds of the public check page with no single suspect field (public_views.PREFILL_FIELDS
 # has those): they fill the first row of details about the suspect.
 PREFILL_ROWS = {"social": "handle", "handle": "handle", "sms": "sms_sender", "name": "name"}
+
+
+class DistrictSelect(forms.Select):
+    """District names are proper names as the LGD writes them: not for translating tools."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"]:
+            option["attrs"]["translate"] = "no"
+        return option
 
 
 class StartForm(forms.Form):
@@ -115,9 +126,25 @@ class ReportForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), required=False)
     city = forms.CharField(label=_("Your city or town"), required=False, max_length=100)
     state = forms.ChoiceField(
-        label=_("Your state or union territory"), choices=india.state_choices, required=False
+        label=_("Your state or union territory"),
+        choices=india.state_choices,
+        required=False,
+        # With htmx on the page, choosing a state narrows the district list to its districts.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("report-districts"),
+                "hx-target": "#id_district",
+                "hx-trigger": "change",
+            }
+        ),
     )
-    district = forms.CharField(label=_("Your district"), required=False, max_length=100)
+    district = forms.ChoiceField(
+        label=_("Your district"),
+        help_text=_("Districts are listed under their state."),
+        choices=india.district_choices,
+        required=False,
+        widget=DistrictSelect,
+    )
     debited_account = forms.CharField(
         label=_("Your account the money left (last four digits are enough)"),
         required=False,
@@ -168,7 +195,19 @@ class ReportForm(forms.Form):
         if data.get("when_time") and not data.get("when"):
             self.add_error("when", _("Give the date too."))
         rows.check_utrs(self, self.txn_rows)
+        self._check_district(data)
         return data
+
+    def _check_district(self, data: dict[str, Any]) -> None:
+        """A district must be one of the chosen state's; alone, it names the state."""
+        district, state = data.get("district") or "", data.get("state") or ""
+        if not district:
+            return
+        problem = india.district_problem(state, district)
+        if problem:
+            self.add_error("district", problem)
+        elif not state:
+            data["state"] = india.state_of(district)
 
     def _channel(self) -> str:
         d = self.cleaned_data
@@ -218,7 +257,10 @@ class ReportForm(forms.Form):
                 "payment_method": d["payment_method"],
             }
         # Where the victim is routes the report, so state and district stay even when anonymous.
-        victim = {"state": india.state_name(d.get("state") or ""), "district": d.get("district")}
+        victim = {
+            "state": india.state_name(d.get("state") or ""),
+            "district": india.district_name(d.get("district") or ""),
+        }
         if not d.get("anonymous"):
             victim |= {k: d.get(k) for k in VICTIM_FIELDS if d.get(k)}
         record["victim"] = {k: v for k, v in victim.items() if v} or None

@@ -96,9 +96,13 @@ def _submit(request: HttpRequest) -> HttpResponse:
     loss = record.get("loss") or {}
     email = "" if anonymous else form.cleaned_data.get("email") or ""
     cell = india.cyber_cell(form.cleaned_data.get("state") or "")
-    mailed = bool(email) and tracking.acknowledge(filed.complaint.public_report, email, cell)
+    district = india.district_name(form.cleaned_data.get("district") or "")
+    mailed = bool(email) and tracking.acknowledge(
+        filed.complaint.public_report, email, cell, district
+    )
     request.session["report_once"] = {
         "cell": cell,
+        "district": district,
         "mailed": email if mailed else "",
         "number": filed.number,
         "secret": filed.secret,
@@ -108,6 +112,16 @@ def _submit(request: HttpRequest) -> HttpResponse:
         "unread": unreadable(form.cleaned_data, country),
     }
     return redirect("report-done")
+
+
+def report_districts(request: HttpRequest) -> HttpResponse:
+    """The district options of ``?state=`` (LGD code), which the form swaps in with htmx when
+    the state changes; without htmx the form lists every state's districts in groups."""
+    state = request.GET.get("state", "")
+    if state not in india.STATES:
+        return HttpResponse(_("Choose your state."), status=400, content_type="text/plain")
+    context = {"districts": india.districts_of(state)}
+    return render(request, "complaints/_district_options.html", context)
 
 
 @never_cache

@@ -52,11 +52,11 @@ def set_status(report: PublicReport, status: str, user: User) -> PublicReport:
     return report
 
 
-def acknowledge(report: PublicReport, address: str, cell: str = "") -> bool:
+def acknowledge(report: PublicReport, address: str, cell: str = "", district: str = "") -> bool:
     """E-mail the acknowledgement in the reporter's language; False when it could not be sent
     (the report is filed either way, and the page shows the number)."""
     with translation.override(report.language or "en"):
-        context = {"number": report.number, "cell": cell}
+        context = {"number": report.number, "cell": cell, "district": district}
         subject = _("Your scam report %(number)s is received") % {"number": report.number}
         body = render_to_string("complaints/report_ack_email.txt", context)
     try:

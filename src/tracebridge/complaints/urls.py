@@ -4,6 +4,7 @@ from tracebridge.complaints import public_views, views
 
 urlpatterns = [
     path("report/", public_views.report, name="report"),
+    path("report/districts/", public_views.report_districts, name="report-districts"),
     path("report/done/", public_views.report_done, name="report-done"),
     path("report/lookup/", public_views.report_lookup, name="report-lookup"),
     path("complaints/", views.complaint_list, name="complaint-list"),

@@ -18,7 +18,7 @@ DEFAULT_KINDS = ("complaint", "sighting", "campaign", "case", "evidence")
 TELECOM_KINDS = ("robocallcampaign", "tracebackrequest")
 SHARE_KINDS = DEFAULT_KINDS + TELECOM_KINDS
 # Victim personal-data fields an agreement may name; everything else about a victim stays home.
-PERSONAL_FIELDS = ("name", "phone", "email", "city", "state", "age_band")
+PERSONAL_FIELDS = ("name", "phone", "email", "city", "state", "district", "age_band")
 
 
 class Agreement(models.Model):
