@@ -102,6 +102,7 @@ def test_lookup_and_add(agencies: Any) -> None:
     assert added.status_code == 302  # post/redirect/get: a reload cannot save it twice
     shown = client.get("/report/lookup/").content.decode()
     assert "addition is saved" in shown and "91234 56789" in shown
+    assert shown.count("They also used 91234 56789") == 1  # listed, not repeated in the story
     reloaded = client.get("/report/lookup/").content.decode()
     assert "addition is saved" not in reloaded and "91234 56789" in reloaded
     complaint = Complaint.objects.get()

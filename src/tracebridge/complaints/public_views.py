@@ -199,6 +199,7 @@ def _open_report(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "report": found,
         "complaint": found.complaint,
+        "first_told": reports.first_told(found.complaint.narrative),
         "added": opened.get("added") == "yes",
         "add_error": opened.get("add_error", ""),
         "additions": list(found.additions.all()),

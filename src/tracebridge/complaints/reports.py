@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +30,9 @@ OWNERS = {"US": "US-FTC", "IN": "IN-I4C"}
 REPORTS_PER_HOUR = 5  # per address: enough for a family, too few for a spam run
 ADDITIONS_PER_REPORT = 20
 MAX_ADDITION = 5000
+# Each addition is appended to the narrative after this stamp (agencies read one text).
+ADDED_STAMP = "%Y-%m-%d %H:%M UTC"
+ADDED = re.compile(r"\n\n\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] ")
 
 
 class ReportError(ValueError):
@@ -131,6 +135,12 @@ def find_report(number: str, secret: str) -> PublicReport:
     return report
 
 
+def first_told(narrative: str) -> str:
+    """The narrative as the reporter first wrote it, without the additions appended to it
+    (their page lists those on their own, in the reader's zone)."""
+    return ADDED.split(narrative, maxsplit=1)[0]
+
+
 def add_to_report(report: PublicReport, text: str) -> ReportAddition:
     """Append the reporter's words to the complaint; new identifiers become sightings."""
     text = text.strip()
@@ -144,7 +154,7 @@ def add_to_report(report: PublicReport, text: str) -> ReportAddition:
         raise ReportError(_("This report cannot take more additions; contact the helpline."))
     complaint = report.complaint
     record = to_canonical(complaint, with_victim=True)
-    stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+    stamp = timezone.now().strftime(ADDED_STAMP)
     record["narrative"] = f"{complaint.narrative}\n\n[{stamp}] {text}".strip()
     if len(record["narrative"]) > MAX_NARRATIVE:
         raise ReportError(_("This report is as long as a report can be; contact the helpline."))

@@ -48,11 +48,6 @@ def moment(value: datetime | None, country: str) -> str:
 
 
 @register.filter
-def short_moment(value: datetime | None, country: str) -> str:
-    return localize.moment(value, country, short=True)
-
-
-@register.filter
 def agency_name(agency: Agency) -> str:
     return agency.name_in(get_language() or "en")
 

@@ -1,0 +1,105 @@
+"""Persona jobs in real Chromium: one page per test at a desktop or a 360 px phone size, in
+English or Hindi, checked by axe-core and photographed for a person to look at.
+
+The live server and the browser are the session's (tests/conftest.py); each test opens a
+fresh context (cookies, language, viewport) on them. axe-core comes from the npm registry
+(package.json; ``make install`` runs ``npm install``) and is injected into the page under test.
+Screenshots go to ``test-results/screens/<persona>-<viewport>-<lang>.png`` (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSWORD, browser_login
+from tests.portal.conftest import _clear_cache, reported  # noqa: F401 - the parts' own fixtures, reused
+from tracebridge.agencies.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENS = ROOT / "test-results" / "screens"
+VIEWPORTS = {"desktop": (1366, 768), "phone": (360, 740)}
+LOCALES = {"en": "en-US", "hi": "hi-IN"}
+SERIOUS = ("serious", "critical")
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Screen:
+    """One persona's browser tab and what a test checks on each page it lands on."""
+
+    page: Any
+    base: str
+    viewport: str
+    lang: str
+
+    def go(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+
+    def sign_in(self, user: User, live_server: Any) -> None:
+        browser_login(self.page, live_server, user, PASSWORD)
+
+    def text(self, test_id: str) -> str:
+        return str(self.page.get_by_test_id(test_id).inner_text()).strip()
+
+    def check(self) -> None:
+        """No serious axe violation, and nothing scrolls sideways on the phone."""
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [v for v in result["violations"] if v["impact"] in SERIOUS]
+        assert not serious, axe_report(self.page.url, serious)
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[self.viewport][0], f"{self.page.url} is {width} px wide"
+
+    def finish(self, persona: str) -> Path:
+        """Check the job's final page and save its full-page screenshot."""
+        self.check()
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        path = SCREENS / f"{persona}-{self.viewport}-{self.lang}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def axe_report(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found serious violations on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def lang() -> str:
+    """English unless a test parametrizes ``lang`` (the public pages run in both)."""
+    return "en"
+
+
+@pytest.fixture
+def screen(_browser: Any, live_server: Any, viewport: str, lang: str) -> Iterator[Screen]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install` (npm installs axe-core)")
+    width, height = VIEWPORTS[viewport]
+    phone = viewport == "phone"
+    context = _browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+        locale=LOCALES[lang],
+        bypass_csp=True,  # axe-core is injected as an inline script
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield Screen(page, live_server.url, viewport, lang)
+    context.close()
