@@ -1,16 +1,21 @@
-"""Requests API: list, show, create, and each kind's fields as JSON Schema."""
+"""Requests API: list, show, create, each kind's fields as JSON Schema, and the inbound route
+where partner nodes deliver signed messages (delivery.py)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from ninja.security import HttpBearer
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.services import user_for_token
 from tracebridge.api_support import Paging, page_of, require_role
-from tracebridge.assistance import reading, rules, services
+from tracebridge.assistance import delivery, reading, rules, services
 from tracebridge.errors import NotFound
+from tracebridge.sharing import taxii
 
 router = Router(tags=["assistance"])
 
@@ -60,3 +65,37 @@ def kind_fields(request: HttpRequest, kind: str) -> dict[str, Any]:
     if kind not in rules.KINDS:
         raise NotFound(f"No kind {kind!r}: one of {', '.join(rules.KINDS)}.")
     return rules.schema(kind)
+
+
+class PartnerNodeAuth(HttpBearer):
+    """A partner node's token, as for TAXII: ``Authorization: Bearer tb_…`` with the taxii scope
+    (the token this node issued to the partner, its ``partner add --token`` there)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token, "taxii")
+        if user is None or not user.agency_id:
+            audit.record(
+                "api.auth",
+                request=request,
+                outcome="denied",
+                reason="bad, revoked or expired token, or not granted the taxii scope",
+                path=request.path,
+            )
+            return None
+        request.auth_user = user
+        return user
+
+
+@router.post(
+    "/request-messages",
+    auth=PartnerNodeAuth(),
+    summary="A partner node delivers one signed message; answered with a signed receipt",
+)
+def inbound_message(request: HttpRequest) -> HttpResponse:
+    from tracebridge.api import status_of  # the one kind -> status map (it imports this module)
+
+    answer = delivery.receive(request.body, request.auth_user)
+    status = 200 if answer.error is None else status_of(answer.error)
+    body = json.dumps(answer.body(), ensure_ascii=False)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    return taxii.signed(request, response)  # over the caller's nonce, as a TAXII page

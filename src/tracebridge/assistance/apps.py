@@ -10,3 +10,8 @@ class AssistanceConfig(AppConfig):
     nav: list[tuple[str, object, str | None, str]] = [
         ("request-queue", _("Formal requests"), None, "cases")
     ]
+
+    def ready(self) -> None:
+        from tracebridge.assistance import delivery, services
+
+        services.step_signed.connect(delivery.send_after_step, dispatch_uid="assistance-send")

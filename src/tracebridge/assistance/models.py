@@ -98,3 +98,8 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}#{self.seq} {self.action}"
+
+
+from tracebridge.assistance.outbox import Outbox, Receipt  # noqa: E402 (registers them)
+
+__all__ = ["Message", "Outbox", "Receipt", "Request", "RequestSequence"]

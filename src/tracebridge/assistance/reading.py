@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tracebridge.agencies.models import User
 from tracebridge.assistance import rules
+from tracebridge.assistance.delivery import delivery_view
 from tracebridge.assistance.models import Request
 
 OPEN_ENDS = (*rules.TERMINAL, "refused", "returned", "verified")
@@ -56,6 +57,8 @@ def row(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def detail(request: Request) -> dict[str, Any]:
+    stored = list(request.messages.order_by("seq"))
+    delivery = delivery_view(stored)
     messages = [
         {
             "id": m.message_id,
@@ -67,8 +70,9 @@ def detail(request: Request) -> dict[str, Any]:
             "signature": m.signature,
             "ledger_index": m.ledger_index,
             "at": _at(m.body),
+            **delivery[m.pk],
         }
-        for m in request.messages.order_by("seq")
+        for m in stored
     ]
     return {**row(request), "links": request.links, "fields": request.fields, "messages": messages}
 

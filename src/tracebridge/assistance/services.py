@@ -8,10 +8,12 @@ ledger in one transaction. A refusal is audited with its reason and changes noth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from tracebridge import jsonlimits
@@ -39,11 +41,19 @@ CARRIES = {
 
 
 class Refused(Invalid):
-    """A request or message this node refuses; the message says why, ``fields`` names fields."""
+    """A request or message this node refuses; the message says why, ``fields`` names fields;
+    ``code`` a finer reason a partner's node acts on (``out_of_order``: send again later)."""
 
-    def __init__(self, message: str, fields: list[str] | None = None) -> None:
-        super().__init__(message, [{"field": f} for f in fields or []])
+    def __init__(
+        self, message: str, fields: list[str] | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, [{"field": f} for f in fields or []], code=code)
         self.fields = fields or []
+
+
+# Sent (after the commit) with the request's reference when this node signed a step of it:
+# delivery.py sends it on to the partner's node.
+step_signed = Signal()
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -200,6 +210,7 @@ def _step(
         "data": data,
     }
     apply_messages([signed.sign(body)], user=user)
+    transaction.on_commit(lambda: step_signed.send(Request, reference=reference))
     return Request.objects.get(reference=reference)
 
 
@@ -218,8 +229,13 @@ class Applied:
     references: tuple[str, ...] = ()
 
 
-def apply_messages(messages: list[signed.Signed], user: User | None = None) -> Applied:
-    """Apply every message in order, all or none; a refusal is audited and raised."""
+def apply_messages(
+    messages: list[signed.Signed],
+    user: User | None = None,
+    then: Callable[[Applied], None] | None = None,
+) -> Applied:
+    """Apply every message in order, all or none; a refusal is audited and raised. ``then``
+    runs inside the same transaction (a receipt is stored with what it acknowledges)."""
     result = Applied()
     try:
         with transaction.atomic():
@@ -228,6 +244,8 @@ def apply_messages(messages: list[signed.Signed], user: User | None = None) -> A
                     result.applied += 1
                 else:
                     result.already += 1
+            if then is not None:
+                then(result)
     except Refused as exc:
         _audit_refusal(messages, str(exc), user)
         raise
@@ -304,7 +322,9 @@ def _check_order(request: Request, message: signed.Signed, where: str) -> None:
     if seq < expected:
         raise Refused(f"{where}: step {seq} is already another message on this node")
     if seq > expected:
-        raise Refused(f"{where}: out of order, step {expected} is the next one")
+        raise Refused(
+            f"{where}: out of order, step {expected} is the next one", code="out_of_order"
+        )
 
 
 def _apply_create(

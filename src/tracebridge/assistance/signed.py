@@ -16,6 +16,7 @@ from tracebridge.evidence.merkle import canonical_json
 from tracebridge.sharing import signing
 
 TARGET = "assistance"
+RECEIPT_TARGET = "assistance-receipt"  # a receipt can never pass for a message, nor the reverse
 FORMAT = "tracebridge-request-v1"
 
 
@@ -43,9 +44,9 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def sign(body: dict[str, Any]) -> Signed:
+def sign(body: dict[str, Any], target: str = TARGET) -> Signed:
     key = signing.load_node_key()
-    signature = signing.sign(key, str(body["id"]), TARGET, canonical_json(body))
+    signature = signing.sign(key, str(body["id"]), target, canonical_json(body))
     return Signed(body, signature, signing.public_key_text(key), keys.key_name("node"))
 
 
@@ -53,9 +54,10 @@ def own_key() -> str:
     return signing.public_key_text(signing.load_node_key())
 
 
-def verify(message: Signed) -> None:
+def verify(message: Signed, target: str = TARGET) -> None:
     """Raise signing.SignatureError unless ``message.signature`` is its key's over its body."""
-    signing.verify(message.key, message.signature, message.id, TARGET, canonical_json(message.body))
+    body = canonical_json(message.body)
+    signing.verify(message.key, message.signature, message.id, target, body)
 
 
 def parse(item: Any, where: str) -> Signed:

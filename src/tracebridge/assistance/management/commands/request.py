@@ -12,9 +12,10 @@ from django.core.management.base import CommandError
 from tracebridge import jsonlimits
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import get_agency
-from tracebridge.assistance import reading, rules, services
+from tracebridge.assistance import delivery, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.commands import SubcommandCommand, run_service
+from tracebridge.errors import Unavailable
 
 # verb -> (action, help); each takes REF and --by USERNAME
 STEPS = {
@@ -82,6 +83,11 @@ VERBS: dict[str, Any] = {
         lambda p: (p.add_argument("reference"), p.add_argument("--out", required=True)),
     ),
     "import": ("Apply a file of signed messages (idempotent).", lambda p: p.add_argument("file")),
+    "send": (
+        "Send a request's signed messages to the partner's node now; print each receipt.",
+        lambda p: p.add_argument("reference"),
+    ),
+    "deliver": ("Try every pending message whose next attempt is due.", lambda p: None),
 }
 VERBS.update({verb: (text, _step_args) for verb, (_, text) in STEPS.items()})
 
@@ -197,6 +203,34 @@ class Command(SubcommandCommand):
             f"{', '.join(result.references)}: {result.applied} applied, "
             f"{result.already} already here"
         )
+
+    def do_send(self, reference: str, **_: Any) -> None:
+        request = _request(reference)
+        self._report(delivery.send(request))
+        for m in reading.detail(request)["messages"]:
+            receipt, sent = m["receipt"], m["delivery"]
+            if sent is not None and receipt is not None:
+                self.stdout.write(
+                    f"  {m['seq']:>3} {m['action']:<12} {receipt['status']} by "
+                    f"{receipt['signer']} ledger #{receipt['ledger_index']}"
+                )
+
+    def do_deliver(self, **_: Any) -> None:
+        self._report(delivery.deliver_due())
+
+    def _report(self, sent: delivery.Sent) -> None:
+        self.stdout.write(
+            f"{sent.delivered} delivered, {sent.pending} pending, {sent.refused} refused"
+        )
+        for problem in sent.problems:
+            self.stderr.write(problem)
+        if sent.refused:
+            raise services.Refused(f"{sent.refused} refused by the partner: {sent.problems[0]}")
+        if sent.pending:
+            raise Unavailable(
+                f"{sent.pending} not delivered yet, kept in the outbox for the next attempt "
+                f"(`tracebridge request deliver`): {sent.problems[0] if sent.problems else ''}"
+            )
 
 
 def _dumps(value: Any) -> str:
