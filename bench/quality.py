@@ -54,8 +54,11 @@ TARGETS = {
 }
 
 
-def draw_knobs(rng: random.Random) -> Knobs:
-    """One world of the family: every knob drawn from the range the issue names."""
+def draw_knobs(rng: random.Random, routes: random.Random | None = None) -> Knobs:
+    """One world of the family: every knob drawn from the range the issue names. The route
+    knobs come from ``routes``, a stream of their own, so that the worlds drawn before they
+    existed keep their other knobs (and earlier figures stay comparable)."""
+    routes = routes or random.Random("bench-quality-routes")
     return Knobs(
         no_identifier_share=round(rng.uniform(0.05, 0.20), 3),
         extra_contacts=round(rng.uniform(0.5, 2.0), 2),
@@ -67,6 +70,8 @@ def draw_knobs(rng: random.Random) -> Knobs:
         campaigns=rng.randint(8, 40),
         unsigned_share=round(rng.uniform(0.0, 0.8), 2),
         spoof_mix=_mix(rng),
+        own_route_share=round(routes.uniform(0.5, 1.0), 2),
+        gateway_legit_share=round(routes.uniform(0.0, 0.05), 3),
     )
 
 
@@ -227,11 +232,11 @@ def main(argv: list[str]) -> int:
         sizes["calls"] = args.calls
     parts = (args.only,) if args.only else PARTS
     count = args.worlds or sizes["worlds"]
-    rng = random.Random("bench-quality")
+    rng, routes = random.Random("bench-quality"), random.Random("bench-quality-routes")
     worlds = []
     with tempfile.TemporaryDirectory(prefix="tb-quality-") as tmp:
         for index in range(count):
-            seed, knobs = 1900 + index, draw_knobs(rng)
+            seed, knobs = 1900 + index, draw_knobs(rng, routes)
             started = time.perf_counter()
             worlds.append(measure(seed, knobs, sizes, Path(tmp), parts))
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)

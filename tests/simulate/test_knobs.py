@@ -11,6 +11,7 @@ import pytest
 
 from tracebridge.simulate import Knobs, generate
 from tracebridge.simulate import world as world_module
+from tracebridge.simulate.catalog import FOREIGN_CARRIERS as FOREIGN
 
 SIZES = {"complaints": 600, "calls": 200, "txns": 200}
 
@@ -94,6 +95,47 @@ def test_unsigned_robocalls_and_the_spoofing_mix(tmp_path: Path) -> None:
     assert own < 0.05 < 0.25 < spoofed  # own numbers repeat; random ones rarely (but "anonymous")
 
 
+def _routes(tmp_path: Path, knobs: Knobs) -> dict[str | None, int]:
+    """Distinct entries into the US (foreign carrier, gateway) per campaign (None: ordinary
+    calls from abroad), from the gateways' records."""
+    generate(tmp_path, 5, complaints=200, calls=20_000, txns=100, knobs=knobs)
+    rows = duckdb.execute(
+        """SELECT t.campaign_id, count(DISTINCT (c.orig_carrier, c.term_carrier))
+           FROM read_parquet(?) c JOIN read_parquet(?) t USING (call_id)
+           WHERE c.term_carrier = c.reporting_carrier AND c.orig_carrier IN ?
+           GROUP BY ALL""",
+        [str(tmp_path / "cdrs.parquet"), str(tmp_path / "truth_calls.parquet"), list(FOREIGN)],
+    ).fetchall()
+    return {campaign: int(n) for campaign, n in rows}
+
+
+def test_campaigns_keep_their_own_route_and_ordinary_calls_share_the_gateways(
+    tmp_path: Path,
+) -> None:
+    before = _routes(tmp_path / "a", Knobs())
+    assert None not in before  # no ordinary calls from abroad by default
+    assert max(before.values()) > 1  # each robocall's route drawn on its own
+    own = _routes(tmp_path / "b", Knobs(own_route_share=1.0, gateway_legit_share=0.05))
+    assert {n for c, n in own.items() if c is not None} == {1}
+    assert own[None] > 1  # ordinary calls from abroad come through several gateways
+
+
+def test_ordinary_calls_from_abroad_show_foreign_numbers(tmp_path: Path) -> None:
+    generate(tmp_path, 5, complaints=200, calls=20_000, txns=100,
+             knobs=Knobs(gateway_legit_share=0.1))  # fmt: skip
+    row = duckdb.execute(
+        """SELECT count(DISTINCT call_id), avg((calling_number NOT LIKE '+1%')::INT),
+                  avg((origid IS NULL)::INT), avg(coalesce(attestation = 'C', false)::INT)
+           FROM read_parquet(?) c JOIN read_parquet(?) t USING (call_id)
+           WHERE t.kind = 'legit' AND c.orig_carrier IN ?""",
+        [str(tmp_path / "cdrs.parquet"), str(tmp_path / "truth_calls.parquet"), list(FOREIGN)],
+    ).fetchone()
+    assert row is not None
+    calls, foreign, unsigned, c_attested = int(row[0]), *map(float, row[1:])
+    assert 0.08 * 17_000 < calls < 0.12 * 17_600
+    assert 0.7 < foreign < 0.9 and 0.4 < unsigned < 0.6 and abs(unsigned + c_attested - 1) < 1e-9
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -101,6 +143,8 @@ def test_unsigned_robocalls_and_the_spoofing_mix(tmp_path: Path) -> None:
         ({"narrative_only_share": 0.9, "both_share": 0.2}, "narrative_only_share + both_share"),
         ({"campaigns": 0}, "campaigns"),
         ({"unsigned_share": -0.1}, "unsigned_share"),
+        ({"own_route_share": 1.2}, "own_route_share must be between 0 and 1"),
+        ({"gateway_legit_share": -0.1}, "gateway_legit_share must be between 0 and 1"),
         ({"spoof_mix": (0.5, 0.5, 0.5)}, "spoof_mix"),
         ({"carry_over": -1}, "carry_over must be at least 0"),
         ({"extra_contacts": -0.5}, "extra_contacts must be at least 0"),

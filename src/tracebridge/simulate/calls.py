@@ -10,7 +10,7 @@ terminating carrier's record; traced calls also have one record per upstream car
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -78,6 +78,11 @@ class Plan:
     reminders: Arr
     origids: list[str]
     unsigned_share: float = 0.0  # robocalls arriving with no attestation (Knobs.unsigned_share)
+    # Each campaign's own route: foreign carrier, gateway, transit (carrier indices; a
+    # domestic route starts at the gateway); taken by Knobs.own_route_share of its robocalls.
+    own_route: Arr = field(default_factory=lambda: np.zeros((0, 3), np.int64))
+    own_route_share: float = 0.0
+    gateway_legit_share: float = 0.0  # legitimate calls from abroad (Knobs.gateway_legit_share)
 
 
 def us_numbers(rng: np.random.Generator, n: int) -> Arr:
@@ -136,7 +141,24 @@ def plan(world: World, seed: int, calls: int) -> Plan:
             for _ in range(len(CARRIERS) + len(campaigns))
         ],
         unsigned_share=world.knobs.unsigned_share,
+        own_route=_own_routes(seed, len(campaigns)),
+        own_route_share=world.knobs.own_route_share,
+        gateway_legit_share=world.knobs.gateway_legit_share,
     )
+
+
+def _own_routes(seed: int, campaigns: int) -> Arr:
+    """(foreign carrier, gateway, transit) per campaign, from a stream of their own (the
+    other draws, and so the default world's bytes, stay as they were)."""
+    rng = np.random.default_rng([seed, 73])
+    return np.stack(
+        [
+            _FOREIGN + rng.integers(0, len(catalog.FOREIGN_CARRIERS), campaigns),
+            _GATEWAY + rng.integers(0, len(catalog.GATEWAY_CARRIERS), campaigns),
+            _TRANSIT + rng.integers(0, len(catalog.TRANSIT_CARRIERS), campaigns),
+        ],
+        axis=1,
+    ).astype(np.int64)
 
 
 def _outcome(
@@ -170,7 +192,7 @@ def legit(p: Plan, rng: np.random.Generator, n: int) -> Calls:
     path[:, 1] = np.where(transit, _TRANSIT + rng.integers(0, 4, n), p.home[callee])
     path[:, 2] = np.where(transit, p.home[callee], -1)
     attest = rng.choice(3, n, p=[0.07, 0.85, 0.08])
-    return Calls(
+    calls = Calls(
         np.zeros(n, np.int8),
         np.full(n, -1),
         start,
@@ -182,9 +204,47 @@ def legit(p: Plan, rng: np.random.Generator, n: int) -> Calls:
         path,
         np.where(transit, 3, 2),
         attest,
-        path[:, 0],
+        path[:, 0].copy(),  # not a view: _from_abroad changes the path and origid apart
         rng.random(n) < LEGIT_TRACED,
     )
+    if p.gateway_legit_share > 0:  # no draw otherwise: the default world's bytes stay
+        _from_abroad(p, rng, calls, rng.random(n) < p.gateway_legit_share)
+    return calls
+
+
+FOREIGN_CODES = np.array([44, 52, 63, 91], dtype=np.int64)  # countries of ordinary callers
+
+
+def _from_abroad(p: Plan, rng: np.random.Generator, calls: Calls, abroad: Arr) -> None:
+    """Turn the ``abroad`` calls into ordinary calls from abroad through a US gateway: a
+    foreign caller ID (a fifth show a US number: subscribers roaming), C-attested with the
+    gateway's origid or unsigned, every carrier on the path reporting it."""
+    k = int(abroad.sum())
+    at = np.flatnonzero(abroad)
+    foreign = FOREIGN_CODES[rng.integers(0, len(FOREIGN_CODES), k)] * NATIONAL
+    foreign += rng.integers(2 * NATIONAL // 10, NATIONAL, k)
+    roaming = 10_000_000_000 + p.subscribers[rng.integers(0, len(p.subscribers), k)]
+    calls.calling[at] = np.where(rng.random(k) < 0.2, roaming, foreign)
+    calls.fmt[at] = 0
+    gateway = _GATEWAY + rng.integers(0, len(catalog.GATEWAY_CARRIERS), k)
+    home = calls.path[at, 2].copy()
+    home = np.where(home < 0, calls.path[at, 1], home)  # the callee's carrier
+    calls.path[at] = np.stack(
+        [
+            _FOREIGN + rng.integers(0, len(catalog.FOREIGN_CARRIERS), k),
+            gateway,
+            _TRANSIT + rng.integers(0, len(catalog.TRANSIT_CARRIERS), k),
+            home,
+        ],
+        axis=1,
+    )
+    calls.hops[at] = 4
+    calls.attest[at] = np.where(rng.random(k) < 0.5, 3, 0)
+    calls.origid[at] = gateway
+    calls.traced[at] = True
+
+
+NATIONAL = 10_000_000_000  # ten-digit national numbers after a country code
 
 
 def reminder(p: Plan, rng: np.random.Generator, n: int) -> Calls:
@@ -237,6 +297,8 @@ def robocall(p: Plan, rng: np.random.Generator, n: int) -> Calls:
     fmt = np.where(p.burst_spoof[burst] == 2, rng.choice(3, n, p=[0.5, 0.3, 0.2]), 0)
     if p.unsigned_share > 0:  # no draw otherwise: the default world's bytes stay
         attest = np.where(rng.random(n) < p.unsigned_share, 0, attest)
+    if p.own_route_share > 0:  # no draw otherwise, as above
+        _take_own_route(p, path, campaign, intl, rng.random(n) < p.own_route_share)
     return Calls(
         np.full(n, 2, np.int8),
         campaign,
@@ -252,6 +314,16 @@ def robocall(p: Plan, rng: np.random.Generator, n: int) -> Calls:
         len(CARRIERS) + campaign,
         np.ones(n, bool),
     )
+
+
+def _take_own_route(p: Plan, path: Arr, campaign: Arr, intl: Arr, own: Arr) -> None:
+    """The ``own`` calls take their campaign's route: foreign carrier, gateway and transit
+    from abroad; gateway (the originating provider) and transit on a domestic route."""
+    route = p.own_route[campaign]
+    for hop in range(3):
+        path[:, hop] = np.where(own & intl, route[:, hop], path[:, hop])
+    for hop in range(2):
+        path[:, hop] = np.where(own & ~intl, route[:, hop + 1], path[:, hop])
 
 
 def _robocaller(

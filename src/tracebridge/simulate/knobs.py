@@ -41,12 +41,22 @@ class Knobs:
     # neighbour spoofing, random or invalid numbers) and of routes (international gateway with
     # C attestation, domestic VoIP with B, A).
     unsigned_share: float = 0.0
+    # The share of a campaign's robocalls that enter through the campaign's own route (its
+    # foreign carrier, US gateway and transit carrier; its originating provider and transit on
+    # a domestic route), as a robodialer buying termination from one wholesaler does; the rest
+    # take a route drawn per call, as every robocall did before (0).
+    own_route_share: float = 0.0
+    # Ordinary calls from abroad (family, business) through the same gateways: the share of
+    # legitimate calls that arrive that way, foreign caller IDs mostly, C-attested with the
+    # gateway's origid or unsigned, reported by every carrier on the path (0: none, as before).
+    gateway_legit_share: float = 0.0
     spoof_mix: tuple[float, float, float] = (0.45, 0.35, 0.2)
     route_mix: tuple[float, float, float] = (0.6, 0.3, 0.1)
 
     def __post_init__(self) -> None:
         shares = ("one_off_share", "no_identifier_share", "narrative_only_share", "both_share",
-                  "trap_share", "shared_link_share", "unsigned_share")  # fmt: skip
+                  "trap_share", "shared_link_share", "unsigned_share", "own_route_share",
+                  "gateway_legit_share")  # fmt: skip
         self._each(shares, lambda v: 0.0 <= v <= 1.0, "between 0 and 1")
         if self.narrative_only_share + self.both_share > 1.0:
             raise ValueError("narrative_only_share + both_share must not exceed 1")
