@@ -54,7 +54,7 @@ def env_for(home: Path, database_url: str) -> dict[str, str]:
 
 def tracebridge(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "tracebridge.cli", *args],
+        [sys.executable, "-m", "tracebridge.node.cli", *args],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -120,7 +120,7 @@ def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[byte
             sys.executable,
             "-m",
             "gunicorn",
-            "tracebridge.wsgi:application",
+            "tracebridge.node.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         data.write_text("\n".join(json.dumps(r) for r in complaints(count)) + "\n")
         (env_a, env_b, env_c), seeded = nodes(root, data)
         port = free_port()
-        server = gunicorn("tracebridge.wsgi:application", env_a, port, "/taxii2/")
+        server = gunicorn("tracebridge.node.wsgi:application", env_a, port, "/taxii2/")
         try:
             url = f"http://127.0.0.1:{port}/taxii2/root/"
             collection = _collection(url, seeded["token"])

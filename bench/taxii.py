@@ -122,7 +122,7 @@ def tracebridge_node(home: Path, *objects_files: Path) -> tuple[Any, list[str], 
     )  # fmt: skip
     seeded = json.loads(done.stdout.strip().splitlines()[-1])
     port = free_port()
-    server = gunicorn("tracebridge.wsgi:application", env, port, "/taxii2/")
+    server = gunicorn("tracebridge.node.wsgi:application", env, port, "/taxii2/")
     base = f"http://127.0.0.1:{port}/taxii2/root/collections/"
     urls = [f"{base}{c}/" for c in seeded["collections"]]
     return server, urls, seeded["token"], run(env, "partner", "key")

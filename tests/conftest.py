@@ -54,7 +54,7 @@ def vector_files(folder: str, pattern: str = "*", least: int = 1) -> list[Path]:
 
 @pytest.fixture
 def in_process_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run ``tracebridge.cli.main`` in this process, inside the test's transaction.
+    """Run ``tracebridge.node.cli.main`` in this process, inside the test's transaction.
 
     Django's ``run_from_argv`` closes every database connection when a command ends; on
     PostgreSQL that closes the test's own connection, so the test's next query (and its

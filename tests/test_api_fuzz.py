@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import create_agency, issue_token
 from tracebridge.api import api
-from tracebridge.wsgi import application
+from tracebridge.node.wsgi import application
 
 FUZZ_EXAMPLES = int(os.environ.get("TRACEBRIDGE_FUZZ_EXAMPLES", "8"))
 

@@ -68,7 +68,7 @@ def test_pipeline_order_is_settings_order_highest_first() -> None:
     from django.conf import settings
 
     layers = _contract("pipeline")["layers"]
-    assert layers == list(reversed(settings.TRACEBRIDGE_APPS))
+    assert layers == ["tracebridge.node", *reversed(settings.TRACEBRIDGE_APPS)]
     assert [app.rsplit(".", 1)[1] for app in settings.TRACEBRIDGE_APPS] == APPS
 
 
@@ -85,13 +85,22 @@ def test_the_sources_keep_both_contracts(tree: Path) -> None:
     assert "2 kept, 0 broken" in result.stdout
 
 
-def test_a_lower_stage_importing_a_higher_one_fails_lint(tree: Path) -> None:
-    line = "from tracebridge.money import models as _money  # noqa"
-    result = _lint_with(tree, "tracebridge.complaints.selectors", line)
+@pytest.mark.parametrize(
+    ("module", "imported"),
+    [
+        ("tracebridge.complaints.selectors", "tracebridge.money.models"),
+        ("tracebridge.portal.views", "tracebridge.node.serving"),  # no app imports the node
+    ],
+)
+def test_a_lower_stage_importing_a_higher_one_fails_lint(
+    tree: Path, module: str, imported: str
+) -> None:
+    line = f"import {imported} as _higher  # noqa"
+    result = _lint_with(tree, module, line)
     assert result.returncode == 1
     assert "A lower stage never imports a higher one" in result.stdout
     assert "BROKEN" in result.stdout
-    assert "tracebridge.complaints.selectors -> tracebridge.money.models" in result.stdout
+    assert f"{module} -> {imported}" in result.stdout
 
 
 def test_django_in_a_pure_module_fails_lint(tree: Path) -> None:

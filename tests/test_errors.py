@@ -17,8 +17,8 @@ from tracebridge.agencies.models import User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.api import api
 from tracebridge.api_support import ApiError
-from tracebridge.cli import main
 from tracebridge.commands import SubcommandCommand
+from tracebridge.node.cli import main
 
 from .conftest import assert_error
 

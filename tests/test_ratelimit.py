@@ -12,8 +12,9 @@ import redis
 from django.core.cache import caches
 from django.core.management import call_command
 
-from tracebridge import ratelimit, serving
+from tracebridge import ratelimit
 from tracebridge.config import ConfigError, load
+from tracebridge.node import serving
 from tracebridge.settings import caches_for
 
 REDIS_URL = "redis://127.0.0.1:6379/11"  # tests/agencies/test_serve.py's database too

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     *TRACEBRIDGE_APPS,
+    "tracebridge.node",  # the node itself, above every app: its commands (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -62,8 +63,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tracebridge.urls"
-WSGI_APPLICATION = "tracebridge.wsgi.application"
+ROOT_URLCONF = "tracebridge.node.urls"
+WSGI_APPLICATION = "tracebridge.node.wsgi.application"
 
 TEMPLATES = [
     {

@@ -3,7 +3,7 @@
 Django writes an upload too large for memory to a temporary file that it deletes when the
 request ends. A worker killed mid-upload never gets there, so each process spools into a folder
 of its own, ``FILE_UPLOAD_TEMP_DIR/<pid>/``: the server removes a worker's folder when the
-worker exits (``tracebridge.gunicorn_conf``) and, at start, every folder whose process is gone.
+worker exits (``tracebridge.node.gunicorn_conf``) and, at start, every folder whose process is gone.
 """
 
 from __future__ import annotations

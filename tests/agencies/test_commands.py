@@ -1,5 +1,4 @@
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -42,18 +41,3 @@ def test_agency_user_token_lifecycle(db: None) -> None:
 def test_bad_arguments_say_what_to_do(db: None, args: tuple[str, ...], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         run(*args)
-
-
-def test_demo_loads_agencies_and_users_without_serving(db: None, capsys: Any) -> None:
-    call_command("demo", "--no-serve")
-    assert set(Agency.objects.values_list("code", flat=True)) >= {
-        "US-DOJ-CPB",
-        "US-FBI",
-        "US-FTC",
-        "IN-CBI",
-        "IN-I4C",
-    }
-    fbi = User.objects.get(username="fbi.analyst")
-    assert (fbi.agency.code, fbi.role) == ("US-FBI", "analyst")
-    assert fbi.check_password("tracebridge-demo")
-    assert "tracebridge-demo" in capsys.readouterr().err

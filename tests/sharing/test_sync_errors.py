@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tracebridge.agencies.models import AuditEvent
-from tracebridge.cli import main
+from tracebridge.node.cli import main
 from tracebridge.sharing.sync import add_partner
 
 KEY = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="  # any Ed25519 public key will do

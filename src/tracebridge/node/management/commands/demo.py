@@ -11,7 +11,8 @@ from django.db import connection
 from rich.table import Table
 
 from tracebridge.commands import console
-from tracebridge.demo import DEMO_PASSWORD, load_world
+from tracebridge.demo import DEMO_PASSWORD
+from tracebridge.node.demo_loader import load_world
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.evidence.builders import build_package
-from tracebridge.cli import is_offline
+from tracebridge.node.cli import is_offline
 
 
 def run_bare(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -21,7 +21,7 @@ def run_bare(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         if not key.startswith(("TRACEBRIDGE_", "DJANGO_", "DATABASE_URL"))
     }
     return subprocess.run(
-        [sys.executable, "-m", "tracebridge.cli", *args],
+        [sys.executable, "-m", "tracebridge.node.cli", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from tracebridge import serving, uploads
+from tracebridge import uploads
+from tracebridge.node import serving
 
 
 class Command(BaseCommand):
