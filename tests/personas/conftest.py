@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
+# The parts' own fixtures, reused here (a conftest's fixtures reach only its own folder).
+from tests.campaigns.conftest import make_complaint  # noqa: F401
 from tests.conftest import PASSWORD, browser_login
-from tests.portal.conftest import _clear_cache, reported  # noqa: F401 - the parts' own fixtures, reused
+from tests.portal.conftest import _clear_cache, reported  # noqa: F401
 from tracebridge.agencies.models import User
 
 ROOT = Path(__file__).resolve().parents[2]

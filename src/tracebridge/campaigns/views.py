@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tracebridge import panels
-from tracebridge.agencies import audit
+from tracebridge.agencies import audit, localize
 from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns import listing, selectors, workspace
@@ -126,6 +126,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "members": selectors.visible_members(user, campaign)[:500],
         "identifiers": selectors.campaign_identifiers(user, campaign),
         "timeline": timeline_bars(summary.get("timeline", {})),
+        "priority_rows": priority_rows(summary.get("priority_parts", [])),
         "states": list(summary.get("states", {}).items()),
         "following": workspace.is_following(user, Follow.CAMPAIGN, campaign.code),
         "graph_library": graph_library(),
@@ -133,6 +134,31 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "why": why_linked(request, user, campaign),
     }
     return render(request, "campaigns/detail.html", context)
+
+
+# The priority's parts (scoring.priority_parts) in words, for the campaign page.
+FACTORS = {
+    "victims": gettext_lazy("Victims"),
+    "losses_usd": gettext_lazy("Losses, in US dollars"),
+    "cross_border": gettext_lazy("Victims in more than one country"),
+    "days_since_last": gettext_lazy("Days since the last complaint"),
+    "elderly_victims": gettext_lazy("Elderly victims"),
+}
+
+
+def priority_rows(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each part as the page shows it: its name in words, its value written for a reader."""
+    rows = []
+    for part in parts:
+        name, value = part["name"], part["value"]
+        if isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        elif name == "losses_usd":
+            shown = localize.money(value, "USD")
+        else:
+            shown = localize.count(value)
+        rows.append({"name": FACTORS.get(name, name), "value": shown, "points": part["points"]})
+    return rows
 
 
 def timeline_bars(months: dict[str, int], height: int = 120, width: int = 24) -> dict[str, Any]:
