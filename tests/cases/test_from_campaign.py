@@ -1,42 +1,29 @@
 """A case opened from a campaign takes its complaints, and warns of a case that covers it
-already; complaints link several at a time (issue 20, point 6)."""
+already; the campaign page's panel offers the case; complaints link several at a time (issue
+20, point 6)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-
+from tracebridge import panels
 from tracebridge.agencies.models import User
-from tracebridge.campaigns.models import Campaign, CampaignMember
+from tracebridge.campaigns.models import Campaign
 from tracebridge.cases import services
 from tracebridge.cases.models import Case
-from tracebridge.complaints.models import Complaint
 
-
-def _complaint(agency: Any, ref: str, tlp: str = "AMBER") -> Complaint:
-    return Complaint.objects.create(
-        agency=agency, tlp=tlp, source="IC3", ref=ref, country="US",
-        received_at=timezone.now(), content_hash="0" * 64,
-    )  # fmt: skip
-
-
-def _campaign(code: str, *members: Complaint) -> Campaign:
-    campaign = Campaign.objects.create(code=code, size=len(members))
-    for complaint in members:
-        CampaignMember.objects.create(campaign=campaign, complaint=complaint)
-    return campaign
+from .conftest import campaign, complaint
 
 
 def _world(agencies: Any) -> Campaign:
     """Two FBI complaints, a CLEAR one of the CBI's, and a RED one of the CBI's."""
-    return _campaign(
+    return campaign(
         "CMP-0042",
-        _complaint(agencies["US-FBI"], "A1"),
-        _complaint(agencies["US-FBI"], "A2"),
-        _complaint(agencies["IN-CBI"], "C1", tlp="CLEAR"),
-        _complaint(agencies["IN-CBI"], "SECRET", tlp="RED"),
+        complaint(agencies["US-FBI"], "A1"),
+        complaint(agencies["US-FBI"], "A2"),
+        complaint(agencies["IN-CBI"], "C1", tlp="CLEAR"),
+        complaint(agencies["IN-CBI"], "SECRET", tlp="RED"),
     )
 
 
@@ -115,3 +102,21 @@ def test_linking_several_complaints_costs_no_query_per_complaint(
         return len(seen)
 
     assert cost("IC3:A1, IC3:A2, IC3:C1") == cost("IC3:A1")
+
+
+def test_open_a_case_from_a_campaign_and_its_panel_names_it(
+    analyst: User, agencies: Any, client_for: Callable[..., Any], rf: Any
+) -> None:
+    found = campaign("CMP-0042", complaint(agencies["US-FBI"], "A1"))
+    client = client_for(analyst)
+    form = client.get("/cases/new/?campaign=CMP-0042").content.decode()
+    assert 'value="Campaign CMP-0042"' in form
+    response = client.post(
+        "/cases/new/", {"title": "Campaign CMP-0042", "tlp": "AMBER", "campaign": "CMP-0042"}
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.reference}/"
+    request = rf.get("/")
+    request.user = analyst
+    [html] = [p for p in panels.render("campaign", request, found) if "campaign-cases" in p]
+    assert case.reference in html and "/cases/new/?campaign=CMP-0042" in html
