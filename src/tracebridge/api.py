@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_schema import with_error_responses
 from tracebridge.api_support import error_body
+from tracebridge.wiring import app_modules
 
 
 class TokenAuth(HttpBearer):
@@ -245,11 +245,5 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-for _app in settings.TRACEBRIDGE_APPS:
-    try:
-        _module = import_module(f"{_app}.api")
-    except ModuleNotFoundError as exc:  # an app without an API
-        if exc.name != f"{_app}.api":
-            raise
-        continue
+for _app, _module in app_modules("api"):
     api.add_router("", _module.router)

@@ -4,7 +4,6 @@ loaded by running every app's ``demo.load(ctx)`` in pipeline order (``tracebridg
 from __future__ import annotations
 
 import time
-from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from rich.console import Console
 
 from tracebridge.demo import DemoContext
 from tracebridge.progress import console_progress, stage_reporter
+from tracebridge.wiring import app_modules
 
 
 def _generate_world(ctx: DemoContext) -> None:
@@ -30,13 +30,7 @@ def load_world(console: Console) -> DemoContext:
     home = Path(settings.HOME)
     ctx = DemoContext(home=home, console=console, world_dir=home / "demo-world")
     _generate_world(ctx)
-    for app in settings.TRACEBRIDGE_APPS:
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
+    for app, module in app_modules("demo"):
         started = time.perf_counter()
         with console.status(f"demo: loading {app.rsplit('.', 1)[1]}"):
             module.load(ctx)

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from tracebridge.api import api, not_found
+from tracebridge.wiring import app_modules
 
 
 def _app_urls() -> list[URLPattern | URLResolver]:
-    patterns: list[URLPattern | URLResolver] = []
-    for app in settings.TRACEBRIDGE_APPS:
-        try:
-            module = import_module(f"{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.urls":
-                raise
-            continue
-        patterns.append(path("", include(module)))
-    return patterns
+    return [path("", include(module)) for _, module in app_modules("urls")]
 
 
 urlpatterns = [
