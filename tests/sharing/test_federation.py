@@ -61,10 +61,12 @@ class Node:
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
-    def start(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+    def start(self, port: int = 0) -> None:
+        """Serve on ``port`` (a free one by default; the same one again after a kill)."""
+        if not port:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
         self.server = subprocess.Popen(
             [str(BIN), "runserver", f"127.0.0.1:{port}", "--noreload"], env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

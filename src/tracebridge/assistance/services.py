@@ -97,16 +97,19 @@ def create(
 
 
 def resolve_target(to_code: str, agency: Agency) -> tuple[Agency | None, Partner | None]:
-    """The custodian agency on this node, or the partner node that speaks for ``to_code``."""
+    """The partner node that speaks for ``to_code``, else the custodian agency on this node.
+
+    The partner wins: an agency a partner speaks for may also have a record here, as the
+    holder of the account that partner's node signs in with (TAXII pulls, delivery)."""
     code = to_code.strip().upper()
     if code == agency.code:
         raise Refused("a request goes to another agency, not to the requesting one", ["to"])
-    local = Agency.objects.filter(code=code).first()
-    if local is not None:
-        return local, None
     for partner in Partner.objects.order_by("name"):
         if code in partner.agency_codes:
             return None, partner
+    local = Agency.objects.filter(code=code).first()
+    if local is not None:
+        return local, None
     raise Refused(
         f"no agency {code!r} on this node and no partner speaking for it "
         "(register it with `tracebridge partner add`)",
