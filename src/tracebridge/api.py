@@ -24,6 +24,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tracebridge import errors, jsonlimits
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import signed_in
+from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_schema import with_error_responses
 from tracebridge.api_support import error_body
@@ -33,7 +35,7 @@ from tracebridge.wiring import app_modules
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer tb_…`` for machine clients (carriers, banks, partner tools)."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         # A read-only token reads; writing needs the write scope (issue 20.16).
         scope = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
         user = user_for_token(token, scope)
@@ -46,18 +48,18 @@ class TokenAuth(HttpBearer):
                 path=request.path,
             )
             return None
-        request.auth_user = user
-        request.user = user
+        signed_in(request, user).user = user
         return user
 
 
 class SessionUserAuth(SessionAuth):
     """The browser's signed-in session (CSRF-checked for unsafe methods)."""
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
-        if user is not None:
-            request.auth_user = user
+        if not isinstance(user, User):
+            return None
+        signed_in(request, user)
         return user
 
 

@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
+from ninja.errors import AuthenticationError
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import has_role
 from tracebridge.errors import Forbidden, Invalid, TracebridgeError
 
@@ -47,12 +49,15 @@ def error_body(code: str, message: str, details: list[Any] | None = None) -> dic
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
-def auth_user(request: HttpRequest) -> Any:
+def auth_user(request: HttpRequest) -> User:
     """The authenticated caller (token or session), set by the API's auth classes."""
-    return getattr(request, "auth_user", None) or request.user
+    user = getattr(request, "auth_user", None) or request.user
+    if not isinstance(user, User):  # a public route (auth=None) has no caller to ask for
+        raise AuthenticationError()
+    return user
 
 
-def require_role(request: HttpRequest, minimum: str) -> Any:
+def require_role(request: HttpRequest, minimum: str) -> User:
     user = auth_user(request)
     if not has_role(user, minimum):
         audit.record(

@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-Panel = Callable[[HttpRequest, Any], "SafeString | str | None"]
+from tracebridge.agencies.http import SignedInRequest
+
+Panel = Callable[[SignedInRequest, Any], "SafeString | str | None"]
 _registry: dict[str, list[tuple[int, Panel]]] = defaultdict(list)
 
 
@@ -29,7 +30,7 @@ def register(target: str, panel: Panel, order: int = 100) -> None:
         entries.sort(key=lambda item: item[0])
 
 
-def render(target: str, request: HttpRequest, obj: Any) -> list[SafeString]:
+def render(target: str, request: SignedInRequest, obj: Any) -> list[SafeString]:
     """HTML of every provider's panel for ``obj``; a provider returns None to show nothing."""
     out = []
     for _, panel in _registry[target]:

@@ -76,8 +76,18 @@ class WorkerTemporaryUploadedFile(TemporaryUploadedFile):
 class TemporaryFileUploadHandler(uploadhandler.TemporaryFileUploadHandler):
     """Django's handler for large uploads, spooling to ``WorkerTemporaryUploadedFile``."""
 
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        uploadhandler.FileUploadHandler.new_file(self, *args, **kwargs)
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
+        uploadhandler.FileUploadHandler.new_file(
+            self, field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         self.file = WorkerTemporaryUploadedFile(
-            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+            file_name, content_type, 0, charset, content_type_extra
         )

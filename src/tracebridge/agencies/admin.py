@@ -19,7 +19,7 @@ class AgencyAdmin(admin.ModelAdmin):
 class TraceBridgeUserAdmin(UserAdmin):
     list_display = ("username", "agency", "role", "is_active", "last_login")
     list_filter = ("agency", "role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("Agency", {"fields": ("agency", "role")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Agency", {"fields": ("agency", "role")}))
 
 
 @admin.register(ApiToken)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit, services
 from tracebridge.agencies.forms import TokenCreateForm, UserCreateForm
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import ApiToken, User
 from tracebridge.agencies.permissions import require_role
 
@@ -33,7 +34,7 @@ def _people(admin: Any) -> QuerySet[User]:
 
 
 def _created(
-    request: HttpRequest, form: Any, create: Callable[[dict[str, Any]], dict[str, str]]
+    request: SignedInRequest, form: Any, create: Callable[[dict[str, Any]], dict[str, str]]
 ) -> None:
     """A POST of a create form: ``create`` the record from it, or say why not.
 
@@ -48,13 +49,13 @@ def _created(
         messages.error(request, str(exc))
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def _page(request: SignedInRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """An admin page, with the secret a create left to show once (then dropped)."""
     return render(request, template, {**context, "once": request.session.pop(SHOW_ONCE, None)})
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: SignedInRequest) -> HttpResponse:
     require_role(request, "agency_admin")
     form = UserCreateForm(request.POST or None, roles=services.grantable_roles(request.user))
     if request.method == "POST":
@@ -64,7 +65,7 @@ def users(request: HttpRequest) -> HttpResponse:
     return _page(request, "agencies/users.html", {"people": _people(request.user), "form": form})
 
 
-def _create_user(request: HttpRequest, data: dict[str, Any]) -> dict[str, str]:
+def _create_user(request: SignedInRequest, data: dict[str, Any]) -> dict[str, str]:
     user, password = services.create_user_by(
         request.user,
         data["username"],
@@ -78,7 +79,7 @@ def _create_user(request: HttpRequest, data: dict[str, Any]) -> dict[str, str]:
 
 @login_required
 @require_POST
-def user_change(request: HttpRequest, username: str) -> HttpResponse:
+def user_change(request: SignedInRequest, username: str) -> HttpResponse:
     require_role(request, "agency_admin")
     person = _people(request.user).filter(username=username).first()
     action = request.POST.get("action", "")
@@ -100,7 +101,7 @@ def user_change(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     require_role(request, "agency_admin")
     people = _people(request.user).filter(is_active=True)
     form = TokenCreateForm(request.POST or None, usernames=[p.username for p in people])
@@ -118,7 +119,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_token(
-    request: HttpRequest, people: QuerySet[User], data: dict[str, Any]
+    request: SignedInRequest, people: QuerySet[User], data: dict[str, Any]
 ) -> dict[str, str]:
     issued = services.issue_token(
         people.get(username=data["user"]),
@@ -132,7 +133,7 @@ def _issue_token(
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+def token_revoke(request: SignedInRequest, prefix: str) -> HttpResponse:
     require_role(request, "agency_admin")
     token = ApiToken.objects.filter(prefix=prefix, user__in=_people(request.user)).first()
     if token is None:

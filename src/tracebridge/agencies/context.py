@@ -69,7 +69,7 @@ def _menus(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Top-level links first, then one menu per group that has a link, in GROUPS order."""
     items = sorted(items, key=lambda i: i["url"] not in FIRST)
     top = [{"label": i["label"], "item": i} for i in items if not i["group"]]
-    menus = [
+    menus: list[dict[str, Any]] = [
         {
             "key": key,
             "label": label,

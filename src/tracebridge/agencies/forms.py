@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tracebridge.agencies.models import Role, TokenScope
+
+
+def _offer(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    """Limit the choice field ``name`` of ``form`` to ``choices`` (this request's)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
 
 USERNAME = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]{1,60}$",
@@ -22,9 +32,9 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
-    def __init__(self, *args: object, roles: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(v, lbl) for v, lbl in Role.choices if v in roles]
+        _offer(self, "role", [(v, lbl) for v, lbl in Role.choices if v in roles])
 
 
 class TokenCreateForm(forms.Form):
@@ -40,6 +50,6 @@ class TokenCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, usernames: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: Any, usernames: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u, u) for u in usernames]
+        _offer(self, "user", [(u, u) for u in usernames])

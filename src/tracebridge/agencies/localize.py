@@ -8,6 +8,7 @@ as Indian English writes them too); other numbers follow the active language's f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,7 +24,9 @@ SYMBOLS = {"INR": "₹", "USD": "$"}
 COUNTRY_NAMES = {"IN": _lazy("India"), "US": _lazy("United States")}
 
 
-def group(value: int | Decimal, decimals: int = 0, grouping: object = None) -> str:
+def group(
+    value: int | Decimal, decimals: int = 0, grouping: int | Sequence[int] | None = None
+) -> str:
     """``value`` with thousands separators (the language's grouping unless one is given)."""
     return numberformat.format(
         value,

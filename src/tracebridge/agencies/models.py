@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,21 @@ class User(AbstractUser):
     @property
     def is_operator(self) -> bool:
         return self.role == Role.OPERATOR
+
+    @property
+    def member_agency(self) -> Agency:
+        """The agency this user acts for, where only agency users get (after a role check);
+        an account of no agency is refused rather than acting for none."""
+        if self.agency is None:
+            raise PermissionDenied(_("This account belongs to no agency."))
+        return self.agency
+
+    @property
+    def member_agency_id(self) -> int:
+        """``agency_id`` as ``member_agency`` (without loading the agency)."""
+        if self.agency_id is None:
+            raise PermissionDenied(_("This account belongs to no agency."))
+        return self.agency_id
 
 
 class MarkedRecord(models.Model):

@@ -30,7 +30,7 @@ def locked_out(
     """django-axes calls this with (request, the view's response, credentials)."""
     username = (credentials or {}).get("username", "")
     audit.record("auth.locked_out", request=request, outcome="denied", username=username)
-    if getattr(original_response, "answers_lockout", False):
+    if original_response is not None and getattr(original_response, "answers_lockout", False):
         return original_response  # an API answered in its own shape (TAXII)
     message = _(
         "Too many failed sign-in attempts. This account is locked for 15 minutes; "

@@ -11,6 +11,8 @@ from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest, signed_in
+from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_support import Paging, page_of, require_role
 from tracebridge.assistance import delivery, reading, rules, services
@@ -54,7 +56,9 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
 def create_request(request: HttpRequest, body: RequestIn) -> dict[str, Any]:
     user = require_role(request, "analyst")
     links = {"campaign": body.campaign, "complaints": body.complaints}
-    created = services.create(user.agency, body.to, body.kind, body.case, body.fields, user, links)
+    created = services.create(
+        user.member_agency, body.to, body.kind, body.case, body.fields, user, links
+    )
     return reading.detail(created)
 
 
@@ -71,7 +75,7 @@ class PartnerNodeAuth(HttpBearer):
     """A partner node's token, as for TAXII: ``Authorization: Bearer tb_…`` with the taxii scope
     (the token this node issued to the partner, its ``partner add --token`` there)."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token, "taxii")
         if user is None or not user.agency_id:
             audit.record(
@@ -82,7 +86,7 @@ class PartnerNodeAuth(HttpBearer):
                 path=request.path,
             )
             return None
-        request.auth_user = user
+        signed_in(request, user)
         return user
 
 
@@ -91,7 +95,7 @@ class PartnerNodeAuth(HttpBearer):
     auth=PartnerNodeAuth(),
     summary="A partner node delivers one signed message; answered with a signed receipt",
 )
-def inbound_message(request: HttpRequest) -> HttpResponse:
+def inbound_message(request: SignedInRequest) -> HttpResponse:
     from tracebridge.api import status_of  # the one kind -> status map (it imports this module)
 
     answer = delivery.receive(request.body, request.auth_user)

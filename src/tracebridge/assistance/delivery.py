@@ -321,7 +321,7 @@ def _inbound(raw: bytes) -> signed.Signed:
 def _check_sender(caller: User, message: signed.Signed) -> Partner:
     """The caller's agency is one a registered partner speaks for, and that partner's pinned
     key signed the message."""
-    code = caller.agency.code if caller.agency_id else ""
+    code = caller.agency.code if caller.agency else ""
     partners = [p for p in Partner.objects.order_by("name") if code in p.agency_codes]
     if not partners:
         raise Forbidden(

@@ -29,14 +29,15 @@ def visible_requests(user: User) -> QuerySet[Request]:
 def clocks(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     is_open = request.status not in OPEN_ENDS
-    preserved = request.status == "preserved" and request.preserved_until is not None
+    preserved_until = request.preserved_until if request.status == "preserved" else None
     return {
         "due_at": request.due_at.isoformat(),
         "overdue": is_open and request.due_at < now,
         "emergency_hours": EMERGENCY_HOURS if request.kind == "emergency" else None,
         "preserved_until": request.preserved_until.isoformat() if request.preserved_until else None,
-        "preservation_expiring": preserved and rules.is_expiring(request.preserved_until, now),
-        "preservation_lapsed": preserved and request.preserved_until < now,
+        "preservation_expiring": preserved_until is not None
+        and rules.is_expiring(preserved_until, now),
+        "preservation_lapsed": preserved_until is not None and preserved_until < now,
         "requested_on": request.requested_on.isoformat() if request.requested_on else None,
         "acted_on": request.acted_on.isoformat() if request.acted_on else None,
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import acts_for, require_role
 from tracebridge.assistance import forms, reading, rules, services
@@ -22,7 +23,7 @@ from tracebridge.sharing.models import Partner
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     require_role(request, "viewer")
     now = timezone.now()
     lists = {
@@ -33,7 +34,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "assistance/queue.html", {"lists": lists})
 
 
-def _readable(request: HttpRequest, reference: str) -> Request:
+def _readable(request: SignedInRequest, reference: str) -> Request:
     found = reading.visible_requests(request.user).filter(reference=reference).first()
     if found is None:
         audit.record(
@@ -48,7 +49,7 @@ def _readable(request: HttpRequest, reference: str) -> Request:
 
 
 @login_required
-def detail(request: HttpRequest, reference: str) -> HttpResponse:
+def detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     found = _readable(request, reference)
     audit.record("request.read", request=request, object_type="request", object_id=reference)
@@ -62,7 +63,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "assistance/detail.html", context)
 
 
-def _actions_for(request: HttpRequest, found: Request) -> list[str]:
+def _actions_for(request: SignedInRequest, found: Request) -> list[str]:
     user = request.user
     mine = {rules.REQUESTER: found.requester_id, rules.RECIPIENT: found.recipient_id}
     return [
@@ -78,7 +79,7 @@ def _actions_for(request: HttpRequest, found: Request) -> list[str]:
 
 @login_required
 @require_POST
-def step(request: HttpRequest, reference: str) -> HttpResponse:
+def step(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "analyst")
     found = _readable(request, reference)
     action = request.POST.get("action", "")
@@ -92,7 +93,7 @@ def step(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     kind = request.POST.get("kind") or request.GET.get("kind") or "preservation"
     if kind not in rules.KINDS:
@@ -105,7 +106,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if not errors:
             try:
                 created = services.create(
-                    request.user.agency,
+                    request.user.member_agency,
                     top["to"],
                     kind,
                     top["case"],
@@ -128,12 +129,14 @@ def new(request: HttpRequest) -> HttpResponse:
         "top": top,
         "targets": _targets(request),
         "missing": sorted(errors),
-        "cases": Case.objects.filter(agency_id=request.user.agency_id).order_by("-created_at"),
+        "cases": Case.objects.filter(agency_id=request.user.member_agency_id).order_by(
+            "-created_at"
+        ),
     }
     return render(request, "assistance/new.html", context)
 
 
-def _targets(request: HttpRequest) -> list[str]:
-    local = Agency.objects.exclude(pk=request.user.agency_id).values_list("code", flat=True)
+def _targets(request: SignedInRequest) -> list[str]:
+    local = Agency.objects.exclude(pk=request.user.member_agency_id).values_list("code", flat=True)
     remote = [c for p in Partner.objects.all() for c in p.agency_codes]
     return sorted({*local, *remote})

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from tracebridge import panels
 from tracebridge.agencies import audit, localize
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns import listing, selectors, workspace
@@ -34,7 +35,7 @@ SORT_LABELS = (
 )
 
 
-def _agency_user(request: HttpRequest) -> Any:
+def _agency_user(request: SignedInRequest) -> Any:
     return require_role(request, None, _("Only agency users may use the analyst workspace."))
 
 
@@ -45,7 +46,7 @@ def graph_library() -> bool:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     user = _agency_user(request)
     since = workspace.last_visit(user)
     audit.record("campaign.list", request=request, object_type="campaign", view="dashboard")
@@ -63,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: SignedInRequest) -> HttpResponse:
     user = _agency_user(request)
     flag = request.GET.get("cross_border", "")
     scam_type = request.GET.get("scam_type", "")
@@ -87,14 +88,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/list.html", context)
 
 
-def _csv_query(request: HttpRequest) -> str:
+def _csv_query(request: SignedInRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "csv"
     return str(query.urlencode())
 
 
-def _campaigns_csv(request: HttpRequest, campaigns: list[Any]) -> HttpResponse:
+def _campaigns_csv(request: SignedInRequest, campaigns: list[Any]) -> HttpResponse:
     """The reader's figures only (figures.for_reader), every matching row; audited."""
     audit.record("campaign.export", request=request, object_type="campaign", rows=len(campaigns))
     response = HttpResponse(listing.as_csv(campaigns), content_type="text/csv; charset=utf-8")
@@ -102,7 +103,7 @@ def _campaigns_csv(request: HttpRequest, campaigns: list[Any]) -> HttpResponse:
     return response
 
 
-def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def visible_campaign_or_404(request: SignedInRequest, code: str) -> Campaign:
     """The campaign if the user may see one of its complaints; absent and forbidden look alike."""
     campaign = selectors.read_campaign(request, _agency_user(request), code)
     if campaign is None:
@@ -111,7 +112,7 @@ def visible_campaign_or_404(request: HttpRequest, code: str) -> Campaign:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_detail(request: SignedInRequest, code: str) -> HttpResponse:
     user = _agency_user(request)
     old = Campaign.objects.filter(code=code.upper(), status=CampaignStatus.MERGED).first()
     heir = old.merged_into if old is not None else ""
@@ -172,14 +173,14 @@ def timeline_bars(months: dict[str, int], height: int = 120, width: int = 24) ->
 
 
 @login_required
-def campaign_graph(request: HttpRequest, code: str) -> JsonResponse:
+def campaign_graph(request: SignedInRequest, code: str) -> JsonResponse:
     campaign = visible_campaign_or_404(request, code)
     return JsonResponse(selectors.graph(request.user, campaign))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SignedInRequest) -> HttpResponse:
     user = _agency_user(request)
     if request.method == "POST":
         try:
@@ -203,7 +204,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follows(request: HttpRequest) -> HttpResponse:
+def follows(request: SignedInRequest) -> HttpResponse:
     user = _agency_user(request)
     if request.method == "POST":
         _follow_action(request, user)
@@ -216,7 +217,7 @@ def follows(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/follows.html", context)
 
 
-def _next_page(request: HttpRequest) -> str:
+def _next_page(request: SignedInRequest) -> str:
     """Back to the page the form was on, but never to another site."""
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -225,7 +226,7 @@ def _next_page(request: HttpRequest) -> str:
     return target if target and safe else "campaign-follows"
 
 
-def _follow_action(request: HttpRequest, user: Any) -> None:
+def _follow_action(request: SignedInRequest, user: Any) -> None:
     action = request.POST.get("action", "")
     try:
         if action == "follow":

@@ -29,7 +29,7 @@ def load(ctx: DemoContext) -> None:
         else "Tech-support call centre"
     )
     complaints = (
-        Complaint.objects.filter(campaign_member__campaign=campaign)[:200] if campaign else []
+        list(Complaint.objects.filter(campaign_member__campaign=campaign)[:200]) if campaign else []
     )
     case = services.create_case(
         ctx.agencies["US-FBI"],

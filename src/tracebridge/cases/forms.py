@@ -10,8 +10,12 @@ from tracebridge.agencies.models import User
 from tracebridge.cases.models import CaseStatus
 
 
-def _agency_users(agency_id: int | None) -> Any:
-    return User.objects.filter(agency_id=agency_id, is_active=True).order_by("username")
+def _agency_users(form: forms.Form, name: str, agency_id: int | None) -> None:
+    """Offer in the field ``name`` the active users of the agency (none without an agency)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    users = User.objects.filter(is_active=True).order_by("username")
+    field.queryset = users.none() if agency_id is None else users.filter(agency_id=agency_id)
 
 
 class CaseForm(forms.Form):
@@ -33,7 +37,7 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _agency_users(agency_id)
+        _agency_users(self, "lead", agency_id)
 
 
 class NoteForm(forms.Form):
@@ -51,7 +55,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _agency_users(agency_id)
+        _agency_users(self, "assignee", agency_id)
 
 
 class AssignForm(forms.Form):
@@ -60,7 +64,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _agency_users(agency_id)
+        _agency_users(self, "user", agency_id)
 
 
 class StatusForm(forms.Form):

@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge import panels
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import get_visible_or_404, require_role, visible
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns.models import Campaign
@@ -31,7 +32,7 @@ from tracebridge.complaints.models import Complaint
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: SignedInRequest) -> HttpResponse:
     require_role(request, "viewer")
     status = request.GET.get("status", "")
     cases = visible(request.user, Case.objects.select_related("agency", "lead"))
@@ -47,7 +48,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     agency_id = request.user.agency_id
     initial = {"campaign": request.GET.get("campaign", "")}
@@ -66,7 +67,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             )
         else:
             case = services.create_case(
-                request.user.agency,
+                request.user.member_agency,
                 data["title"],
                 by=request.user,
                 lead=data["lead"],
@@ -81,7 +82,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/new.html", context)
 
 
-def _cases_covering(request: HttpRequest, campaign: Campaign | None) -> list[Case]:
+def _cases_covering(request: SignedInRequest, campaign: Campaign | None) -> list[Case]:
     """Cases the user may see that already cover ``campaign`` (to warn before a second)."""
     if campaign is None:
         return []
@@ -89,24 +90,24 @@ def _cases_covering(request: HttpRequest, campaign: Campaign | None) -> list[Cas
 
 
 def _campaign_complaints(
-    request: HttpRequest, campaign: Campaign | None, take: str
+    request: SignedInRequest, campaign: Campaign | None, take: str
 ) -> list[Complaint]:
     """The campaign's complaints the user may see: all, their agency's own, or none."""
     if campaign is None or take == "none":
         return []
     members = visible_members(request.user, campaign)
     if take == "own":
-        members = members.filter(complaint__agency_id=request.user.agency_id)
+        members = members.filter(complaint__agency_id=request.user.member_agency_id)
     return [m.complaint for m in members]
 
 
-def _visible_campaign(request: HttpRequest, code: str) -> Campaign | None:
+def _visible_campaign(request: SignedInRequest, code: str) -> Campaign | None:
     code = code.strip()
     return visible_campaigns(request.user).filter(code=code.upper()).first() if code else None
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     case: Case = get_visible_or_404(
         request, Case.objects.select_related("agency", "lead"), reference=reference
@@ -146,16 +147,16 @@ def _cleaned(form: Any) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-def _note(request: HttpRequest, case: Case) -> None:
+def _note(request: SignedInRequest, case: Case) -> None:
     services.add_note(case, _cleaned(forms.NoteForm(request.POST))["text"], request.user)
 
 
-def _task(request: HttpRequest, case: Case) -> None:
+def _task(request: SignedInRequest, case: Case) -> None:
     d = _cleaned(forms.TaskForm(request.POST, agency_id=case.agency_id))
     services.add_task(case, d["title"], d["due_date"], d["assignee"], request.user)
 
 
-def _task_done(request: HttpRequest, case: Case) -> None:
+def _task_done(request: SignedInRequest, case: Case) -> None:
     task_id = request.POST.get("task", "")
     task = case.tasks.filter(pk=task_id).first() if task_id.isdigit() else None
     if task is None:
@@ -163,16 +164,16 @@ def _task_done(request: HttpRequest, case: Case) -> None:
     services.complete_task(task, request.user)
 
 
-def _assign(request: HttpRequest, case: Case) -> None:
+def _assign(request: SignedInRequest, case: Case) -> None:
     d = _cleaned(forms.AssignForm(request.POST, agency_id=case.agency_id))
     services.assign(case, d["user"], d["role"], request.user)
 
 
-def _status(request: HttpRequest, case: Case) -> None:
+def _status(request: SignedInRequest, case: Case) -> None:
     services.set_status(case, _cleaned(forms.StatusForm(request.POST))["status"], request.user)
 
 
-def _link(request: HttpRequest, case: Case) -> None:
+def _link(request: SignedInRequest, case: Case) -> None:
     """Link one or many complaints ("IC3:A1, NCRP:B2"); all or none: a name the user may not
     see refuses the whole list, naming it."""
     wanted = _cleaned(forms.LinkComplaintForm(request.POST))["complaint"]
@@ -191,7 +192,7 @@ def _link(request: HttpRequest, case: Case) -> None:
     services.link_complaints(case, found, request.user)
 
 
-ACTIONS: dict[str, Callable[[HttpRequest, Case], None]] = {
+ACTIONS: dict[str, Callable[[SignedInRequest, Case], None]] = {
     "note": _note,
     "task": _task,
     "task-done": _task_done,
@@ -203,7 +204,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case], None]] = {
 
 @login_required
 @require_POST
-def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def case_action(request: SignedInRequest, reference: str, action: str) -> HttpResponse:
     require_role(request, "analyst")
     case: Case = get_visible_or_404(
         request, Case.objects.select_related("agency"), reference=reference

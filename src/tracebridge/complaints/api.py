@@ -76,7 +76,7 @@ def _result(result: ComplaintIngestResult) -> dict[str, Any]:
 def submit(request: HttpRequest) -> Any:
     user = require_role(request, "analyst")
     with paused_gc():
-        result = ingest(_records(request.body), user.agency, user=user)
+        result = ingest(_records(request.body), user.member_agency, user=user)
     return Status(201 if result.created else 200, _result(result))
 
 

@@ -257,7 +257,7 @@ class ReportForm(forms.Form):
                 "payment_method": d["payment_method"],
             }
         # Where the victim is routes the report, so state and district stay even when anonymous.
-        victim = {
+        victim: dict[str, Any] = {
             "state": india.state_name(d.get("state") or ""),
             "district": india.district_name(d.get("district") or ""),
         }

@@ -14,9 +14,13 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # LGD state code -> name
 STATES = {
@@ -34,7 +38,7 @@ STATES = {
 }  # fmt: skip
 
 
-def state_choices() -> list[tuple[str, str]]:
+def state_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("Choose your state")), *sorted(STATES.items(), key=lambda kv: str(kv[1]))]
 
 

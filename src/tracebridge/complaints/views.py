@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge import panels
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import get_visible_or_404, require_role
 from tracebridge.complaints import tracking
@@ -23,12 +24,12 @@ from tracebridge.complaints.selectors import FilterError, Filters, complaints_fo
 from tracebridge.errors import TracebridgeError
 
 
-def _agency_user(request: HttpRequest) -> None:
+def _agency_user(request: SignedInRequest) -> None:
     require_role(request, None, _("Only agency users can see complaints."))
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: SignedInRequest) -> HttpResponse:
     _agency_user(request)
     filters = Filters.from_mapping(request.GET)
     error = ""
@@ -53,7 +54,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     _agency_user(request)
     complaint = get_visible_or_404(request, Complaint.objects.select_related("agency"), pk=pk)
     read = reader(request.user)
@@ -73,7 +74,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+def report_status(request: SignedInRequest, pk: int) -> HttpResponse:
     """Set the stage a public report's reporter sees (owning agency's analysts; audited)."""
     _agency_user(request)
     complaint = get_visible_or_404(request, Complaint.objects.select_related("agency"), pk=pk)

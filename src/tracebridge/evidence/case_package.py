@@ -173,11 +173,10 @@ def make_package(
         cosigned.size if cosigned else None,
     )
     extra = None
-    if cosigned is not None:
+    cosignature = cosigned.cosignatures.first() if cosigned is not None else None
+    if cosigned is not None and cosignature is not None:
         note = ledger.cosigned_note(cosigned)
-        extra = CosignedCheckpoint(
-            note.encode(), cosigned.cosignatures.first().cosigner_key, cosigned.size
-        )
+        extra = CosignedCheckpoint(note.encode(), cosignature.cosigner_key, cosigned.size)
     write_package(
         out,
         manifest,

@@ -10,13 +10,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import (
     acts_for,
     get_visible_or_404,
@@ -32,12 +34,12 @@ from tracebridge.evidence.forms import PackageForm, UploadForm
 from tracebridge.evidence.models import EvidenceItem
 
 
-def _can_change(request: HttpRequest, case: Case) -> bool:
+def _can_change(request: SignedInRequest, case: Case) -> bool:
     user = request.user
     return acts_for(user, case.agency_id, "analyst")
 
 
-def case_panel(request: HttpRequest, case: Case) -> str | None:
+def case_panel(request: SignedInRequest, case: Case) -> str | None:
     """The evidence section of the case page (registered from EvidenceConfig.ready)."""
     if not is_agency_user(request.user):
         return None
@@ -62,7 +64,7 @@ def _upload_form(case: Case) -> UploadForm:
     return UploadForm(initial={"collected_zone": zone})
 
 
-def _own_case(request: HttpRequest, reference: str) -> Case:
+def _own_case(request: SignedInRequest, reference: str) -> Case:
     require_role(request, "analyst")
     case: Case = get_visible_or_404(
         request, Case.objects.select_related("agency"), reference=reference
@@ -75,7 +77,7 @@ def _own_case(request: HttpRequest, reference: str) -> Case:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, reference: str) -> HttpResponse:
+def upload(request: SignedInRequest, reference: str) -> HttpResponse:
     case = _own_case(request, reference)
     form = UploadForm(request.POST, request.FILES)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
@@ -98,7 +100,7 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def item_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     item: EvidenceItem = get_visible_or_404(
         request, EvidenceItem.objects.select_related("case", "agency", "leaf"), reference=reference
@@ -108,7 +110,7 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, reference: str) -> HttpResponse:
+def download(request: SignedInRequest, reference: str) -> HttpResponseBase:
     require_role(request, "analyst")
     item: EvidenceItem = get_visible_or_404(
         request, EvidenceItem.objects.select_related("case", "agency"), reference=reference
@@ -122,7 +124,7 @@ def download(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def custody(request: HttpRequest, reference: str) -> HttpResponse:
+def custody(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     case: Case = get_visible_or_404(
         request, Case.objects.select_related("agency"), reference=reference
@@ -134,7 +136,7 @@ def custody(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def package(request: HttpRequest, reference: str) -> HttpResponse:
+def package(request: SignedInRequest, reference: str) -> HttpResponseBase:
     case = _own_case(request, reference)
     form = PackageForm(request.POST)
     place = form.cleaned_data["place"] if form.is_valid() else ""

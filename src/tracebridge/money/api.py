@@ -27,7 +27,7 @@ def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, An
     suffix = Path(file.name or "").suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise Invalid("Send a .csv or .parquet file.", [{"field": "file"}])
-    _, report = services.import_upload(file.chunks(), file.name or "", user.agency, user)
+    _, report = services.import_upload(file.chunks(), file.name or "", user.member_agency, user)
     return report.as_dict()
 
 

@@ -115,7 +115,7 @@ def _reported_request(
         account_key=key,
         defaults={
             "reference": _reference(),
-            "agency": user.agency,
+            "agency": user.member_agency,
             "tlp": complaint.tlp,
             "account": account_form(key),
             "bank": bank,
@@ -158,7 +158,7 @@ def _request(complaint: Complaint, user: User, trail: Trail, holding: Holding) -
         account_key=holding.key,
         defaults={
             "reference": _reference(),
-            "agency": user.agency,
+            "agency": user.member_agency,
             "tlp": complaint.tlp,
             "account": account_form(holding.key),
             "bank": holding.bank or "",

@@ -186,7 +186,7 @@ def report(user: User, text: str, level: str, reason: str, tlp: str = REGISTRY_T
         raise ServiceError(found.reason)
     entry, created = MuleEntry.objects.get_or_create(
         key=found.key,
-        defaults={"agency": user.agency, "tlp": tlp, "seen_at": timezone.now(),
+        defaults={"agency": user.member_agency, "tlp": tlp, "seen_at": timezone.now(),
                   "account": account_form(found.key), "source": "report"},
     )  # fmt: skip
     entry.score = max(entry.current_score(), REPORT_SCORES[level])

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import can_view, require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.money import holds, registry, services
@@ -37,7 +38,7 @@ def trail_context(trail: Trail, title: str) -> dict[str, Any]:
 
 
 @login_required
-def trails(request: HttpRequest) -> HttpResponse:
+def trails(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     query = request.GET.get("q", "").strip()
     context: dict[str, Any] = {"q": query, "batches": services.batches_for(request.user)[:10]}
@@ -46,7 +47,7 @@ def trails(request: HttpRequest) -> HttpResponse:
     return render(request, "money/trails.html", context)
 
 
-def _trace_query(request: HttpRequest, query: str) -> dict[str, Any]:
+def _trace_query(request: SignedInRequest, query: str) -> dict[str, Any]:
     try:
         complaint = services.find_complaint(request.user, query)
     except ServiceError:
@@ -66,15 +67,15 @@ def _trace_query(request: HttpRequest, query: str) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     upload_file = request.FILES.get("file")
-    if upload_file is None or upload_file.size > services.MAX_UPLOAD:
+    if upload_file is None or (upload_file.size or 0) > services.MAX_UPLOAD:
         messages.error(request, _("Choose a .csv or .parquet trail file (at most 512 MB)."))
         return redirect("money-trails")
     try:
         _batch, report = services.import_upload(
-            upload_file.chunks(), upload_file.name, request.user.agency, request.user
+            upload_file.chunks(), upload_file.name or "", request.user.member_agency, request.user
         )
     except ServiceError as exc:
         messages.error(request, str(exc))
@@ -89,7 +90,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hold_list(request: HttpRequest) -> HttpResponse:
+def hold_list(request: SignedInRequest) -> HttpResponse:
     require_role(request, None)
     status = request.GET.get("status", "")
     queryset = holds.holds_for(request.user)
@@ -106,7 +107,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def hold_create(request: HttpRequest) -> HttpResponse:
+def hold_create(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     try:
         complaint = services.find_complaint(request.user, request.POST.get("complaint", ""))
@@ -119,7 +120,7 @@ def hold_create(request: HttpRequest) -> HttpResponse:
     return redirect("money-holds")
 
 
-def _hold_or_404(request: HttpRequest, reference: str) -> HoldRequest:
+def _hold_or_404(request: SignedInRequest, reference: str) -> HoldRequest:
     hold = holds.holds_for(request.user).filter(reference=reference).first()
     if hold is None:
         audit.record("holdrequest.read", request=request, object_type="holdrequest",
@@ -130,7 +131,7 @@ def _hold_or_404(request: HttpRequest, reference: str) -> HoldRequest:
 
 
 @login_required
-def hold_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def hold_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, None)
     hold = _hold_or_404(request, reference)
     if request.method == "POST":
@@ -161,7 +162,7 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def _registry_entries(request: HttpRequest) -> tuple[str, bool, QuerySet[MuleEntry]]:
+def _registry_entries(request: SignedInRequest) -> tuple[str, bool, QuerySet[MuleEntry]]:
     """The search text, the "at my bank" filter and the entries they select for the user."""
     query = request.GET.get("q", "").strip()
     mine = request.GET.get("mine") == "1" and holds.is_bank(request.user.agency)
@@ -171,12 +172,12 @@ def _registry_entries(request: HttpRequest) -> tuple[str, bool, QuerySet[MuleEnt
     else:
         entries = registry.entries_for(request.user)
     if mine:
-        entries = registry.at_bank(entries, request.user.agency)
+        entries = registry.at_bank(entries, request.user.member_agency)
     return query, mine, entries.select_related("agency").order_by("-score", "account")
 
 
 @login_required
-def registry_page(request: HttpRequest) -> HttpResponse:
+def registry_page(request: SignedInRequest) -> HttpResponse:
     require_role(request, None)
     query, mine, entries = _registry_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
@@ -196,7 +197,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def registry_csv(request: HttpRequest) -> HttpResponse:
+def registry_csv(request: SignedInRequest) -> HttpResponse:
     """The registry (or what the search and filter select) as CSV, for a bank's screening."""
     require_role(request, None)
     query, mine, entries = _registry_entries(request)
@@ -210,15 +211,15 @@ def registry_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def registry_scan(request: HttpRequest) -> HttpResponse:
+def registry_scan(request: SignedInRequest) -> HttpResponse:
     require_role(request, "supervisor")
-    summary = registry.scan(request.user.agency, request.user)
+    summary = registry.scan(request.user.member_agency, request.user)
     messages.success(request, _("Mule scan: %(n)s accounts, %(new)s new.") % {
         "n": summary.found, "new": summary.created})  # fmt: skip
     return redirect("money-registry")
 
 
-def complaint_panel(request: HttpRequest, complaint: Any) -> str | None:
+def complaint_panel(request: SignedInRequest, complaint: Any) -> str | None:
     """The money trail on a complaint's page (the page has already checked who asks)."""
     if not can_view(request.user, complaint):
         return None
@@ -229,7 +230,7 @@ def complaint_panel(request: HttpRequest, complaint: Any) -> str | None:
     return render_to_string("money/_trail.html", context, request=request)
 
 
-def case_panel(request: HttpRequest, case: Any) -> str | None:
+def case_panel(request: SignedInRequest, case: Any) -> str | None:
     complaints = [c for c in case.complaints.all()[:20] if can_view(request.user, c)][:5]
     parts = [complaint_panel(request, c) for c in complaints]
     return "".join(p for p in parts if p) or None

@@ -55,7 +55,7 @@ def _party_agreement(user: Any, agreement_id: int, side: Literal["owner", "partn
 @router.get("/sharing/agreements", summary="Agreements my agency gives or receives")
 def list_agreements(request: HttpRequest) -> dict[str, Any]:
     user = require_role(request, "viewer")
-    return {"items": [agreement_row(a) for a in agreements_of(user.agency_id)]}
+    return {"items": [agreement_row(a) for a in agreements_of(user.member_agency_id)]}
 
 
 class AgreementIn(Schema):
@@ -70,7 +70,7 @@ class AgreementIn(Schema):
 def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
     user = require_role(request, "agency_admin")
     agreement = create_agreement(
-        user.agency.code, payload.to, payload.tlp, kinds=payload.kinds,
+        user.member_agency.code, payload.to, payload.tlp, kinds=payload.kinds,
         fields=payload.fields, expires_on=payload.expires_on, user=user,
     )  # fmt: skip
     publish(agreement)

@@ -71,7 +71,7 @@ def history(user: User, limit: int = 50) -> list[AuditEvent]:
     """The agency's approvals and declines, newest first."""
     return list(
         AuditEvent.objects.filter(
-            agency_id=user.agency_id, action__in=DECISIONS, outcome="ok"
+            agency_id=user.member_agency_id, action__in=DECISIONS, outcome="ok"
         ).order_by("-at")[:limit]
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
@@ -51,7 +52,7 @@ class Agreement(models.Model):
         """AMBER leaves the agency only after a supervisor of the owner approves."""
         return TLP.AMBER.value in self.tlp and self.approved_at is None
 
-    def is_active(self, today: object = None) -> bool:
+    def is_active(self, today: date | None = None) -> bool:
         day = today or timezone.localdate()
         if self.revoked_at is not None:
             return False

@@ -19,6 +19,7 @@ from typing import Any
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tracebridge import jsonlimits
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest, signed_in
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import NEVER_SHARED, acts_for
 from tracebridge.agencies.services import user_for_token
 from tracebridge.sharing import signing
@@ -55,19 +58,20 @@ def error_response(status: int, title: str, description: str = "") -> HttpRespon
 
 def _locked_out(request: HttpRequest) -> TaxiiError:
     """django-axes locked this sign-in: say so in TAXII's shape (the lockout callable keeps it)."""
-    request.taxii_lockout = int(get_cool_off(request).total_seconds())
+    seconds = int(get_cool_off(request).total_seconds())
+    request.taxii_lockout = seconds  # type: ignore[attr-defined]  # read by taxii_error
     return TaxiiError(429, "Too Many Requests", "Too many failed sign-in attempts; this "
-                      f"account is locked for {request.taxii_lockout} seconds.")  # fmt: skip
+                      f"account is locked for {seconds} seconds.")  # fmt: skip
 
 
-def _session_user(request: HttpRequest) -> Any:
+def _session_user(request: HttpRequest) -> User | None:
     """A signed-in agency user's session reads what their agency may read; never writes.
 
     The TAXII views are CSRF-exempt (partners' clients send no token), so a session must not
     be allowed to change anything: writes keep needing a token or HTTP basic.
     """
     user = getattr(request, "user", None)
-    if request.method in SESSION_METHODS and getattr(user, "agency_id", None):
+    if request.method in SESSION_METHODS and isinstance(user, User) and user.agency_id:
         return user
     return None
 
@@ -80,10 +84,10 @@ def _unauthorized_text(request: HttpRequest) -> str:
     return "Send a partner API token or HTTP basic credentials."
 
 
-def _caller(request: HttpRequest) -> Any:
+def _caller(request: HttpRequest) -> User:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, credential = header.partition(" ")
-    user = None
+    user: AbstractBaseUser | None = None
     if not header:
         user = _session_user(request)
     elif scheme.lower() == "bearer":
@@ -96,7 +100,7 @@ def _caller(request: HttpRequest) -> Any:
         user = authenticate(request, username=name, password=password) if name else None
         if user is None and getattr(request, "axes_locked_out", False):
             raise _locked_out(request)
-    if user is None or not getattr(user, "agency_id", None):
+    if not isinstance(user, User) or not user.agency_id:
         audit.record(
             "taxii.auth", request=request, outcome="denied", path=request.path, scheme=scheme
         )
@@ -108,10 +112,10 @@ def _answer(request: HttpRequest, fn: Any, methods: tuple[str, ...], **kwargs: A
     accept = request.META.get("HTTP_ACCEPT", TAXII).replace(" ", "")
     if not any(a in accept for a in ("application/taxii+json", "*/*")):
         raise TaxiiError(406, "Not Acceptable", f"Accept must be {TAXII}.")
-    request.auth_user = _caller(request)
+    caller = signed_in(request, _caller(request))
     if request.method not in methods:
         raise TaxiiError(405, "Method Not Allowed", f"This endpoint takes {', '.join(methods)}.")
-    return fn(request, **kwargs)
+    return fn(caller, **kwargs)
 
 
 def taxii_error(request: HttpRequest, exc: TaxiiError, methods: tuple[str, ...]) -> HttpResponse:
@@ -120,7 +124,7 @@ def taxii_error(request: HttpRequest, exc: TaxiiError, methods: tuple[str, ...])
         response["Allow"] = ", ".join(methods)
     if lockout := getattr(request, "taxii_lockout", 0):
         response["Retry-After"] = str(lockout)
-        response.answers_lockout = True
+        response.answers_lockout = True  # type: ignore[attr-defined]  # agencies.views.locked_out
     return response
 
 
@@ -220,12 +224,12 @@ def _collection(agreement: Agreement, user: Any) -> dict[str, Any]:
 
 
 @taxii_view("GET")
-def collections(request: HttpRequest) -> HttpResponse:
+def collections(request: SignedInRequest) -> HttpResponse:
     user = request.auth_user
     return _json({"collections": [_collection(a, user) for a in readable_agreements(user)]})
 
 
-def _agreement(request: HttpRequest, collection_id: str) -> Agreement:
+def _agreement(request: SignedInRequest, collection_id: str) -> Agreement:
     user = request.auth_user
     for agreement in readable_agreements(user):
         if str(agreement.collection_id) == str(collection_id):
@@ -238,11 +242,11 @@ def _agreement(request: HttpRequest, collection_id: str) -> Agreement:
 
 
 @taxii_view("GET")
-def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
+def collection(request: SignedInRequest, collection_id: str) -> HttpResponse:
     return _json(_collection(_agreement(request, collection_id), request.auth_user))
 
 
-def visible_objects(request: HttpRequest, agreement: Agreement) -> QuerySet[SharedObject]:
+def visible_objects(request: SignedInRequest, agreement: Agreement) -> QuerySet[SharedObject]:
     """What the caller may receive: RED never, only markings the agreement grants now."""
     user = request.auth_user
     rows = SharedObject.objects.filter(agreement=agreement).exclude(tlp__in=NEVER_SHARED)
@@ -274,7 +278,7 @@ def _paged(request: HttpRequest, page: list[Any], next_token: str, key: str = "o
 
 
 @taxii_view("GET", "POST")
-def objects(request: HttpRequest, collection_id: str) -> HttpResponse:
+def objects(request: SignedInRequest, collection_id: str) -> HttpResponse:
     agreement = _agreement(request, collection_id)
     if request.method == "POST":
         return add_objects(request, agreement)
@@ -306,7 +310,7 @@ def _manifest_rows(page: list[Any]) -> list[Any]:
 
 
 @taxii_view("GET")
-def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
+def manifest(request: SignedInRequest, collection_id: str) -> HttpResponse:
     agreement = _agreement(request, collection_id)
     rows = filtered(request, visible_objects(request, agreement))
     page, next_token = _page(request, rows, ("id", "date_added", "stix_id", "version",
@@ -314,7 +318,7 @@ def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
     return _paged(request, _manifest_rows(page), next_token)
 
 
-def _one(request: HttpRequest, collection_id: str, object_id: str) -> QuerySet[SharedObject]:
+def _one(request: SignedInRequest, collection_id: str, object_id: str) -> QuerySet[SharedObject]:
     agreement = _agreement(request, collection_id)
     rows = visible_objects(request, agreement).filter(stix_id=object_id)
     if not rows.exists():
@@ -323,14 +327,14 @@ def _one(request: HttpRequest, collection_id: str, object_id: str) -> QuerySet[S
 
 
 @taxii_view("GET")
-def object_detail(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+def object_detail(request: SignedInRequest, collection_id: str, object_id: str) -> HttpResponse:
     rows = filtered(request, _one(request, collection_id, object_id))
     page, next_token = _page(request, rows, ("id", "date_added", "body"))
     return _paged(request, page, next_token)
 
 
 @taxii_view("GET")
-def versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+def versions(request: SignedInRequest, collection_id: str, object_id: str) -> HttpResponse:
     """TAXII 2.1 §5.7: added_after, match[spec_version], limit and next; no match[version]."""
     rows = filtered(request, _one(request, collection_id, object_id), versions=False)
     page, next_token = _page(request, rows, ("id", "date_added", "version"))
@@ -339,7 +343,7 @@ def versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpRe
 
 
 @taxii_view("GET")
-def status(request: HttpRequest, status_id: str) -> HttpResponse:
+def status(request: SignedInRequest, status_id: str) -> HttpResponse:
     user = request.auth_user
     row = TaxiiStatus.objects.filter(pk=status_id, requested_by=user).first()
     if row is None:
@@ -364,7 +368,7 @@ def status_body(row: TaxiiStatus) -> dict[str, Any]:
 
 def _taxii_content(request: HttpRequest) -> None:
     """TAXII 2.1 §5.4: a POST carries ``application/taxii+json;version=2.1``, else 415."""
-    version = request.content_params.get("version", "2.1")
+    version = (request.content_params or {}).get("version", "2.1")
     if request.content_type != "application/taxii+json" or version != "2.1":
         given = request.META.get("CONTENT_TYPE", "") or "none"
         raise TaxiiError(415, "Unsupported Media Type",
@@ -391,7 +395,7 @@ def _envelope_objects(request: HttpRequest) -> list[Any]:
     return items
 
 
-def add_objects(request: HttpRequest, agreement: Agreement) -> HttpResponse:
+def add_objects(request: SignedInRequest, agreement: Agreement) -> HttpResponse:
     """POST: an analyst of the owning agency pushes objects into its own collection.
 
     The objects are imported as the agency's complaints; the collection then serves what the

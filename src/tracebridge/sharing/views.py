@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
@@ -23,9 +24,9 @@ from tracebridge.sharing.services import agreements_of, approve_agreement, pendi
 
 
 @login_required
-def agreements(request: HttpRequest) -> HttpResponse:
+def agreements(request: SignedInRequest) -> HttpResponse:
     require_role(request, None)
-    agency_id = request.user.agency_id
+    agency_id = request.user.member_agency_id
     rows = list(agreements_of(agency_id))
     given = [a for a in rows if a.owner_id == agency_id]
     received = [a for a in rows if a.partner_id == agency_id]
@@ -36,7 +37,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: SignedInRequest) -> HttpResponse:
     require_role(request, "supervisor")
     if request.method == "POST":
         return _decide(request)
@@ -48,7 +49,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/approvals.html", context)
 
 
-def _decide(request: HttpRequest) -> HttpResponse:
+def _decide(request: SignedInRequest) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"))
     declining = request.POST.get("decision") == "decline"
     try:
@@ -70,7 +71,7 @@ def _decide(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def exports(request: HttpRequest) -> HttpResponse:
+def exports(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     user = request.user
     if request.method == "POST":
@@ -87,7 +88,7 @@ def exports(request: HttpRequest) -> HttpResponse:
         return response
     rejected = (
         AuditEvent.objects.filter(
-            agency_id=user.agency_id,
+            agency_id=user.member_agency_id,
             outcome="denied",
             action__in=["taxii.auth", "taxii.collection", "taxii.add", "sharing.import.rejected"],
         )

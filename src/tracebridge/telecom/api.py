@@ -66,7 +66,7 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
         with open(path, "wb") as fh:
             for chunk in file.chunks():
                 fh.write(chunk)
-        batch = services.import_cdrs(path, user, user.agency, file.name or "", marking)
+        batch = services.import_cdrs(path, user, user.member_agency, file.name or "", marking)
     return batch_row(batch)
 
 

@@ -242,15 +242,16 @@ def open_traceback(
     """Open a request for a stored call the user may see and ask its terminating carrier
     first."""
     target = terminating_record(call_id, user)
+    agency = user.member_agency
     request = TracebackRequest.objects.create(
-        agency=user.agency,
+        agency=agency,
         tlp=tlp,
         reference=_reference(),
         call_id=call_id,
         calling_number=target.calling[:40],
         called_number=target.called[:40],
         start_time=datetime.fromtimestamp(target.start, UTC),
-        campaign=campaign_presenting(user.agency, target.calling),
+        campaign=campaign_presenting(agency, target.calling),
         note=note,
         requested_by=user,
     )

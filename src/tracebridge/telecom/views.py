@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import (
     get_visible_or_404,
     has_role,
@@ -24,7 +25,7 @@ from tracebridge.telecom.models import RobocallCampaign, TracebackRequest
 
 
 @login_required
-def robocalls(request: HttpRequest) -> HttpResponse:
+def robocalls(request: SignedInRequest) -> HttpResponse:
     require_role(request, "viewer")
     everything = RobocallCampaign.objects.select_related("agency")
     rows = visible(request.user, everything)
@@ -35,7 +36,7 @@ def robocalls(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def robocall_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
+def robocall_detail(request: SignedInRequest, campaign_id: str) -> HttpResponse:
     require_role(request, "viewer")
     qs = RobocallCampaign.objects.select_related("agency")
     campaign = get_visible_or_404(request, qs, campaign_id=campaign_id)
@@ -51,7 +52,7 @@ def robocall_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
 
 
 @login_required
-def traceback_list(request: HttpRequest) -> HttpResponse:
+def traceback_list(request: SignedInRequest) -> HttpResponse:
     require_role(request, "viewer")
     everything = TracebackRequest.objects.select_related("campaign")
     rows = visible(request.user, everything)
@@ -67,7 +68,7 @@ def traceback_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def traceback_open(request: HttpRequest) -> HttpResponse:
+def traceback_open(request: SignedInRequest) -> HttpResponse:
     require_role(request, "analyst")
     call_id = request.POST.get("call_id", "").strip()
     try:
@@ -80,7 +81,7 @@ def traceback_open(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def traceback_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def traceback_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     qs = services.with_path(TracebackRequest.objects.all())
     tb = get_visible_or_404(request, qs, reference=reference)

@@ -59,7 +59,7 @@ class Command(SubcommandCommand):
         with console_progress(console()) as progress:
             task = progress.add_task("importing", total=len(files))
             for path in files:
-                _, report = services.import_trail(path, owner, tlp=tlp)
+                _batch, report = services.import_trail(path, owner, tlp=tlp)
                 stored, rejected = stored + report.stored, rejected + report.rejected_total
                 for problem in report.problems[:20]:
                     console().print(f"{path.name}:{problem['line']}: {problem['reason']}")
