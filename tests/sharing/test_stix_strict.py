@@ -13,9 +13,8 @@ import stix2validator
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.services import ingest
 from tracebridge.sharing import stix, stix_extensions
-from tracebridge.sharing.exports import export_bundle, publish, store
+from tracebridge.sharing.exports import export_bundle
 from tracebridge.sharing.imports import import_objects
-from tracebridge.sharing.models import SharedObject
 
 from .conftest import record
 
@@ -137,35 +136,3 @@ def test_both_forms_import(agencies: dict[str, Any], form: str) -> None:
     result = import_objects(objects, partner="self", allowed_agencies=["US-FBI"])
     assert (result.complaints, result.updated, result.rejected) == (18, 18, [])
     assert not Complaint.objects.filter(narrative="overwritten").exists()
-
-
-def _legacy_copies(agreement: Any, reference: str) -> set[str]:
-    """Store a complaint's incident, report and a sighting as a collection stored before the
-    UUIDv4-form ids held them (UUIDv5 ids); return those ids."""
-    rows = SharedObject.objects.filter(agreement=agreement, stix_type__in=["incident", "report"])
-    new = {o["type"]: o for o in (json.loads(b) for b in rows.values_list("body", flat=True))
-           if o["id"] in (stix.sdo_id("incident", reference), stix.sdo_id("report", reference))}  # fmt: skip
-    sighting = {**new["incident"], "type": "sighting", "id": stix.legacy_sdo_id("sighting", "x")}
-    incident = {**new["incident"], "id": stix.legacy_sdo_id("incident", reference)}
-    report = {**new["report"], "id": stix.legacy_sdo_id("report", reference),
-              "object_refs": [incident["id"], sighting["id"]]}  # fmt: skip
-    store(agreement, [incident, sighting, report])
-    return {incident["id"], sighting["id"], report["id"]}
-
-
-@pytest.mark.django_db
-def test_copies_under_older_ids_are_replaced_and_withdrawn(
-    complaints: Any, agreement_factory: Any, supervisor: Any
-) -> None:
-    agreement = agreement_factory(approve_by=supervisor)
-    green = complaints["FBI-GREEN"]
-    held = SharedObject.objects.filter(agreement=agreement)
-    old = _legacy_copies(agreement, green.reference)
-    publish(agreement, [green.pk])  # the complaint's current copy replaces the older one
-    assert not held.filter(stix_id__in=old).exists()
-    assert held.filter(stix_id=stix.sdo_id("incident", green.reference)).exists()
-    old = _legacy_copies(agreement, green.reference)
-    Complaint.objects.filter(pk=green.pk).update(tlp="RED")
-    publish(agreement, [green.pk])  # raised to RED: no copy of either form stays
-    ids = {stix.sdo_id("incident", green.reference), *old}
-    assert not held.filter(stix_id__in=ids).exists()
