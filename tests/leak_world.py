@@ -145,6 +145,24 @@ def _complaints(world: World) -> None:
     for complaint in Complaint.objects.order_by("id"):
         world.keep(f"complaint-{complaint.tlp}", complaint.pk)
         world.keep(f"reference-{complaint.tlp}", complaint.reference)
+    _attachments(world)
+
+
+def _attachments(world: World) -> None:
+    """A statement on each marking's complaint: its name and its bytes are the owner's alone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tracebridge.complaints.models import Complaint
+    from tracebridge.complaints.reports import attach
+
+    for tlp in ("GREEN", "AMBER", "AMBER+STRICT", "RED"):  # the complaints the sweep opens
+        complaint = Complaint.objects.get(pk=world.ids[f"complaint-{tlp}"][0])
+        tag = tlp.replace("+", "")
+        name = world.add(f"statement-{tag.lower()}canary.pdf", OWNER_ONLY, f"{tlp} file name")
+        inside = world.add(f"Statement {tag}canary", OWNER_ONLY, f"{tlp} file content")
+        content = f"%PDF-1.4\n({inside})\n%%EOF\n".encode()
+        (row,) = attach(complaint, [SimpleUploadedFile(name, content, "application/pdf")])
+        world.keep("attachment", row.pk)
 
 
 def _campaign(world: World) -> None:

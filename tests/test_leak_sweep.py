@@ -58,6 +58,7 @@ BY_ROUTE = {
     ("request-detail", "reference"): "request",
     ("request-step", "reference"): "request",
     ("api:show_request", "reference"): "request",
+    ("complaint-attachment", "attachment_id"): "attachment",
 }
 BY_NAME = {
     "pk": "complaint",

@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 
 from tracebridge.complaints import demo
-from tracebridge.complaints.models import Complaint
+from tracebridge.complaints.models import Attachment, Complaint
 from tracebridge.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,10 @@ def test_demo_loads_the_simulated_world_with_owners(agencies: Any, tmp_path: Pat
     assert all((c.country == "US") == (c.agency.code == "US-FTC") for c in portal)
     assert Complaint.objects.count() > 600
     assert ctx.summary and ctx.summary[0][0] == "complaints"
-    before = Complaint.objects.count()
+    with_files = portal.filter(country="IN", attachments__isnull=False).distinct()
+    assert with_files.count() == demo.WITH_FILES
+    kinds = sorted(with_files[0].attachments.values_list("media_type", flat=True))
+    assert kinds == ["application/pdf", "image/png"]
+    before = (Complaint.objects.count(), Attachment.objects.count())
     demo.load(ctx)  # loading twice adds nothing
-    assert Complaint.objects.count() == before
+    assert (Complaint.objects.count(), Attachment.objects.count()) == before

@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracebridge.agencies import localize
-from tracebridge.complaints import india
+from tracebridge.complaints import attachments, india
 from tracebridge.complaints import report_rows as rows
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.complaints.schema import SCHEMA_VERSION
@@ -56,6 +56,26 @@ class DistrictSelect(forms.Select):
         if option["value"]:
             option["attrs"]["translate"] = "no"
         return option
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Up to five screenshots or statements; each checked by its first bytes, not its name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        widget = MultipleFileInput(attrs={"accept": attachments.ACCEPT})
+        super().__init__(widget=widget, required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        cleaned = [super(EvidenceFilesField, self).clean(f, initial) for f in files]
+        problems = attachments.check_all(cleaned)
+        if problems:
+            raise forms.ValidationError(problems)
+        return cleaned
 
 
 class StartForm(forms.Form):
@@ -165,6 +185,13 @@ class ReportForm(forms.Form):
         error_messages={"invalid": _("Use only the letters, digits, - and / of the number.")},
         required=False,
         max_length=40,
+    )
+    evidence = EvidenceFilesField(
+        label=_("Screenshots or statements"),
+        help_text=_(
+            "Up to 5 files, 10 MB each: PNG, JPEG or WebP pictures, or PDF. If the form comes "
+            "back with a question, choose them again."
+        ),
     )
     # Hidden from people (CSS and aria-hidden), filled by form-spamming robots.
     homepage = forms.CharField(required=False, label=_("Leave this empty"))

@@ -172,3 +172,21 @@ class ReportAddition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.number} +{self.created_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A file the victim attached to a report (a screenshot, a statement), kept in the node's
+    content-addressed blob store by SHA-256. Downloaded only as an attachment, never shown."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    media_type = models.CharField(max_length=40, help_text="from the file's first bytes")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.filename}"

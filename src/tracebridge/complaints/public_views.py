@@ -70,7 +70,7 @@ def _form_page(
 
 
 def _submit(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, request.FILES)
     what, country = request.POST.get("what", "call"), request.POST.get("country", "IN")
     if request.POST.get("homepage"):
         audit.record("complaint.report", request=request, outcome="denied", reason="honeypot")
@@ -88,6 +88,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
             address=audit.client_address(request) or "",
             anonymous=anonymous,
             language=get_language() or "",
+            files=form.cleaned_data.get("evidence") or [],
         )
     except reports.ReportError as exc:
         audit.record("complaint.report", request=request, outcome="denied", reason=str(exc))

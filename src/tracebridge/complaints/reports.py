@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracebridge.agencies.models import Agency
-from tracebridge.complaints.models import Complaint, PublicReport, ReportAddition
+from tracebridge.complaints import attachments
+from tracebridge.complaints.models import Attachment, Complaint, PublicReport, ReportAddition
 from tracebridge.complaints.schema import MAX_NARRATIVE, CanonicalComplaint
 from tracebridge.complaints.services import ingest, to_canonical
 
@@ -89,15 +91,52 @@ def _next_number(country: str) -> str:
     return f"{prefix}{sequence:06d}"
 
 
+def store_files(files: Sequence[Any]) -> list[Attachment]:
+    """Put each checked file in the blob store; the rows are saved with the report.
+
+    All files are stored before the report is created, so a failing store leaves no report
+    with some files missing (a blob stored before the failure is unreferenced content)."""
+    problems = attachments.check_all(files)
+    if problems:
+        raise ReportError(problems[0])
+    if not files:
+        return []
+    store = attachments.store()
+    rows = []
+    for file in files:
+        media_type = attachments.sniff(attachments.read_head(file))
+        blob = store.put(file)
+        name = attachments.safe_name(file.name)
+        rows.append(
+            Attachment(filename=name, media_type=media_type, sha256=blob.sha256, size=blob.size)
+        )
+    return rows
+
+
+def attach(complaint: Complaint, files: Sequence[Any]) -> list[Attachment]:
+    """Store checked files and record them as ``complaint``'s attachments (the demo's way)."""
+    rows = store_files(files)
+    for row in rows:
+        row.complaint = complaint
+    return Attachment.objects.bulk_create(rows)
+
+
 def file_report(
-    data: dict[str, Any], *, address: str = "", anonymous: bool = False, language: str = ""
+    data: dict[str, Any],
+    *,
+    address: str = "",
+    anonymous: bool = False,
+    language: str = "",
+    files: Sequence[Any] = (),
 ) -> Filed:
-    """File a report from canonical fields (without ref/source/received_at)."""
+    """File a report from canonical fields (without ref/source/received_at), with the files
+    the reporter attached (uploaded files, checked again here)."""
     digest = address_digest(address)
     if too_many(digest):
         raise ReportError(_("Too many reports from this connection in the last hour."))
     country = str(data["country"]).upper()
     owner = owner_for(country)
+    stored = store_files(files)
     secret = secrets.token_urlsafe(16)
     for _attempt in range(5):  # two reports at once may pick the same number
         number = _next_number(country)
@@ -116,6 +155,9 @@ def file_report(
                     anonymous=anonymous,
                     language=language[:8],
                 )
+                for row in stored:
+                    row.complaint = complaint
+                Attachment.objects.bulk_create(stored)
             return Filed(number, secret, complaint)
         except IntegrityError:
             continue

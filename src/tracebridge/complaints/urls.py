@@ -9,5 +9,10 @@ urlpatterns = [
     path("report/lookup/", public_views.report_lookup, name="report-lookup"),
     path("complaints/", views.complaint_list, name="complaint-list"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),
+    path(
+        "complaints/<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="complaint-attachment",
+    ),
     path("complaints/<int:pk>/status/", views.report_status, name="complaint-report-status"),
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,10 +16,16 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import get_visible_or_404, require_role
-from tracebridge.complaints import tracking
+from tracebridge.complaints import attachments, tracking
 from tracebridge.complaints.forms import COUNTRIES
 from tracebridge.complaints.highlight import highlighted
-from tracebridge.complaints.models import Complaint, PublicReport, ReportStatus, ScamType
+from tracebridge.complaints.models import (
+    Attachment,
+    Complaint,
+    PublicReport,
+    ReportStatus,
+    ScamType,
+)
 from tracebridge.complaints.redaction import reader
 from tracebridge.complaints.selectors import FilterError, Filters, complaints_for
 from tracebridge.errors import TracebridgeError
@@ -68,6 +75,7 @@ def complaint_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "panels": panels.render("complaint", request, complaint),
         "public_report": PublicReport.objects.filter(complaint=complaint).first(),
         "stages": ReportStatus.choices,
+        "attachments": list(complaint.attachments.all()),
     }
     return render(request, "complaints/detail.html", context)
 
@@ -86,3 +94,34 @@ def report_status(request: SignedInRequest, pk: int) -> HttpResponse:
     except TracebridgeError as exc:  # a refused user or an unknown stage: the page's 403
         raise PermissionDenied(str(exc)) from None
     return redirect("complaint-detail", pk=pk)
+
+
+@login_required
+def attachment_download(request: SignedInRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """A file the victim attached, as a download only (never shown inline), audited.
+
+    The complaint must be visible to the user (else 404, audited), and the file is the owning
+    agency's alone: a screenshot or statement holds victim data that cannot be redacted, so
+    another agency that sees the complaint gets 404 too (audited as denied)."""
+    require_role(request, "analyst")
+    complaint = get_visible_or_404(request, Complaint.objects.select_related("agency"), pk=pk)
+    found = Attachment.objects.filter(complaint=complaint, pk=attachment_id).first()
+    if found is None or complaint.agency_id != getattr(request.user, "agency_id", None):
+        audit.record(
+            "complaint.attachment_download", request=request, obj=complaint, outcome="denied",
+            attachment=attachment_id,
+        )  # fmt: skip
+        raise Http404("No attachment matches the given query.")
+    audit.record(
+        "complaint.attachment_download", request=request, obj=complaint,
+        attachment=found.pk, sha256=found.sha256,
+    )  # fmt: skip
+    response = FileResponse(
+        attachments.store().open(found.sha256),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.media_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

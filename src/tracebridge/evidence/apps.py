@@ -11,6 +11,10 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from tracebridge import panels
+        from tracebridge.complaints import attachments
+        from tracebridge.evidence.services import blob_store
         from tracebridge.evidence.views import case_panel
 
         panels.register("case", case_panel, order=10)
+        # Files victims attach to public reports go to the same content-addressed store.
+        attachments.register_store(blob_store)
