@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tracebridge import csvsafe
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import require_role
@@ -68,7 +68,7 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
                  filters={k: v for k, v in filters.items() if v}, rows=events.count())  # fmt: skip
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    out = csv.writer(response)
+    out = csvsafe.writer(response)
     out.writerow(["at", "username", "agency", "action", "object_type", "object_id",
                   "client_address", "outcome", "detail"])  # fmt: skip
     for e in events.iterator():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tracebridge import csvsafe
 from tracebridge.campaigns.models import Campaign, CampaignStatus
 from tracebridge.complaints.models import Complaint
 
@@ -23,7 +23,7 @@ def write_csv(out: Path, progress: Callable[[int], None] | None = None) -> int:
     )
     count = 0
     with open(out, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+        writer = csvsafe.writer(f)
         writer.writerow(HEADER)
         for ref, code in rows:
             writer.writerow((ref, code or ""))

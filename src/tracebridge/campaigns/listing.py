@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from tracebridge import csvsafe
 from tracebridge.campaigns.figures import Figures
 
 _EPOCH = datetime.min.isoformat()
@@ -35,7 +35,7 @@ def _iso(value: datetime | None) -> str:
 
 def as_csv(rows: list[Figures]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(CSV_COLUMNS)
     for f in rows:
         losses = "; ".join(f"{amount} {cur}" for cur, amount in f.losses.items())

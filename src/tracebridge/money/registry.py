@@ -8,7 +8,6 @@ marking, and then only the agencies the marking allows see it.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tracebridge import csvsafe
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import is_agency_user, visible_q
@@ -202,7 +202,7 @@ def write_csv(scores: list[mules.Score], path: Path) -> None:
     """``account`` (as the trail writes it), key, score, level, victims, reasons."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
+        out = csvsafe.writer(handle)
         out.writerow(["account", "key", "score", "level", "victims", "reasons"])
         for s in scores:
             out.writerow([s.account, s.key, s.score, s.level, s.victims, "; ".join(s.reasons)])

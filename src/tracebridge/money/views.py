@@ -3,7 +3,6 @@ on complaint and case pages."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracebridge import csvsafe
 from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import can_view, require_role
@@ -205,7 +205,7 @@ def registry_csv(request: SignedInRequest) -> HttpResponse:
                  query=query[:100], mine=mine, rows=entries.count())  # fmt: skip
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mule-registry.csv"'
-    csv.writer(response).writerows(registry.export_rows(entries))
+    csvsafe.writer(response).writerows(registry.export_rows(entries))
     return response
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tracebridge import ratelimit, warninglist
+from tracebridge import csvsafe, ratelimit, warninglist
 from tracebridge.agencies import localize
 from tracebridge.complaints.models import PaymentMethod, ScamType
 from tracebridge.portal import content, services
@@ -179,8 +178,8 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     data = services.statistics()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tracebridge-public-statistics.csv"'
-    writer = csv.DictWriter(response, CSV_COLUMNS, restval="", extrasaction="ignore")
-    writer.writeheader()
+    writer = csvsafe.writer(response)
+    writer.writerow(CSV_COLUMNS)
     tables = [
         ("reports_per_month", data["monthly"]),
         ("top_scam_types", data["scam_types"]),
@@ -188,7 +187,8 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     ]
     for table, rows in tables:
         for row in rows:
-            writer.writerow(_csv_row(table, row))
+            values = _csv_row(table, row)
+            writer.writerow(values.get(column, "") for column in CSV_COLUMNS)
     return response
 
 

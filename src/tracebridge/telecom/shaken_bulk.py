@@ -7,7 +7,6 @@ signature over a different number means the caller ID was changed after signing.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -17,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from tracebridge import duck
+from tracebridge import csvsafe, duck
 from tracebridge.telecom import analytics, shaken
 from tracebridge.telecom.traceback import digits
 
@@ -85,7 +84,7 @@ def verify_file(
     counted = con.execute("SELECT count(*) FROM cdr_raw").fetchone()
     summary.records = int(counted[0]) if counted else 0
     with open(out, "w", newline="", encoding="utf-8") if out else nullcontext() as fh:
-        writer = csv.writer(fh) if fh is not None else None
+        writer = csvsafe.writer(fh) if fh is not None else None
         if writer is not None:
             writer.writerow(["call_id", "valid", "step", "attest", "orig_matches", "detail"])
         for rows in identities(con):
