@@ -24,6 +24,11 @@ def _campaigns(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _groups(out: Path) -> list[dict[str, str]]:
+    with open(out / "campaign_groups.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def _labels(out: Path) -> dict[str, str]:
     rows = duckdb.execute(
         "SELECT * FROM read_parquet(?)", [str(out / "call_labels.parquet")]
@@ -256,9 +261,10 @@ def test_only_candidate_groups_reach_the_costly_steps(cdr_file: Path, tmp_path: 
         "SELECT count(*), sum(n), count(*) FILTER (oid IS NULL) FROM calls"
     ).fetchone()
     # 62 spoofed records (60 calls, a duplicate and a hop record, folded into their calls),
-    # 40 neighbour-spoofing ones; the reminder line, ordinary callers and bad rows answer
-    # most calls or place too few.
-    assert kept == (100, 102, 0)
+    # 40 neighbour-spoofing ones, and every call without origid (50 ordinary callers, 5 bad
+    # rows: route groups are formed from the folded calls); the reminder line answers most
+    # calls.
+    assert kept == (155, 157, 55)
     assert summary.rows == len(world_rows()) and summary.calls == 235
     assert summary.hop_records == summary.rows - summary.unusable_rows - summary.calls
 
@@ -345,8 +351,8 @@ def test_a_caller_seen_inside_and_outside_a_flagged_origin_keeps_every_call(
 ) -> None:
     """A robocaller's number also used on a flagged origin's trunk: the origin scan sees a third
     of its calls, the callers' own scan the rest (merged per call with up to 64 reporters, one
-    combined scan beyond). Its group still counts all 30 calls; labels go to the origin
-    campaign first, so the caller campaign labels the other 20."""
+    combined scan beyond). Its group still counts all 30 calls, and joins the origin's
+    campaign: they share calls."""
     rows = world_rows()
     spoof = next(r for r in rows if r["call_id"] == "S0000")
     for i in range(30):
@@ -360,12 +366,20 @@ def test_a_caller_seen_inside_and_outside_a_flagged_origin_keeps_every_call(
     path = write_cdrs(tmp_path / "x.parquet", rows)
     summary = analytics.analyze([path], tmp_path / "out")
     campaigns = {c["key"]: c for c in _campaigns(tmp_path / "out")}
-    caller = campaigns["+13125559999"]
-    assert caller["calls"] == "20"
+    assert "+13125559999" not in campaigns  # 10 of its calls were signed with the origid:
+    spoof = spoof_campaign(campaigns)  # one campaign, its 20 other calls with it, and the 5
+    # bad rows without origid on its route in that hour (the ordinary answered calls are not)
+    assert next(c["calls"] for c in campaigns.values() if c["campaign_id"] == spoof) == "95"
+    groups = {g["key"]: g for g in _groups(tmp_path / "out")}
+    caller = groups["+13125559999"]
+    assert caller["campaign_id"] == spoof and caller["calls"] == "30"
     assert "many unique callees: 30 of 30 calls" in caller["reasons"]
     labels = _labels(tmp_path / "out")
-    assert labels["X0000"] == spoof_campaign(campaigns) and labels["X0029"] == caller["campaign_id"]
-    assert summary.labelled_calls == 130 and summary.duplicate_call_ids == 1
+    assert labels["X0000"] == spoof and labels["X0029"] == spoof and labels["B0000"] == spoof
+    assert {k for k in labels if k[0] == "L"} == set()
+    route = next(g for g in groups.values() if g["key_kind"] == "route")
+    assert route["key"] == "from Telx Wholesale via Verizon, 2025-06-15 14:00Z"
+    assert summary.labelled_calls == 135 and summary.duplicate_call_ids == 1
 
 
 def spoof_campaign(campaigns: dict[str, dict[str, str]]) -> str:

@@ -1,10 +1,11 @@
 """The same robocall detection on Apache Spark (``tracebridge cdr analyze --engine spark``).
 
 Spark SQL runs the grouping and scoring of ``analytics`` (the same features, rules and campaign
-ids, with the few function names that differ swapped); the labelled calls, a small share of the
-input, come back as Arrow and go through the same writer as the DuckDB engine, so both engines
-write identical CSV files and the same call labels (in no particular row order). Needs Java (OpenJDK 17) and the ``spark``
-extra (pyspark).
+ids, with the few function names that differ swapped); the flagged groups, the calls in them
+(a small share of the input) and the carriers come back as Arrow and go through the same
+merge into campaigns and the same writer as the DuckDB engine, so both engines write identical
+CSV files and the same call labels (in no particular row order). Needs Java (OpenJDK 17) and
+the ``spark`` extra (pyspark).
 """
 
 from __future__ import annotations
@@ -84,13 +85,16 @@ def _load(spark: Any, files: Sequence[Path]) -> Any:
 
 
 def _prepare(spark: Any) -> None:
-    """Views ``records`` (one row per usable record, numbers parsed) and ``calls`` (folded
-    per call by the same SQL as the DuckDB engine)."""
+    """Views ``carriers``, ``records`` (one row per usable record, numbers parsed, route bits)
+    and ``calls`` (folded per call by the same SQL as the DuckDB engine)."""
     cli = analytics.number_sql("calling_number", analytics.SPARK)
     callee = analytics.number_sql("called_number", analytics.SPARK)
     cli_ok, callee_ok = analytics.number_in_range("cli"), analytics.number_in_range("callee")
+    spark.sql(analytics.carriers_sql(analytics.SPARK)).cache().createOrReplaceTempView("carriers")
+    obit, ebit = analytics.record_bits("co", "ct")
     spark.sql(f"""
-        SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid
+        SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid,
+               obit, ebit, CAST(oid IS NOT NULL AS INT) AS signed
         FROM (SELECT call_id, coalesce(reporting_carrier, '') AS rep,
                      CAST(unix_timestamp(start_time) AS BIGINT) AS ts,
                      CAST(unix_timestamp(start_time) AS BIGINT) div 86400 AS day,
@@ -98,8 +102,11 @@ def _prepare(spark: Any) -> None:
                      coalesce(answered, duration_s > 0, false) AS ans,
                      {cli} AS cli, {callee} AS callee,
                      {analytics.attestation_code("attestation")} AS att,
-                     nullif(trim(origid), '') AS oid
-              FROM cdr_raw WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
+                     nullif(trim(origid), '') AS oid, {obit} AS obit, {ebit} AS ebit
+              FROM cdr_raw r
+              LEFT JOIN carriers co ON co.name = r.orig_carrier
+              LEFT JOIN carriers ct ON ct.name = r.term_carrier
+              WHERE start_time IS NOT NULL AND call_id IS NOT NULL)
     """).createOrReplaceTempView("records")  # noqa: S608
     fold = analytics.fold_sql(
         "SELECT * FROM records", dense=False, day=analytics.ORIGIN_DAY, dialect=analytics.SPARK
@@ -108,37 +115,28 @@ def _prepare(spark: Any) -> None:
 
 
 def _score(spark: Any, p: Params) -> None:
+    """Views ``features`` and ``flagged_groups`` (the DuckDB engine's columns; route groups'
+    keys are named later, from ``carriers``)."""
     spark.sql(analytics.candidates_sql(p)).createOrReplaceTempView("candidates")
+    spark.sql(_spark_sql(analytics.route_candidates(p))).createOrReplaceTempView("route_candidates")
     spark.sql(_spark_sql(analytics.features_sql(p))).createOrReplaceTempView("features")
     score, reasons = analytics.score_sql(p), analytics.reasons_sql(p)
     key = (
-        "CASE WHEN key_kind = 'origin' THEN oid || '@' || "
-        "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') ELSE '+' || CAST(cli AS STRING) END"
+        "CASE key_kind WHEN 'origin' THEN oid || '@' || "
+        "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') "
+        "WHEN 'caller' THEN '+' || CAST(cli AS STRING) END"
     )
     spark.sql(f"""
-        SELECT key_kind, oid, day, cli, uniq, {key} AS key, {score} AS score,
-               {analytics.PATTERN} AS pattern,
+        SELECT key_kind, oid, day, cli, path, hour, uniq, calls, oid AS origin, {key} AS key,
+               {score} AS score, {analytics.PATTERN} AS pattern,
                array_join(filter(array({reasons}), r -> r IS NOT NULL), '; ') AS reasons
         FROM features
     """).createOrReplaceTempView("scored")  # noqa: S608
     spark.sql(f"""
-        SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
+        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour) AS INT)
+                   AS gid, *
         FROM scored WHERE score >= {p.threshold} AND pattern
-    """).cache().createOrReplaceTempView("flagged")  # noqa: S608
-
-
-def _labels(spark: Any) -> Any:
-    return spark.sql("""
-        WITH fo AS (SELECT oid, day, campaign_id FROM flagged WHERE key_kind = 'origin'),
-             fc AS (SELECT cli, campaign_id FROM flagged WHERE key_kind = 'caller')
-        SELECT c.call_id, c.reps, fo.campaign_id, c.ts0, c.dur_max, c.ans_any, c.callee, c.cli,
-               c.att, c.n
-        FROM calls c JOIN fo ON fo.oid = c.oid AND fo.day = c.day
-        UNION ALL
-        SELECT c.call_id, c.reps, fc.campaign_id, c.ts0, c.dur_max, c.ans_any, c.callee, c.cli,
-               c.att, c.n
-        FROM calls c JOIN fc ON fc.cli = c.cli
-        LEFT ANTI JOIN fo ON fo.oid = c.oid AND fo.day = c.day""")
+    """).cache().createOrReplaceTempView("flagged_groups")  # noqa: S608
 
 
 def _summary(spark: Any, summary: AnalysisSummary) -> None:
@@ -159,18 +157,22 @@ def _summary(spark: Any, summary: AnalysisSummary) -> None:
     summary.null_origid = int(row[5])
 
 
-def _run(spark: Any, paths: list[Path], p: Params, summary: AnalysisSummary) -> tuple[Any, Any]:
-    """Labelled calls and flagged groups, as Arrow tables."""
+def _run(spark: Any, paths: list[Path], p: Params, summary: AnalysisSummary) -> dict[str, Any]:
+    """The flagged groups, the calls in them and the carriers, as Arrow tables."""
     _load(spark, paths).createOrReplaceTempView("cdr_raw")
     _prepare(spark)
     _summary(spark, summary)
     _score(spark, p)
-    labels = _labels(spark).toArrow()
-    flagged = spark.sql(
-        "SELECT campaign_id, key_kind, key, uniq, score, reasons FROM flagged"
-    ).toArrow()
+    tables = {
+        "members": spark.sql(_spark_sql(analytics.MEMBERS_SQL)).toArrow(),
+        "flagged_groups": spark.sql(
+            "SELECT gid, key_kind, key, origin, path, hour, uniq, calls, score, reasons "
+            "FROM flagged_groups"
+        ).toArrow(),
+        "carriers": spark.sql("SELECT * FROM carriers").toArrow(),
+    }
     spark.catalog.clearCache()
-    return labels, flagged
+    return tables
 
 
 def analyze_in_subprocess(
@@ -206,19 +208,15 @@ def analyze(
     own = spark is None
     spark = spark or session()
     try:
-        labels, flagged = _run(spark, paths, p, summary)
+        tables = _run(spark, paths, p, summary)
     finally:
         if own:
             stop(spark)
     con = duck.connect()
-    con.register("labels_arrow", labels)
-    con.register("flagged_arrow", flagged)
-    index = analytics.CAMPAIGN_INDEX
-    con.execute(f"CREATE TEMP TABLE flagged AS SELECT *, {index} FROM flagged_arrow")  # noqa: S608
-    con.execute(
-        "CREATE TEMP TABLE labels AS SELECT l.* EXCLUDE (campaign_id), f.cix "
-        "FROM labels_arrow l JOIN flagged f USING (campaign_id)"
-    )
+    for name, table in tables.items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608
+    analytics.merge(con)
     analytics.write_outputs(con, out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary

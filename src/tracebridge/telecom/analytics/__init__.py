@@ -27,9 +27,10 @@ from typing import Any
 import duckdb
 
 from tracebridge import duck
-from tracebridge.telecom.analytics.attribution import CAMPAIGN_INDEX as CAMPAIGN_INDEX
+from tracebridge.telecom.analytics.attribution import MEMBERS_SQL as MEMBERS_SQL
 from tracebridge.telecom.analytics.attribution import attribute as attribute
 from tracebridge.telecom.analytics.attribution import campaign_id_for as campaign_id_for
+from tracebridge.telecom.analytics.attribution import merge as merge
 from tracebridge.telecom.analytics.core import USABLE as USABLE
 from tracebridge.telecom.analytics.core import AnalyticsError as AnalyticsError
 from tracebridge.telecom.analytics.core import Params as Params
@@ -44,10 +45,13 @@ from tracebridge.telecom.analytics.keys import keys_of as keys_of
 from tracebridge.telecom.analytics.keys import origin_key as origin_key
 from tracebridge.telecom.analytics.outputs import CAMPAIGN_COLUMNS as CAMPAIGN_COLUMNS
 from tracebridge.telecom.analytics.outputs import write_outputs as write_outputs
+from tracebridge.telecom.analytics.routes import carriers_sql as carriers_sql
+from tracebridge.telecom.analytics.routes import record_bits as record_bits
 from tracebridge.telecom.analytics.rules import PATTERN as PATTERN
 from tracebridge.telecom.analytics.rules import candidates_sql as candidates_sql
 from tracebridge.telecom.analytics.rules import features_sql as features_sql
 from tracebridge.telecom.analytics.rules import reasons_sql as reasons_sql
+from tracebridge.telecom.analytics.rules import route_candidates as route_candidates
 from tracebridge.telecom.analytics.rules import rules as rules
 from tracebridge.telecom.analytics.rules import score_groups as score_groups
 from tracebridge.telecom.analytics.rules import score_sql as score_sql

@@ -1,54 +1,155 @@
-"""Attribution: flagged groups become campaigns (numbered within the analysis), and each call
-of a flagged group is labelled with one campaign, its origin group first."""
+"""Attribution: flagged groups become campaigns, and each call of a flagged group is labelled
+with one campaign.
+
+A campaign is not one group: a robodialer shows up as origin groups on several days (one
+origid), as caller groups (its own numbers) and as route groups (its calls without origid, by
+route and hour). Flagged groups are joined into one campaign when they share an origid, when
+at least LINK_CALLS calls lie in both (a number's calls signed with the origid; calls without
+origid from the number; signed calls on the same route in the same hour), or when they are
+route groups of one route in consecutive hours (one burst). The joining is a union-find over
+the flagged groups (a few thousand, not calls), shared by both engines (see ``merge``).
+Each call is labelled with the campaign of its origin group first, then its caller group, then
+(calls without origid) its route group.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 import duckdb
+import pyarrow as pa
 
 from tracebridge.telecom.analytics.core import Params
 from tracebridge.telecom.analytics.keys import keys_of
+from tracebridge.telecom.analytics.routes import HOUR, ROUTE, route_key_sql
+
+LINK_CALLS = 3  # calls two flagged groups must have in common to be one campaign
 
 
 def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
-    """Table ``flagged`` (with keys and ids) and view ``labels`` (each call of a flagged
-    group, its origin group first, from the per-call rows; a view: write_outputs reads it
-    once)."""
+    """Tables ``flagged_groups`` and ``members`` from ``groups`` and ``calls``, then
+    ``merge``: table ``flagged`` (the campaigns) and view ``labels``."""
     # The origin key shows the origid itself: look it up for the flagged groups only.
     names = keys_of(con).names("SELECT oid FROM f WHERE key_kind = 'origin'")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE flagged AS
-        WITH f AS (SELECT * FROM groups WHERE score >= {p.threshold} AND pattern),
+        CREATE OR REPLACE TEMP TABLE flagged_groups AS
+        WITH f AS (SELECT * EXCLUDE (pattern) FROM groups
+                   WHERE score >= {p.threshold} AND pattern),
         names AS ({names})
-        SELECT f.*, CASE WHEN key_kind = 'origin'
-                    THEN names.origid || '@' || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
-                    ELSE '+' || CAST(cli AS VARCHAR) END AS key
+        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour)
+                    AS INTEGER) AS gid,
+               f.*, names.origid AS origin,
+               CASE key_kind
+                   WHEN 'origin' THEN names.origid || '@'
+                        || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
+                   WHEN 'caller' THEN '+' || CAST(cli AS VARCHAR) END AS key
         FROM f LEFT JOIN names USING (oid)""")  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP TABLE members AS {MEMBERS_SQL}")
+    merge(con)
+
+
+# A route group holds every call without origid on its route in its hour: a conversation
+# there (answered, at least this long) is ordinary traffic beside the burst, not labelled.
+CONVERSATION_S = 60
+# One scan of the per-call rows, three hash probes (pure equi-joins: a non-equality condition
+# turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route group is a link only.
+# Both engines: over ``calls`` and ``flagged_groups``.
+MEMBERS_SQL = f"""
+    SELECT * FROM (
+        SELECT c.call_id, fo.gid AS og, fc.gid AS cg,
+               CASE WHEN NOT (c.ans_any AND c.dur_max >= {CONVERSATION_S}) THEN fr.gid END AS rg,
+               c.signed, c.reps, c.ts0,
+               c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
+        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls) c
+        LEFT JOIN (SELECT oid, day, gid FROM flagged_groups WHERE key_kind = 'origin') fo
+          ON fo.oid = c.oid AND fo.day = c.day
+        LEFT JOIN (SELECT cli, gid FROM flagged_groups WHERE key_kind = 'caller') fc
+          ON fc.cli = c.cli
+        LEFT JOIN (SELECT path, hour, gid FROM flagged_groups WHERE key_kind = 'route') fr
+          ON fr.path = c.path AND fr.hour = c.hour)
+    WHERE og IS NOT NULL OR cg IS NOT NULL OR (rg IS NOT NULL AND signed = 0)"""  # noqa: S608
+
+EDGES_SQL = f"""
+    SELECT a, b FROM (
+        SELECT og AS a, cg AS b FROM members WHERE og IS NOT NULL AND cg IS NOT NULL
+        UNION ALL SELECT og, rg FROM members WHERE og IS NOT NULL AND rg IS NOT NULL
+        UNION ALL SELECT cg, rg FROM members WHERE cg IS NOT NULL AND rg IS NOT NULL)
+    GROUP BY a, b HAVING count(*) >= {LINK_CALLS}
+    UNION ALL
+    SELECT gid, min(gid) OVER (PARTITION BY origin) FROM flagged_groups
+    WHERE key_kind = 'origin'
+    UNION ALL
+    SELECT a.gid, b.gid FROM flagged_groups a JOIN flagged_groups b
+      ON a.path = b.path AND b.hour = a.hour + 1
+    WHERE a.key_kind = 'route' AND b.key_kind = 'route'"""  # noqa: S608
+
+
+def merge(con: duckdb.DuckDBPyConnection) -> None:
+    """From ``flagged_groups`` (gid, key_kind, key, origin, path, hour, uniq, calls, score,
+    reasons; route keys are filled here from ``carriers``), ``members`` (one row per call of a
+    flagged group: og, cg, rg, signed and the label columns) and ``carriers``: table
+    ``flagged`` (one row per campaign, with its ``cix``) and view ``labels``."""
+    gids = [int(g) for (g,) in con.execute("SELECT gid FROM flagged_groups").fetchall()]
+    edges = [(int(a), int(b)) for a, b in con.execute(EDGES_SQL).fetchall()]
+    roots = components(gids, edges)
+    con.register("group_roots", pa.table({"gid": pa.array(gids, pa.int32()), "comp": roots}))
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE flagged AS
-        SELECT *, {CAMPAIGN_INDEX} FROM (
-            SELECT *, 'RC-' || substr(md5(key_kind || ':' || key), 1, 12) AS campaign_id
-            FROM flagged)""")  # noqa: S608
-    con.execute(LABELS_SQL)
+        CREATE OR REPLACE TEMP TABLE grouped AS
+        SELECT f.*, coalesce(f.key, r.key) AS gkey, g.comp
+        FROM flagged_groups f JOIN group_roots g USING (gid)
+        LEFT JOIN ({route_key_sql()}) r USING (gid)""")  # noqa: S608
+    con.unregister("group_roots")
+    con.execute(CAMPAIGNS_SQL)
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW labels AS
+        SELECT m.call_id, m.reps, x.cix, m.ts0, m.dur_max, m.ans_any, m.callee, m.cli, m.att,
+               m.n
+        FROM members m JOIN (SELECT gid, cix FROM grouped JOIN flagged USING (comp)) x
+          ON x.gid = coalesce(m.og, m.cg, CASE WHEN m.signed = 0 THEN m.rg END)""")
 
 
-# One scan, two hash probes. Pure equi-joins only (an extra non-equality condition turns a
-# LEFT JOIN into a nested loop in DuckDB); rows without an origid or with a bad caller ID cannot
-# match, because flagged groups never have those keys.
-LABELS_SQL = """
-    CREATE OR REPLACE TEMP VIEW labels AS
-    SELECT c.call_id, c.reps, coalesce(fo.cix, fc.cix) AS cix,
-           c.ts0, c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
-    FROM calls c
-    LEFT JOIN (SELECT oid, day, cix FROM flagged WHERE key_kind = 'origin') fo
-      ON fo.oid = c.oid AND fo.day = c.day
-    LEFT JOIN (SELECT cli, cix FROM flagged WHERE key_kind = 'caller') fc
-      ON fc.cli = c.cli
-    WHERE fo.cix IS NOT NULL OR fc.cix IS NOT NULL"""
+# One campaign per component, named by its largest group; its score is the highest of its
+# groups, its reasons those of the largest group and, when it joins several, what joined them.
 # Campaigns are numbered within one analysis: per-call rows carry the small number, not the
 # campaign id (a 15-character string costs more to group and to store), until the files.
 CAMPAIGN_INDEX = "CAST(row_number() OVER (ORDER BY campaign_id) AS INTEGER) AS cix"
+CAMPAIGNS_SQL = f"""
+    CREATE OR REPLACE TEMP TABLE flagged AS
+    SELECT *, {CAMPAIGN_INDEX} FROM (
+        SELECT r.comp, r.key_kind, r.gkey AS key,
+               'RC-' || substr(md5(r.key_kind || ':' || r.gkey), 1, 12) AS campaign_id,
+               CASE WHEN s.groups = 1 AND r.key_kind = 'origin' THEN r.uniq END AS uniq,
+               s.score,
+               r.reasons || CASE WHEN s.groups > 1 THEN printf(
+                   '; one campaign of %d groups sharing an origid, calls, or route and hour: '
+                   || '%d origin-days, %d caller numbers, %d route-hours',
+                   s.groups, s.origins, s.callers, s.routes) ELSE '' END AS reasons
+        FROM (SELECT *, row_number() OVER (PARTITION BY comp
+                                           ORDER BY calls DESC, key_kind, gkey) AS rank
+              FROM grouped) r
+        JOIN (SELECT comp, count(*) AS groups, max(score) AS score,
+                     count(*) FILTER (key_kind = 'origin') AS origins,
+                     count(*) FILTER (key_kind = 'caller') AS callers,
+                     count(*) FILTER (key_kind = 'route') AS routes
+              FROM grouped GROUP BY comp) s USING (comp)
+        WHERE r.rank = 1)"""  # noqa: S608
+
+
+def components(nodes: list[int], edges: list[tuple[int, int]]) -> list[int]:
+    """The smallest node of each node's connected component (union-find), in node order."""
+    parent = {n: n for n in nodes}
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [find(n) for n in nodes]
 
 
 def campaign_id_for(key_kind: str, key: str) -> str:

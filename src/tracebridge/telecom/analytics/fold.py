@@ -7,6 +7,7 @@ import duckdb
 
 from tracebridge.telecom.analytics.core import DAY, TS, USABLE, count_of
 from tracebridge.telecom.analytics.keys import Keys
+from tracebridge.telecom.analytics.routes import carriers_sql, record_bits
 from tracebridge.telecom.numbers import DUCKDB, bad_caller_sql
 
 
@@ -21,14 +22,16 @@ def dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
         FROM (SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
               FROM (SELECT DISTINCT coalesce(reporting_carrier, '') AS rep FROM cdr_raw))""")
     count = con.execute("SELECT count(*) FROM reporters").fetchone()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE carriers AS {carriers_sql()}")
     return count is not None and int(count[0]) <= 64
 
 
 def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> None:
     """Table ``calls``: the records of candidate groups folded per call. One scan finds the
-    records of candidate origin groups (a filter on the origid column, on stored partitions the
-    origin key, which Parquet readers apply before decoding the rest); a second runs only for
-    candidate caller numbers that placed calls outside those groups."""
+    records of candidate origin groups and every record without origid (a filter on the origid
+    column, on stored partitions the origin key, which Parquet readers apply before decoding
+    the rest; stored partitions keep records without one together); a second runs only for
+    candidate caller numbers that placed signed calls outside those groups."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE candidate_keys AS
         SELECT DISTINCT 0 AS by_origin, h, NULL AS raw_oid, CAST(NULL AS BIGINT) AS day,
@@ -39,8 +42,10 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
         WHERE by_origin = 1 AND (oid, day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     candidates = "SELECT raw_oid FROM candidate_keys WHERE by_origin = 1"
-    origins = f"{num.origin} IN ({candidates})"
-    records = _records_sql(dense, num, origins, "ko.raw_oid IS NOT NULL")
+    unsigned = f"NOT {num.signed(num.origin)}"
+    origins = f"({num.origin} IN ({candidates}) OR {unsigned})"
+    taken = f"(ko.raw_oid IS NOT NULL OR NOT {num.signed('r.' + num.origin)})"
+    records = _records_sql(dense, num, origins, taken)
     con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense, ORIGIN_DAY)}")
     # Callers' records outside candidate origin groups need a scan of their own: only for
     # candidate numbers that the origin scan did not already see whole.
@@ -57,14 +62,15 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
         return
     callers = f"{num.key} IN (SELECT h FROM uncovered)"  # noqa: S608
     if dense:  # per-call aggregates merge: fold the callers' records, then merge both
-        records = _records_sql(dense, num, callers, "ko.raw_oid IS NULL")
+        left = f"ko.raw_oid IS NULL AND {num.signed('r.' + num.origin)}"
+        records = _records_sql(dense, num, callers, left)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE caller_calls AS {fold_sql(records, dense, NO_DAY)}"
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
-    match = f"ko.raw_oid IS NOT NULL OR {callers}"
+    match = f"{taken} OR {callers}"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
         {fold_sql(_records_sql(dense, num, f"{origins} OR {callers}", match), dense)}""")
 
@@ -72,16 +78,22 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
 def _records_sql(dense: bool, num: Keys, scan: str, match: str) -> str:
     """Usable records passing ``scan`` (SQL over cdr_raw) and ``match`` (over the joined
     candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
-    way. ``day`` and ``oid`` are set only on records of candidate origin groups."""
+    way. ``day`` and ``oid`` are set only on records of candidate origin groups; ``obit``,
+    ``ebit`` are the record's route bits (routes.record_bits), ``signed`` whether it has an
+    origid."""
+    obit, ebit = record_bits("co", "ct")
     return f"""
         SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
                coalesce(duration_s, 0) AS dur,
                coalesce(answered, duration_s > 0, false) AS ans,
                {num.calling} AS cli, {num.called} AS callee,
-               {num.code(num.att)} AS att, ko.oid
+               {num.code(num.att)} AS att, ko.oid, {obit} AS obit, {ebit} AS ebit,
+               CAST({num.signed("r." + num.origin)} AS INTEGER) AS signed
         FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
               FROM cdr_raw WHERE {USABLE} AND ({scan})) r
         {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
+        LEFT JOIN carriers co ON co.name = r.orig_carrier
+        LEFT JOIN carriers ct ON ct.name = r.term_carrier
         LEFT JOIN (SELECT raw_oid, day, oid FROM candidate_keys WHERE by_origin = 1) ko
           ON ko.raw_oid = r.{num.origin} AND ko.day = r.day
         WHERE {match}"""  # noqa: S608
@@ -111,6 +123,9 @@ _PER_CALL = {
     "ts0": ("min(ts)", "min(ts0)"),
     "ts1": ("max(ts)", "max(ts1)"),
     "dur_max": ("max(dur)", "max(dur_max)"),
+    "path_o": ("bit_or(obit)", "bit_or(path_o)"),
+    "path_e": ("bit_or(ebit)", "bit_or(path_e)"),
+    "signed": ("max(signed)", "max(signed)"),
 }
 
 
@@ -135,7 +150,7 @@ def fold_sql(
     records: str, dense: bool, day: str | None = None, dialect: dict[str, str] = DUCKDB
 ) -> str:
     """The ``calls`` relation from ``records`` (columns call_id, rep, ts, day, dur, ans, cli,
-    callee, att, oid): one row per call, its records counted in ``n``.
+    callee, att, oid, obit, ebit, signed): one row per call, its records counted in ``n``.
 
     Hop records repeat a call with the same numbers, times and attestation; one row per call
     makes every later count a plain count of rows, while sums weighted by ``n`` keep each

@@ -37,6 +37,14 @@ def _as_is(x: str) -> str:
     return x
 
 
+def _presented_signed(x: str) -> str:
+    return f"(nullif(trim({x}), '') IS NOT NULL)"
+
+
+def _stored_signed(x: str) -> str:
+    return f"({x} IS NOT NULL)"
+
+
 def _presented_names(oids: str) -> str:
     # the raw groups hold the origids themselves: no scan
     return f"""SELECT DISTINCT oid, trim(raw_oid) AS origid FROM raw_groups
@@ -66,6 +74,7 @@ class Keys:
     att: str  # what the grouping scan groups records by attestation by (a raw value)
     code: Template  # a raw attestation value's attestation_code
     names: Template  # (oid, origid) of the origin keys that the given subquery gives
+    signed: Template  # whether a raw origin value is an origid (not NULL, not blank)
     # Whether one number's records may lie under several raw values (spellings, merged by
     # their parsed value): then every raw value's group is kept until the merge.
     spelled: bool = True
@@ -83,12 +92,13 @@ PRESENTED = Keys(
     "attestation",
     attestation_code,
     _presented_names,
+    _presented_signed,
 )
 # Stored values are already normalised and range-checked (by number_sql and number_in_range, at
 # import), origins keyed and attestation coded: no parsing, no spelling merge, integer keys.
 STORED_KEYS = Keys(
     "calling_e164", "calling_e164", "raw", "raw", "calling_e164", "called_e164",
-    "origin_key", _as_is, "att", _as_is, _stored_names,
+    "origin_key", _as_is, "att", _as_is, _stored_names, _stored_signed,
     spelled=False,
 )  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""The files an analysis writes: campaigns.csv, call_labels.parquet, campaign_numbers.csv and
-campaign_samples.csv, and the summary's counts of labelled calls."""
+"""The files an analysis writes: campaigns.csv, call_labels.parquet, campaign_numbers.csv,
+campaign_samples.csv and campaign_groups.csv, and the summary's counts of labelled calls."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ def write_outputs(
 
     ``labels``: one row per labelled call, with its campaign's ``cix`` (see CAMPAIGN_INDEX).
     ``dense_reps``: its ``reps`` are bit masks of reporters, otherwise counts of them (see
-    fold_sql). ``flagged``: the flagged groups with their distinct callees (``uniq``); an
-    origin campaign has every call of its group (origin groups claim calls first), so its
-    count of callees is the group's."""
+    fold_sql). ``flagged``: the campaigns, with their distinct callees (``uniq``) when a
+    campaign is one origin group: it has every call of its group (origin groups claim calls
+    first), so its count of callees is the group's; NULL otherwise (counted here)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     reporters = "bit_count(reps)" if dense_reps else "reps"
     # ``labels`` has one row per call already (see fold_sql).
@@ -52,12 +52,11 @@ def write_outputs(
         FROM labels""")  # noqa: S608
     con.execute("""
         CREATE OR REPLACE TEMP TABLE campaigns AS
-        WITH callees AS (  -- distinct callees of the campaigns that are not origin groups
+        WITH callees AS (  -- distinct callees of the campaigns that are not one origin group
             SELECT cix, count(DISTINCT callee) AS n FROM labelled
-            WHERE cix IN (SELECT cix FROM flagged WHERE key_kind <> 'origin')
+            WHERE cix IN (SELECT cix FROM flagged WHERE uniq IS NULL)
             GROUP BY cix)
-        SELECT s.* EXCLUDE (uniq),
-               CASE WHEN key_kind = 'origin' THEN uniq ELSE coalesce(c.n, 0) END AS unique_called
+        SELECT s.* EXCLUDE (uniq), coalesce(s.uniq, c.n, 0) AS unique_called
         FROM (SELECT l.cix, any_value(g.campaign_id) AS campaign_id,
                      any_value(g.key_kind) AS key_kind, any_value(g.key) AS key,
                      any_value(g.uniq) AS uniq, count(*) AS calls,
@@ -90,7 +89,14 @@ def write_outputs(
 
 def _write_details(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
     """DIR/campaign_numbers.csv (caller numbers with counts, up to 100 a campaign, to link
-    complaints) and DIR/campaign_samples.csv (the first 20 calls of each campaign)."""
+    complaints), DIR/campaign_samples.csv (the first 20 calls of each campaign) and
+    DIR/campaign_groups.csv (every flagged group, its campaign and its own reasons)."""
+    groups = duck.literal(out_dir / "campaign_groups.csv")
+    con.execute(f"""
+        COPY (SELECT f.campaign_id, g.key_kind, g.gkey AS key, g.calls, g.score, g.reasons
+              FROM grouped g JOIN flagged f USING (comp)
+              ORDER BY f.campaign_id, g.calls DESC, g.key_kind, g.gkey)
+        TO {groups} (HEADER, DELIMITER ',')""")  # noqa: S608
     numbers = duck.literal(out_dir / "campaign_numbers.csv")
     con.execute(f"""
         COPY (SELECT campaign_id, '+' || CAST(t.cli AS VARCHAR) AS number, t.calls AS calls

@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from tracebridge.telecom.analytics.core import Params
+from tracebridge.telecom.analytics.routes import HOUR, ROUTE, route_candidates_sql
 from tracebridge.telecom.numbers import NANP
 
 
@@ -62,9 +63,14 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
             "printf('C-attested gateway traffic with domestic caller IDs: %.0f%%', c_domestic * 100)",
         ),
         (
-            "key_kind = 'origin' AND clis >= 0.5 * calls",
+            "key_kind <> 'caller' AND clis >= 0.5 * calls",
             1,
             "printf('rotating caller IDs: %d numbers', clis)",
+        ),
+        (
+            "key_kind = 'route'",
+            0,
+            "'no origid: grouped by the route into the network and the hour'",
         ),
         (
             "a_share >= 0.9 AND answer_rate >= 0.4",
@@ -85,7 +91,7 @@ PATTERN = " OR ".join(
         "bad >= 0.3",
         "neighbour >= 0.3",
         "c_domestic >= 0.5",
-        "key_kind = 'origin' AND clis >= 0.5 * calls",
+        "key_kind <> 'caller' AND clis >= 0.5 * calls",
     )
 )
 
@@ -105,19 +111,31 @@ def candidates_sql(p: Params) -> str:
         HAVING {passes}"""  # noqa: S608
 
 
+def route_candidates(p: Params) -> str:
+    """Route groups (calls without origid by route and hour) that pass the gate, from the
+    per-call rows (table ``route_candidates``; both engines)."""
+    return route_candidates_sql(gate(p, "sum(n)", "sum(answered)", "sum(dur_sum)"))
+
+
 def features_sql(p: Params) -> str:
-    """Exact features of the candidate groups."""
+    """Exact features of the candidate groups (``candidates`` and ``route_candidates``)."""
+    none = "CAST(NULL AS BIGINT)"
     return f"""
-        SELECT 'origin' AS key_kind, oid, day, CAST(NULL AS BIGINT) AS cli, {_FEATURES},
-               count(DISTINCT cli) AS clis
+        SELECT 'origin' AS key_kind, oid, day, {none} AS cli, {none} AS path, {none} AS hour,
+               {_FEATURES}, count(DISTINCT cli) AS clis
         FROM calls c JOIN (SELECT oid AS koid, day AS kday FROM candidates
                            WHERE key_kind = 'origin') k ON c.oid = k.koid AND c.day = k.kday
         GROUP BY oid, day HAVING count(*) >= {p.min_calls}
         UNION ALL
-        SELECT 'caller', NULL, NULL, cli, {_FEATURES}, 1
+        SELECT 'caller', NULL, NULL, cli, {none}, {none}, {_FEATURES}, 1
         FROM calls c JOIN (SELECT cli AS kcli FROM candidates WHERE key_kind = 'caller') k
           ON c.cli = k.kcli
-        GROUP BY cli HAVING count(*) >= {p.min_calls}"""  # noqa: S608
+        GROUP BY cli HAVING count(*) >= {p.min_calls}
+        UNION ALL
+        SELECT 'route', NULL, NULL, {none}, path, hour, {_FEATURES}, count(DISTINCT cli)
+        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls WHERE signed = 0) c
+        JOIN route_candidates k USING (path, hour)
+        GROUP BY path, hour HAVING count(*) >= {p.min_calls}"""  # noqa: S608
 
 
 def score_sql(p: Params) -> str:
@@ -131,11 +149,14 @@ def reasons_sql(p: Params) -> str:
 
 
 def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
-    """Table ``groups``: every candidate origin and caller group with its score and reasons."""
+    """Table ``groups``: every candidate origin, caller and route group with its score and
+    reasons."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE route_candidates AS {route_candidates(p)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE features AS {features_sql(p)}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE groups AS
-        SELECT key_kind, oid, day, cli, uniq, {score_sql(p)} AS score, {PATTERN} AS pattern,
+        SELECT key_kind, oid, day, cli, path, hour, uniq, calls, {score_sql(p)} AS score,
+               {PATTERN} AS pattern,
                array_to_string(list_filter([{reasons_sql(p)}], lambda r: r IS NOT NULL), '; ')
                    AS reasons
         FROM features""")  # noqa: S608

@@ -1,0 +1,74 @@
+"""Routes: the path a call took into the network, from the carriers in its hop records, for
+calls that carry no origid (unsigned, or C-attested abroad without one).
+
+Every carrier named in the records (orig_carrier, term_carrier, reporting_carrier) gets a bit
+(table ``carriers``; the first 63, those named on a path before those that only report, each by
+name; the rest none: their routes lose them). A carrier that reports no record at
+all lies outside the node: a foreign carrier, or one that answers no traceback. A call's
+**route** is its entry into the node when it has one (the outside carrier that handed the call
+over and the carrier it handed it to: the foreign carrier and the US gateway), otherwise the set
+of carriers that handed it on (every record's orig_carrier). Both are bit masks folded per call
+(``path_e``, ``path_o``). Calls without origid are grouped by route and hour (``route``
+groups, scored by the same rules), and the fragments of one campaign are joined later (see
+attribution.merge).
+"""
+
+from __future__ import annotations
+
+from tracebridge.telecom.numbers import DUCKDB
+
+# A call's route, its hour and whether it has one, over the per-call columns (both engines).
+ROUTE = "CASE WHEN path_e <> 0 THEN path_e ELSE path_o END"
+HOUR = "ts0 // 3600"
+MAX_BITS = 63  # carriers beyond these (by name) get no bit: a BIGINT mask, in both engines
+
+
+def carriers_sql(dialect: dict[str, str] = DUCKDB) -> str:
+    """Table ``carriers`` (name, code, bit, outside) from view ``cdr_raw``."""
+    shift = (
+        "CAST(1 AS BIGINT) << code" if dialect is DUCKDB else "shiftleft(CAST(1 AS BIGINT), code)"
+    )
+    return f"""
+        SELECT name, code, CASE WHEN code < {MAX_BITS} THEN {shift} ELSE 0 END AS bit, outside
+        FROM (SELECT name, CAST(row_number() OVER (ORDER BY bool_and(reports), name) - 1
+                                AS INTEGER) AS code,
+                     NOT bool_or(reports) AS outside
+              FROM (SELECT DISTINCT reporting_carrier AS name, true AS reports FROM cdr_raw
+                    UNION ALL SELECT DISTINCT orig_carrier, false FROM cdr_raw
+                    UNION ALL SELECT DISTINCT term_carrier, false FROM cdr_raw)
+              WHERE name IS NOT NULL GROUP BY name)"""  # noqa: S608
+
+
+def record_bits(orig: str, term: str) -> tuple[str, str]:
+    """Per record, the SQL of (obit, ebit) given aliases of ``carriers`` joined on the
+    record's orig_carrier (``orig``) and term_carrier (``term``): the bit of the carrier that
+    handed the call on, and the entry (both bits) when that carrier lies outside the node."""
+    obit = f"coalesce({orig}.bit, 0)"
+    ebit = f"CASE WHEN {orig}.outside THEN {obit} | coalesce({term}.bit, 0) ELSE 0 END"
+    return obit, ebit
+
+
+def route_candidates_sql(gate: str) -> str:
+    """Route groups worth exact counting: calls without origid, by route and hour, that pass
+    ``gate`` (rules.gate over n, answered and dur_sum)."""
+    return f"""
+        SELECT route AS path, hour FROM (
+            SELECT {ROUTE} AS route, {HOUR} AS hour, n, answered, dur_sum FROM calls
+            WHERE signed = 0)
+        WHERE route <> 0 GROUP BY route, hour HAVING {gate}"""  # noqa: S608
+
+
+def route_key_sql() -> str:
+    """(gid, key) of the flagged route groups: 'from <outside> via <gateway>, <hour>' for an
+    entry, 'via <carriers>, <hour>' otherwise; names in byte order."""
+    return """
+        SELECT gid, CASE WHEN bool_or(c.outside)
+                    THEN 'from ' || string_agg(c.name, ' + ' ORDER BY c.name)
+                             FILTER (c.outside)
+                         || ' via ' || coalesce(string_agg(c.name, ' + ' ORDER BY c.name)
+                                                FILTER (NOT c.outside), '?')
+                    ELSE 'via ' || string_agg(c.name, ' + ' ORDER BY c.name) END
+                    || ', ' || strftime(to_timestamp(any_value(g.hour) * 3600),
+                                        '%Y-%m-%d %H:00Z') AS key
+        FROM flagged_groups g JOIN carriers c ON (g.path & c.bit) <> 0
+        WHERE g.key_kind = 'route' GROUP BY gid"""
