@@ -78,6 +78,8 @@ BY_NAME = {
     "prefix": "token-prefix",
     "rest": "nothing-path",
     "kind": "request-kind",
+    "package": "nothing-sha",
+    "chunk": "nothing-sha",
 }
 # Query strings that make a route show records: searches for canary identifiers and the like.
 QUERIES: dict[str, list[dict[str, str]]] = {
@@ -146,6 +148,7 @@ def _values(world: World, route: str, param: str) -> list[str]:
         "case-action": ["note"],
         "hop": ["0"],
         "request-kind": ["preservation"],
+        "nothing-sha": ["0" * 64],
     }
     if kind in fixed:
         return fixed[kind]

@@ -15,7 +15,7 @@ from tracebridge.agencies.http import SignedInRequest, signed_in
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_support import Paging, page_of, require_role
-from tracebridge.assistance import delivery, reading, rules, services
+from tracebridge.assistance import delivery, inbound, reading, rules, services
 from tracebridge.errors import NotFound
 from tracebridge.sharing import taxii
 
@@ -103,3 +103,51 @@ def inbound_message(request: SignedInRequest) -> HttpResponse:
     body = json.dumps(answer.body(), ensure_ascii=False)
     response = HttpResponse(body, status=status, content_type="application/json")
     return taxii.signed(request, response)  # over the caller's nonce, as a TAXII page
+
+
+# --- evidence packages between nodes (inbound.py, transfer.py) -------------------------------
+
+
+def _signed(request: HttpRequest, answer: inbound.Reply) -> HttpResponse:
+    body = json.dumps(answer.body, ensure_ascii=False)
+    response = HttpResponse(body, status=answer.status, content_type="application/json")
+    return taxii.signed(request, response)  # over the caller's nonce, as a TAXII page
+
+
+@router.post(
+    "/transfers/{package}",
+    auth=PartnerNodeAuth(),
+    summary="A partner node offers the package answering a request; answers the chunks held",
+)
+def offer_package(request: HttpRequest, package: str) -> HttpResponse:
+    return _signed(request, inbound.reply(inbound.offer, package, request.body, request.auth_user))
+
+
+@router.get(
+    "/transfers/{package}",
+    auth=PartnerNodeAuth(),
+    summary="Where the transfer of a package stands: state and the chunks held",
+)
+def package_status(request: HttpRequest, package: str) -> HttpResponse:
+    return _signed(request, inbound.reply(inbound.transfer_status, package, request.auth_user))
+
+
+@router.put(
+    "/transfers/{package}/chunks/{chunk}",
+    auth=PartnerNodeAuth(),
+    summary="One chunk of a package, named by its SHA-256, streamed to its place",
+)
+def put_package_chunk(request: HttpRequest, package: str, chunk: str) -> HttpResponse:
+    length = request.META.get("CONTENT_LENGTH")
+    size = int(length) if length and length.isdigit() else None
+    answer = inbound.reply(inbound.receive_chunk, package, chunk, request, size, request.auth_user)
+    return _signed(request, answer)
+
+
+@router.post(
+    "/transfers/{package}/complete",
+    auth=PartnerNodeAuth(),
+    summary="Every chunk sent: check the package and store it, or refuse it; the signed verdict",
+)
+def complete_package(request: HttpRequest, package: str) -> HttpResponse:
+    return _signed(request, inbound.reply(inbound.complete, package, request.auth_user))

@@ -100,6 +100,40 @@ class Message(models.Model):
         return f"{self.request_id}#{self.seq} {self.action}"
 
 
+class PackageTransfer(models.Model):
+    """An evidence package answering a request, as it leaves (``out``) or arrives (``in``).
+
+    The package's plan (SHA-256, size, chunk size and each chunk's SHA-256) is in the signed
+    answer message ``message_id``; this row keeps where the transfer stands and how it ended.
+    """
+
+    OUT, IN = "out", "in"
+    STATES = ("sending", "delivered", "receiving", "stored", "refused")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="transfers")
+    direction = models.CharField(max_length=3, choices=[(OUT, OUT), (IN, IN)])
+    message_id = models.CharField(max_length=64, help_text="the signed answer announcing it")
+    package_sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=12, choices=[(s, s) for s in STATES])
+    reason = models.TextField(blank=True, help_text="why it was refused")
+    items = models.JSONField(default=list, blank=True, help_text="evidence items it became")
+    conditions = models.JSONField(default=dict, blank=True, help_text="handling conditions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["direction", "message_id"], name="one_transfer_per_answer_and_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.direction} {self.package_sha256[:12]} {self.state}"
+
+
 from tracebridge.assistance.outbox import Outbox, Receipt  # noqa: E402 (registers them)
 
-__all__ = ["Message", "Outbox", "Receipt", "Request", "RequestSequence"]
+__all__ = ["Message", "Outbox", "PackageTransfer", "Receipt", "Request", "RequestSequence"]

@@ -296,6 +296,9 @@ TRANSITIONS = {
         Transition("return_part", ("executing", "partly_returned"), "partly_returned", RECIPIENT),
         Transition("return", ("executing", "partly_returned"), "returned", RECIPIENT),
         Transition("verify", ("returned", "partly_returned"), "verified", REQUESTER),
+        # The returned material failed its checks (a package that did not verify): back to
+        # the recipient, who answers again.
+        Transition("reject", ("returned", "partly_returned"), "executing", REQUESTER),
         Transition("close", ("refused", "preserved", "returned", "verified"), "closed", REQUESTER),
         Transition(
             "withdraw",

@@ -31,6 +31,10 @@ from tracebridge.sharing.signing import SignatureError
 
 LEDGER_KIND = "request_message"
 FINAL_ACTIONS = ("refuse", "return")  # 18 U.S.C. 3292: the foreign authority's final action
+NODE_BY = "node"  # who takes the steps this node takes by itself (node_step)
+# What an answer (return, return_part) may carry: the evidence package's plan, its certificate
+# of authenticity and the handling conditions (assistance.answer).
+ANSWER_CARRIES = ("package", "certificate", "conditions")
 # What a message of each action carries in its data besides a note (see _step_data, create).
 CARRIES = {
     "create": ("kind", "from_code", "to_code", "case", "fields", "created_at", "due_at"),
@@ -138,6 +142,11 @@ def act(request: Request, action: str, user: User, **data: Any) -> Request:
     )
 
 
+def check_step(request: Request, action: str) -> rules.Transition:
+    """The transition ``action`` from the request's status, or Refused saying why not."""
+    return _checked(request, action)
+
+
 def _checked(request: Request, action: str) -> rules.Transition:
     try:
         return rules.check_transition(request.kind, request.status, action)
@@ -156,7 +165,22 @@ def _step_data(request: Request, action: str, data: dict[str, Any]) -> dict[str,
         return {"until": _preservation_end(request, data.get("until"), now).isoformat()}
     if action == "approve":
         return {"due_at": rules.due_at(request.kind, now).isoformat()}
-    return {"note": str(data["note"])} if data.get("note") else {}
+    note = {"note": str(data["note"])} if data.get("note") else {}
+    if action in ("return", "return_part"):  # an answer may carry an evidence package
+        return {**note, **{k: data[k] for k in ANSWER_CARRIES if data.get(k)}}
+    return note
+
+
+def node_step(request: Request, action: str, data: dict[str, Any]) -> Request:
+    """A step this node takes by itself for its agency on ``request`` (a package verified or
+    rejected on arrival): signed with the node key like any other, ``by`` naming the node."""
+    request.refresh_from_db()
+    transition = _checked(request, action)
+    agency = request.requester if transition.side == rules.REQUESTER else request.recipient
+    if agency is None:
+        raise Refused(f"{action} is the {transition.side}'s step and that agency is not here")
+    seq = _last_seq(request) + 1
+    return _step(request.reference, seq, action, request.status, agency.code, None, data)
 
 
 def _preservation_end(request: Request, until: Any, now: dt.datetime) -> dt.datetime:
@@ -195,7 +219,7 @@ def _step(
     action: str,
     status: str,
     code: str,
-    user: User,
+    user: User | None,
     data: dict[str, Any],
 ) -> Request:
     target = rules.TRANSITIONS[action].target
@@ -208,7 +232,7 @@ def _step(
         "from": status,
         "to": target,
         "agency": code,
-        "by": user.username,
+        "by": user.username if user else NODE_BY,
         "at": timezone.now().isoformat(),
         "data": data,
     }

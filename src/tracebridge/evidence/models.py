@@ -60,6 +60,11 @@ class EvidenceItem(MarkedRecord):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     leaf = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="item")
+    conditions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="handling conditions it was received under: limits on use, onward sharing",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from tracebridge.agencies.models import User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
 from tracebridge.evidence import ledger, zones
-from tracebridge.evidence.blobs import BlobStore, store_from_environment
+from tracebridge.evidence.blobs import Blob, BlobStore, store_from_environment
 from tracebridge.evidence.models import CustodyEvent, EvidenceItem
 
 METADATA = (
@@ -58,6 +58,8 @@ def item_record(item: EvidenceItem) -> dict[str, Any]:
         "device": item.device,
         "legal_authority": item.legal_authority,
         "recorded_by": item.added_by.username if item.added_by else "",
+        # handling conditions it came with (a treaty's limits on use), bound into its leaf
+        **({"conditions": item.conditions} if item.conditions else {}),
     }
 
 
@@ -76,6 +78,12 @@ def add_evidence(
     **metadata: Any,
 ) -> EvidenceItem:
     """Store the file by SHA-256, then record the item and its collection in the ledger."""
+    _check_metadata(metadata)
+    blob = (store or blob_store()).put(source, progress)
+    return record_item(case, blob, filename, by=by, **metadata)
+
+
+def _check_metadata(metadata: dict[str, Any]) -> None:
     unknown = set(metadata) - set(METADATA)
     if unknown:
         raise ServiceError(f"unknown metadata {', '.join(sorted(unknown))}")
@@ -83,7 +91,23 @@ def add_evidence(
         zones.parse_zone(metadata.get("collected_zone") or "")
     except zones.ZoneError as exc:
         raise ServiceError(f"collected_zone: {exc}") from None
-    blob = (store or blob_store()).put(source, progress)
+
+
+def record_item(
+    case: Case,
+    blob: Blob,
+    filename: str,
+    *,
+    by: User | None = None,
+    custody: str = "collected",
+    custody_detail: dict[str, Any] | None = None,
+    conditions: dict[str, Any] | None = None,
+    **metadata: Any,
+) -> EvidenceItem:
+    """Record an item of a stored blob and its first custody event (``collected``, or
+    ``received`` for evidence that came from a partner, with ``custody_detail`` naming where
+    from), under ``conditions`` when it came with handling conditions."""
+    _check_metadata(metadata)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
         item = EvidenceItem(
@@ -96,11 +120,12 @@ def add_evidence(
             sha256=blob.sha256,
             size=blob.size,
             added_by=by,
+            conditions=conditions or {},
             **{k: v for k, v in metadata.items() if v not in (None, "")},
         )
         item.leaf = ledger.append("evidence", item_record(item))
         item.save()
-        record_custody(item.case, "collected", by, item=item)
+        record_custody(item.case, custody, by, item=item, **(custody_detail or {}))
     audit.record("evidence.add", user=by, agency=case.agency, obj=item, sha256=blob.sha256)
     return item
 

@@ -12,10 +12,11 @@ from django.core.management.base import CommandError
 from tracebridge import jsonlimits
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import get_agency
-from tracebridge.assistance import delivery, reading, rules, services
+from tracebridge.assistance import answer, delivery, reading, rules, services
 from tracebridge.assistance.models import Request
-from tracebridge.commands import SubcommandCommand, run_service
+from tracebridge.commands import SubcommandCommand, console, run_service
 from tracebridge.errors import Unavailable
+from tracebridge.progress import console_progress
 
 # verb -> (action, help); each takes REF and --by USERNAME
 STEPS = {
@@ -31,6 +32,7 @@ STEPS = {
     "return-part": ("return_part", "Record a partial return (the recipient)."),
     "return": ("return", "Record the full return (the recipient)."),
     "verify": ("verify", "Record the returned material verified (the requester)."),
+    "reject": ("reject", "Reject the returned material, with a --note (the requester)."),
     "close": ("close", "Close the request (the requester)."),
     "withdraw": ("withdraw", "Withdraw the request (the requester)."),
     "expire": ("expire", "Record a preservation lapsed (the recipient)."),
@@ -92,6 +94,34 @@ VERBS: dict[str, Any] = {
 VERBS.update({verb: (text, _step_args) for verb, (_, text) in STEPS.items()})
 
 
+def _answer_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("reference")
+    p.add_argument("--package", required=True, type=Path, help="the evidence package (ZIP)")
+    p.add_argument("--by", required=True, help="username of the recipient's analyst answering")
+    p.add_argument("--part", action="store_true", help="a partial return (more will follow)")
+    p.add_argument("--custodian-name", default="", help="who certifies (default: --by's name)")
+    p.add_argument("--custodian-title", default="", help="their title (default: --by's title)")
+    p.add_argument("--place", default="", help="where the certificate is executed")
+    p.add_argument("--use", default="", help="the limits on use (default: the request's purpose)")
+    p.add_argument(
+        "--allow-onward-sharing",
+        action="store_true",
+        help="allow onward sharing without asking (default: only with consent)",
+    )
+    p.add_argument("--note", default="")
+    p.add_argument("--no-send", action="store_true", help="announce only; send later")
+
+
+VERBS["answer"] = (
+    "Answer with an evidence package and its certificate of authenticity; sends it.",
+    _answer_args,
+)
+VERBS["transfer"] = (
+    "Send, or resume sending, an answer's package to the requesting node.",
+    lambda p: p.add_argument("reference"),
+)
+
+
 def _user(username: str) -> User:
     user = User.objects.filter(username=username).select_related("agency").first()
     if user is None:
@@ -107,7 +137,10 @@ def _request(reference: str) -> Request:
 
 
 class Command(SubcommandCommand):
-    help = "Formal cross-border requests: create, approve, steps, show, list, export, import."
+    help = (
+        "Formal cross-border requests: create, approve, steps, answer with evidence, transfer, "
+        "show, list, export, import."
+    )
     verbs = VERBS
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -158,6 +191,58 @@ class Command(SubcommandCommand):
         data = {"note": note, "reason": reason or "", "until": expires}
         request = services.act(_request(reference), action, _user(by), **data)
         self.stdout.write(f"{request.reference}: {request.status}")
+
+    def do_answer(
+        self,
+        reference: str,
+        package: Path,
+        by: str,
+        part: bool,
+        custodian_name: str,
+        custodian_title: str,
+        place: str,
+        use: str,
+        allow_onward_sharing: bool,
+        note: str,
+        no_send: bool,
+        **_: Any,
+    ) -> None:
+        outgoing = answer.answer(
+            _request(reference),
+            package,
+            _user(by),
+            part=part,
+            certifier=answer.Certifier(custodian_name, custodian_title, place),
+            conditions=answer.Conditions(use or answer.DEFAULT_USE, allow_onward_sharing),
+            note=note,
+        )
+        self.stdout.write(
+            f"{reference}: answered with package {outgoing.package_sha256} ({outgoing.size} bytes)"
+        )
+        if not no_send:
+            self._deliver(outgoing)
+
+    def do_transfer(self, reference: str, **_: Any) -> None:
+        self._deliver(answer.pending(_request(reference)))
+
+    def _deliver(self, outgoing: Any) -> None:
+        counted = {"chunks": 0}
+        with console_progress(console(), transient=True) as bar:
+            task = bar.add_task("sending", total=outgoing.size)
+            done = answer.deliver(
+                outgoing,
+                progress=lambda n: bar.advance(task, n),
+                chunks_sent=lambda n: counted.update(chunks=n),
+            )
+        if done.state == "refused":
+            raise CommandError(
+                f"the receiving node refused package {done.package_sha256}: {done.reason}",
+                returncode=3,
+            )
+        self.stdout.write(
+            f"delivered {done.package_sha256}: {counted['chunks']} chunks sent; "
+            f"stored as {', '.join(done.items)}"
+        )
 
     def do_show(self, reference: str, json: bool, **_: Any) -> None:
         view = reading.detail(_request(reference))
