@@ -84,13 +84,15 @@ def answer(
         )
     plan, _ = transfer.stage(package, transfer.outgoing_dir(), transfer.CHUNK_SIZE)
     certifier = certifier or Certifier()
+    agency = request.recipient
+    assert agency is not None  # checked above: the answering user's agency
     records = [{"path": i["path"], **i["record"]} for i in contents.items]
     try:
         certificate = authenticity.make(
             authenticity.Custodian(
                 certifier.name or user.signature_name,
                 certifier.title or user.signature_title,
-                f"{user.agency.name} ({user.agency.code})",
+                f"{agency.name} ({agency.code})",
                 certifier.place,
             ),
             request.reference,

@@ -119,7 +119,7 @@ def _signed(request: HttpRequest, answer: inbound.Reply) -> HttpResponse:
     auth=PartnerNodeAuth(),
     summary="A partner node offers the package answering a request; answers the chunks held",
 )
-def offer_package(request: HttpRequest, package: str) -> HttpResponse:
+def offer_package(request: SignedInRequest, package: str) -> HttpResponse:
     return _signed(request, inbound.reply(inbound.offer, package, request.body, request.auth_user))
 
 
@@ -128,7 +128,7 @@ def offer_package(request: HttpRequest, package: str) -> HttpResponse:
     auth=PartnerNodeAuth(),
     summary="Where the transfer of a package stands: state and the chunks held",
 )
-def package_status(request: HttpRequest, package: str) -> HttpResponse:
+def package_status(request: SignedInRequest, package: str) -> HttpResponse:
     return _signed(request, inbound.reply(inbound.transfer_status, package, request.auth_user))
 
 
@@ -137,7 +137,7 @@ def package_status(request: HttpRequest, package: str) -> HttpResponse:
     auth=PartnerNodeAuth(),
     summary="One chunk of a package, named by its SHA-256, streamed to its place",
 )
-def put_package_chunk(request: HttpRequest, package: str, chunk: str) -> HttpResponse:
+def put_package_chunk(request: SignedInRequest, package: str, chunk: str) -> HttpResponse:
     length = request.META.get("CONTENT_LENGTH")
     size = int(length) if length and length.isdigit() else None
     answer = inbound.reply(inbound.receive_chunk, package, chunk, request, size, request.auth_user)
@@ -149,5 +149,5 @@ def put_package_chunk(request: HttpRequest, package: str, chunk: str) -> HttpRes
     auth=PartnerNodeAuth(),
     summary="Every chunk sent: check the package and store it, or refuse it; the signed verdict",
 )
-def complete_package(request: HttpRequest, package: str) -> HttpResponse:
+def complete_package(request: SignedInRequest, package: str) -> HttpResponse:
     return _signed(request, inbound.reply(inbound.complete, package, request.auth_user))

@@ -54,7 +54,7 @@ def reply(fn: Callable[..., dict[str, Any]], *args: Any) -> Reply:
 
 def _speaks_for(caller: User, request: Request) -> None:
     """The caller is the partner node that answers ``request``."""
-    code = caller.agency.code if caller.agency_id else ""
+    code = caller.agency.code if caller.agency else ""
     if request.partner is None or code not in request.partner.agency_codes:
         audit.record(
             "request.transfer",
