@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
         url = {name: f"http://127.0.0.1:{ports[name]}/taxii2/root/" for name in envs}
         shell(envs["us"], PARTNER, "in-node", url["in"], india["token"], india["key"], "IN-CBI")
         shell(envs["in"], PARTNER, "us-node", url["us"], us["token"], us["key"], "US-DOJ-CPB")
-        servers = [gunicorn("tracebridge.wsgi:application", envs[n], ports[n], "/taxii2/")
+        servers = [gunicorn("tracebridge.node.wsgi:application", envs[n], ports[n], "/taxii2/")
                    for n in envs]  # fmt: skip
         try:
             reference = shell(envs["us"], REQUEST)
