@@ -126,8 +126,9 @@ def test_the_admin_page_changes_a_policy_through_the_audited_service(
 
 
 def test_the_command_names_an_unknown_agency_and_lists_every_policy(agencies: Any) -> None:
-    with pytest.raises(CommandError, match="no agency 'XX-NONE'"):
+    with pytest.raises(CommandError, match="no agency with code 'XX-NONE' \\(known: ") as refused:
         call_command("portal", "policy", "XX-NONE", "--markings", "green", "--min-reports", "3")
+    assert refused.value.returncode == 4  # not found (docs/operator.md)
     assert not AuditEvent.objects.filter(action="portal.policy").exists()
     policy.set_policy(agencies["IN-I4C"], "CLEAR,GREEN,AMBER", 3)
     out = StringIO()

@@ -108,6 +108,9 @@ def test_api_agreements(
     assert_error(
         admin.post("/sharing/agreements", {"to": "IN-CBI", "tlp": ["RED"]}), 422, "invalid"
     )
+    unknown = admin.post("/sharing/agreements", {"to": "XX-NONE", "tlp": ["GREEN"]})
+    assert_error(unknown, 404, "not_found")
+    assert "no agency with code 'XX-NONE'" in unknown.json()["error"]["message"]
     assert_error(api_for(make_user("analyst")).post("/sharing/agreements", {"to": "IN-CBI", "tlp": ["GREEN"]}), 403, "forbidden")  # fmt: skip
     outsider = api_for(make_user("supervisor", "IN-I4C"))
     assert_error(outsider.post(f"/sharing/agreements/{row['id']}/approve"), 404, "not_found")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import Agency, ApiToken, Role, TokenScope, User
 from tracebridge.agencies.permissions import role_at_least
-from tracebridge.errors import TracebridgeError
+from tracebridge.errors import NotFound, TracebridgeError
 
 TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
 
@@ -46,10 +46,11 @@ def create_agency(code: str, country: str, name: str, name_hi: str | None = None
 
 
 def get_agency(code: str) -> Agency:
+    """The agency with ``code``; else NotFound naming the known ones (a command exits 4)."""
     agency = Agency.objects.filter(code=code.strip().upper()).first()
     if agency is None:
         known = ", ".join(Agency.objects.values_list("code", flat=True)) or "none yet"
-        raise ServiceError(
+        raise NotFound(
             f"no agency with code {code!r} (known: {known}); create it with "
             "`tracebridge agency create`"
         )

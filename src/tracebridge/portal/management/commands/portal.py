@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 from tracebridge.agencies.models import Agency
-from tracebridge.agencies.services import ServiceError
+from tracebridge.agencies.services import get_agency
 from tracebridge.commands import SubcommandCommand
 from tracebridge.portal import policy, services
 
@@ -44,9 +44,7 @@ class Command(SubcommandCommand):
         )
 
     def do_policy(self, agency: str, markings: str, min_reports: int, **_: Any) -> None:
-        found = Agency.objects.filter(code=agency).first()
-        if found is None:
-            raise ServiceError(f"no agency {agency!r}")
+        found = get_agency(agency)
         chosen = policy.set_policy(found, markings, min_reports)
         self.stdout.write(f"{found.code}\t{chosen.describe()}")
 
