@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from tracebridge.agencies.models import Agency, User
 
 DEMO_PASSWORD = "tracebridge-demo"  # noqa: S105 - printed for the demo; never used in production
 DEMO_SEED = 20261129
@@ -23,8 +26,8 @@ class DemoContext:
     console: Console
     world_dir: Path
     seed: int = DEMO_SEED
-    agencies: dict[str, Any] = field(default_factory=dict)
-    users: dict[str, Any] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
     summary: list[tuple[str, str]] = field(default_factory=list)
 
     def note(self, what: str, value: object) -> None:

@@ -28,9 +28,9 @@ from tracebridge.agencies.permissions import require_role
 SHOW_ONCE = "tracebridge.show_once"
 
 
-def _people(admin: Any) -> QuerySet[User]:
+def _people(admin: User) -> QuerySet[User]:
     users = User.objects.select_related("agency").order_by("username")
-    return users if admin.is_operator else users.filter(agency_id=admin.agency_id)
+    return users if admin.is_operator else users.filter(agency_id=admin.member_agency_id)
 
 
 def _created(

@@ -17,12 +17,11 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _actor(request: HttpRequest | None, user: Any) -> User | None:
+def _actor(request: HttpRequest | None, user: User | None) -> User | None:
+    """``user``, else the request's authenticated caller (``auth_user``, else ``user``)."""
     if user is None and request is not None:
         user = getattr(request, "auth_user", None) or getattr(request, "user", None)
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def record(

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import has_role, is_agency_user
 
 GROUPS = {
@@ -30,7 +32,7 @@ GROUPS = {
 }
 
 
-def _allowed(user: Any, minimum: str | None) -> bool:
+def _allowed(user: User | AnonymousUser, minimum: str | None) -> bool:
     if minimum == "public":
         return True
     if not is_agency_user(user):

@@ -8,16 +8,19 @@ leave the owning agency, whatever an agreement says.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
-from tracebridge.agencies.models import Role
+from tracebridge.agencies.models import Role, User
+
+_M = TypeVar("_M", bound=Model)
 
 
 class SharingPolicy(Protocol):
@@ -57,7 +60,7 @@ def record_kind(obj_or_model: Any) -> str:
     return str(getattr(obj_or_model, "share_kind", None) or obj_or_model._meta.model_name)
 
 
-def is_agency_user(user: Any) -> bool:
+def is_agency_user(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "agency_id", None))
 
 
@@ -75,18 +78,20 @@ def role_at_least(role: str, minimum: str) -> bool:
     return ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
 
 
-def has_role(user: Any, minimum: str | None) -> bool:
+def has_role(user: User | AnonymousUser | None, minimum: str | None) -> TypeGuard[User]:
     """An agency user whose role is ``minimum`` or above (``None``: any agency user)."""
     return is_agency_user(user) and (minimum is None or role_at_least(user.role, minimum))
 
 
-def acts_for(user: Any, agency_id: int | None, minimum: str) -> bool:
+def acts_for(
+    user: User | AnonymousUser | None, agency_id: int | None, minimum: str
+) -> TypeGuard[User]:
     """A user of the agency ``agency_id`` whose role is ``minimum`` or above: who may act on
     that agency's record (approve its agreement, set its report's stage...)."""
     return has_role(user, minimum) and user.agency_id == agency_id
 
 
-def require_role(request: HttpRequest, minimum: str | None, message: str = "") -> Any:
+def require_role(request: HttpRequest, minimum: str | None, message: str = "") -> User:
     """The gate of a page: the user when ``has_role``; else the refusal is audited
     (``page.forbidden``) and Django answers 403 with ``message``."""
     if not has_role(request.user, minimum):
@@ -95,7 +100,7 @@ def require_role(request: HttpRequest, minimum: str | None, message: str = "") -
     return request.user
 
 
-def can_view(user: Any, obj: Any) -> bool:
+def can_view(user: User | AnonymousUser | None, obj: Any) -> bool:
     """May ``user`` see the marked record ``obj`` (which has ``agency_id`` and ``tlp``)?"""
     if not is_agency_user(user):
         return False
@@ -105,7 +110,9 @@ def can_view(user: Any, obj: Any) -> bool:
         return False
     if obj.tlp == TLP.CLEAR.value:
         return True
-    allowed = _policy.grants(user.agency_id, record_kind(obj)).get(obj.agency_id, frozenset())
+    allowed = _policy.grants(user.member_agency_id, record_kind(obj)).get(
+        obj.agency_id, frozenset()
+    )
     return obj.tlp in allowed
 
 
@@ -119,25 +126,25 @@ def victim_fields(viewer_agency_id: int, owner_agency_id: int, tlp: str) -> froz
     return frozenset(_policy.victim_fields(viewer_agency_id, owner_agency_id, tlp))
 
 
-def visible_q(user: Any, kind: str, prefix: str = "") -> Q:
+def visible_q(user: User | AnonymousUser | None, kind: str, prefix: str = "") -> Q:
     """A filter for the records of ``kind`` that ``user`` may see (``prefix`` for relations)."""
     if not is_agency_user(user):
         return Q(pk__in=[])
     own = Q(**{f"{prefix}agency_id": user.agency_id})
     clear = Q(**{f"{prefix}tlp": TLP.CLEAR.value})
     query = own | clear
-    for owner_id, markings in _policy.grants(user.agency_id, kind).items():
+    for owner_id, markings in _policy.grants(user.member_agency_id, kind).items():
         shareable = sorted(set(markings) - NEVER_SHARED)
         if shareable:
             query |= Q(**{f"{prefix}agency_id": owner_id, f"{prefix}tlp__in": shareable})
     return query
 
 
-def visible(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def visible(user: User | AnonymousUser | None, queryset: QuerySet[_M]) -> QuerySet[_M]:
     return queryset.filter(visible_q(user, record_kind(queryset.model)))
 
 
-def get_visible_or_404(request: HttpRequest, queryset: QuerySet[Any], **lookup: Any) -> Any:
+def get_visible_or_404(request: HttpRequest, queryset: QuerySet[_M], **lookup: Any) -> _M:
     """Fetch one marked record for the requester, auditing the read.
 
     Absent and forbidden answer the same 404 so that nobody learns what exists elsewhere;
@@ -159,7 +166,9 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet[Any], **lookup: 
     return obj
 
 
-def withheld_by_owner(user: Any, queryset: QuerySet[Any]) -> list[tuple[str, int]]:
+def withheld_by_owner(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> list[tuple[str, int]]:
     """(owner agency code, count) of records in ``queryset`` that ``user`` may not see.
 
     Only records an agreement could grant (GREEN, AMBER) are counted: RED and AMBER+STRICT never

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from tracebridge.agencies.models import AuditEvent
+from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.errors import Invalid
 
 
@@ -38,7 +37,7 @@ def moment(field: str, text: str, end_of_day: bool = False) -> datetime:
 
 
 def audit_events(
-    user: Any,
+    user: User,
     *,
     action: str = "",
     username: str = "",
@@ -54,7 +53,7 @@ def audit_events(
     """
     events = AuditEvent.objects.select_related("agency")
     if not user.is_operator:
-        events = events.filter(agency_id=user.agency_id)
+        events = events.filter(agency_id=user.member_agency_id)
     if action:
         events = events.filter(action__startswith=action)
     if username:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tracebridge import csvsafe
 from tracebridge.agencies import audit
+from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import AuditEvent
 from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.selectors import FilterError, audit_events
@@ -40,16 +41,14 @@ def locked_out(
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    agency = getattr(user, "agency", None)
-    return render(request, "agencies/home.html", {"agency": agency})
+def home(request: SignedInRequest) -> HttpResponse:
+    return render(request, "agencies/home.html", {"agency": request.user.agency})
 
 
 AUDIT_FILTERS = ("action", "username", "object_type", "outcome", "since", "until")
 
 
-def _audit_filtered(request: HttpRequest) -> tuple[dict[str, str], str, QuerySet[AuditEvent]]:
+def _audit_filtered(request: SignedInRequest) -> tuple[dict[str, str], str, QuerySet[AuditEvent]]:
     filters = {k: request.GET.get(k, "").strip() for k in AUDIT_FILTERS}
     try:
         return filters, "", audit_events(request.user, **filters)
@@ -58,7 +57,7 @@ def _audit_filtered(request: HttpRequest) -> tuple[dict[str, str], str, QuerySet
 
 
 @login_required
-def audit_csv(request: HttpRequest) -> HttpResponse:
+def audit_csv(request: SignedInRequest) -> HttpResponse:
     """The filtered audit log as CSV; the export is itself audited."""
     require_role(request, "agency_admin")
     filters, error, events = _audit_filtered(request)
@@ -79,7 +78,7 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     require_role(request, "agency_admin")
     filters, error, events = _audit_filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))

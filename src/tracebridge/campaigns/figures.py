@@ -23,6 +23,7 @@ from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import visible_q
 from tracebridge.campaigns import scoring
 from tracebridge.campaigns.models import Campaign, CampaignStatus
@@ -105,7 +106,7 @@ def _when(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _rows(user: Any, campaigns: QuerySet[Campaign]) -> Iterator[dict[str, Any]]:
+def _rows(user: User, campaigns: QuerySet[Campaign]) -> Iterator[dict[str, Any]]:
     cue = Case(
         When(scam_type__in=_VAGUE_TYPES, then=F("narrative")),
         default=Value(""),
@@ -127,7 +128,7 @@ def _facts(row: dict[str, Any], read: Reader) -> scoring.Facts:
     return facts_of({**row, "narrative": row["cue"], "victim": victim})
 
 
-def for_reader(user: Any, campaigns: QuerySet[Campaign] | None = None) -> list[Figures]:
+def for_reader(user: User, campaigns: QuerySet[Campaign] | None = None) -> list[Figures]:
     """Each active campaign (of ``campaigns``) over the members ``user`` may see, by the
     reader's priority then code. A campaign with no visible member is left out."""
     if campaigns is None:
@@ -144,7 +145,7 @@ def for_reader(user: Any, campaigns: QuerySet[Campaign] | None = None) -> list[F
     return sorted(out, key=lambda f: (-f.priority, f.code))
 
 
-def of_campaign(user: Any, campaign: Campaign) -> Figures:
+def of_campaign(user: User, campaign: Campaign) -> Figures:
     """One campaign for ``user`` (size 0 when they may see none of its members)."""
     found = for_reader(user, Campaign.objects.filter(pk=campaign.pk))
     return found[0] if found else Figures(campaign, scoring.summarize([], timezone.now()))

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from tracebridge import identifiers
 from tracebridge.agencies import audit
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import visible_q
 from tracebridge.campaigns import figures
 from tracebridge.campaigns.figures import Figures
@@ -23,16 +24,16 @@ from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatu
 from tracebridge.complaints.models import Complaint, Sighting
 
 
-def _member_q(user: Any, prefix: str = "") -> Q:
+def _member_q(user: User, prefix: str = "") -> Q:
     return visible_q(user, "complaint", f"{prefix}complaint__")
 
 
-def visible_campaigns(user: Any) -> QuerySet[Campaign]:
+def visible_campaigns(user: User) -> QuerySet[Campaign]:
     seen = CampaignMember.objects.filter(campaign=OuterRef("pk")).filter(_member_q(user))
     return Campaign.objects.filter(status=CampaignStatus.ACTIVE).filter(Exists(seen))
 
 
-def read_campaign(request: HttpRequest, user: Any, code: str) -> Campaign | None:
+def read_campaign(request: HttpRequest, user: User, code: str) -> Campaign | None:
     """The campaign ``code`` (any case) if ``user`` may see it, or None; the read is audited.
 
     Absent and forbidden look alike to the caller; the audit log records the refusal.
@@ -52,7 +53,7 @@ def read_campaign(request: HttpRequest, user: Any, code: str) -> Campaign | None
 
 
 def campaign_list(
-    user: Any,
+    user: User,
     *,
     cross_border: bool | None = None,
     scam_type: str = "",
@@ -62,7 +63,7 @@ def campaign_list(
     return [f for f in figures.for_reader(user) if f.matches(cross_border, scam_type, since)]
 
 
-def visible_members(user: Any, campaign: Campaign) -> QuerySet[CampaignMember]:
+def visible_members(user: User, campaign: Campaign) -> QuerySet[CampaignMember]:
     return (
         CampaignMember.objects.filter(campaign=campaign)
         .filter(_member_q(user))
@@ -71,7 +72,7 @@ def visible_members(user: Any, campaign: Campaign) -> QuerySet[CampaignMember]:
     )
 
 
-def campaign_figures(user: Any, campaign: Campaign) -> Figures:
+def campaign_figures(user: User, campaign: Campaign) -> Figures:
     """The campaign's figures over the complaints this user may see."""
     return figures.of_campaign(user, campaign)
 
@@ -86,7 +87,7 @@ class IdentifierRow:
     hub: str = ""
 
 
-def campaign_identifiers(user: Any, campaign: Campaign) -> list[IdentifierRow]:
+def campaign_identifiers(user: User, campaign: Campaign) -> list[IdentifierRow]:
     rows = (
         Sighting.objects.filter(complaint__campaign_member__campaign=campaign)
         .filter(visible_q(user, "complaint", "complaint__"))
@@ -105,7 +106,7 @@ def campaign_identifiers(user: Any, campaign: Campaign) -> list[IdentifierRow]:
     return out
 
 
-def graph(user: Any, campaign: Campaign, limit: int = 400) -> dict[str, Any]:
+def graph(user: User, campaign: Campaign, limit: int = 400) -> dict[str, Any]:
     """Nodes (complaints and identifiers) and edges (sightings) for the browser's graph."""
     members = list(visible_members(user, campaign)[:limit])
     ids = [m.complaint_id for m in members]
@@ -134,7 +135,7 @@ def graph(user: Any, campaign: Campaign, limit: int = 400) -> dict[str, Any]:
     }
 
 
-def explain(user: Any, campaign: Campaign, a: int, b: int) -> list[str] | None:
+def explain(user: User, campaign: Campaign, a: int, b: int) -> list[str] | None:
     """The shortest chain complaint–identifier–complaint… joining two visible members."""
     ids = set(visible_members(user, campaign).values_list("complaint_id", flat=True))
     if a not in ids or b not in ids:
@@ -181,7 +182,7 @@ class SearchResult:
     other_readings: list[tuple[str, int]] = field(default_factory=list)
 
 
-def search(user: Any, text: str, limit: int = 200) -> SearchResult:
+def search(user: User, text: str, limit: int = 200) -> SearchResult:
     """Find an identifier in any spelling: parse it to its canonical key, then look it up."""
     text = (text or "").strip()
     region = getattr(getattr(user, "agency", None), "country", None)
@@ -210,7 +211,7 @@ def search(user: Any, text: str, limit: int = 200) -> SearchResult:
     return SearchResult(text, found.key, "", complaints, campaigns, hub, others)
 
 
-def _other_readings(user: Any, text: str, key: str) -> list[tuple[str, int]]:
+def _other_readings(user: User, text: str, key: str) -> list[tuple[str, int]]:
     """The number's readings in the other country, with the complaints that name each."""
     out = []
     for reading in identifiers.phone_readings(text):

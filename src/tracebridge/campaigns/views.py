@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from tracebridge import panels
 from tracebridge.agencies import audit, localize
 from tracebridge.agencies.http import SignedInRequest
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import require_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.campaigns import listing, selectors, workspace
@@ -35,7 +36,7 @@ SORT_LABELS = (
 )
 
 
-def _agency_user(request: SignedInRequest) -> Any:
+def _agency_user(request: SignedInRequest) -> User:
     return require_role(request, None, _("Only agency users may use the analyst workspace."))
 
 
@@ -226,7 +227,7 @@ def _next_page(request: SignedInRequest) -> str:
     return target if target and safe else "campaign-follows"
 
 
-def _follow_action(request: SignedInRequest, user: Any) -> None:
+def _follow_action(request: SignedInRequest, user: User) -> None:
     action = request.POST.get("action", "")
     try:
         if action == "follow":

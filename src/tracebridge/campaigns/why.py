@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tracebridge.agencies.models import User
 from tracebridge.campaigns import selectors
 from tracebridge.campaigns.models import Campaign
 from tracebridge.complaints.models import Complaint
@@ -27,7 +28,7 @@ def _pk(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
-def why_linked(request: HttpRequest, user: Any, campaign: Campaign) -> Why | None:
+def why_linked(request: HttpRequest, user: User, campaign: Campaign) -> Why | None:
     """The chain complaint–identifier–complaint… joining ``?a=`` and ``?b=``, as the API gives."""
     a, b = _pk(request.GET.get("a")), _pk(request.GET.get("b"))
     if a is None or b is None:

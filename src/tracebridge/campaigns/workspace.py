@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracebridge import identifiers
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import can_view, visible_q
 from tracebridge.campaigns.models import (
     Alert,
@@ -39,23 +40,23 @@ def normalise_target(kind: str, target: str, region: str | None) -> str:
     return found.key
 
 
-def follow(user: Any, kind: str, target: str) -> Follow:
+def follow(user: User, kind: str, target: str) -> Follow:
     region = getattr(user.agency, "country", None)
     key = normalise_target(kind, target, region)
     item, _ = Follow.objects.get_or_create(user=user, target_kind=kind, target=key)
     return item
 
 
-def unfollow(user: Any, follow_id: int) -> bool:
+def unfollow(user: User, follow_id: int) -> bool:
     deleted, _ = Follow.objects.filter(user=user, pk=follow_id).delete()
     return bool(deleted)
 
 
-def is_following(user: Any, kind: str, target: str) -> Follow | None:
+def is_following(user: User, kind: str, target: str) -> Follow | None:
     return Follow.objects.filter(user=user, target_kind=kind, target=target).first()
 
 
-def save_search(user: Any, name: str, query: str) -> SavedSearch:
+def save_search(user: User, name: str, query: str) -> SavedSearch:
     name, query = (name or "").strip()[:100], (query or "").strip()[:300]
     if not name or not query:
         raise Invalid("A saved search needs a name and a query.", field="name")
@@ -66,7 +67,7 @@ def save_search(user: Any, name: str, query: str) -> SavedSearch:
         raise Invalid(f"You already have a saved search called {name!r}.", field="name") from None
 
 
-def delete_search(user: Any, search_id: int) -> bool:
+def delete_search(user: User, search_id: int) -> bool:
     deleted, _ = SavedSearch.objects.filter(user=user, pk=search_id).delete()
     return bool(deleted)
 
@@ -129,7 +130,7 @@ def _store_alerts(hits: dict[tuple[int, int], tuple[Follow, Complaint, Campaign 
     return len(hits)
 
 
-def _unread(user: Any) -> Any:
+def _unread(user: User) -> Any:
     """Unread alerts about complaints the user may see now. Visibility is decided at read time:
     an alert stays stored but hidden while its complaint is out of reach (a raised marking, a
     revoked agreement), and is neither shown nor counted."""
@@ -138,7 +139,7 @@ def _unread(user: Any) -> Any:
     )
 
 
-def unread_alerts(user: Any) -> Any:
+def unread_alerts(user: User) -> Any:
     return (
         _unread(user)
         .select_related("follow", "complaint", "campaign")
@@ -146,14 +147,14 @@ def unread_alerts(user: Any) -> Any:
     )
 
 
-def mark_read(user: Any, alert_ids: Iterable[int] | None = None) -> int:
+def mark_read(user: User, alert_ids: Iterable[int] | None = None) -> int:
     alerts = _unread(user)
     if alert_ids is not None:
         alerts = alerts.filter(pk__in=list(alert_ids))
     return alerts.update(read_at=timezone.now())
 
 
-def last_visit(user: Any, touch: bool = True) -> datetime | None:
+def last_visit(user: User, touch: bool = True) -> datetime | None:
     """When the user last opened the dashboard (before now); records this visit."""
     visit = Visit.objects.filter(user=user).first()
     previous = visit.dashboard_at if visit else None

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracebridge.agencies.permissions import victim_fields
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tracebridge.agencies.models import User
 
 REDACTED = "[redacted]"
 # Victim fields whose values victims repeat in their own narrative.
@@ -99,6 +104,6 @@ class Reader:
         return self(complaint, {"narrative": complaint.narrative, "victim": complaint.victim})
 
 
-def reader(user: Any) -> Reader:
+def reader(user: User | AnonymousUser | None) -> Reader:
     """The reader ``user`` is: their agency, or nobody."""
     return Reader(getattr(user, "agency_id", None) if user is not None else None)

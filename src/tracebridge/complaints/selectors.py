@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import visible
 from tracebridge.agencies.selectors import FilterError, moment
 from tracebridge.complaints.models import Complaint, Sighting
@@ -59,7 +60,7 @@ def identifier_key(text: str, region: str | None) -> str:
     return found.key
 
 
-def complaints_for(user: Any, filters: Filters) -> QuerySet[Complaint]:
+def complaints_for(user: User, filters: Filters) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, narrowed by ``filters`` (raises FilterError)."""
     qs = visible(user, Complaint.objects.select_related("agency"))
     if filters.since:

@@ -60,7 +60,7 @@ def is_bank(agency: Agency | None) -> bool:
     return bool(agency and agency.code.startswith(BANK_PREFIX))
 
 
-def holds_for(user: Any) -> QuerySet[HoldRequest]:
+def holds_for(user: User) -> QuerySet[HoldRequest]:
     """Requests the user's agency sent, and those addressed to it as a bank."""
     if not is_agency_user(user):
         return HoldRequest.objects.none()

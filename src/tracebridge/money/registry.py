@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -114,14 +113,14 @@ def _dt(epoch: int) -> datetime | None:
     return datetime.fromtimestamp(epoch, UTC) if epoch else None
 
 
-def entries_for(user: Any) -> QuerySet[MuleEntry]:
+def entries_for(user: User) -> QuerySet[MuleEntry]:
     """What the registry shows ``user``: GREEN is the node's community, plus usual markings."""
     if not is_agency_user(user):
         return MuleEntry.objects.none()
     return MuleEntry.objects.filter(visible_q(user, "muleentry") | Q(tlp=REGISTRY_TLP))
 
 
-def lookup(user: Any, text: str) -> list[MuleEntry]:
+def lookup(user: User, text: str) -> list[MuleEntry]:
     """Registry entries matching an account, UPI ID, phone or wallet in any spelling.
 
     A bare account number (9 to 18 digits, as a bank's staff type it without the IFSC) also

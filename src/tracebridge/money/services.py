@@ -96,7 +96,7 @@ def import_upload(
         return import_trail(path, agency, user, source=name[:200])
 
 
-def batches_for(user: Any) -> QuerySet[TrailBatch]:
+def batches_for(user: User) -> QuerySet[TrailBatch]:
     return visible(user, TrailBatch.objects.all())
 
 
@@ -156,7 +156,7 @@ def complaint_by_ref(complaints: QuerySet[Complaint], ref: str) -> Complaint | N
     return found or complaints.filter(ref=ref).first()
 
 
-def find_complaint(user: Any, ref: str) -> Complaint:
+def find_complaint(user: User, ref: str) -> Complaint:
     """A complaint the user may see, by ``SOURCE:REF`` or by its ref alone."""
     found = complaint_by_ref(visible(user, Complaint.objects.all()), ref)
     if found is None:

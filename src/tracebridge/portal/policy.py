@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.http import HttpRequest
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
-from tracebridge.agencies.models import Agency
+from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.portal.models import PublicationPolicy
 
@@ -86,8 +87,8 @@ def set_policy(
     markings: str,
     min_reports: int,
     *,
-    user: Any = None,
-    request: Any = None,
+    user: User | None = None,
+    request: HttpRequest | None = None,
     refresh: bool = True,
 ) -> Policy:
     """Validate, store and audit a policy, then rebuild the public counts under it."""

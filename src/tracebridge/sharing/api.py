@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tracebridge.agencies import audit
+from tracebridge.agencies.models import User
 from tracebridge.api_support import ApiError, require_role
 from tracebridge.complaints.models import Sighting
 from tracebridge.errors import Invalid, NotFound
@@ -36,7 +37,7 @@ def agreement_row(a: Agreement) -> dict[str, Any]:
     }
 
 
-def _party_agreement(user: Any, agreement_id: int, side: Literal["owner", "partner"]) -> Agreement:
+def _party_agreement(user: User, agreement_id: int, side: Literal["owner", "partner"]) -> Agreement:
     """The agreement if the caller's agency is its ``side``; 404 otherwise (nothing leaks)."""
     agreement = (
         Agreement.objects.select_related("owner", "partner")

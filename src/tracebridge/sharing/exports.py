@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
-from tracebridge.agencies.models import Agency
+from tracebridge.agencies.models import Agency, User
 from tracebridge.campaigns.models import Campaign, CampaignMember
 from tracebridge.complaints.models import Complaint, Sighting
 from tracebridge.complaints.redaction import redact
@@ -260,7 +260,7 @@ def publish_complaints(complaint_ids: Sequence[int]) -> int:
     return added
 
 
-def export_bundle_for(agreement: Agreement, *, user: Any = None) -> stix.StixObject:
+def export_bundle_for(agreement: Agreement, *, user: User | None = None) -> stix.StixObject:
     """The bundle ``agreement`` lets its partner receive now (audited as a share)."""
     allowed = agreement.effective_tlp() if "complaint" in agreement.kinds else frozenset()
     result = stix.bundle(export_objects(agreement.owner, allowed, agreement.fields))
@@ -271,7 +271,7 @@ def export_bundle_for(agreement: Agreement, *, user: Any = None) -> stix.StixObj
     return result
 
 
-def export_bundle(owner: Agency, *, user: Any = None) -> stix.StixObject:
+def export_bundle(owner: Agency, *, user: User | None = None) -> stix.StixObject:
     """The agency's own shareable records (no RED, no AMBER+STRICT, no victim data)."""
     result = stix.bundle(export_objects(owner, OWN_EXPORT_TLP, ()))
     audit.record(

@@ -140,7 +140,7 @@ def agreements_of(agency_id: int) -> QuerySet[Agreement]:
     )
 
 
-def readable_agreements(user: Any) -> list[Agreement]:
+def readable_agreements(user: User) -> list[Agreement]:
     """Collections ``user`` may read: agreements to their agency, and their agency's own."""
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None:
@@ -148,7 +148,7 @@ def readable_agreements(user: Any) -> list[Agreement]:
     return [a for a in agreements_of(agency_id) if a.owner_id == agency_id or a.effective_tlp()]
 
 
-def pending_approvals(user: Any) -> list[Agreement]:
+def pending_approvals(user: User) -> list[Agreement]:
     return [
         a
         for a in Agreement.objects.select_related("owner", "partner").filter(

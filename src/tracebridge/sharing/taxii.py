@@ -212,7 +212,7 @@ def api_root(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _collection(agreement: Agreement, user: Any) -> dict[str, Any]:
+def _collection(agreement: Agreement, user: User) -> dict[str, Any]:
     return {
         "id": str(agreement.collection_id),
         "title": f"{agreement.owner.code} to {agreement.partner.code}",

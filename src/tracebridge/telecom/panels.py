@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import (
     is_agency_user,
     visible,
@@ -22,7 +23,7 @@ from tracebridge.telecom import services
 from tracebridge.telecom.models import RobocallCampaign
 
 
-def phone_keys(campaign: Any, user: Any) -> list[str]:
+def phone_keys(campaign: Any, user: User) -> list[str]:
     """Phone keys the campaign's complaints name, of the complaints ``user`` may see only."""
     seen = campaign.members.filter(visible_q(user, "complaint", "complaint__"))
     complaint_ids = seen.values("complaint_id")

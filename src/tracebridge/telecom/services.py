@@ -281,7 +281,7 @@ class Answer:
     note: str = ""
 
 
-def may_answer(user: Any, hop: TracebackHop) -> bool:
+def may_answer(user: User, hop: TracebackHop) -> bool:
     """Only the asked carrier's own users (or the site operator) answer a hop."""
     if getattr(user, "is_operator", False):
         return True
