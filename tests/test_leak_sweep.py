@@ -49,6 +49,7 @@ BY_ROUTE = {
     ("evidence-custody", "reference"): "case",
     ("evidence-item", "reference"): "evidence",
     ("evidence-download", "reference"): "evidence",
+    ("evidence-consent", "reference"): "evidence",
     ("money-hold", "reference"): "hold",
     ("telecom-traceback-detail", "reference"): "traceback",
     ("api:get_hold", "reference"): "hold",

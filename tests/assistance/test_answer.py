@@ -21,11 +21,11 @@ from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.cases.models import Case
 from tracebridge.cases.services import create_case
 from tracebridge.commands import EXIT_CODES
-from tracebridge.errors import Conflict
+from tracebridge.errors import Conflict, Forbidden, Invalid
 from tracebridge.evidence import keys, ledger
 from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.models import CustodyEvent, EvidenceItem
-from tracebridge.evidence.services import add_evidence
+from tracebridge.evidence.services import add_evidence, record_consent
 
 Send = Callable[..., Request]
 FILES = {"subscriber.csv": b"msisdn,name\n+913340001234,R. Das\n", "cdr.csv": b"a,b\n" * 5000}
@@ -269,4 +269,62 @@ def test_request_answer_with_a_missing_package_exits_3(executing: Request, tmp_p
             "request", "answer", executing.reference, "--package", str(tmp_path / "no.zip"),
             "--by", "cbi.officer",
         )  # fmt: skip
+    assert exc.value.returncode == 3
+
+
+@pytest.fixture
+def received(executing: Request, package: Path, cbi: User, doj_case: Case) -> list[EvidenceItem]:
+    answer.deliver(_answer(executing, package, cbi))
+    return list(EvidenceItem.objects.filter(case=doj_case).order_by("id"))
+
+
+def test_received_evidence_cannot_be_exported_until_consent_is_recorded(
+    received: list[EvidenceItem],
+    doj_case: Case,
+    doj: User,
+    doj_chief: User,
+    tmp_path: Path,
+    client_for: Callable[[User], Any],
+) -> None:
+    assert all(i.needs_consent for i in received)
+    with pytest.raises(Forbidden, match="no onward sharing without its consent") as exc:
+        make_package(doj_case, tmp_path / "court.zip", by=doj)
+    assert exc.value.details[0]["blocked"] == [i.reference for i in received]
+    assert not (tmp_path / "court.zip").exists()
+    assert AuditEvent.objects.filter(action="evidence.package", outcome="denied").exists()
+    page = client_for(doj).get(f"/evidence/item/{received[0].reference}/")
+    assert b"handling-conditions" in page.content and b"consent-form" not in page.content
+    with pytest.raises(Forbidden, match=r"doj\.analyst is not a supervisor of US-DOJ-CPB"):
+        record_consent(received[0], doj, "letter")
+    with pytest.raises(Invalid, match="say who gave the consent"):
+        record_consent(received[0], doj_chief, " ")
+    chief = client_for(doj_chief)
+    assert b"consent-form" in chief.get(f"/evidence/item/{received[0].reference}/").content
+    for item in received:
+        chief.post(
+            f"/evidence/item/{item.reference}/consent/",
+            {"granted_by": "CBI letter 14/2026", "scope": "US v. Doe, trial"},
+        )
+    event = CustodyEvent.objects.filter(action="consent").first()
+    assert json.loads(event.leaf.record)["granted_by"] == "CBI letter 14/2026"
+    assert AuditEvent.objects.filter(action="evidence.consent", outcome="ok").count() == 3
+    result = make_package(doj_case, tmp_path / "court.zip", by=doj)
+    assert result.items == 3
+
+
+def test_consent_command_and_items_without_conditions(
+    received: list[EvidenceItem], cbi_case: Case, doj_chief: User
+) -> None:
+    out = io.StringIO()
+    call_command(
+        "evidence", "consent", received[0].reference, "--by", "doj.chief",
+        "--granted-by", "CBI letter", stdout=out,
+    )  # fmt: skip
+    assert out.getvalue().startswith(f"{received[0].reference}: consent recorded (ledger leaf ")
+    own = EvidenceItem.objects.filter(case=cbi_case).first()
+    assert not own.needs_consent
+    with pytest.raises(CommandError, match="came with no handling conditions") as exc:
+        call_command(
+            "evidence", "consent", own.reference, "--by", "cbi.officer", "--granted-by", "x"
+        )
     assert exc.value.returncode == 3

@@ -19,6 +19,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
+from tracebridge.errors import Forbidden
 from tracebridge.evidence import certificates, keys, ledger
 from tracebridge.evidence.blobs import BlobStore
 from tracebridge.evidence.models import CustodyEvent, EvidenceItem
@@ -31,7 +32,7 @@ from tracebridge.evidence.package_writer import (
     safe_filename,
     write_package,
 )
-from tracebridge.evidence.services import blob_store, iso_utc, record_custody
+from tracebridge.evidence.services import blob_store, iso_utc, record_custody, refuse_blocked
 
 README = """TraceBridge evidence package for case {case}
 
@@ -142,6 +143,11 @@ def make_package(
     """Write ``case``'s package to ``out``; ``name`` is what its README calls it (default:
     ``out``'s own name; a download written to a temporary file passes the name it is sent as)."""
     items = _select_items(case, refs)
+    try:
+        refuse_blocked(items, f"a package of {case.reference}")
+    except Forbidden:
+        audit.record("evidence.package", user=by, agency=case.agency, obj=case, outcome="denied")
+        raise
     store = blob_store()
     files = _files(items, store)
     custody = [

@@ -74,6 +74,13 @@ class EvidenceItem(MarkedRecord):
         return self.reference
 
     @property
+    def needs_consent(self) -> bool:
+        """Received under "no onward sharing without consent", and no consent recorded yet."""
+        if (self.conditions or {}).get("onward_sharing") != "consent_required":
+            return False
+        return not self.custody.filter(action=CustodyAction.CONSENT).exists()
+
+    @property
     def collected_display(self) -> str:
         """When it was collected, in the zone the collector gave, with UTC beside it."""
         return zones.describe(
@@ -88,6 +95,7 @@ class CustodyAction(models.TextChoices):
     SHARED = "shared", _("Shared")
     RECEIVED = "received", _("Received")
     SEALED = "sealed", _("Sealed")
+    CONSENT = "consent", _("Consent to onward sharing recorded")
 
 
 class CustodyEvent(AppendOnly):
@@ -108,6 +116,22 @@ class CustodyEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.action} {self.item_id or self.case_id}"
+
+    @property
+    def exchange(self) -> dict[str, object] | None:
+        """For evidence that crossed between nodes (received, shared): the request, the other
+        agency, the package's SHA-256 and the sender's leaf and checkpoint, from its leaf."""
+        if self.action not in (CustodyAction.RECEIVED, CustodyAction.SHARED):
+            return None
+        record = json.loads(self.leaf.record)
+        checkpoint = record.get("sender_checkpoint") or record.get("checkpoint") or {}
+        return {
+            "request": record.get("request", ""),
+            "other": record.get("from") or record.get("to") or "",
+            "package": str(record.get("package_sha256", "")),
+            "sender_leaf": record.get("sender_leaf"),
+            "checkpoint_size": checkpoint.get("size") if isinstance(checkpoint, dict) else None,
+        }
 
     @property
     def covered_items(self) -> list[str]:

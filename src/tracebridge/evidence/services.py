@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
+from tracebridge.agencies.permissions import has_role
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
+from tracebridge.errors import Forbidden, Invalid
 from tracebridge.evidence import ledger, zones
 from tracebridge.evidence.blobs import Blob, BlobStore, store_from_environment
-from tracebridge.evidence.models import CustodyEvent, EvidenceItem
+from tracebridge.evidence.models import CustodyAction, CustodyEvent, EvidenceItem
 
 METADATA = (
     "description",
@@ -160,3 +162,58 @@ def record_custody(
             at=at,
             leaf=leaf,
         )
+
+
+# --- handling conditions --------------------------------------------------------------------
+
+
+def blocked(items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
+    """Items that may not leave the node: received under "no onward sharing without the
+    providing state's consent" with no consent recorded."""
+    return [item for item in items if item.needs_consent]
+
+
+def refuse_blocked(items: Iterable[EvidenceItem], what: str) -> None:
+    """Refuse ``what`` (an export, a re-share) when one of ``items`` is blocked, naming them."""
+    held = blocked(items)
+    if not held:
+        return
+    first = held[0].conditions
+    raise Forbidden(
+        f"{what} refused: {', '.join(i.reference for i in held)} came under "
+        f"{first.get('request', 'a request')} from {first.get('provider', 'a partner')} with no "
+        "onward sharing without its consent; record the consent first "
+        "(`tracebridge evidence consent REF --by USERNAME --granted-by TEXT`)",
+        [{"field": "items", "blocked": [i.reference for i in held]}],
+    )
+
+
+def record_consent(item: EvidenceItem, by: User, granted_by: str, scope: str = "") -> CustodyEvent:
+    """The providing state's consent to onward sharing of ``item``, recorded by a supervisor of
+    the owning agency as a custody event (a ledger leaf) and audited."""
+    if not (item.conditions or {}).get("onward_sharing"):
+        raise Invalid(
+            f"{item.reference} came with no handling conditions: nothing to consent to",
+            field="item",
+        )
+    if not granted_by.strip():
+        raise Invalid(
+            "say who gave the consent and how (e.g. a letter's reference)", field="granted_by"
+        )
+    if by.agency_id != item.agency_id or not has_role(by, "supervisor"):
+        audit.record("evidence.consent", user=by, obj=item, outcome="denied")
+        raise Forbidden(
+            f"{by.username} is not a supervisor of {item.agency.code}", [{"field": "by"}]
+        )
+    event = record_custody(
+        item.case,
+        CustodyAction.CONSENT,
+        by,
+        item=item,
+        granted_by=granted_by.strip(),
+        scope=scope.strip(),
+        request=item.conditions.get("request", ""),
+        provider=item.conditions.get("provider", ""),
+    )
+    audit.record("evidence.consent", user=by, agency=item.agency, obj=item, granted_by=granted_by)
+    return event

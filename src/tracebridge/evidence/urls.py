@@ -8,4 +8,5 @@ urlpatterns = [
     path("evidence/case/<str:reference>/custody/", views.custody, name="evidence-custody"),
     path("evidence/item/<str:reference>/", views.item_detail, name="evidence-item"),
     path("evidence/item/<str:reference>/download/", views.download, name="evidence-download"),
+    path("evidence/item/<str:reference>/consent/", views.consent, name="evidence-consent"),
 ]

@@ -106,7 +106,28 @@ def item_detail(request: SignedInRequest, reference: str) -> HttpResponse:
         request, EvidenceItem.objects.select_related("case", "agency", "leaf"), reference=reference
     )
     custody = item.custody.select_related("leaf").order_by("at", "id")
-    return render(request, "evidence/item.html", {"item": item, "custody": custody})
+    can_consent = bool(item.conditions) and acts_for(request.user, item.agency_id, "supervisor")
+    context = {"item": item, "custody": custody, "can_consent": can_consent}
+    return render(request, "evidence/item.html", context)
+
+
+@login_required
+@require_POST
+def consent(request: SignedInRequest, reference: str) -> HttpResponseBase:
+    """A supervisor of the owning agency records the providing state's consent to onward
+    sharing of a received item (a custody event, audited)."""
+    require_role(request, "supervisor")
+    item: EvidenceItem = get_visible_or_404(
+        request, EvidenceItem.objects.select_related("case", "agency"), reference=reference
+    )
+    try:
+        services.record_consent(
+            item, request.user, request.POST.get("granted_by", ""), request.POST.get("scope", "")
+        )
+        messages.success(request, _("Consent to onward sharing recorded."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("evidence-item", reference=item.reference)
 
 
 @login_required

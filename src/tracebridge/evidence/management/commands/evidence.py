@@ -15,7 +15,8 @@ from tracebridge.cases.models import Case
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.evidence import zones
 from tracebridge.evidence.case_package import make_package
-from tracebridge.evidence.services import METADATA, add_evidence
+from tracebridge.evidence.models import EvidenceItem
+from tracebridge.evidence.services import METADATA, add_evidence, record_consent
 
 
 def _add_args(p: Any) -> None:
@@ -82,11 +83,24 @@ def _when(text: str) -> dt.datetime | None:
     return value
 
 
+def _consent_args(p: Any) -> None:
+    p.add_argument("item", help="evidence reference, e.g. CASE-IN-CBI-2026-0001-E001")
+    p.add_argument("--by", required=True, help="username of a supervisor of the owning agency")
+    p.add_argument(
+        "--granted-by", required=True, help="who consented and how (e.g. a letter's reference)"
+    )
+    p.add_argument("--scope", default="", help="to whom or for what the consent allows sharing")
+
+
 class Command(SubcommandCommand):
     help = "Add evidence files to a case and write court packages."
     verbs = {
         "add": ("Store files as evidence of a case (SHA-256, ledger, custody).", _add_args),
         "package": ("Write a verifiable evidence package (ZIP) for a case.", _package_args),
+        "consent": (
+            "Record the providing state's consent to onward sharing of received evidence.",
+            _consent_args,
+        ),
     }
 
     def do_add(
@@ -139,3 +153,12 @@ class Command(SubcommandCommand):
             f"wrote {result.path}: {result.items} items, {result.bytes} bytes, checkpoint size "
             f"{result.checkpoint_size}, {cosigned} partner cosignature, in {took:.1f}s"
         )
+
+    def do_consent(self, item: str, by: str, granted_by: str, scope: str, **_: Any) -> None:
+        found = EvidenceItem.objects.select_related("case", "agency").filter(reference=item).first()
+        if found is None:
+            raise CommandError(f"no evidence {item!r}")
+        user = _user(by)
+        assert user is not None
+        event = record_consent(found, user, granted_by, scope)
+        self.stdout.write(f"{found.reference}: consent recorded (ledger leaf {event.leaf.index})")
