@@ -9,11 +9,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
+from jsonschema import Draft202012Validator
 
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.agencies.services import issue_token
@@ -229,3 +231,26 @@ def test_the_route_takes_a_partner_token_only(
     assert session.post(URL, json.dumps(item), content_type="application/json").status_code == 401
     assert _stored() == (0, 0, 0)
     assert AuditEvent.objects.filter(action="api.auth", outcome="denied").count() == 1  # the token
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "assistance.md"
+
+
+@pytest.mark.parametrize("name", ["message", "receipt"])
+def test_docs_hold_the_wire_schemas(name: str) -> None:
+    section = DOCS.read_text(encoding="utf-8").split(f"\n### {name}\n", 1)[1]
+    block = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == getattr(signed, f"{name.upper()}_SCHEMA")
+
+
+def test_messages_and_receipts_follow_the_documented_schemas(
+    in_node: InNode, token: str, sent: Callable[..., Request]
+) -> None:
+    messages = services.export(sent())["messages"]
+    receipt = _post(token, in_node.sign(in_node.body(1))).json()["receipt"]
+    for schema, items in ((signed.MESSAGE_SCHEMA, messages), (signed.RECEIPT_SCHEMA, [receipt])):
+        checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        for item in items:
+            assert list(checker.iter_errors(item)) == []
+    wrong = {**receipt, "body": {**receipt["body"], "status": "maybe"}}
+    assert not Draft202012Validator(signed.RECEIPT_SCHEMA).is_valid(wrong)
