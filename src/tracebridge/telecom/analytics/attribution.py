@@ -22,6 +22,7 @@ import pyarrow as pa
 from tracebridge.telecom.analytics.core import Params
 from tracebridge.telecom.analytics.keys import keys_of
 from tracebridge.telecom.analytics.routes import HOUR, ROUTE, route_key_sql
+from tracebridge.telecom.numbers import NANP
 
 LINK_CALLS = 3  # calls two flagged groups must have in common to be one campaign
 
@@ -49,7 +50,8 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
 
 
 # A route group holds every call without origid on its route in its hour: a conversation
-# there (answered, at least this long) is ordinary traffic beside the burst, not labelled.
+# there (answered, at least this long) is ordinary traffic beside the burst, not labelled
+# (nor, as routes.ROUTED says, a call showing a foreign caller ID).
 CONVERSATION_S = 60
 # One scan of the per-call rows, three hash probes (pure equi-joins: a non-equality condition
 # turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route group is a link only.
@@ -57,7 +59,8 @@ CONVERSATION_S = 60
 MEMBERS_SQL = f"""
     SELECT * FROM (
         SELECT c.call_id, fo.gid AS og, fc.gid AS cg,
-               CASE WHEN NOT (c.ans_any AND c.dur_max >= {CONVERSATION_S}) THEN fr.gid END AS rg,
+               CASE WHEN NOT (c.ans_any AND c.dur_max >= {CONVERSATION_S})
+                         AND coalesce(c.cli // {NANP}, 1) = 1 THEN fr.gid END AS rg,
                c.signed, c.reps, c.ts0,
                c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
         FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls) c

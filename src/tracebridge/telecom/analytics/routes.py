@@ -15,11 +15,15 @@ attribution.merge).
 
 from __future__ import annotations
 
-from tracebridge.telecom.numbers import DUCKDB
+from tracebridge.telecom.numbers import DUCKDB, NANP
 
 # A call's route, its hour and whether it has one, over the per-call columns (both engines).
 ROUTE = "CASE WHEN path_e <> 0 THEN path_e ELSE path_o END"
 HOUR = "ts0 // 3600"
+# Calls grouped by route: no origid, and no foreign caller ID (a country code other than +1):
+# ordinary calls from abroad show those; robocalls into the US show US numbers (or invalid or
+# no numbers) to be answered. A call showing one stays in its caller group only.
+ROUTED = f"signed = 0 AND coalesce(cli // {NANP}, 1) = 1"
 MAX_BITS = 63  # carriers beyond these (by name) get no bit: a BIGINT mask, in both engines
 
 
@@ -49,12 +53,12 @@ def record_bits(orig: str, term: str) -> tuple[str, str]:
 
 
 def route_candidates_sql(gate: str) -> str:
-    """Route groups worth exact counting: calls without origid, by route and hour, that pass
-    ``gate`` (rules.gate over n, answered and dur_sum)."""
+    """Route groups worth exact counting: calls without origid (ROUTED), by route and hour,
+    that pass ``gate`` (rules.gate over n, answered and dur_sum)."""
     return f"""
         SELECT route AS path, hour FROM (
             SELECT {ROUTE} AS route, {HOUR} AS hour, n, answered, dur_sum FROM calls
-            WHERE signed = 0)
+            WHERE {ROUTED})
         WHERE route <> 0 GROUP BY route, hour HAVING {gate}"""  # noqa: S608
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from tracebridge.telecom.analytics.core import Params
-from tracebridge.telecom.analytics.routes import HOUR, ROUTE, route_candidates_sql
+from tracebridge.telecom.analytics.routes import HOUR, ROUTE, ROUTED, route_candidates_sql
 from tracebridge.telecom.numbers import NANP
 
 
@@ -133,7 +133,7 @@ def features_sql(p: Params) -> str:
         GROUP BY cli HAVING count(*) >= {p.min_calls}
         UNION ALL
         SELECT 'route', NULL, NULL, {none}, path, hour, {_FEATURES}, count(DISTINCT cli)
-        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls WHERE signed = 0) c
+        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls WHERE {ROUTED}) c
         JOIN route_candidates k USING (path, hour)
         GROUP BY path, hour HAVING count(*) >= {p.min_calls}"""  # noqa: S608
 
