@@ -137,10 +137,9 @@ def test_the_route_is_the_entry_or_else_the_carrier_that_handed_the_calls_on(
     carrier's record names (here a transit carrier whose own records are in the node: one
     call it terminated)."""
     out = tmp_path / "out"
-    rows = robocalls(60, hops) + [
-        cdr_row("T0001", "+12125550000", "+13125550000", DAY0, term_carrier=TRANSIT,
-                reporting_carrier=TRANSIT, orig_carrier="AT&T", duration_s=60, answered=True)
-    ]  # fmt: skip
+    own = cdr_row("T0001", "+12125550000", "+13125550000", DAY0, term_carrier=TRANSIT,
+                  reporting_carrier=TRANSIT, orig_carrier="AT&T", duration_s=60, answered=True)  # fmt: skip
+    rows = [*robocalls(60, hops), own]
     analytics.analyze([write_cdrs(tmp_path / "r.parquet", rows)], out)
     (campaign,) = _read(out / "campaigns.csv")
     route = f"from {ABROAD} via {GATEWAY}" if hops else f"via {TRANSIT}"
