@@ -9,39 +9,14 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tracebridge.complaints import schema
 from tracebridge.simulate.ftc import HEADER
 
 from .conftest import SIZES, World
 
-CHANNELS = {
-    "phone_call",
-    "robocall",
-    "sms",
-    "whatsapp",
-    "email",
-    "website",
-    "social_media",
-    "app",
-    "other",
-}
-SCAM_TYPES = {
-    "tech_support",
-    "government_impersonation",
-    "digital_arrest",
-    "kyc_update",
-    "investment",
-    "loan_app",
-    "job_offer",
-    "lottery_prize",
-    "romance",
-    "sextortion",
-    "shopping",
-    "customer_care",
-    "utility",
-    "debt_relief",
-    "other",
-    "unknown",
-}
+# The canonical schema's lists: what the simulator writes must validate as a complaint.
+CHANNELS = set(schema.CHANNELS)
+SCAM_TYPES = set(schema.SCAM_TYPES)
 PAYMENTS = {
     "gift_card",
     "wire",
@@ -180,3 +155,30 @@ def test_ftc_dnc_file_has_the_published_header_and_messy_rows(world: World) -> N
         assert row[2] == "" or datetime.strptime(row[2], "%Y-%m-%d %H:%M:%S")
         assert row[7] in {"Y", ""}
     assert any(len(r[4]) == 2 for r in rows[1:])  # an abbreviation among full state names
+
+
+INDIAN_CATEGORIES = {"sim_swap", "aeps", "bec", "betting_gaming", "upi_collect",
+                     "demat_stock_tips", "digital_arrest", "loan_app", "sextortion"}  # fmt: skip
+
+
+def test_indian_victims_report_the_categories_they_recognise(world: World) -> None:
+    """Issue 23, point 12: the new categories appear, none is "other", no type dominates."""
+    from collections import Counter
+
+    india = Counter(c["scam_type"] for c in world.complaints if c["country"] == "IN")
+    assert set(india) >= INDIAN_CATEGORIES
+    assert india["other"] == india["unknown"] == 0
+    assert max(india.values()) < 0.3 * sum(india.values())
+
+
+def test_every_scam_type_the_simulator_draws_has_its_tables() -> None:
+    from tracebridge.simulate import catalog, narratives
+    from tracebridge.simulate.world import PLAYBOOKS
+
+    drawn = {t for t, _ in catalog.IN_SCAMS + catalog.US_SCAMS}
+    drawn |= {t for types, *_ in PLAYBOOKS.values() for ts in types.values() for t in ts}
+    assert drawn <= SCAM_TYPES and drawn <= set(catalog.CHANNELS)
+    assert drawn <= set(narratives.OPENINGS)
+    channels = {c for mix in catalog.CHANNELS.values() for c, _ in mix}
+    assert channels <= CHANNELS
+    assert abs(sum(share for _, share in catalog.IN_SCAMS) - 1) < 1e-9

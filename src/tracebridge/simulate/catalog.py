@@ -98,16 +98,26 @@ US_SCAMS: Mix = (
     ("debt_relief", 0.05),
     ("sextortion", 0.05),
 )
+# The categories Indian victims recognise (issue 23, point 12), after I4C's statements: trading
+# and stock-tip frauds and digital arrests lead by losses; UPI collect requests, SIM swaps and
+# AEPS withdrawals are the Jamtara/Nuh trade; betting apps and task jobs run from the same
+# compounds abroad.
 IN_SCAMS: Mix = (
-    ("investment", 0.2),
-    ("digital_arrest", 0.16),
-    ("kyc_update", 0.14),
-    ("job_offer", 0.14),
-    ("loan_app", 0.1),
-    ("customer_care", 0.08),
-    ("tech_support", 0.06),
-    ("sextortion", 0.06),
-    ("utility", 0.06),
+    ("investment", 0.1),
+    ("demat_stock_tips", 0.08),
+    ("digital_arrest", 0.1),
+    ("kyc_update", 0.09),
+    ("upi_collect", 0.09),
+    ("job_offer", 0.09),
+    ("loan_app", 0.08),
+    ("betting_gaming", 0.06),
+    ("customer_care", 0.05),
+    ("sim_swap", 0.05),
+    ("aeps", 0.05),
+    ("sextortion", 0.05),
+    ("utility", 0.05),
+    ("tech_support", 0.03),
+    ("bec", 0.03),
 )
 CHANNELS: dict[str, Mix] = {
     "tech_support": (("website", 0.4), ("phone_call", 0.35), ("robocall", 0.15), ("email", 0.1)),
@@ -123,6 +133,12 @@ CHANNELS: dict[str, Mix] = {
     "sextortion": (("social_media", 0.5), ("whatsapp", 0.5)),
     "debt_relief": (("robocall", 0.7), ("phone_call", 0.3)),
     "utility": (("sms", 0.8), ("whatsapp", 0.2)),
+    "sim_swap": (("phone_call", 0.6), ("sms", 0.4)),
+    "aeps": (("other", 0.6), ("phone_call", 0.4)),
+    "bec": (("email", 1.0),),
+    "betting_gaming": (("app", 0.5), ("telegram", 0.3), ("instagram", 0.2)),
+    "upi_collect": (("app", 0.5), ("whatsapp", 0.3), ("phone_call", 0.2)),
+    "demat_stock_tips": (("whatsapp", 0.5), ("telegram", 0.3), ("app", 0.2)),
 }
 US_PAYMENTS: dict[str, Mix] = {
     "default": (
@@ -145,6 +161,12 @@ IN_PAYMENTS: dict[str, Mix] = {
     "default": (("upi", 0.65), ("bank_transfer", 0.3), ("card", 0.05)),
     "digital_arrest": (("bank_transfer", 0.7), ("upi", 0.3)),
     "investment": (("bank_transfer", 0.55), ("upi", 0.35), ("crypto", 0.1)),
+    "demat_stock_tips": (("bank_transfer", 0.6), ("upi", 0.4)),
+    "upi_collect": (("upi", 1.0),),
+    "sim_swap": (("bank_transfer", 0.6), ("upi", 0.4)),
+    "aeps": (("bank_transfer", 1.0),),  # withdrawn through Aadhaar; the trail is the bank's
+    "bec": (("bank_transfer", 1.0),),
+    "betting_gaming": (("upi", 0.8), ("crypto", 0.2)),
 }
 # (median, lognormal sigma) of a loss, in the victim's currency.
 US_LOSS = {
@@ -158,6 +180,12 @@ IN_LOSS = {
     "digital_arrest": (450000.0, 1.0),
     "investment": (300000.0, 1.1),
     "loan_app": (6000.0, 0.9),
+    "demat_stock_tips": (250000.0, 1.1),
+    "bec": (800000.0, 1.0),
+    "sim_swap": (90000.0, 1.0),
+    "aeps": (15000.0, 0.8),
+    "upi_collect": (12000.0, 0.9),
+    "betting_gaming": (40000.0, 1.1),
 }
 
 # ---------------------------------------------------------------- what scammers impersonate
@@ -194,6 +222,11 @@ DOMAIN_WORDS = {
     ),
     "job_offer": (("task", "daily", "earn", "work"), ("job", "hub", "pay", "review")),
     "loan_app": (("instant", "quick", "easy", "cash"), ("loan", "rupee", "credit")),
+    "betting_gaming": (("cric", "ipl", "teen", "lucky", "royal"), ("bet", "win", "patti", "game")),
+    "demat_stock_tips": (
+        ("nifty", "sensex", "stock", "bull"),
+        ("tips", "calls", "advisory", "club"),
+    ),
     "lottery_prize": (("mega", "lucky", "prize"), ("draw", "winner", "claim")),
     "romance": (("true", "love", "soul"), ("match", "date", "heart")),
 }

@@ -92,6 +92,56 @@ OPENINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("SMS said my electricity would be cut tonight unless I called the officer.",),
         "hi": ("मैसेज आया कि बिजली बिल बकाया है, आज रात कनेक्शन कट जाएगा।",),
     },
+    "sim_swap": {
+        "en": (
+            "My phone lost signal after a caller from {trap} asked me to reply to an SMS for a "
+            "5G upgrade; that night money left my bank account.",
+        ),
+        "hi": (
+            "{trap} के नाम से कॉल आया, 5G अपग्रेड के लिए SMS भेजने को कहा; फिर सिम बंद हो गया "
+            "और रात में खाते से पैसे निकल गए।",
+        ),
+    },
+    "aeps": {
+        "en": (
+            "Money was withdrawn from my account through AEPS although I never gave my "
+            "thumbprint; my {trap} details were used.",
+        ),
+        "hi": ("मैंने कहीं अँगूठा नहीं लगाया, फिर भी AEPS से मेरे खाते से पैसे निकाल लिए गए।",),
+    },
+    "bec": {
+        "en": (
+            "An e-mail that looked like it came from {trap} said their bank account had "
+            "changed, and we paid the invoice to the new account.",
+        ),
+        "hi": ("सप्लायर जैसे दिखने वाले ई-मेल में नया बैंक खाता बताया गया और हमने बिल का भुगतान उसमें कर दिया।",),
+    },
+    "betting_gaming": {
+        "en": (
+            "{alias} added me to a {trap} group; I won small amounts at first, then my "
+            "deposits were stuck and they asked for a fee to withdraw.",
+        ),
+        "hi": ("{trap} ऐप पर पहले थोड़ा जीतने दिया, फिर जमा पैसे अटक गए और निकालने के लिए फ़ीस माँगी।",),
+    },
+    "upi_collect": {
+        "en": (
+            "A buyer on {trap} sent a UPI collect request saying I would receive money, and "
+            "when I entered my PIN the money left my account.",
+        ),
+        "hi": (
+            "{trap} पर खरीदार ने पैसे भेजने के नाम पर UPI कलेक्ट रिक्वेस्ट भेजी; PIN डालते ही "
+            "मेरे खाते से पैसे कट गए।",
+        ),
+    },
+    "demat_stock_tips": {
+        "en": (
+            "A {trap} 'advisor' on WhatsApp sent stock tips and asked me to open a Demat "
+            "account on their app; the profits were fake.",
+        ),
+        "hi": (
+            "व्हाट्सऐप पर {trap} सलाहकार ने शेयर टिप्स दिए और अपने ऐप पर डीमैट खाता खुलवाया; मुनाफ़ा नकली था।",
+        ),
+    },
 }
 GENERIC_OPENING = {
     "en": ("I was cheated by someone who called me.",),
@@ -104,6 +154,12 @@ TRAP_NAMES = {
     "digital_arrest": ("CBI", "Mumbai Police", "Customs", "NCB"),
     "kyc_update": ("SBI", "HDFC Bank", "Paytm"),
     "investment": ("Binance", "NSE", "Zerodha"),
+    "sim_swap": ("Airtel", "Jio", "Vi"),
+    "aeps": ("Aadhaar", "bank"),
+    "bec": ("our supplier", "a vendor"),
+    "betting_gaming": ("cricket betting", "colour prediction", "Aviator"),
+    "upi_collect": ("OLX", "Facebook Marketplace"),
+    "demat_stock_tips": ("SEBI-registered", "NSE", "BSE"),
 }
 MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "phone": {

@@ -32,7 +32,7 @@ PLAYBOOKS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[tuple[str, str], ..
         "btc",
     ),
     "investment": (
-        {"US": ("investment",), "IN": ("investment",)},
+        {"US": ("investment",), "IN": ("investment", "demat_stock_tips")},
         (("KH", "Sihanoukville"), ("IN", "Mumbai")),
         "trx",
     ),
@@ -41,10 +41,18 @@ PLAYBOOKS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[tuple[str, str], ..
         (("IN", "Noida"), ("IN", "Kolkata")),
         "btc",
     ),
-    "jobs": ({"US": ("job_offer",), "IN": ("job_offer",)}, (("KH", "Phnom Penh"),), "trx"),
-    "kyc": ({"IN": ("kyc_update", "utility")}, (("IN", "Jamtara"), ("IN", "Nuh")), "trx"),
+    "jobs": (
+        {"US": ("job_offer",), "IN": ("job_offer", "betting_gaming")},
+        (("KH", "Phnom Penh"),),
+        "trx",
+    ),
+    "kyc": (
+        {"IN": ("kyc_update", "utility", "upi_collect", "sim_swap", "aeps")},
+        (("IN", "Jamtara"), ("IN", "Nuh")),
+        "trx",
+    ),
     "loan_app": ({"IN": ("loan_app",)}, (("IN", "Bengaluru"),), "trx"),
-    "romance": ({"US": ("romance",), "IN": ("sextortion",)}, (("NG", "Lagos"),), "eth"),
+    "romance": ({"US": ("romance",), "IN": ("sextortion", "bec")}, (("NG", "Lagos"),), "eth"),
     "lottery": ({"US": ("lottery_prize",)}, (("JM", "Montego Bay"),), "btc"),
     "debt_relief": ({"US": ("debt_relief",)}, (("US", "Miami"),), "btc"),
 }
