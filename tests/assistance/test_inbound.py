@@ -254,3 +254,18 @@ def test_messages_and_receipts_follow_the_documented_schemas(
             assert list(checker.iter_errors(item)) == []
     wrong = {**receipt, "body": {**receipt["body"], "status": "maybe"}}
     assert not Draft202012Validator(signed.RECEIPT_SCHEMA).is_valid(wrong)
+
+
+def test_send_to_a_partner_without_a_url_says_export_instead(
+    doj: User, doj_chief: User, doj_case: Any, fields: Callable[[str], dict[str, Any]]
+) -> None:
+    from tracebridge.assistance import delivery
+
+    Partner.objects.create(name="in-files", public_key=InNode().public, agency_codes=["IN-ED"])
+    request = services.create(
+        doj.agency, "IN-ED", "preservation", doj_case.reference, fields("preservation"), doj
+    )
+    request = services.act(request, "approve", doj_chief)
+    with pytest.raises(services.Refused, match=r"in-files has no URL .* request export REQ-"):
+        delivery.send(request)
+    assert not Message.objects.filter(outbox__state="delivered").exists()

@@ -66,3 +66,19 @@ def test_pull_from_an_html_answer_fails_clearly(
     assert f"{url}: {reason}" in capsys.readouterr().err
     event = AuditEvent.objects.get(action="sync.rejected")
     assert (event.outcome, event.detail["url"], event.detail["reason"]) == ("denied", url, reason)
+
+
+@pytest.mark.django_db
+def test_a_partner_without_a_url_takes_files_only(
+    agencies: Any, capsys: pytest.CaptureFixture[str], in_process_cli: None
+) -> None:
+    main(["partner", "add", "--name", "in-files", "--key", KEY, "--agencies", "IN-CBI"])
+    assert "partner in-files: files only (IN-CBI)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        main(["sync", "pull", "--partner", "in-files"])
+    assert exit_.value.code == 1
+    assert "in-files has no URL (only files travel)" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["partner", "add", "--name", "x", "--url", "https://x.example/taxii2/root/",
+              "--key", KEY, "--agencies", "IN-CBI"])  # fmt: skip
+    assert "--token is needed with --url" in capsys.readouterr().err

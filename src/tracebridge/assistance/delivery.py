@@ -112,6 +112,13 @@ def send(request: Request) -> Sent:
     """``tracebridge request send REF``: queue what is new, then try every undelivered message
     of the request now, in order (a refused one too: its cause may have been fixed)."""
     enqueue(request)
+    assert request.partner is not None  # enqueue refused a request without one
+    if not request.partner.api_root:
+        raise Refused(
+            f"partner {request.partner.name} has no URL (only files travel): export the request "
+            f"with `tracebridge request export {request.reference} --out FILE`, or give the "
+            "partner a URL with `tracebridge partner add --url`"
+        )
     rows = Outbox.objects.filter(message__request=request).exclude(state=Outbox.DELIVERED)
     return deliver(rows.order_by("message__seq"))
 

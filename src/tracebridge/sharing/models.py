@@ -72,8 +72,10 @@ class Partner(models.Model):
     """A partner node this node pulls from: where, how to sign in, which key signs its data."""
 
     name = models.CharField(max_length=64, unique=True)
-    api_root = models.URLField(help_text="the partner's TAXII API root URL")
-    token = models.CharField(max_length=200, help_text="API token this node presents")
+    api_root = models.URLField(
+        blank=True, help_text="the partner's TAXII API root URL; empty when only files travel"
+    )
+    token = models.CharField(max_length=200, blank=True, help_text="API token this node presents")
     public_key = models.CharField(max_length=64, help_text="partner node Ed25519 key, base64")
     agency_codes = models.JSONField(default=list, help_text="agencies the partner speaks for")
     cursors = models.JSONField(default=dict, blank=True, help_text="collection -> added_after")

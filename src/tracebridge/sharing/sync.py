@@ -199,6 +199,11 @@ def pull(
 ) -> SyncResult:
     """Pull every collection the partner lets this node read, then link what came in."""
     result = SyncResult()
+    if not partner.api_root:
+        raise SyncError(
+            f"{partner.name} has no URL (only files travel): give it one with "
+            "`tracebridge partner add --url`, or import its signed files"
+        )
     with _session(partner) as session:  # closed at the end: no keep-alive socket left behind
         listing = json_of(_get(session, urljoin(partner.api_root, "collections/")))
         with _linking_at_end(partner):
@@ -242,7 +247,9 @@ def add_partner(
     codes = sorted({c.strip().upper() for c in agency_codes if c.strip()})
     if not codes:
         raise ServiceError("name the agencies the partner speaks for, e.g. --agencies IN-CBI")
-    root = api_root if api_root.endswith("/") else api_root + "/"
+    if api_root and not token:
+        raise ServiceError("--token is needed with --url: the API token the partner issued")
+    root = api_root if not api_root or api_root.endswith("/") else api_root + "/"
     partner, _ = Partner.objects.update_or_create(
         name=name,
         defaults={"api_root": root, "token": token, "public_key": public_key,

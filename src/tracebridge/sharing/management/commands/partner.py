@@ -11,8 +11,12 @@ from tracebridge.sharing.sync import add_partner
 
 def _add_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", required=True, help="a short name, e.g. in-node")
-    p.add_argument("--url", required=True, help="the partner's TAXII API root URL")
-    p.add_argument("--token", required=True, help="API token the partner issued to this node")
+    p.add_argument(
+        "--url", default="", help="the partner's TAXII API root URL (none when only files travel)"
+    )
+    p.add_argument(
+        "--token", default="", help="API token the partner issued to this node (with --url)"
+    )
     p.add_argument(
         "--key", required=True, help="the partner node's key (`tracebridge partner key`)"
     )
@@ -30,7 +34,8 @@ class Command(SubcommandCommand):
     def do_add(self, name: str, url: str, token: str, key: str, agencies: str, **_: Any) -> None:
         partner = add_partner(name, url, token, key, agencies.split(","))
         self.stdout.write(
-            f"partner {partner.name}: {partner.api_root} ({', '.join(partner.agency_codes)})"
+            f"partner {partner.name}: {partner.api_root or 'files only'} "
+            f"({', '.join(partner.agency_codes)})"
         )
 
     def do_list(self, **_: Any) -> None:
