@@ -59,6 +59,8 @@ BY_ROUTE = {
     ("request-detail", "reference"): "request",
     ("request-step", "reference"): "request",
     ("api:show_request", "reference"): "request",
+    ("request-answer", "reference"): "request",
+    ("api:answer_request", "reference"): "request",
     ("complaint-attachment", "attachment_id"): "attachment",
 }
 BY_NAME = {

@@ -328,3 +328,43 @@ def test_consent_command_and_items_without_conditions(
             "evidence", "consent", own.reference, "--by", "cbi.officer", "--granted-by", "x"
         )
     assert exc.value.returncode == 3
+
+
+def test_answer_from_the_request_page(
+    executing: Request,
+    cbi_case: Case,
+    cbi: User,
+    doj: User,
+    doj_case: Case,
+    client_for: Callable[[User], Any],
+) -> None:
+    url = f"/requests/{executing.reference}/"
+    page = client_for(cbi).get(url)
+    assert b'data-testid="request-answer"' in page.content
+    assert b'data-testid="request-answer"' not in client_for(doj).get(url).content
+    done = client_for(cbi).post(
+        f"{url}answer/", {"case": cbi_case.reference, "custodian_name": "R. Sen"}, follow=True
+    )
+    assert b"the package was verified and stored as" in done.content
+    assert Request.objects.get().status == "verified"
+    shown = client_for(doj).get(url).content
+    assert b'data-testid="request-packages"' in shown
+    assert "No onward sharing without the providing state's consent." in shown.decode()
+    assert EvidenceItem.objects.filter(case=doj_case).count() == 3
+
+
+def test_answer_through_the_api(
+    executing: Request, cbi_case: Case, cbi: User, doj: User, api_for: Callable[..., Any]
+) -> None:
+    path = f"/requests/{executing.reference}/answer"
+    wrong = api_for(cbi).post(path, {"case": "CASE-NONE"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["details"] == [{"field": "case"}]
+    assert api_for(doj).post(path, {"case": cbi_case.reference}).status_code == 422
+    answered = api_for(cbi).post(path, {"case": cbi_case.reference, "allow_onward_sharing": True})
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert (body["state"], len(body["items"])) == ("delivered", 3)
+    assert body["conditions"]["onward_sharing"] == "allowed"
+    assert not any(
+        i.needs_consent for i in EvidenceItem.objects.filter(reference__in=body["items"])
+    )

@@ -12,11 +12,13 @@ with ``tracebridge request transfer REF``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +30,7 @@ from tracebridge.assistance.services import Refused
 from tracebridge.cases.models import Case
 from tracebridge.errors import Conflict, NotFound
 from tracebridge.evidence import keys, verifier
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.services import iso_utc, record_custody
 
 DEFAULT_USE = (
@@ -208,3 +211,36 @@ def pending(request: Request) -> PackageTransfer:
     if found is None:
         raise NotFound(f"{request.reference} has no evidence package answered from this node")
     return found
+
+
+def answer_from_case(
+    request: Request,
+    case_reference: str,
+    user: User,
+    *,
+    items: Sequence[str] = (),
+    part: bool = False,
+    certifier: Certifier | None = None,
+    conditions: Conditions | None = None,
+    note: str = "",
+) -> PackageTransfer:
+    """Package the answering agency's case (or some of its items) and answer with it: what the
+    request page and the API do (the command takes a package already made)."""
+    case = Case.objects.filter(reference=case_reference.strip(), agency=user.agency).first()
+    if case is None:
+        raise Refused(f"no case {case_reference!r} of your agency", ["case"])
+    folder = Path(settings.HOME) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        package = Path(scratch) / f"{request.reference}-answer.zip"
+        place = certifier.place if certifier else ""
+        make_package(case, package, by=user, refs=items, place=place)
+        return answer(
+            request,
+            package,
+            user,
+            part=part,
+            certifier=certifier,
+            conditions=conditions,
+            note=note,
+        )

@@ -15,7 +15,7 @@ from tracebridge.agencies.http import SignedInRequest, signed_in
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
 from tracebridge.api_support import Paging, page_of, require_role
-from tracebridge.assistance import delivery, inbound, reading, rules, services
+from tracebridge.assistance import answer, delivery, inbound, reading, rules, services
 from tracebridge.errors import NotFound
 from tracebridge.sharing import taxii
 
@@ -60,6 +60,53 @@ def create_request(request: HttpRequest, body: RequestIn) -> dict[str, Any]:
         user.member_agency, body.to, body.kind, body.case, body.fields, user, links
     )
     return reading.detail(created)
+
+
+class AnswerIn(Schema):
+    case: str
+    items: list[str] = []
+    part: bool = False
+    custodian_name: str = ""
+    custodian_title: str = ""
+    place: str = ""
+    use: str = ""
+    allow_onward_sharing: bool = False
+    note: str = ""
+
+
+@router.post(
+    "/requests/{reference}/answer",
+    summary="Answer with a package of one of your cases and its certificate; delivered at once",
+)
+def answer_request(request: HttpRequest, reference: str, body: AnswerIn) -> dict[str, Any]:
+    user = require_role(request, "analyst")
+    found = reading.visible_requests(user).filter(reference=reference).first()
+    if found is None:
+        audit.record(
+            "api.request.answer", user=user, object_type="request", object_id=reference,
+            outcome="denied",
+        )  # fmt: skip
+        raise NotFound(f"No request {reference} that you may see.")
+    outgoing = answer.answer_from_case(
+        found,
+        body.case,
+        user,
+        items=body.items,
+        part=body.part,
+        certifier=answer.Certifier(body.custodian_name, body.custodian_title, body.place),
+        conditions=answer.Conditions(body.use, body.allow_onward_sharing),
+        note=body.note,
+    )
+    done = answer.deliver(outgoing)
+    return {
+        "request": reference,
+        "package": done.package_sha256,
+        "size": done.size,
+        "state": done.state,
+        "reason": done.reason,
+        "items": done.items,
+        "conditions": done.conditions,
+    }
 
 
 @router.get("/request-kinds/{kind}/fields", summary="A kind's fields as JSON Schema")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("requests/new/", views.new, name="request-new"),
     path("requests/<str:reference>/", views.detail, name="request-detail"),
     path("requests/<str:reference>/step/", views.step, name="request-step"),
+    path("requests/<str:reference>/answer/", views.answer_page, name="request-answer"),
 ]

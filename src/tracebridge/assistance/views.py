@@ -15,7 +15,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import acts_for, require_role
-from tracebridge.assistance import forms, reading, rules, services
+from tracebridge.assistance import answer, forms, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 from tracebridge.errors import TracebridgeError
@@ -54,13 +54,52 @@ def detail(request: SignedInRequest, reference: str) -> HttpResponse:
     found = _readable(request, reference)
     audit.record("request.read", request=request, object_type="request", object_id=reference)
     view = reading.detail(found)
+    actions = _actions_for(request, found)
     context = {
         "req": found,
         "view": view,
-        "actions": _actions_for(request, found),
+        "actions": actions,
         "reasons": rules.REFUSAL_REASONS,
+        "transfers": found.transfers.order_by("created_at"),
+        "can_answer": "return" in actions or "return_part" in actions,
+        "own_cases": Case.objects.filter(agency=request.user.agency).order_by("-created_at"),
     }
     return render(request, "assistance/detail.html", context)
+
+
+@login_required
+@require_POST
+def answer_page(request: SignedInRequest, reference: str) -> HttpResponse:
+    """The recipient answers with a package of one of its cases, then it is delivered."""
+    require_role(request, "analyst")
+    found = _readable(request, reference)
+    post = request.POST
+    try:
+        outgoing = answer.answer_from_case(
+            found,
+            post.get("case", ""),
+            request.user,
+            items=post.get("items", "").split(),
+            part=bool(post.get("part")),
+            certifier=answer.Certifier(
+                post.get("custodian_name", ""),
+                post.get("custodian_title", ""),
+                post.get("place", ""),
+            ),
+            conditions=answer.Conditions(
+                post.get("use", ""), bool(post.get("allow_onward_sharing"))
+            ),
+            note=post.get("note", ""),
+        )
+        done = answer.deliver(outgoing)
+    except TracebridgeError as exc:
+        messages.error(request, str(exc))
+        return redirect("request-detail", reference=reference)
+    if done.state == "delivered":
+        messages.success(request, _("Answered; the package was verified and stored as %(items)s.") % {"items": ", ".join(done.items)})  # fmt: skip
+    else:
+        messages.error(request, _("The package was refused: %(reason)s") % {"reason": done.reason})
+    return redirect("request-detail", reference=reference)
 
 
 def _actions_for(request: SignedInRequest, found: Request) -> list[str]:
