@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 APPS = ["agencies", "complaints", "campaigns", "cases", "evidence"]
-APPS += ["sharing", "assistance", "telecom", "money", "portal"]
+APPS += ["sharing", "assistance", "witness", "telecom", "money", "portal"]
 ROOMS = ["models.py", "services.py", "views.py", "urls.py", "demo.py", "management/commands"]
 ROOMS += ["templates", "locale/hi/LC_MESSAGES/django.po"]
 

@@ -30,6 +30,7 @@ TRACEBRIDGE_APPS = [
     "tracebridge.evidence",
     "tracebridge.sharing",
     "tracebridge.assistance",
+    "tracebridge.witness",
     "tracebridge.telecom",
     "tracebridge.money",
     "tracebridge.portal",

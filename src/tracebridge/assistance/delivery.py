@@ -72,11 +72,8 @@ class Sent:
 
 
 def inbound_url(partner: Partner) -> str:
-    """The partner node's inbound route: its TAXII API root (``<node>/taxii2/root/``) tells
-    where the node is; the route is under that node's /api/v1."""
-    root = partner.api_root
-    base = root.split("taxii2/")[0] if "taxii2/" in root else root
-    return base.rstrip("/") + "/" + INBOUND_PATH
+    """The partner node's inbound route, under that node's /api/v1."""
+    return partner.node_url(INBOUND_PATH)
 
 
 def has_left(request: Request) -> bool:

@@ -304,3 +304,56 @@ def verify_cosignature(note: Note, verifier: Verifier) -> int:
     except InvalidSignature:
         raise NoteError(f"the cosignature by {verifier.name} does not verify") from None
     return int(timestamp)
+
+
+# --- tlog-witness add-checkpoint bodies ---------------------------------------------------
+
+MAX_PROOF_LINES = 63  # tlog-witness: a client MUST NOT send more
+SIZE_CONTENT_TYPE = "text/x.tlog.size"  # a 409's body: the witness's size and a newline
+
+
+@dataclass(frozen=True)
+class AddCheckpoint:
+    """A tlog-witness add-checkpoint request: the size the witness last cosigned, an RFC 9162
+    consistency proof from it, and the signed checkpoint note."""
+
+    old_size: int
+    proof: tuple[bytes, ...]
+    note: bytes
+
+    def encode(self) -> bytes:
+        lines = [f"old {self.old_size}"] + [base64.b64encode(p).decode() for p in self.proof]
+        return ("\n".join(lines) + "\n\n").encode() + self.note
+
+
+def parse_add_checkpoint(data: bytes) -> AddCheckpoint:
+    """tlog-witness §add-checkpoint: "old <size>", at most 63 base64 hashes, a blank line, the
+    note. Raises NoteError naming the line at fault (the witness answers 400)."""
+    head, sep, note = data.partition(b"\n\n")
+    if not sep:
+        raise NoteError("add-checkpoint body has no blank line before the checkpoint")
+    lines = _text(head, "add-checkpoint header").split("\n")
+    first = lines[0]
+    if not first.startswith("old "):
+        raise NoteError(f"line 1 must be 'old <size>', got {first[:40]!r}")
+    try:
+        old_size = _tree_size(first[4:])
+    except NoteError as exc:
+        raise NoteError(f"line 1 (the old size): {exc}") from None
+    if len(lines) - 1 > MAX_PROOF_LINES:
+        raise NoteError(f"{len(lines) - 1} consistency proof lines, more than {MAX_PROOF_LINES}")
+    proof = []
+    for n, line in enumerate(lines[1:], start=2):
+        digest = _b64decode(line, f"line {n} (a consistency proof hash)")
+        if len(digest) != 32:
+            raise NoteError(f"line {n}: a consistency proof hash has 32 bytes, not {len(digest)}")
+        proof.append(digest)
+    return AddCheckpoint(old_size, tuple(proof), note)
+
+
+def parse_size_answer(data: bytes) -> int:
+    """A witness's 409 body (text/x.tlog.size): its size in decimal and a newline."""
+    text = _text(data[:32], "size answer")
+    if not text.endswith("\n"):
+        raise NoteError("a size answer ends with a newline")
+    return _tree_size(text[:-1])

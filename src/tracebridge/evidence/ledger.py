@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from tracebridge.agencies.services import ServiceError
 from tracebridge.evidence import checkpoint as notes
@@ -23,6 +24,10 @@ from tracebridge.evidence.models import (
     LedgerHead,
     SignedCheckpoint,
 )
+
+# Sent (after the transaction commits) with ``checkpoint`` each time this node signs a new
+# checkpoint: the witness app asks its partners to cosign it (C2SP tlog-witness).
+checkpoint_signed = Signal()
 
 
 def append(kind: str, record: dict[str, Any]) -> LedgerEntry:
@@ -56,9 +61,17 @@ def sign_checkpoint(tree: MerkleTree | None = None) -> SignedCheckpoint:
         return existing
     body = notes.Checkpoint(keys.origin(), len(tree), tree.root()).body()
     note = notes.sign_note(body, keys.signer("node"))
-    return SignedCheckpoint.objects.create(
+    checkpoint = SignedCheckpoint.objects.create(
         origin=keys.origin(), size=len(tree), root=tree.root().hex(), note=note.encode().decode()
     )
+    transaction.on_commit(
+        lambda: checkpoint_signed.send(sender=SignedCheckpoint, checkpoint=checkpoint)
+    )
+    return checkpoint
+
+
+def latest_checkpoint() -> SignedCheckpoint | None:
+    return SignedCheckpoint.objects.filter(origin=keys.origin()).order_by("-size").first()
 
 
 def cosigned_note(checkpoint: SignedCheckpoint) -> notes.Note:

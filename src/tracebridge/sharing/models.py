@@ -85,6 +85,13 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def node_url(self, path: str) -> str:
+        """A route of the partner node: its TAXII API root (``<node>/taxii2/root/``) tells
+        where the node is; ``path`` is relative to the node (``api/v1/...``)."""
+        root = self.api_root
+        base = root.split("taxii2/")[0] if "taxii2/" in root else root
+        return base.rstrip("/") + "/" + path
+
 
 class SharedObject(models.Model):
     """One version of one STIX object in a TAXII collection, stored as the JSON we serve."""

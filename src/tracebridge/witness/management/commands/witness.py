@@ -1,0 +1,77 @@
+"""`tracebridge witness`: have partners cosign this node's ledger, and show what is witnessed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tracebridge.commands import SubcommandCommand
+from tracebridge.errors import Unavailable
+from tracebridge.evidence import ledger
+from tracebridge.witness import client, reading
+
+
+def _run_args(p: Any) -> None:
+    p.add_argument("--all", action="store_true", help="try partners still waiting to retry too")
+
+
+def _json_args(p: Any) -> None:
+    p.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+
+
+class Command(SubcommandCommand):
+    help = "Partner witnessing (C2SP tlog-witness): cosignatures of this node's ledger."
+    verbs = {
+        "run": (
+            "Sign a checkpoint if the ledger grew, and send it to every partner to cosign.",
+            _run_args,
+        ),
+        "status": ("The partners' logs witnessed here and this node's witnesses.", _json_args),
+        "split-views": ("Split views caught, with both signed checkpoints.", _json_args),
+    }
+
+    def do_run(self, all: bool, **_: Any) -> None:
+        latest = ledger.latest_checkpoint()
+        if ledger.size() and (latest is None or latest.size < ledger.size()):
+            latest = ledger.sign_checkpoint()  # its signal already asks the due partners
+        outcomes = client.push_all(due_only=not all)
+        for o in outcomes:
+            self.stdout.write(f"{o.partner}\t{'cosigned' if o.ok else 'pending'}\t{o.message}")
+        size = latest.size if latest else 0
+        self.stdout.write(f"checkpoint {size}: {sum(o.ok for o in outcomes)} partners cosigned now")
+        failed = [o.partner for o in outcomes if not o.ok]
+        if failed:
+            raise Unavailable(f"not cosigned by {', '.join(failed)}: run again later")
+
+    def do_status(self, as_json: bool, **_: Any) -> None:
+        logs = [
+            {"origin": g.origin, "partner": g.partner.name, "size": g.size, "root": g.root}
+            for g in reading.logs()
+        ]
+        peers = [
+            {"partner": p.partner.name, "size": p.size, "cosigner_key": p.cosigner_key,
+             "last_error": p.last_error}
+            for p in reading.peers()
+        ]  # fmt: skip
+        if as_json:
+            self.stdout.write(_dumps({"witnessed": logs, "witnesses": peers}))
+            return
+        for g in logs:
+            self.stdout.write(f"witnessed\t{g['origin']}\t{g['partner']}\t{g['size']}\t{g['root']}")
+        for p in peers:
+            self.stdout.write(f"witness\t{p['partner']}\t{p['size']}\t{p['last_error'] or 'ok'}")
+
+    def do_split_views(self, as_json: bool, **_: Any) -> None:
+        rows = [reading.split_view_row(a) for a in reading.split_views()]
+        if as_json:
+            self.stdout.write(_dumps(rows))
+            return
+        for r in rows:
+            self.stdout.write(
+                f"{r['detected_at']}\t{r['origin']}\tsize {r['size']}\t{r['partner']}"
+            )
+        self.stdout.write(f"{len(rows)} split views")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)

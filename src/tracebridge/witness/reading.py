@@ -1,0 +1,35 @@
+"""What the witness page and API show: the logs witnessed, the split views, our witnesses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tracebridge.witness.models import SplitView, WitnessedLog, WitnessPeer
+
+
+def split_views() -> QuerySet[SplitView]:
+    return SplitView.objects.select_related("log__partner").order_by("-detected_at", "-id")
+
+
+def split_view_row(alert: SplitView) -> dict[str, Any]:
+    return {
+        "origin": alert.log.origin,
+        "partner": alert.log.partner.name,
+        "size": alert.size,
+        "held_root": alert.held_root,
+        "held_checkpoint": alert.held_note,
+        "other_root": alert.other_root,
+        "other_checkpoint": alert.other_note,
+        "reported_by": alert.reported_by,
+        "detected_at": alert.detected_at.isoformat(),
+    }
+
+
+def logs() -> QuerySet[WitnessedLog]:
+    return WitnessedLog.objects.select_related("partner").order_by("origin")
+
+
+def peers() -> QuerySet[WitnessPeer]:
+    return WitnessPeer.objects.select_related("partner").order_by("partner__name")

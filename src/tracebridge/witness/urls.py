@@ -1,0 +1,5 @@
+from django.urls import path
+
+from tracebridge.witness import views
+
+urlpatterns = [path("witness/", views.overview, name="witness")]
