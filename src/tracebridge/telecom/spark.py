@@ -90,7 +90,10 @@ def _prepare(spark: Any) -> None:
     cli = analytics.number_sql("calling_number", analytics.SPARK)
     callee = analytics.number_sql("called_number", analytics.SPARK)
     cli_ok, callee_ok = analytics.number_in_range("cli"), analytics.number_in_range("callee")
-    spark.sql(analytics.carriers_sql(analytics.SPARK)).cache().createOrReplaceTempView("carriers")
+    names = f"({analytics.CARRIER_NAMES})"
+    spark.sql(analytics.carriers_sql(names, analytics.SPARK)).cache().createOrReplaceTempView(
+        "carriers"
+    )
     obit, ebit = analytics.record_bits("co", "ct")
     spark.sql(f"""
         SELECT call_id, rep, ts, day, dur, ans, {cli_ok} AS cli, {callee_ok} AS callee, att, oid,

@@ -45,6 +45,7 @@ from tracebridge.telecom.analytics.keys import keys_of as keys_of
 from tracebridge.telecom.analytics.keys import origin_key as origin_key
 from tracebridge.telecom.analytics.outputs import CAMPAIGN_COLUMNS as CAMPAIGN_COLUMNS
 from tracebridge.telecom.analytics.outputs import write_outputs as write_outputs
+from tracebridge.telecom.analytics.routes import CARRIER_NAMES as CARRIER_NAMES
 from tracebridge.telecom.analytics.routes import carriers_sql as carriers_sql
 from tracebridge.telecom.analytics.routes import record_bits as record_bits
 from tracebridge.telecom.analytics.rules import PATTERN as PATTERN

@@ -7,7 +7,7 @@ import duckdb
 
 from tracebridge.telecom.analytics.core import DAY, TS, USABLE, count_of
 from tracebridge.telecom.analytics.keys import Keys
-from tracebridge.telecom.analytics.routes import carriers_sql, record_bits
+from tracebridge.telecom.analytics.routes import NAME_SCANS, carriers_sql, record_bits
 from tracebridge.telecom.numbers import DUCKDB, bad_caller_sql
 
 
@@ -22,6 +22,9 @@ def dense_reporters(con: duckdb.DuckDBPyConnection) -> bool:
         FROM (SELECT rep, CAST(row_number() OVER (ORDER BY rep) - 1 AS INTEGER) AS code
               FROM (SELECT DISTINCT coalesce(reporting_carrier, '') AS rep FROM cdr_raw))""")
     count = con.execute("SELECT count(*) FROM reporters").fetchone()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE carrier_names AS {NAME_SCANS[0]}")
+    for scan in NAME_SCANS[1:]:
+        con.execute(f"INSERT INTO carrier_names {scan}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE carriers AS {carriers_sql()}")
     return count is not None and int(count[0]) <= 64
 
