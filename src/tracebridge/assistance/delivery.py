@@ -78,7 +78,9 @@ def inbound_url(partner: Partner) -> str:
 
 def has_left(request: Request) -> bool:
     """A request leaves its node only after a supervisor's approval (its ``approve`` step)."""
-    return request.messages.filter(action="approve").exists()
+    if request.status in ("draft", "supervisor_review"):
+        return False
+    return request.status != "withdrawn" or request.messages.filter(action="approve").exists()
 
 
 def enqueue(request: Request) -> int:
@@ -93,16 +95,19 @@ def enqueue(request: Request) -> int:
             f"{request.reference} is {request.status}: a request leaves this node only after "
             "a supervisor's approval (`tracebridge request approve`)"
         )
-    own, now, queued = signed.own_key(), timezone.now(), 0
+    own, now = signed.own_key(), timezone.now()
     fresh = request.messages.filter(signer_key=own, outbox__isnull=True).order_by("seq")
-    for stored in fresh:
-        payload = json.dumps(services.message_of(stored).as_dict(), ensure_ascii=False)
-        _, created = Outbox.objects.get_or_create(
+    rows = [
+        Outbox(
             message=stored,
-            defaults={"partner": request.partner, "payload": payload, "next_attempt_at": now},
+            partner=request.partner,
+            payload=json.dumps(services.message_of(stored).as_dict(), ensure_ascii=False),
+            next_attempt_at=now,
         )
-        queued += created
-    return queued
+        for stored in fresh
+    ]
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)  # another sender queued it first
+    return len(rows)
 
 
 def send(request: Request) -> Sent:
@@ -241,22 +246,22 @@ def _receipt_of(row: Outbox, answer: dict[str, Any], what: str) -> str:
         return _retry(row, f"{what}: receipt refused: {exc}", audited=True)
     with transaction.atomic():
         locked = Outbox.objects.select_for_update().get(pk=row.pk)
-        if locked.state != Outbox.DELIVERED:  # another sender stored it first
-            if not Receipt.objects.filter(message_id=row.message_id).exists():
-                _store_receipt(row.message, receipt)
-            locked.state, locked.last_error = Outbox.DELIVERED, ""
-            locked.attempts += 1
-            locked.delivered_at = timezone.now()
-            locked.save(update_fields=["state", "last_error", "attempts", "delivered_at"])
-    audit.record(
-        "request.delivered",
-        object_type="request",
-        object_id=row.message.request.reference,
-        message=row.message.message_id,
-        partner=row.partner.name,
-        receipt=receipt.id,
-        status=receipt.body["status"],
-    )
+        if locked.state == Outbox.DELIVERED:  # another sender stored it first
+            return Outbox.DELIVERED
+        _store_receipt(row.message, receipt)
+        locked.state, locked.last_error = Outbox.DELIVERED, ""
+        locked.attempts += 1
+        locked.delivered_at = timezone.now()
+        locked.save(update_fields=["state", "last_error", "attempts", "delivered_at"])
+        audit.record(
+            "request.delivered",
+            object_type="request",
+            object_id=str(receipt.body["request"]),
+            message=row.message.message_id,
+            partner=row.partner.name,
+            receipt=receipt.id,
+            status=receipt.body["status"],
+        )
     return Outbox.DELIVERED
 
 
