@@ -399,3 +399,25 @@ def test_add_selector_makes_bank_accounts_and_keeps_each_value_once() -> None:
         "phones": ["+1 844"],
         "bank_accounts": [{"iban": "DE89"}, {"account": "501"}],
     }
+
+
+@pytest.mark.parametrize(
+    ("subject", "scam_type"),
+    [
+        ("Calls pretending to be government, businesses, or family and friends", "government_impersonation"),
+        ("Imposters", "government_impersonation"),
+        ("Work from home", "job_offer"),
+        ("Energy, solar, & utilities", "utility"),
+        ("Medical & prescriptions", "other"),
+        ("Dropped call or no message", "unknown"),
+        ("", "unknown"),
+    ],
+)  # fmt: skip
+def test_ftc_dnc_subjects_become_scam_types(
+    agencies: dict[str, Agency], tmp_path: Path, subject: str, scam_type: str
+) -> None:
+    path = tmp_path / "dnc.csv"
+    row = f'8445550199,2026-03-01 10:11:12,,Austin,Texas,512,"{subject}",Y'
+    path.write_text(DNC_HEADER + row + "\n", encoding="utf-8")
+    import_file(path, agencies["US-FTC"], "ftc-dnc")
+    assert Complaint.objects.get().scam_type == scam_type

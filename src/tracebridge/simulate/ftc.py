@@ -27,6 +27,7 @@ SUBJECTS = {
     "customer_care": "Calls pretending to be government, businesses, or family and friends",
     "debt_relief": "Reducing your debt (credit cards, mortgage, student loans)",
     "lottery_prize": "Lotteries, prizes & sweepstakes",
+    "job_offer": "Work from home",
 }
 OTHER_SUBJECTS = (
     "Warranties & protection plans",

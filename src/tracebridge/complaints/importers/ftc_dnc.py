@@ -29,6 +29,10 @@ MAX_FIELD = 10_000
 SUBJECTS = {
     "computer & technical support": "tech_support",
     "imposters": "government_impersonation",
+    # the FTC's name for imposters since 2020 (also business and family impostors)
+    "calls pretending to be government, businesses, or family and friends": (
+        "government_impersonation"
+    ),
     "reducing your debt (credit cards, mortgage, student loans)": "debt_relief",
     "lotteries, prizes & sweepstakes": "lottery_prize",
     "energy, solar, & utilities": "utility",
