@@ -53,9 +53,14 @@ class TokenAuth(HttpBearer):
 
 
 class SessionUserAuth(SessionAuth):
-    """The browser's signed-in session (CSRF-checked for unsafe methods)."""
+    """The browser's signed-in session (CSRF-checked for unsafe methods).
+
+    A request that names a token is judged by that token alone: a revoked token sent from a
+    signed-in browser is refused, not quietly answered as the session's user."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
         user = super().authenticate(request, key)
         if not isinstance(user, User):
             return None

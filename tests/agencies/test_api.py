@@ -4,7 +4,7 @@ from typing import Any
 from tests.conftest import assert_error
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent
-from tracebridge.agencies.services import revoke_token
+from tracebridge.agencies.services import issue_token, revoke_token
 
 
 def test_me_with_token(analyst: Any, api_for: Any) -> None:
@@ -36,6 +36,19 @@ def test_unknown_and_revoked_tokens_are_401_and_audited(analyst: Any, api_for: A
 def test_session_auth_works_for_the_browser(analyst: Any, client_for: Any) -> None:
     response = client_for(analyst).get("/api/v1/me")
     assert response.json()["username"] == analyst.username
+
+
+def test_a_revoked_token_from_a_signed_in_browser_is_refused(
+    analyst: Any, viewer: Any, client_for: Any
+) -> None:
+    """The token named is the one judged: no falling back to the session's user."""
+    token = issue_token(viewer, "sync")
+    browser = client_for(analyst)
+    bearer = {"Authorization": f"Bearer {token.secret}"}
+    assert browser.get("/api/v1/me", headers=bearer).json()["username"] == viewer.username
+    revoke_token(token.secret.split("_")[1])
+    assert_error(browser.get("/api/v1/me", headers=bearer), 401, "unauthenticated")
+    assert browser.get("/api/v1/me").json()["username"] == analyst.username
 
 
 def test_audit_api_needs_agency_admin_and_shows_own_agency_only(

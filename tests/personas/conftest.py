@@ -20,6 +20,7 @@ import pytest
 from tests.campaigns.conftest import make_complaint  # noqa: F401
 from tests.conftest import PASSWORD, browser_login
 from tests.portal.conftest import _clear_cache, reported  # noqa: F401
+from tests.sharing.conftest import complaints  # noqa: F401
 from tracebridge.agencies.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,17 +56,36 @@ class Screen:
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [v for v in result["violations"] if v["impact"] in SERIOUS]
-        assert not serious, axe_report(self.page.url, serious)
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[self.viewport][0], f"{self.page.url} is {width} px wide"
+        wide = width > VIEWPORTS[self.viewport][0]
+        if serious or wide:  # the page as it failed, to look at
+            self.shoot(f"failed-{self.page.url.split('/', 3)[3].strip('/').replace('/', '_')}")
+        assert not serious, axe_report(self.page.url, serious)
+        assert not wide, f"{self.page.url} is {width} px wide: {self.widest()}"
+
+    def widest(self) -> list[str]:
+        """The elements that stick out past the right edge (the innermost first)."""
+        return list(
+            self.page.evaluate(
+                """[...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+                .reverse().slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                     + (e.className && typeof e.className === 'string'
+                        ? '.' + e.className.trim().split(/\\s+/).join('.') : ''))"""
+            )
+        )
+
+    def shoot(self, name: str) -> Path:
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        path = SCREENS / f"{name}-{self.viewport}-{self.lang}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
 
     def finish(self, persona: str) -> Path:
         """Check the job's final page and save its full-page screenshot."""
         self.check()
-        SCREENS.mkdir(parents=True, exist_ok=True)
-        path = SCREENS / f"{persona}-{self.viewport}-{self.lang}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
+        return self.shoot(persona)
 
 
 def axe_report(url: str, violations: list[dict[str, Any]]) -> str:

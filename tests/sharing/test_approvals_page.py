@@ -49,6 +49,7 @@ def test_decline_needs_a_reason_and_is_kept_in_history(
     assert "Declined: nothing flows under this agreement." in page
     history = page.split('data-testid="history">')[1]
     assert "Declined" in history and "No MoU with CBI for victims&#x27; data yet" in history
+    assert "<td>IN-CBI</td>" in history  # the partner it concerned, not the agreement's id
     event = AuditEvent.objects.get(action="agreement.decline", outcome="ok")
     assert event.detail["reason"] == "No MoU with CBI for victims' data yet"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import AuditEvent, User
@@ -67,13 +67,18 @@ def decline(agreement: Agreement, user: User, reason: str) -> Agreement:
     return agreement
 
 
-def history(user: User, limit: int = 50) -> list[AuditEvent]:
-    """The agency's approvals and declines, newest first."""
-    return list(
+def history(user: User, limit: int = 50) -> list[tuple[AuditEvent, str]]:
+    """The agency's approvals and declines, newest first, each with the partner it concerned
+    (the audit event keeps only the agreement's id)."""
+    events = list(
         AuditEvent.objects.filter(
             agency_id=user.member_agency_id, action__in=DECISIONS, outcome="ok"
         ).order_by("-at")[:limit]
     )
+    ids = [e.object_id for e in events if e.object_id.isdigit()]
+    rows = Agreement.objects.filter(pk__in=ids).values_list("pk", "partner__code")
+    partners = {str(pk): code for pk, code in rows}
+    return [(e, partners.get(e.object_id, e.object_id)) for e in events]
 
 
 # What every bundle carries whatever flows: markings, the producers' identities, extensions.
@@ -84,6 +89,7 @@ SCAFFOLD = ("marking-definition", "identity", "extension-definition")
 class Published:
     objects: int
     records: int  # objects that carry records (not SCAFFOLD)
+    complaints: int  # one STIX incident per complaint (stix.complaint_objects)
 
     @property
     def only_markings(self) -> bool:
@@ -92,6 +98,11 @@ class Published:
 
 
 def published_counts(agreement: Agreement) -> Published:
-    """The latest objects published under ``agreement``: all, and those that carry records."""
-    latest = SharedObject.objects.filter(agreement=agreement, is_latest=True)
-    return Published(latest.count(), latest.exclude(stix_type__in=SCAFFOLD).count())
+    """The latest objects published under ``agreement``: all, those that carry records, and
+    the complaints among them (the figure a supervisor approved in the preview)."""
+    counts = SharedObject.objects.filter(agreement=agreement, is_latest=True).aggregate(
+        objects=Count("pk"),
+        records=Count("pk", filter=~Q(stix_type__in=SCAFFOLD)),
+        complaints=Count("pk", filter=Q(stix_type="incident")),
+    )
+    return Published(**counts)

@@ -33,3 +33,14 @@ document.addEventListener("click", (event) => {
     if (!menu.contains(event.target)) menu.open = false;
   });
 });
+
+// A table wider than the screen scrolls inside its .scroll box; a box that does scroll takes
+// keyboard focus (Tab reaches it, the arrow keys scroll it), the others stay out of the way.
+function focusScrollers() {
+  document.querySelectorAll(".scroll").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
+  });
+}
+focusScrollers();
+window.addEventListener("resize", focusScrollers);
