@@ -32,13 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tracebridge import duck  # noqa: E402
 from tracebridge.campaigns import linking_accuracy  # noqa: E402
 from tracebridge.money import mules  # noqa: E402
 from tracebridge.money.accounts import normalise  # noqa: E402
 from tracebridge.money.store import Store  # noqa: E402
 from tracebridge.simulate import Knobs, generate  # noqa: E402
-from tracebridge.telecom import analytics  # noqa: E402
+from tracebridge.telecom import analytics, robocall_accuracy  # noqa: E402
 
 FULL = {"worlds": 12, "complaints": 3000, "calls": 60_000, "txns": 20_000}
 SMOKE = {"worlds": 2, "complaints": 600, "calls": 20_000, "txns": 5_000}
@@ -112,34 +111,10 @@ def robocall_metrics(out: Path, work: Path) -> dict[str, float]:
     return {
         "call_P": ours.precision,
         "call_R": ours.recall,
-        "group_B3F1": b_cubed(labels, truth),
+        "group_B3F1": robocall_accuracy.b_cubed(labels, truth),
         "num_P": naive.precision,
         "num_R": naive.recall,
     }
-
-
-def b_cubed(labels: Path, truth: Path) -> float:
-    """B-cubed F1 of the flagged campaigns against the true ones, over flagged robocalls."""
-    row = (
-        duck.connect()
-        .execute(
-            """
-        WITH x AS (SELECT l.call_id, l.campaign_id AS p, t.campaign_id AS t
-                   FROM read_parquet(?) l JOIN read_parquet(?) t USING (call_id)
-                   WHERE t.kind = 'robocall'),
-             cell AS (SELECT p, t, count(*) AS n FROM x GROUP BY p, t),
-             ps AS (SELECT p, sum(n) AS n FROM cell GROUP BY p),
-             ts AS (SELECT t, sum(n) AS n FROM cell GROUP BY t)
-        SELECT sum(c.n * c.n / ps.n) / sum(c.n), sum(c.n * c.n / ts.n) / sum(c.n)
-        FROM cell c JOIN ps USING (p) JOIN ts USING (t)""",
-            [str(labels), str(truth)],
-        )
-        .fetchone()
-    )
-    if row is None or row[0] is None:
-        return 0.0
-    precision, recall = float(row[0]), float(row[1])
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 PASS_THROUGH = """

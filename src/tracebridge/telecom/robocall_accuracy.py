@@ -1,4 +1,5 @@
-"""Call-level precision and recall of robocall labels against a simulated world's truth."""
+"""Call-level precision and recall of robocall labels against a simulated world's truth, and
+how well the flagged calls are grouped into campaigns (B-cubed)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,29 @@ def evaluate(labelled: Any, truth_file: Path) -> Quality:
     assert row is not None
     hits, flagged, robocalls = int(row[0]), int(row[1]), int(row[2])
     return Quality(hits / max(flagged, 1), hits / max(robocalls, 1), flagged, robocalls)
+
+
+def b_cubed(labels: Path, truth_file: Path) -> float:
+    """B-cubed F1 of the flagged campaigns against the true ones, over flagged robocalls: does
+    one true campaign come out as one flagged campaign (recall), and one flagged campaign hold
+    one true campaign (precision)? 0 when no robocall is flagged."""
+    row = (
+        duck.connect()
+        .execute(
+            """
+        WITH x AS (SELECT l.call_id, l.campaign_id AS p, t.campaign_id AS t
+                   FROM read_parquet(?) l JOIN read_parquet(?) t USING (call_id)
+                   WHERE t.kind = 'robocall'),
+             cell AS (SELECT p, t, count(*) AS n FROM x GROUP BY p, t),
+             ps AS (SELECT p, sum(n) AS n FROM cell GROUP BY p),
+             ts AS (SELECT t, sum(n) AS n FROM cell GROUP BY t)
+        SELECT sum(c.n * c.n / ps.n) / sum(c.n), sum(c.n * c.n / ts.n) / sum(c.n)
+        FROM cell c JOIN ps USING (p) JOIN ts USING (t)""",
+            [str(labels), str(truth_file)],
+        )
+        .fetchone()
+    )
+    if row is None or row[0] is None:
+        return 0.0
+    precision, recall = float(row[0]), float(row[1])
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
