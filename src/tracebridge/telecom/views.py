@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -85,6 +87,6 @@ def traceback_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     require_role(request, "viewer")
     qs = services.with_path(TracebackRequest.objects.all())
     tb = get_visible_or_404(request, qs, reference=reference)
-    return render(
-        request, "telecom/traceback_detail.html", {"tb": tb, "hops": services.path_of(tb)}
-    )
+    # the page writes a hop's deadline like its other times ("2026-12-08 15:23 UTC")
+    hops = [{**hop, "due": datetime.fromisoformat(hop["due_at"])} for hop in services.path_of(tb)]
+    return render(request, "telecom/traceback_detail.html", {"tb": tb, "hops": hops})
