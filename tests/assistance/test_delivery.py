@@ -158,6 +158,11 @@ def test_a_request_round_trip_over_http_with_signed_receipts(node_b: Node, us: U
         ("preserve", "accepted", True), ("close", "accepted", False),
     ]  # fmt: skip
     assert view["messages"][3]["delivery"]["state"] == "delivered"
+    printed = node_b.run("request", "send", request.reference).splitlines()
+    assert printed[0] == "0 delivered, 0 pending, 0 refused"  # nothing left to send
+    assert [line.split()[1:3] for line in printed[1:]] == [
+        ["acknowledge", "accepted"], ["preserve", "accepted"]
+    ]  # fmt: skip
     assert view["messages"][0]["receipt"]["signer"] == "in-node/evidence"
     assert Receipt.objects.count() == 6 and Message.objects.count() == 6
     report = ledger.verify_ledger(None)

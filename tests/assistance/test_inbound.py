@@ -269,3 +269,15 @@ def test_send_to_a_partner_without_a_url_says_export_instead(
     with pytest.raises(services.Refused, match=r"in-files has no URL .* request export REQ-"):
         delivery.send(request)
     assert not Message.objects.filter(outbox__state="delivered").exists()
+
+
+def test_request_send_exits_3_naming_why_nothing_travels(
+    made: Callable[..., Request], capsys: pytest.CaptureFixture[str], in_process_cli: None
+) -> None:
+    from tracebridge.node.cli import main
+
+    request = made()
+    with pytest.raises(SystemExit) as exit_:
+        main(["request", "send", request.reference])
+    assert exit_.value.code == 3
+    assert "is addressed to IN-CBI on this node: nothing travels" in capsys.readouterr().err

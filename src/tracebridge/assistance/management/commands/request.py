@@ -256,9 +256,11 @@ class Command(SubcommandCommand):
         for name, value in view["clocks"].items():
             self.stdout.write(f"  {name}: {value}")
         for m in view["messages"]:
+            receipt = m.get("receipt")
+            got = f"; receipt {receipt['status']} by {receipt['signer']}" if receipt else ""
             self.stdout.write(
                 f"  {m['seq']:>3} {m['action']:<12} by {m['by']} "
-                f"signed {m['signer']} ledger #{m['ledger_index']}"
+                f"signed {m['signer']} ledger #{m['ledger_index']}{got}"
             )
 
     def do_list(self, json: bool, **_: Any) -> None:
