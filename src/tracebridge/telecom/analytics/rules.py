@@ -63,7 +63,7 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
             "printf('C-attested gateway traffic with domestic caller IDs: %.0f%%', c_domestic * 100)",
         ),
         (
-            "key_kind <> 'caller' AND clis >= 0.5 * calls",
+            "key_kind = 'origin' AND clis >= 0.5 * calls",
             1,
             "printf('rotating caller IDs: %d numbers', clis)",
         ),
@@ -91,7 +91,7 @@ PATTERN = " OR ".join(
         "bad >= 0.3",
         "neighbour >= 0.3",
         "c_domestic >= 0.5",
-        "key_kind <> 'caller' AND clis >= 0.5 * calls",
+        "key_kind = 'origin' AND clis >= 0.5 * calls",
     )
 )
 
