@@ -1,14 +1,15 @@
-"""Helpers every app's API router uses: the error type, the caller, pagination."""
+"""Helpers every app's API router uses: the error type and shape, the caller, pagination."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError
+from pydantic import ConfigDict
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
@@ -34,6 +35,41 @@ class ShortPaging(Paging):
     """The same bounds with a default page of 50 (campaigns, CDRs, robocalls, tracebacks)."""
 
     limit: int = Field(50, ge=1, le=MAX_PAGE, description=_LIMIT)
+
+
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list route, as ``page_of`` answers it: ``Page[CampaignOut]``..."""
+
+    total: int = Field(description="How many items the whole list holds.")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class ErrorBody(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(examples=["not_found"], description="Stable, for programs (docs/api.md).")
+    message: str = Field(description="What went wrong and what to do, for people.")
+    details: list[Any] = Field(description="Per field or record, when there are several.")
+
+
+class Error(Schema):
+    """Every error answer of the API has this one shape (``error_body``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorBody
+
+
+def answers(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """A route's ``response=``: its ``status`` answer's schema and the error statuses its own
+    code and its services raise, each in the one error shape (``api_schema`` adds those every
+    route can answer: 400, 401/403, 422, 500...)."""
+    return {status: ok, **dict.fromkeys(errors, Error)}
 
 
 class ApiError(TracebridgeError):

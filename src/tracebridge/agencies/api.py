@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from tracebridge.agencies.selectors import audit_events
 from tracebridge.agencies.views import event_row
-from tracebridge.api_support import Paging, auth_user, page_of, require_role
+from tracebridge.api_support import Page, Paging, auth_user, page_of, require_role
 
 router = Router(tags=["agencies"])
 
@@ -41,7 +41,24 @@ class AuditFilters(Paging):
     until: str = ""
 
 
-@router.get("/audit", summary="Audit events of the caller's agency (agency admins)")
+class AuditEventOut(Schema):
+    id: int
+    at: str = Field(description="ISO 8601")
+    username: str
+    agency: str | None
+    action: str
+    object_type: str
+    object_id: str
+    client_address: str | None
+    outcome: str
+    detail: dict[str, Any]
+
+
+@router.get(
+    "/audit",
+    response=Page[AuditEventOut],
+    summary="Audit events of the caller's agency (agency admins)",
+)
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, Any]:
     user = require_role(request, "agency_admin")
     params = filters.dict(exclude={"limit", "offset"})

@@ -7,14 +7,15 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest, signed_in
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
-from tracebridge.api_support import Paging, page_of, require_role
+from tracebridge.api_support import Page, Paging, answers, page_of, require_role
 from tracebridge.assistance import answer, delivery, inbound, reading, rules, services
 from tracebridge.errors import NotFound
 from tracebridge.sharing import taxii
@@ -31,7 +32,63 @@ class RequestIn(Schema):
     complaints: list[str] = []
 
 
-@router.get("/requests", summary="Formal requests of the caller's agency (sent or received)")
+class RequestOut(Schema):
+    reference: str
+    kind: str
+    status: str
+    from_: str = Field(alias="from", description="The requesting agency")
+    to: str
+    partner: str | None = Field(description="The partner node it travels to, if any")
+    case: str
+    refusal_reason: str | None
+    clocks: dict[str, Any] = Field(description="due_at, overdue, preservation... (ISO 8601)")
+
+
+class RequestDetailOut(RequestOut):
+    links: dict[str, Any]
+    fields: dict[str, Any]
+    messages: list[dict[str, Any]] = Field(description="The signed messages, in order")
+
+
+class ReceiptOut(Schema):
+    receipt: dict[str, Any] = Field(description="Signed over the caller's nonce")
+
+
+class TransferOut(Schema):
+    """Where the transfer of a package stands (``inbound.status``)."""
+
+    package: str
+    request: str
+    state: str
+    size: int
+    chunks: int
+    held: list[int]
+    reason: str
+    items: list[Any]
+
+
+class ChunkOut(Schema):
+    chunk: str
+    held: bool
+    already: bool
+
+
+class VerdictOut(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    state: str
+    reason: str
+    items: list[Any]
+    messages: list[Any]
+    already: bool
+
+
+@router.get(
+    "/requests",
+    response=Page[RequestOut],
+    by_alias=True,
+    summary="Formal requests of the caller's agency (sent or received)",
+)
 def list_requests(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     audit.record("api.request.list", user=user, object_type="request")
@@ -39,7 +96,12 @@ def list_requests(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]
     return page_of(rows, reading.row, paging.limit, paging.offset)
 
 
-@router.get("/requests/{reference}", summary="A request: fields, status, clocks, signed messages")
+@router.get(
+    "/requests/{reference}",
+    response=answers(RequestDetailOut, 404),
+    by_alias=True,
+    summary="A request: fields, status, clocks, signed messages",
+)
 def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
     user = require_role(request, "viewer")
     found = reading.visible_requests(user).filter(reference=reference).first()
@@ -52,7 +114,12 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
     return reading.detail(found)
 
 
-@router.post("/requests", summary="Create a request (submitted for a supervisor's review)")
+@router.post(
+    "/requests",
+    response=answers(RequestDetailOut, 404),
+    by_alias=True,
+    summary="Create a request (submitted for a supervisor's review)",
+)
 def create_request(request: HttpRequest, body: RequestIn) -> dict[str, Any]:
     user = require_role(request, "analyst")
     links = {"campaign": body.campaign, "complaints": body.complaints}
@@ -74,8 +141,21 @@ class AnswerIn(Schema):
     note: str = ""
 
 
+class AnsweredOut(Schema):
+    """The package sent in answer, as the receiving node's verdict left it."""
+
+    request: str
+    package: str = Field(description="SHA-256 of the package")
+    size: int
+    state: str
+    reason: str
+    items: list[Any]
+    conditions: dict[str, Any]
+
+
 @router.post(
     "/requests/{reference}/answer",
+    response=answers(AnsweredOut, 404, 409, 503),
     summary="Answer with a package of one of your cases and its certificate; delivered at once",
 )
 def answer_request(request: HttpRequest, reference: str, body: AnswerIn) -> dict[str, Any]:
@@ -109,7 +189,11 @@ def answer_request(request: HttpRequest, reference: str, body: AnswerIn) -> dict
     }
 
 
-@router.get("/request-kinds/{kind}/fields", summary="A kind's fields as JSON Schema")
+@router.get(
+    "/request-kinds/{kind}/fields",
+    response=answers(dict[str, Any], 404),
+    summary="A kind's fields as JSON Schema",
+)
 def kind_fields(request: HttpRequest, kind: str) -> dict[str, Any]:
     user = require_role(request, "viewer")
     audit.record("api.request.fields", user=user, object_type="request", kind=kind)
@@ -140,6 +224,7 @@ class PartnerNodeAuth(HttpBearer):
 @router.post(
     "/request-messages",
     auth=PartnerNodeAuth(),
+    response=answers(ReceiptOut, 403, 404, 409),
     summary="A partner node delivers one signed message; answered with a signed receipt",
 )
 def inbound_message(request: SignedInRequest) -> HttpResponse:
@@ -164,6 +249,7 @@ def _signed(request: HttpRequest, answer: inbound.Reply) -> HttpResponse:
 @router.post(
     "/transfers/{package}",
     auth=PartnerNodeAuth(),
+    response=answers(TransferOut, 403, 404, 409),
     summary="A partner node offers the package answering a request; answers the chunks held",
 )
 def offer_package(request: SignedInRequest, package: str) -> HttpResponse:
@@ -173,6 +259,7 @@ def offer_package(request: SignedInRequest, package: str) -> HttpResponse:
 @router.get(
     "/transfers/{package}",
     auth=PartnerNodeAuth(),
+    response=answers(TransferOut, 404),
     summary="Where the transfer of a package stands: state and the chunks held",
 )
 def package_status(request: SignedInRequest, package: str) -> HttpResponse:
@@ -182,6 +269,7 @@ def package_status(request: SignedInRequest, package: str) -> HttpResponse:
 @router.put(
     "/transfers/{package}/chunks/{chunk}",
     auth=PartnerNodeAuth(),
+    response=answers(ChunkOut, 404, 409, 413),
     summary="One chunk of a package, named by its SHA-256, streamed to its place",
 )
 def put_package_chunk(request: SignedInRequest, package: str, chunk: str) -> HttpResponse:
@@ -194,6 +282,7 @@ def put_package_chunk(request: SignedInRequest, package: str, chunk: str) -> Htt
 @router.post(
     "/transfers/{package}/complete",
     auth=PartnerNodeAuth(),
+    response=answers(VerdictOut, 404, 409),
     summary="Every chunk sent: check the package and store it, or refuse it; the signed verdict",
 )
 def complete_package(request: SignedInRequest, package: str) -> HttpResponse:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tracebridge.agencies import audit
-from tracebridge.api_support import ShortPaging, auth_user, page_of, require_role
+from tracebridge.api_support import (
+    Page,
+    ShortPaging,
+    answers,
+    auth_user,
+    page_of,
+    require_role,
+)
 from tracebridge.campaigns import selectors, workspace
 from tracebridge.campaigns.figures import Figures
 from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
@@ -16,6 +24,103 @@ from tracebridge.complaints.models import Complaint
 from tracebridge.errors import Invalid, NotFound
 
 router = Router(tags=["campaigns"])
+
+
+class CampaignOut(Schema):
+    """A campaign over the complaints the caller may see (``campaign_row``)."""
+
+    code: str
+    priority: float
+    size: int = Field(description="Complaints the caller may see")
+    scam_type: str
+    countries: list[str]
+    cross_border: bool
+    first_seen: str | None = Field(description="ISO 8601")
+    last_seen: str | None = Field(description="ISO 8601")
+
+
+class MemberOut(Schema):
+    complaint: str = Field(description="SOURCE:REF")
+    country: str
+    via: list[str] = Field(description="The identifiers that link it")
+
+
+class CampaignIdentifierOut(Schema):
+    key: str
+    complaints: int
+    first_seen: str
+    last_seen: str
+    hub: str | None
+
+
+class CampaignDetailOut(CampaignOut):
+    summary: dict[str, Any]
+    members: list[MemberOut]
+    identifiers: list[CampaignIdentifierOut]
+
+
+class GraphNodeOut(Schema):
+    id: str
+    type: str = Field(description="complaint or identifier")
+    label: str
+    country: str | None = Field(None, description="complaints only")
+    kind: str | None = Field(None, description="identifiers only: phone, upi...")
+    hub: bool | None = Field(None, description="identifiers only")
+
+
+class GraphEdgeOut(Schema):
+    source: str
+    target: str
+
+
+class GraphOut(Schema):
+    campaign: str
+    nodes: list[GraphNodeOut]
+    edges: list[GraphEdgeOut]
+    truncated: bool
+
+
+class ExplainOut(Schema):
+    path: list[str] = Field(description="complaint, identifier, complaint...")
+    identifiers: list[str]
+
+
+class SearchComplaintOut(Schema):
+    complaint: str
+    country: str
+    received_at: datetime
+
+
+class SearchOut(Schema):
+    key: str | None
+    hub: str | None
+    campaigns: list[CampaignOut]
+    complaints: list[SearchComplaintOut]
+
+
+class FollowOut(Schema):
+    id: int
+    kind: str
+    target: str
+    created_at: datetime
+
+
+class AlertOut(Schema):
+    id: int
+    follow: str | None
+    complaint: str
+    campaign: str | None
+    created_at: datetime
+
+
+class ReadOut(Schema):
+    read: int
+
+
+class SavedOut(Schema):
+    id: int
+    name: str
+    query: str
 
 
 def campaign_row(c: Figures) -> dict[str, Any]:
@@ -44,7 +149,9 @@ class ListFilters(ShortPaging):
     scam_type: str = ""
 
 
-@router.get("/campaigns", summary="Campaigns the caller may see, by priority")
+@router.get(
+    "/campaigns", response=Page[CampaignOut], summary="Campaigns the caller may see, by priority"
+)
 def list_campaigns(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     campaigns = selectors.campaign_list(
@@ -54,7 +161,11 @@ def list_campaigns(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
     return page_of(campaigns, campaign_row, filters.limit, filters.offset)
 
 
-@router.get("/campaigns/{code}", summary="One campaign over the complaints the caller may see")
+@router.get(
+    "/campaigns/{code}",
+    response=answers(CampaignDetailOut, 404),
+    summary="One campaign over the complaints the caller may see",
+)
 def get_campaign(request: HttpRequest, code: str) -> dict[str, Any]:
     campaign = _campaign(request, code)
     user = auth_user(request)
@@ -80,7 +191,12 @@ def get_campaign(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/campaigns/{code}/graph", summary="Nodes and edges for drawing the campaign")
+@router.get(
+    "/campaigns/{code}/graph",
+    response=answers(GraphOut, 404),
+    exclude_unset=True,
+    summary="Nodes and edges for drawing the campaign",
+)
 def campaign_graph(request: HttpRequest, code: str) -> dict[str, Any]:
     campaign = _campaign(request, code)
     return selectors.graph(auth_user(request), campaign)
@@ -93,7 +209,11 @@ def _complaint_id(reference: str) -> int:
     return -1 if found is None else int(found)
 
 
-@router.get("/campaigns/{code}/explain", summary="Which identifiers join two complaints")
+@router.get(
+    "/campaigns/{code}/explain",
+    response=answers(ExplainOut, 404),
+    summary="Which identifiers join two complaints",
+)
 def explain(request: HttpRequest, code: str, a: str, b: str) -> dict[str, Any]:
     campaign = _campaign(request, code)
     user = auth_user(request)
@@ -109,7 +229,9 @@ def explain(request: HttpRequest, code: str, a: str, b: str) -> dict[str, Any]:
     return {"path": [refs.get(step, step) for step in path], "identifiers": path[1::2]}
 
 
-@router.get("/search", summary="Find an identifier in any spelling, or a campaign code")
+@router.get(
+    "/search", response=SearchOut, summary="Find an identifier in any spelling, or a campaign code"
+)
 def search(request: HttpRequest, q: str) -> dict[str, Any]:
     user = require_role(request, "viewer")
     result = selectors.search(user, q)
@@ -136,14 +258,16 @@ def _follow_row(f: Follow) -> dict[str, Any]:
     return {"id": f.pk, "kind": f.target_kind, "target": f.target, "created_at": f.created_at}
 
 
-@router.get("/follows", summary="What the caller follows")
+@router.get("/follows", response=list[FollowOut], summary="What the caller follows")
 def list_follows(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_role(request, "viewer")
     return [_follow_row(f) for f in Follow.objects.filter(user=user)]
 
 
 @router.post(
-    "/follows", summary="Follow an identifier (any spelling) or a campaign", response={201: dict}
+    "/follows",
+    summary="Follow an identifier (any spelling) or a campaign",
+    response=answers(FollowOut, status=201),
 )
 def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
     user = require_role(request, "viewer")
@@ -152,7 +276,9 @@ def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
     return Status(201, _follow_row(item))
 
 
-@router.delete("/follows/{follow_id}", summary="Stop following", response={204: None})
+@router.delete(
+    "/follows/{follow_id}", summary="Stop following", response=answers(None, 404, status=204)
+)
 def delete_follow(request: HttpRequest, follow_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.unfollow(user, follow_id):
@@ -160,7 +286,7 @@ def delete_follow(request: HttpRequest, follow_id: int) -> Status:
     return Status(204, None)
 
 
-@router.get("/alerts", summary="The caller's unread alerts")
+@router.get("/alerts", response=list[AlertOut], summary="The caller's unread alerts")
 def list_alerts(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_role(request, "viewer")
     return [
@@ -175,7 +301,7 @@ def list_alerts(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/alerts/read", summary="Mark every unread alert as read")
+@router.post("/alerts/read", response=ReadOut, summary="Mark every unread alert as read")
 def read_alerts(request: HttpRequest) -> dict[str, int]:
     user = require_role(request, "viewer")
     return {"read": workspace.mark_read(user)}
@@ -186,7 +312,7 @@ class SavedIn(Schema):
     query: str
 
 
-@router.get("/saved-searches", summary="The caller's saved searches")
+@router.get("/saved-searches", response=list[SavedOut], summary="The caller's saved searches")
 def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_role(request, "viewer")
     return [
@@ -195,14 +321,18 @@ def list_saved(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/saved-searches", summary="Save a search", response={201: dict})
+@router.post("/saved-searches", summary="Save a search", response=answers(SavedOut, status=201))
 def create_saved(request: HttpRequest, payload: SavedIn) -> Status:
     user = require_role(request, "viewer")
     saved = workspace.save_search(user, payload.name, payload.query)
     return Status(201, {"id": saved.pk, "name": saved.name, "query": saved.query})
 
 
-@router.delete("/saved-searches/{search_id}", summary="Delete a saved search", response={204: None})
+@router.delete(
+    "/saved-searches/{search_id}",
+    summary="Delete a saved search",
+    response=answers(None, 404, status=204),
+)
 def delete_saved(request: HttpRequest, search_id: int) -> Status:
     user = require_role(request, "viewer")
     if not workspace.delete_search(user, search_id):

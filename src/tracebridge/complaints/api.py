@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import TypeAdapter, ValidationError
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.permissions import get_visible_or_404
-from tracebridge.api_support import ApiError, Paging, page_of, require_role
+from tracebridge.api_support import ApiError, Page, Paging, answers, page_of, require_role
 from tracebridge.complaints.bulk import paused_gc
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.redaction import reader
@@ -37,6 +37,64 @@ _BODY_DOC = {
         "content": {"application/json": {"schema": {"type": ["object", "array"]}}},
     }
 }
+
+
+class LossOut(Schema):
+    amount: str = Field(description="A decimal string")
+    currency: str
+    payment_method: str | None
+
+
+class ComplaintOut(Schema):
+    """A complaint as the caller may read it: victim fields another agency's agreement does not
+    name are removed (docs/complaints.md)."""
+
+    id: int
+    reference: str = Field(description="SOURCE:REF")
+    source: str
+    ref: str
+    agency: str
+    country: str
+    received_at: str = Field(description="ISO 8601")
+    incident_at: str | None
+    channel: str
+    scam_type: str
+    narrative: str
+    loss: LossOut | None
+    suspect: dict[str, Any]
+    transactions: list[dict[str, Any]]
+    ncrp_ack: str | None
+    tlp: str
+    pap: str | None
+    victim: dict[str, Any]
+
+
+class SightingOut(Schema):
+    key: str
+    kind: str
+    field: str
+    start: int | None
+    end: int | None
+
+
+class ComplaintDetailOut(ComplaintOut):
+    sightings: list[SightingOut]
+
+
+class ConflictOut(Schema):
+    index: int
+    ref: str
+    reason: str
+
+
+class IngestOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    duplicates: int
+    sightings: int
+    conflicts: list[ConflictOut]
+    ids: list[int]
 
 
 def _records(body: bytes) -> list[CanonicalComplaint]:
@@ -71,7 +129,7 @@ def _result(result: ComplaintIngestResult) -> dict[str, Any]:
     "/complaints",
     summary="Submit complaints (one, or a batch of up to 10,000) owned by the caller's agency",
     openapi_extra=_BODY_DOC,
-    response={200: dict[str, Any], 201: dict[str, Any]},
+    response={200: IngestOut, **answers(IngestOut, 413, status=201)},
 )
 def submit(request: HttpRequest) -> Any:
     user = require_role(request, "analyst")
@@ -91,7 +149,11 @@ class ListParams(Paging):
     ncrp_ack: str = ""
 
 
-@router.get("/complaints", summary="Complaints the caller may see, filtered, with the total")
+@router.get(
+    "/complaints",
+    response=Page[ComplaintOut],
+    summary="Complaints the caller may see, filtered, with the total",
+)
 def list_complaints(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     filters = Filters.from_mapping(params.dict())
@@ -108,7 +170,11 @@ def list_complaints(request: HttpRequest, params: Query[ListParams]) -> dict[str
     return page
 
 
-@router.get("/complaints/{complaint_id}", summary="One complaint with its sightings")
+@router.get(
+    "/complaints/{complaint_id}",
+    response=answers(ComplaintDetailOut, 404),
+    summary="One complaint with its sightings",
+)
 def read_complaint(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
     user = require_role(request, "viewer")
     complaint = get_visible_or_404(

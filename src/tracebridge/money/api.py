@@ -7,19 +7,129 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from tracebridge.agencies import audit
-from tracebridge.api_support import ApiError, Paging, page_of, require_role
+from tracebridge.api_support import ApiError, Page, Paging, answers, page_of, require_role
 from tracebridge.errors import Invalid, NotFound
 from tracebridge.money import holds, registry, services
 from tracebridge.money.models import HoldRequest, MuleEntry
 
 router = Router(tags=["money"])
+AMOUNT = "A decimal string in the currency given"
 
 
-@router.post("/money/trails", summary="Submit a transaction trail (CSV or Parquet file)")
+class ImportReportOut(Schema):
+    batch: str
+    source: str
+    rows: int
+    stored: int
+    duplicates: int
+    out_of_order: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    problems: list[dict[str, Any]] = Field(description="The first 200, each with line, reason")
+    new_accounts: int
+
+
+class TrailBatchOut(Schema):
+    batch: str
+    agency: str
+    source: str
+    created_at: str = Field(description="ISO 8601")
+    rows: int
+    stored: int
+    duplicates: int
+    rejected: int
+
+
+class LayerOut(Schema):
+    layer: int
+    accounts: int
+    received: str = Field(description=AMOUNT)
+    holdable: str = Field(description=AMOUNT)
+    cashed_out: str = Field(description=AMOUNT)
+
+
+class TrailOut(Schema):
+    """A payment followed forward, layer by layer (docs/money.md)."""
+
+    complaint: str | None
+    matched_by: str
+    currency: str
+    paid: str = Field(description=AMOUNT)
+    holdable: str = Field(description=AMOUNT)
+    cashed_out: str = Field(description=AMOUNT)
+    truncated: bool
+    notes: dict[str, int]
+    layers: list[LayerOut]
+    accounts: list[dict[str, Any]] = Field(description="Each account the money reached")
+    hops: list[dict[str, Any]] = Field(description="Each transfer followed")
+
+
+class HoldOut(Schema):
+    reference: str
+    complaint: str | None
+    requested_by: str
+    account: str
+    account_key: str
+    bank: str
+    bank_agency: str | None
+    layer: int
+    amount: str = Field(description=AMOUNT)
+    currency: str
+    status: str
+    amount_held: str | None
+    respond_by: str = Field(description="ISO 8601")
+    recall_by: str | None
+    overdue: bool
+    tlp: str
+
+
+class HoldEventOut(Schema):
+    at: str
+    status: str
+    amount: str | None
+    agency: str | None
+    note: str
+
+
+class HoldDetailOut(HoldOut):
+    transactions: list[dict[str, Any]]
+    events: list[HoldEventOut]
+
+
+class HoldsCreatedOut(Schema):
+    complaint: str
+    items: list[HoldOut]
+
+
+class MuleEntryOut(Schema):
+    account: str
+    key: str
+    level: str
+    score: int
+    reasons: list[Any]
+    victims: int
+    source: str
+    reported_by: str
+    seen_at: str
+    last_activity: str | None
+    tlp: str
+
+
+class RegistryLookupOut(Schema):
+    query: str
+    found: int
+    items: list[MuleEntryOut]
+
+
+@router.post(
+    "/money/trails",
+    response=answers(ImportReportOut, 413),
+    summary="Submit a transaction trail (CSV or Parquet file)",
+)
 def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if file.size and file.size > services.MAX_UPLOAD:
@@ -31,7 +141,9 @@ def submit_trail(request: HttpRequest, file: File[UploadedFile]) -> dict[str, An
     return report.as_dict()
 
 
-@router.get("/money/trails", summary="Trail imports the caller may see")
+@router.get(
+    "/money/trails", response=Page[TrailBatchOut], summary="Trail imports the caller may see"
+)
 def list_trails(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     user = require_role(request, "analyst")
     return page_of(services.batches_for(user), _batch_row, paging.limit, paging.offset)
@@ -52,7 +164,11 @@ class TraceQuery(Schema):
     txn: str = ""
 
 
-@router.get("/money/trace", summary="Trace a complaint's payment (or a transaction) forward")
+@router.get(
+    "/money/trace",
+    response=answers(TrailOut, 404),
+    summary="Trace a complaint's payment (or a transaction) forward",
+)
 def trace(request: HttpRequest, query: Query[TraceQuery]) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if bool(query.complaint) == bool(query.txn):
@@ -71,7 +187,11 @@ class HoldCreate(Schema):
     complaint: str
 
 
-@router.post("/money/holds", summary="Request holds for every account of a complaint's trail")
+@router.post(
+    "/money/holds",
+    response=answers(HoldsCreatedOut, 404),
+    summary="Request holds for every account of a complaint's trail",
+)
 def create_holds(request: HttpRequest, body: HoldCreate) -> dict[str, Any]:
     user = require_role(request, "analyst")
     complaint = services.find_complaint(user, body.complaint)
@@ -83,7 +203,11 @@ class HoldFilters(Paging):
     status: str = ""
 
 
-@router.get("/money/holds", summary="Hold requests sent by, or addressed to, the caller's agency")
+@router.get(
+    "/money/holds",
+    response=Page[HoldOut],
+    summary="Hold requests sent by, or addressed to, the caller's agency",
+)
 def list_holds(request: HttpRequest, filters: Query[HoldFilters]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     queryset = holds.holds_for(user)
@@ -93,7 +217,11 @@ def list_holds(request: HttpRequest, filters: Query[HoldFilters]) -> dict[str, A
     return page_of(queryset, hold_row, filters.limit, filters.offset)
 
 
-@router.get("/money/holds/{reference}", summary="One hold request with its history")
+@router.get(
+    "/money/holds/{reference}",
+    response=answers(HoldDetailOut, 404),
+    summary="One hold request with its history",
+)
 def get_hold(request: HttpRequest, reference: str) -> dict[str, Any]:
     hold = _hold(request, reference)
     return {**hold_row(hold), "transactions": hold.transactions, "events": _events(hold)}
@@ -105,7 +233,11 @@ class HoldAnswer(Schema):
     note: str = ""
 
 
-@router.post("/money/holds/{reference}/answer", summary="A bank's answer to a hold request")
+@router.post(
+    "/money/holds/{reference}/answer",
+    response=answers(HoldOut, 404, 409),
+    summary="A bank's answer to a hold request",
+)
 def answer_hold(request: HttpRequest, reference: str, body: HoldAnswer) -> dict[str, Any]:
     user = require_role(request, "viewer")
     hold = _hold(request, reference)
@@ -162,7 +294,11 @@ class RegistryQuery(Schema):
     q: str
 
 
-@router.get("/money/registry", summary="Look up an account, UPI ID, phone or wallet")
+@router.get(
+    "/money/registry",
+    response=RegistryLookupOut,
+    summary="Look up an account, UPI ID, phone or wallet",
+)
 def registry_lookup(request: HttpRequest, query: Query[RegistryQuery]) -> dict[str, Any]:
     user = require_role(request, "viewer")
     if not query.q.strip():
@@ -180,7 +316,9 @@ class SuspectReport(Schema):
     tlp: str = "GREEN"
 
 
-@router.post("/money/registry", summary="Report a suspect account to the registry")
+@router.post(
+    "/money/registry", response=MuleEntryOut, summary="Report a suspect account to the registry"
+)
 def registry_report(request: HttpRequest, body: SuspectReport) -> dict[str, Any]:
     user = require_role(request, "analyst")
     if body.tlp not in ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"):

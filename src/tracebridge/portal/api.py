@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tracebridge import ratelimit
-from tracebridge.api_support import ApiError
+from tracebridge.api_support import ApiError, answers
 from tracebridge.portal import services
 
 router = Router(tags=["public"])
@@ -34,7 +34,7 @@ class CheckOut(Schema):
 @router.get(
     "/public/check",
     auth=None,
-    response=CheckOut,
+    response=answers(CheckOut, 429),
     summary="Public: how often an identifier was reported (counts under publication policies)",
 )
 def public_check(request: HttpRequest, q: str = "", region: str = "") -> dict[str, Any]:

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.models import User
-from tracebridge.api_support import ApiError, require_role
+from tracebridge.api_support import ApiError, answers, require_role
 from tracebridge.complaints.models import Sighting
 from tracebridge.errors import Invalid, NotFound
 from tracebridge.sharing import overlap
@@ -20,6 +21,38 @@ from tracebridge.sharing.models import Agreement
 from tracebridge.sharing.services import agreements_of, approve_agreement, create_agreement
 
 router = Router(tags=["sharing"])
+
+
+class AgreementOut(Schema):
+    id: int
+    from_: str = Field(alias="from", description="The owning agency")
+    to: str = Field(description="The partner agency")
+    tlp: list[str]
+    kinds: list[str]
+    fields: list[str] = Field(description="Victim fields the partner may read")
+    expires_on: str | None
+    approved_by: str | None
+    needs_approval: bool
+    collection_id: str = Field(description="The TAXII collection the partner reads")
+
+
+class AgreementsOut(Schema):
+    items: list[AgreementOut]
+
+
+class StixBundleOut(Schema):
+    """A STIX 2.1 bundle (docs/sharing.md): its objects as STIX defines them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["bundle"])
+    id: str
+    objects: list[dict[str, Any]]
+
+
+class OverlapOut(Schema):
+    double_blinded: list[str] = Field(description="(H(x)^a)^b, in the order sent (base64)")
+    theirs: list[str] = Field(description="H(y)^b of the owner's identifiers, sorted (base64)")
 
 
 def agreement_row(a: Agreement) -> dict[str, Any]:
@@ -53,7 +86,12 @@ def _party_agreement(user: User, agreement_id: int, side: Literal["owner", "part
     return agreement
 
 
-@router.get("/sharing/agreements", summary="Agreements my agency gives or receives")
+@router.get(
+    "/sharing/agreements",
+    response=AgreementsOut,
+    by_alias=True,
+    summary="Agreements my agency gives or receives",
+)
 def list_agreements(request: HttpRequest) -> dict[str, Any]:
     user = require_role(request, "viewer")
     return {"items": [agreement_row(a) for a in agreements_of(user.member_agency_id)]}
@@ -67,7 +105,12 @@ class AgreementIn(Schema):
     expires_on: date | None = None
 
 
-@router.post("/sharing/agreements", summary="Create an agreement from my agency (admins)")
+@router.post(
+    "/sharing/agreements",
+    response=answers(AgreementOut, 404),
+    by_alias=True,
+    summary="Create an agreement from my agency (admins)",
+)
 def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
     user = require_role(request, "agency_admin")
     agreement = create_agreement(
@@ -78,7 +121,12 @@ def add_agreement(request: HttpRequest, payload: AgreementIn) -> dict[str, Any]:
     return agreement_row(agreement)
 
 
-@router.post("/sharing/agreements/{agreement_id}/approve", summary="Approve AMBER (supervisors)")
+@router.post(
+    "/sharing/agreements/{agreement_id}/approve",
+    response=answers(AgreementOut, 404, 409),
+    by_alias=True,
+    summary="Approve AMBER (supervisors)",
+)
 def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     user = require_role(request, "supervisor")
     agreement = _party_agreement(user, agreement_id, "owner")
@@ -87,7 +135,11 @@ def approve(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     return agreement_row(agreement)
 
 
-@router.get("/sharing/agreements/{agreement_id}/stix", summary="STIX bundle for the partner")
+@router.get(
+    "/sharing/agreements/{agreement_id}/stix",
+    response=answers(StixBundleOut, 404),
+    summary="STIX bundle for the partner",
+)
 def stix_export(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     user = require_role(request, "analyst")
     return export_bundle_for(_party_agreement(user, agreement_id, "owner"), user=user)
@@ -102,6 +154,7 @@ MAX_OVERLAP = 50_000
 
 @router.post(
     "/sharing/agreements/{agreement_id}/overlap",
+    response=answers(OverlapOut, 404, 413),
     summary="Private set intersection of identifiers (ECDH over X25519)",
 )
 def psi(request: HttpRequest, agreement_id: int, payload: OverlapIn) -> dict[str, Any]:

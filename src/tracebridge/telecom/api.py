@@ -8,13 +8,21 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from tracebridge.agencies import audit
 from tracebridge.agencies.markings import TLP
 from tracebridge.agencies.permissions import get_visible_or_404, visible
-from tracebridge.api_support import ApiError, ShortPaging, auth_user, page_of, require_role
+from tracebridge.api_support import (
+    ApiError,
+    Page,
+    ShortPaging,
+    answers,
+    auth_user,
+    page_of,
+    require_role,
+)
 from tracebridge.errors import Invalid, NotFound
 from tracebridge.telecom import services, shaken
 from tracebridge.telecom.models import (
@@ -36,6 +44,107 @@ def _tlp(value: str) -> str:
     return value
 
 
+class CdrBatchOut(Schema):
+    id: int
+    agency: str
+    filename: str
+    sha256: str
+    rows: int
+    accepted: int
+    rejected: int
+    stats: dict[str, Any]
+    tlp: str
+    created_at: str = Field(description="ISO 8601")
+
+
+class NumberOut(Schema):
+    key: str
+    calls: int
+
+
+class RobocallOut(Schema):
+    campaign_id: str
+    agency: str
+    key_kind: str
+    key: str
+    calls: int
+    unique_called: int
+    answer_rate: float
+    median_duration_s: float
+    first_seen: str
+    last_seen: str
+    score: int
+    reasons: list[str]
+    tlp: str
+
+
+class RobocallDetailOut(RobocallOut):
+    numbers: list[NumberOut]
+    sample_calls: list[Any]
+
+
+class PathHopOut(Schema):
+    position: int
+    carrier: str
+    status: str
+    overdue: bool
+    asked_at: str
+    due_at: str
+    answered_at: str | None
+    upstream: str | None
+    originated_here: bool
+    customer: str
+    attestation: str
+    origid: str
+    note: str
+
+
+class TracebackOut(Schema):
+    reference: str
+    call_id: str
+    calling_number: str
+    called_number: str
+    start_time: str = Field(description="ISO 8601")
+    status: str
+    outcome: str
+    campaign_id: str | None
+    created_at: str
+    path: list[PathHopOut]
+
+
+class HopOut(Schema):
+    """What the asked carrier needs to find the call in its records (``hop_row``)."""
+
+    reference: str
+    position: int
+    carrier: str
+    calling_number: str
+    called_number: str
+    start_time: str
+    status: str
+    due_at: str
+    overdue: bool
+
+
+class HopAnsweredOut(HopOut):
+    upstream: str | None
+
+
+class VerifyOut(Schema):
+    """``tracebridge shaken verify``'s report: the checks passed, and the failed step."""
+
+    valid: bool
+    attest: Any
+    orig: Any
+    dest: Any
+    origid: Any
+    iat: Any
+    x5u: str | None = Field(None, description="when valid")
+    checks: list[str]
+    warnings: list[str]
+    error: dict[str, Any] | None = Field(None, description="when not valid: step, expected, found")
+
+
 def batch_row(batch: CdrBatch) -> dict[str, Any]:
     return {
         "id": batch.pk,
@@ -51,7 +160,7 @@ def batch_row(batch: CdrBatch) -> dict[str, Any]:
     }
 
 
-@router.post("/cdrs")
+@router.post("/cdrs", response=answers(CdrBatchOut, 413))
 def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] = "AMBER") -> Any:
     """A carrier (or agency) uploads one Parquet or CSV file of call detail records."""
     user = require_role(request, "analyst")
@@ -70,7 +179,7 @@ def upload_cdrs(request: HttpRequest, file: File[UploadedFile], tlp: Form[str] =
     return batch_row(batch)
 
 
-@router.get("/cdrs")
+@router.get("/cdrs", response=Page[CdrBatchOut])
 def list_cdrs(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, CdrBatch.objects.select_related("agency"))
@@ -100,7 +209,7 @@ def campaign_row(c: RobocallCampaign, detail: bool = False) -> dict[str, Any]:
     return row
 
 
-@router.get("/robocalls")
+@router.get("/robocalls", response=Page[RobocallOut])
 def list_robocalls(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, RobocallCampaign.objects.select_related("agency"))
@@ -110,7 +219,7 @@ def list_robocalls(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     return page_of(rows, campaign_row, paging.limit, paging.offset)
 
 
-@router.get("/robocalls/{campaign_id}")
+@router.get("/robocalls/{campaign_id}", response=answers(RobocallDetailOut, 404))
 def get_robocall(request: HttpRequest, campaign_id: str) -> Any:
     require_role(request, "viewer")
     qs = RobocallCampaign.objects.select_related("agency")
@@ -138,14 +247,14 @@ def request_row(r: TracebackRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/traceback")
+@router.post("/traceback", response=answers(TracebackOut, 404))
 def open_traceback(request: HttpRequest, payload: TracebackIn) -> Any:
     user = require_role(request, "analyst")
     created = services.open_traceback(user, payload.call_id, payload.note, _tlp(payload.tlp))
     return request_row(created)
 
 
-@router.get("/traceback")
+@router.get("/traceback", response=Page[TracebackOut])
 def list_traceback(request: HttpRequest, paging: Query[ShortPaging]) -> Any:
     user = require_role(request, "viewer")
     rows = visible(user, services.with_path(TracebackRequest.objects.all()))
@@ -171,7 +280,7 @@ def hop_row(hop: TracebackHop) -> dict[str, Any]:
     }
 
 
-@router.get("/traceback/hops")
+@router.get("/traceback/hops", response=Page[HopOut])
 def my_hops(request: HttpRequest, paging: Query[ShortPaging], pending: bool = True) -> Any:
     """The hops addressed to the caller's carrier (a carrier polls this)."""
     user = require_role(request, "analyst")
@@ -183,7 +292,7 @@ def my_hops(request: HttpRequest, paging: Query[ShortPaging], pending: bool = Tr
     return page_of(hops.order_by("due_at", "id"), hop_row, paging.limit, paging.offset)
 
 
-@router.get("/traceback/{reference}")
+@router.get("/traceback/{reference}", response=answers(TracebackOut, 404))
 def get_traceback(request: HttpRequest, reference: str) -> Any:
     require_role(request, "viewer")
     qs = services.with_path(TracebackRequest.objects.all())
@@ -199,7 +308,7 @@ class AnswerIn(Schema):
     note: str = ""
 
 
-@router.post("/traceback/{reference}/hops/{position}")
+@router.post("/traceback/{reference}/hops/{position}", response=answers(HopAnsweredOut, 404, 409))
 def answer_hop(request: HttpRequest, reference: str, position: int, payload: AnswerIn) -> Any:
     """The asked carrier answers: who handed it the call, or that it originated there."""
     user = require_role(request, "analyst")
@@ -226,7 +335,7 @@ class VerifyIn(Schema):
     identity: str
 
 
-@router.post("/shaken/verify")
+@router.post("/shaken/verify", response=VerifyOut, exclude_unset=True)
 def verify_identity(request: HttpRequest, payload: VerifyIn) -> Any:
     """Verify one Identity header against the node's trusted STI-CA roots (offline)."""
     auth_user(request)
