@@ -56,7 +56,10 @@ def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
             responses = {str(k): v for k, v in operation.get("responses", {}).items()}
             operation["responses"] = responses
             for code, answer in responses.items():  # the route's own (api_support.answers)
-                if code[0] in "45" and code in DESCRIPTIONS:
+                is_error = answer.get("content", {}).get("application/json") == {
+                    "schema": ERROR_REF
+                }
+                if code[0] in "45" and code in DESCRIPTIONS and is_error:
                     answer["description"] = DESCRIPTIONS[code]
             for code in error_codes(path, method, operation):
                 responses.setdefault(
