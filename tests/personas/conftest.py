@@ -19,6 +19,7 @@ import pytest
 # The parts' own fixtures, reused here (a conftest's fixtures reach only its own folder).
 from tests.campaigns.conftest import make_complaint  # noqa: F401
 from tests.conftest import PASSWORD, browser_login
+from tests.evidence.conftest import case, node_keys  # noqa: F401
 from tests.money.conftest import home_store, story_csv  # noqa: F401
 from tests.portal.conftest import _clear_cache, reported  # noqa: F401
 from tests.sharing.conftest import complaints  # noqa: F401
