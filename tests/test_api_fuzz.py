@@ -1,5 +1,6 @@
 """Fuzz the node API from its own OpenAPI with schemathesis: no request an analyst can send
-answers 5xx, and every error answer has the documented shape (issue 21).
+answers 5xx, every error answer has the documented shape (issue 21), and every answer has a
+documented status and fits that status's schema (issue 22.6).
 
 One test per operation, a small budget each (FUZZ_EXAMPLES; set TRACEBRIDGE_FUZZ_EXAMPLES
 higher for a longer run by hand). Requests go through Django's whole WSGI stack in-process.
@@ -16,6 +17,10 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import create_agency, issue_token
@@ -72,3 +77,6 @@ def test_no_request_answers_5xx(case: Any, analyst_headers: dict[str, str]) -> N
     response = case.call(headers=analyst_headers)
     _no_server_error(response, case)
     _error_shape(response)
+    # What it answered is what the OpenAPI says it answers: a documented status, and a body
+    # valid against that status's schema (issue 22.6).
+    case.validate_response(response, checks=[status_code_conformance, response_schema_conformance])
