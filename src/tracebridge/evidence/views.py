@@ -28,7 +28,7 @@ from tracebridge.agencies.permissions import (
 )
 from tracebridge.agencies.services import ServiceError
 from tracebridge.cases.models import Case
-from tracebridge.evidence import services, zones
+from tracebridge.evidence import provenance, services, zones
 from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.forms import PackageForm, UploadForm
 from tracebridge.evidence.models import EvidenceItem
@@ -176,3 +176,19 @@ def package(request: SignedInRequest, reference: str) -> HttpResponseBase:
     stream: Any = out.open("rb")
     out.unlink()  # the open handle keeps the data until the response is sent
     return FileResponse(stream, as_attachment=True, filename=download)
+
+
+@login_required
+def case_uco(request: SignedInRequest, reference: str) -> HttpResponse:
+    """The case's provenance as CASE/UCO JSON-LD (for forensic tools), audited."""
+    case = _own_case(request, reference)
+    items = list(visible(request.user, case.evidence.select_related("leaf").order_by("id")))
+    try:
+        graph = provenance.export_case(case, request.user, items)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("case-detail", reference=case.reference)
+    response = HttpResponse(provenance.dumps(graph), content_type=provenance.MEDIA_TYPE)
+    name = f"{case.reference}-provenance.jsonld"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

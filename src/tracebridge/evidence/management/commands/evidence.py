@@ -15,7 +15,9 @@ from tracebridge.cases.models import Case
 from tracebridge.commands import SubcommandCommand, console
 from tracebridge.evidence import zones
 from tracebridge.evidence.case_package import make_package
+from tracebridge.evidence.case_uco import CASE_VERSION
 from tracebridge.evidence.models import EvidenceItem
+from tracebridge.evidence.provenance import dumps, export_case_uco
 from tracebridge.evidence.services import METADATA, add_evidence, record_consent
 
 
@@ -92,11 +94,24 @@ def _consent_args(p: Any) -> None:
     p.add_argument("--scope", default="", help="to whom or for what the consent allows sharing")
 
 
+def _provenance_args(p: Any) -> None:
+    p.add_argument("source", metavar="PKG_OR_CASE", help="a package ZIP, or a case reference")
+    p.add_argument("--out", required=True, type=Path, help="the JSON-LD file to write")
+    p.add_argument("--by", help="username exporting it (audited, named in the graph)")
+    p.add_argument(
+        "--trusted-key", help="the issuing node's verifier key, to check a package against"
+    )
+
+
 class Command(SubcommandCommand):
     help = "Add evidence files to a case and write court packages."
     verbs = {
         "add": ("Store files as evidence of a case (SHA-256, ledger, custody).", _add_args),
         "package": ("Write a verifiable evidence package (ZIP) for a case.", _package_args),
+        "provenance": (
+            "Export a package's or a case's provenance as CASE/UCO JSON-LD.",
+            _provenance_args,
+        ),
         "consent": (
             "Record the providing state's consent to onward sharing of received evidence.",
             _consent_args,
@@ -152,6 +167,20 @@ class Command(SubcommandCommand):
         self.stdout.write(
             f"wrote {result.path}: {result.items} items, {result.bytes} bytes, checkpoint size "
             f"{result.checkpoint_size}, {cosigned} partner cosignature, in {took:.1f}s"
+        )
+
+    def do_provenance(
+        self, source: str, out: Path, by: str | None, trusted_key: str | None, **_: Any
+    ) -> None:
+        graph = export_case_uco(source, _user(by), trusted_key)
+        partial = out.with_name(out.name + ".partial")
+        partial.write_bytes(dumps(graph))
+        partial.replace(out)
+        kinds = [n["@type"] for n in graph["@graph"]]
+        self.stdout.write(
+            f"wrote {out}: CASE {CASE_VERSION} JSON-LD, {kinds.count('observable:File')} files, "
+            f"{kinds.count('investigation:InvestigativeAction')} investigative actions, "
+            f"{kinds.count('investigation:ProvenanceRecord')} provenance records"
         )
 
     def do_consent(self, item: str, by: str, granted_by: str, scope: str, **_: Any) -> None:
