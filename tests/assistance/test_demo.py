@@ -1,4 +1,5 @@
-"""The demo loads a preserved DOJ-CPB request to the CBI and an open production request."""
+"""The demo loads a preserved DOJ-CPB request to the CBI (open) and a production request the
+CBI answered with a verified evidence package (finished)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tracebridge.agencies import demo as agencies_demo
 from tracebridge.assistance import demo as assistance_demo
 from tracebridge.assistance.models import Request
 from tracebridge.demo import DemoContext
+from tracebridge.evidence.models import CustodyEvent, EvidenceItem
 
 
 def test_demo_requests(db: None, _home: Path) -> None:
@@ -31,7 +33,21 @@ def test_demo_requests(db: None, _home: Path) -> None:
         "preserve",
     ]
     assert (kept.preserved_until - kept.created_at).days in (59, 60)
-    assert (wanted.kind, wanted.status) == ("production", "sent")
+    assert (wanted.kind, wanted.status) == ("production", "verified")
+    assert [m.action for m in wanted.messages.all()][-3:] == ["execute", "return", "verify"]
+    received = EvidenceItem.objects.filter(case=wanted.case).order_by("id")
+    assert [i.filename for i in received] == [
+        "subscriber-913340001234.csv",
+        "cdr-913340001234-2026q1.csv",
+        f"certificate-of-authenticity-{wanted.reference}.txt",
+    ]
+    assert all(i.needs_consent for i in received)
+    assert CustodyEvent.objects.filter(action="shared", case__agency__code="IN-CBI").count() == 1
+    assert CustodyEvent.objects.filter(action="received", case=wanted.case).count() == 3
     notes = dict(ctx.summary)
+    assert (
+        f"{wanted.reference} answered by the CBI with a package, verified"
+        in notes["formal requests"]
+    )
     assert notes["request file"].endswith("(one node: 3 messages already here)")
     assert (_home / f"{kept.reference}.json").exists()

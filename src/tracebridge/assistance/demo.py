@@ -1,5 +1,6 @@
 """Demo: a DOJ-CPB preservation request to the CBI about the demo campaign's call centre
-(approved, sent, acknowledged, preserved) and an open production request.
+(approved, sent, acknowledged, preserved: open) and a production request the CBI answers with
+a verified evidence package (finished: verified, the records in the DOJ-CPB's case).
 
 The demo runs one node, so both agencies are on it and every step is signed with this node's
 key; the preservation request's signed file is still exported and imported (all its messages
@@ -8,12 +9,17 @@ already here, applied idempotently), as the CBI's node would import it.
 
 from __future__ import annotations
 
+import io
 import json
 
-from tracebridge.assistance import services
+from tracebridge.agencies.models import User
+from tracebridge.assistance import answer, services
+from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.cases.demo import biggest_cross_border
 from tracebridge.cases.services import create_case
 from tracebridge.demo import DemoContext
+from tracebridge.evidence.case_package import make_package
+from tracebridge.evidence.services import add_evidence
 
 AUTHORITY = "U.S. Department of Justice, Consumer Protection Branch (Trial Attorney M. Ostrowski)"
 OFFENCE = "Wire fraud (18 U.S.C. 1343) and conspiracy, by impersonation calls to older adults"
@@ -54,6 +60,47 @@ def _production() -> dict[str, object]:
     }
 
 
+RECORDS = {
+    "subscriber-913340001234.csv": "msisdn,subscriber,address,activated\n"
+    '+913340001234,Sunrise Tele Solutions Pvt Ltd,"4th floor, Salt Lake Sector V, Kolkata",'
+    "2025-11-02\n",
+    "cdr-913340001234-2026q1.csv": "start,calling,called,duration_s\n"
+    + "".join(
+        f"2026-01-{d:02d}T{h:02d}:15:00+05:30,+913340001234,+1202555{d:02d}{h:02d},{60 + d * h}\n"
+        for d in range(1, 29)
+        for h in (19, 21, 23)
+    ),
+}
+
+
+def _answer(ctx: DemoContext, wanted: Request, officer: User) -> PackageTransfer:
+    """The CBI executes the production request and answers with a verified package of its
+    execution case (subscriber and call records), received into the DOJ-CPB's case."""
+    for step in ("acknowledge", "accept", "execute"):
+        wanted = services.act(wanted, step, officer)
+    execution = create_case(
+        officer.agency, f"Execution of {wanted.reference} (US MLAT)", by=officer, lead=officer
+    )
+    for name, text in RECORDS.items():
+        add_evidence(
+            execution,
+            io.BytesIO(text.encode()),
+            name,
+            by=officer,
+            description="Records produced by the carrier under notice",
+            collected_by=officer.signature_name,
+            collected_zone="Asia/Kolkata",
+            device="Carrier lawful-disclosure portal",
+            legal_authority="BNSS s.94 notice; US-India MLAT (2005)",
+        )
+    package = ctx.world_dir.parent / f"{wanted.reference}-answer.zip"
+    make_package(execution, package, by=officer, place="New Delhi")
+    outgoing = answer.answer(
+        wanted, package, officer, certifier=answer.Certifier(place="New Delhi")
+    )
+    return answer.deliver(outgoing)
+
+
 def load(ctx: DemoContext) -> None:
     doj, cbi = ctx.agencies["US-DOJ-CPB"], ctx.agencies["IN-CBI"]
     attorney, chief = ctx.users["doj-cpb.analyst"], ctx.users["doj-cpb.supervisor"]
@@ -81,9 +128,11 @@ def load(ctx: DemoContext) -> None:
         doj, cbi.code, "production", case.reference, _production(), attorney, links
     )
     services.act(wanted, "approve", chief)
+    done = _answer(ctx, wanted, officer)
     ctx.note(
         "formal requests",
-        f"{kept.reference} preserved until "
-        f"{kept.preserved_until:%Y-%m-%d}, {wanted.reference} sent (open)",
+        f"{kept.reference} preserved until {kept.preserved_until:%Y-%m-%d} (open); "
+        f"{wanted.reference} answered by the CBI with a package, verified and stored as "
+        f"{', '.join(done.items)} in {case.reference}",
     )
     ctx.note("request file", f"{path} (one node: {imported.already} messages already here)")
