@@ -79,7 +79,7 @@ def _answer(ctx: DemoContext, wanted: Request, officer: User) -> PackageTransfer
     for step in ("acknowledge", "accept", "execute"):
         wanted = services.act(wanted, step, officer)
     execution = create_case(
-        officer.agency, f"Execution of {wanted.reference} (US MLAT)", by=officer, lead=officer
+        wanted.to_code, f"Execution of {wanted.reference} (US MLAT)", by=officer, lead=officer
     )
     for name, text in RECORDS.items():
         add_evidence(
