@@ -177,16 +177,7 @@ def answer_request(request: HttpRequest, reference: str, body: AnswerIn) -> dict
         conditions=answer.Conditions(body.use, body.allow_onward_sharing),
         note=body.note,
     )
-    done = answer.deliver(outgoing)
-    return {
-        "request": reference,
-        "package": done.package_sha256,
-        "size": done.size,
-        "state": done.state,
-        "reason": done.reason,
-        "items": done.items,
-        "conditions": done.conditions,
-    }
+    return {"request": reference, **reading.package_view(answer.deliver(outgoing))}
 
 
 @router.get(

@@ -27,6 +27,7 @@ from tracebridge.assistance.transfer import (
     plan_of,
     prepare,
     put_chunk,
+    running_digest,
 )
 from tracebridge.errors import Conflict, Forbidden, NotFound, TracebridgeError
 
@@ -174,6 +175,9 @@ def complete(sha256: str, caller: User) -> dict[str, Any]:
             [{"field": "chunks", "missing": absent[:100]}],
         )
     assert transfer.request.partner is not None
-    verdict = receipt.receive(transfer, part_path(transfer), transfer.request.partner.public_key)
+    digest = running_digest(transfer, plan)
+    verdict = receipt.receive(
+        transfer, part_path(transfer), transfer.request.partner.public_key, digest
+    )
     shutil.rmtree(incoming_dir(transfer), ignore_errors=True)
     return {**verdict.as_dict(), "already": False}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tracebridge.agencies.models import User
 from tracebridge.assistance import rules
 from tracebridge.assistance.delivery import delivery_view
-from tracebridge.assistance.models import Request
+from tracebridge.assistance.models import PackageTransfer, Request
 
 OPEN_ENDS = (*rules.TERMINAL, "refused", "returned", "verified")
 EMERGENCY_HOURS = rules.DUE["emergency"] // dt.timedelta(hours=1)
@@ -75,7 +75,26 @@ def detail(request: Request) -> dict[str, Any]:
         }
         for m in stored
     ]
-    return {**row(request), "links": request.links, "fields": request.fields, "messages": messages}
+    return {
+        **row(request),
+        "links": request.links,
+        "fields": request.fields,
+        "messages": messages,
+        "packages": [package_view(t) for t in request.transfers.order_by("created_at")],
+    }
+
+
+def package_view(transfer: PackageTransfer) -> dict[str, Any]:
+    """An evidence package sent or received for the request, and how its transfer stands."""
+    return {
+        "direction": "sent" if transfer.direction == PackageTransfer.OUT else "received",
+        "package": transfer.package_sha256,
+        "size": transfer.size,
+        "state": transfer.state,
+        "reason": transfer.reason,
+        "items": transfer.items,
+        "conditions": transfer.conditions,
+    }
 
 
 def _at(body: str) -> str:

@@ -128,9 +128,12 @@ def package_key(path: Path) -> notes.Verifier:
         raise PackageRefused(f"the package's node key cannot be read: {exc}") from None
 
 
-def check(path: Path, plan: Plan, data: dict[str, Any], expected_key: str) -> Contents:
-    """Every check, in order; PackageRefused names the first that fails."""
-    sha256, size = hash_file(path)
+def check(
+    path: Path, plan: Plan, data: dict[str, Any], expected_key: str, digest: str | None = None
+) -> Contents:
+    """Every check, in order; PackageRefused names the first that fails. ``digest``: the file's
+    SHA-256 when it is already known (hashed as the chunks arrived in order)."""
+    sha256, size = (digest, path.stat().st_size) if digest else hash_file(path)
     if size != plan.size:
         raise PackageRefused(f"truncated: {size} bytes arrived of the {plan.size} announced")
     if sha256 != plan.sha256:
@@ -163,7 +166,9 @@ def check(path: Path, plan: Plan, data: dict[str, Any], expected_key: str) -> Co
 # --- the verdicts ---------------------------------------------------------------------------
 
 
-def receive(transfer: PackageTransfer, path: Path, expected_key: str) -> Verdict:
+def receive(
+    transfer: PackageTransfer, path: Path, expected_key: str, digest: str | None = None
+) -> Verdict:
     """Check the package at ``path`` and store it, or refuse it; the verdict is a signed step."""
     request = transfer.request
     if transfer.state in ("stored", "refused"):
@@ -171,7 +176,7 @@ def receive(transfer: PackageTransfer, path: Path, expected_key: str) -> Verdict
     data = answer_data(request.messages.get(message_id=transfer.message_id))
     plan = plan_of(data.get("package"))
     try:
-        contents = check(path, plan, data, expected_key)
+        contents = check(path, plan, data, expected_key, digest)
         if request.case is None:
             raise PackageRefused(f"{request.reference} has no case on this node to receive into")
     except PackageRefused as exc:

@@ -2,10 +2,10 @@
 
 The answering node cuts the package into chunks of ``CHUNK_SIZE`` (8 MiB; the last one shorter),
 each named by its SHA-256; the plan (package SHA-256, size, chunk size, the chunks' names in
-order) is in the signed answer message. The receiving node writes each chunk straight into its
-place in a preallocated file as it streams in, hashing it; only a chunk whose bytes hash to its
-name is marked held (a marker file, written after the data is flushed), so a transfer killed on
-either side resumes with the chunks still missing, and memory stays one buffer whatever the
+order) is in the signed answer message. The receiving node reads each chunk as it streams in,
+hashing it, and writes it into its place in a preallocated file only when its bytes hash to its
+name, then marks it held (a marker file, written after the data is flushed): a transfer killed
+on either side resumes with the chunks still missing, and memory stays one chunk whatever the
 package's size.
 
 Over HTTP (``/api/v1/transfers/…``): the sender offers the package (the request's signed
@@ -186,54 +186,77 @@ def _mark(transfer: PackageTransfer, plan: Plan, index: int) -> None:
     os.close(fd)
 
 
+# The whole package's SHA-256, carried along while chunks arrive in order in one process
+# (part file -> (next chunk index, hash of the chunks before it)), so that completing needs no
+# second pass over the file; anything else (a restart, chunks out of order, another worker)
+# drops it and completion hashes the file instead.
+_RUNNING: dict[str, tuple[int, Any]] = {}
+
+
+def running_digest(transfer: PackageTransfer, plan: Plan) -> str | None:
+    state = _RUNNING.pop(str(part_path(transfer)), None)
+    return state[1].hexdigest() if state and state[0] == len(plan.chunks) else None
+
+
 def put_chunk(
     transfer: PackageTransfer, plan: Plan, chunk: str, stream: IO[bytes], length: int | None
 ) -> dict[str, Any]:
-    """Write one chunk into every place the plan has it, as it streams in, hashing it; mark
-    it held only when its bytes hash to its name. A short (truncated) or altered chunk is
-    refused and stays missing."""
+    """Read one chunk (at most its planned length and one byte more) while hashing it, then
+    write it into every place the plan has it and mark it held, only when its bytes hash to its
+    name: a short (truncated) or altered chunk is refused, never written, and stays missing.
+    Memory: one chunk, whatever the package's size."""
     indexes = plan.indexes(chunk)
     if not indexes:
         raise NotFound(f"{chunk} is not a chunk of package {plan.sha256}")
     have = set(held(transfer, plan))
     if all(i in have for i in indexes):
         return {"chunk": chunk, "held": True, "already": True}
-    start, expected = plan.span(indexes[0])
+    expected = plan.span(indexes[0])[1]
     if length is not None and length != expected:
         raise TransferError(
             f"chunk {chunk} is {expected} bytes; this one says {length} (truncated?): send it again"
         )
+    data, digest = _read_bounded(stream, expected)
+    if (digest, len(data)) != (chunk, expected):
+        raise TransferError(
+            f"chunk {chunk} arrived as {len(data)} bytes with SHA-256 {digest}: truncated or "
+            "altered, not kept: send it again"
+        )
     part = part_path(transfer)
-    with part.open("r+b") as f:
-        f.seek(start)
-        digest, size = _copy_bounded(stream, f, expected)
-        if (digest, size) != (chunk, expected):
-            raise TransferError(
-                f"chunk {chunk} arrived as {size} bytes with SHA-256 {digest}: truncated or "
-                "altered, not kept: send it again"
-            )
-        for other in indexes[1:]:  # the same bytes elsewhere in the package
-            f.seek(plan.span(other)[0])
-            f.write(read_chunk(part, plan, indexes[0]))
-        f.flush()
-        os.fsync(f.fileno())
+    fd = os.open(part, os.O_WRONLY)
+    try:
+        for index in indexes:
+            os.pwrite(fd, data, plan.span(index)[0])
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     for index in indexes:
         _mark(transfer, plan, index)
+    _carry(str(part), indexes, data)
     return {"chunk": chunk, "held": True, "already": False}
 
 
-def _copy_bounded(stream: IO[bytes], target: IO[bytes], expected: int) -> tuple[str, int]:
-    """Copy at most ``expected + 1`` bytes (one more shows a chunk too long) while hashing."""
-    digest, size = hashlib.sha256(), 0
-    while size <= expected:
-        piece = stream.read(min(BUFFER, expected + 1 - size))
+def _carry(key: str, indexes: list[int], data: bytes) -> None:
+    """Carry the package's running hash over a chunk that arrived in order (see _RUNNING)."""
+    index = indexes[0]
+    running = _RUNNING.pop(key, None)
+    if len(indexes) != 1 or (index and (running is None or running[0] != index)):
+        return
+    whole = running[1] if running and index else hashlib.sha256()
+    whole.update(data)
+    _RUNNING[key] = (index + 1, whole)
+
+
+def _read_bounded(stream: IO[bytes], expected: int) -> tuple[bytes, str]:
+    """At most ``expected + 1`` bytes (one more shows a chunk too long) and their SHA-256."""
+    buffer, digest = bytearray(), hashlib.sha256()
+    while len(buffer) <= expected:
+        piece = stream.read(min(BUFFER, expected + 1 - len(buffer)))
         if not piece:
             break
         digest.update(piece)
-        size += len(piece)
-        if size <= expected:
-            target.write(piece)
-    return digest.hexdigest(), size
+        buffer += piece
+    return bytes(buffer), digest.hexdigest()
 
 
 def hash_file(path: Path) -> tuple[str, int]:
