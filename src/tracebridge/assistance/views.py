@@ -15,7 +15,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import acts_for, require_role
-from tracebridge.assistance import answer, forms, reading, rules, services
+from tracebridge.assistance import answer, forms, letter, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 from tracebridge.errors import TracebridgeError
@@ -65,6 +65,16 @@ def detail(request: SignedInRequest, reference: str) -> HttpResponse:
         "own_cases": Case.objects.filter(agency=request.user.agency).order_by("-created_at"),
     }
     return render(request, "assistance/detail.html", context)
+
+
+@login_required
+def letter_pdf(request: SignedInRequest, reference: str) -> HttpResponse:
+    """The request printed as a formal letter (PDF), for either side; audited."""
+    require_role(request, "viewer")
+    found = _readable(request, reference)
+    response = HttpResponse(letter.letter_pdf(found, http=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.reference}-letter.pdf"'
+    return response
 
 
 @login_required

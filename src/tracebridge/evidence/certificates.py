@@ -150,13 +150,14 @@ MONO_FONT = "dejavu/DejaVuSansMono.ttf"
 DEVANAGARI_FONT = "noto/NotoSansDevanagari-Regular.ttf"
 
 
-def _font(relative: str) -> Path | None:
+def font_path(relative: str) -> Path | None:
+    """A font file of the machine (FONT_DIRS), or None; the request letters use it too."""
     return next((d / relative for d in FONT_DIRS if (d / relative).is_file()), None)
 
 
 def _set_font(pdf: FPDF) -> bool:
     """Unicode fonts when the machine has them; True when it does (else Latin-1 Courier)."""
-    mono, devanagari = _font(MONO_FONT), _font(DEVANAGARI_FONT)
+    mono, devanagari = font_path(MONO_FONT), font_path(DEVANAGARI_FONT)
     if mono is None or devanagari is None:
         pdf.set_font("Courier", size=8.5)
         return False

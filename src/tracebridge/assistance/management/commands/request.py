@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from tracebridge import jsonlimits
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import get_agency
-from tracebridge.assistance import answer, delivery, reading, rules, services
+from tracebridge.assistance import answer, delivery, letter, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.commands import SubcommandCommand, console, run_service
 from tracebridge.errors import Unavailable
@@ -115,6 +115,14 @@ def _answer_args(p: argparse.ArgumentParser) -> None:
 VERBS["answer"] = (
     "Answer with an evidence package and its certificate of authenticity; sends it.",
     _answer_args,
+)
+VERBS["letter"] = (
+    "Print the request as a formal letter (PDF; Hindi headings for an Indian addressee).",
+    lambda p: (
+        p.add_argument("reference"),
+        p.add_argument("--out", required=True, type=Path, help="the PDF to write"),
+        p.add_argument("--by", help="username printing it (audited)"),
+    ),
 )
 VERBS["transfer"] = (
     "Send, or resume sending, an answer's package to the requesting node.",
@@ -221,6 +229,13 @@ class Command(SubcommandCommand):
         )
         if not no_send:
             self._deliver(outgoing)
+
+    def do_letter(self, reference: str, out: Path, by: str | None, **_: Any) -> None:
+        data = letter.letter_pdf(_request(reference), _user(by) if by else None)
+        partial = out.with_name(out.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(out)
+        self.stdout.write(f"wrote {out}: {len(data)} bytes")
 
     def do_transfer(self, reference: str, **_: Any) -> None:
         self._deliver(answer.pending(_request(reference)))
