@@ -45,8 +45,9 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
         WHERE by_origin = 1 AND (oid, day) IN (
             SELECT (oid, day) FROM candidates WHERE key_kind = 'origin')""")
     candidates = "SELECT raw_oid FROM candidate_keys WHERE by_origin = 1"
-    unsigned = f"NOT {num.signed(num.origin)}"
-    origins = f"({num.origin} IN ({candidates}) OR {unsigned})"
+    # Two scans, each filter pushed into the Parquet reader (an OR of the two is not: every
+    # row group of every column would be decoded first).
+    origins = (f"{num.origin} IN ({candidates})", f"NOT {num.signed(num.origin)}")
     taken = f"(ko.raw_oid IS NOT NULL OR NOT {num.signed('r.' + num.origin)})"
     records = _records_sql(dense, num, origins, taken)
     con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {fold_sql(records, dense, ORIGIN_DAY)}")
@@ -74,17 +75,24 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
     match = f"{taken} OR {callers}"
+    scan = " OR ".join(f"({x})" for x in (*origins, callers))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE calls AS
-        {fold_sql(_records_sql(dense, num, f"{origins} OR {callers}", match), dense)}""")
+        {fold_sql(_records_sql(dense, num, scan, match), dense)}""")
 
 
-def _records_sql(dense: bool, num: Keys, scan: str, match: str) -> str:
-    """Usable records passing ``scan`` (SQL over cdr_raw) and ``match`` (over the joined
+def _records_sql(dense: bool, num: Keys, scan: str | tuple[str, ...], match: str) -> str:
+    """Usable records passing ``scan`` (SQL over cdr_raw; several: one scan each, disjoint)
+    and ``match`` (over the joined
     candidate origin ``ko``), with the columns fold_sql reads; strings parsed or hashed on the
     way. ``day`` and ``oid`` are set only on records of candidate origin groups; ``obit``,
     ``ebit`` are the record's route bits (routes.record_bits), ``signed`` whether it has an
     origid."""
     obit, ebit = record_bits("co", "ct")
+    select = f"SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep"
+    rows = " UNION ALL ".join(
+        f"{select} FROM cdr_raw WHERE {USABLE} AND ({x})"
+        for x in ((scan,) if isinstance(scan, str) else scan)
+    )
     return f"""
         SELECT call_id, {"k.bit" if dense else "r.rep"} AS rep, r.ts, ko.day,
                coalesce(duration_s, 0) AS dur,
@@ -92,8 +100,7 @@ def _records_sql(dense: bool, num: Keys, scan: str, match: str) -> str:
                {num.calling} AS cli, {num.called} AS callee,
                {num.code(num.att)} AS att, ko.oid, {obit} AS obit, {ebit} AS ebit,
                CAST({num.signed("r." + num.origin)} AS INTEGER) AS signed
-        FROM (SELECT *, {TS} AS ts, {DAY} AS day, coalesce(reporting_carrier, '') AS rep
-              FROM cdr_raw WHERE {USABLE} AND ({scan})) r
+        FROM ({rows}) r
         {"JOIN reporters k ON k.rep = r.rep" if dense else ""}
         LEFT JOIN carriers co ON co.name = r.orig_carrier
         LEFT JOIN carriers ct ON ct.name = r.term_carrier
