@@ -29,6 +29,7 @@ class Built:
     cosigner: notes.Signer
     tree: MerkleTree
     old_note: bytes  # a checkpoint signed before the package's own
+    cosigners: tuple[notes.Signer, ...] = ()  # every partner that cosigned (cosigner first)
 
 
 def _sign(tree: MerkleTree, signer: notes.Signer, size: int) -> bytes:
@@ -36,9 +37,15 @@ def _sign(tree: MerkleTree, signer: notes.Signer, size: int) -> bytes:
     return notes.sign_note(body, signer).encode()
 
 
-def build_package(out: Path, files: dict[str, bytes], cosign: bool = True) -> Built:
+def build_package(
+    out: Path, files: dict[str, bytes], cosign: bool = True, cosigners: int = 1
+) -> Built:
     signer = notes.generate_signer(ORIGIN)
-    cosigner = notes.generate_signer("test.node/IN-CBI/witness", notes.ALG_COSIGNATURE_V1)
+    partners = tuple(
+        notes.generate_signer(f"test.node/IN-{n}/witness", notes.ALG_COSIGNATURE_V1)
+        for n in ["CBI", "I4C"][:cosigners]
+    )
+    cosigner = partners[0]
     tree = MerkleTree()
     tree.append(canonical_json({"kind": "genesis"}))
     old_note = _sign(tree, signer, 1)
@@ -58,10 +65,11 @@ def build_package(out: Path, files: dict[str, bytes], cosign: bool = True) -> Bu
     cosigned = None
     if cosign:
         body = notes.Checkpoint(ORIGIN, len(tree), tree.root()).body()
-        note = notes.sign_note(body, signer).with_signature(
-            notes.cosign(body, cosigner, 1_790_000_000)
-        )
-        cosigned = CosignedCheckpoint(note.encode(), cosigner.verifier.encode(), len(tree))
+        note = notes.sign_note(body, signer)
+        for partner in partners:
+            note = note.with_signature(notes.cosign(body, partner, 1_790_000_000))
+        keys = tuple(p.verifier.encode() for p in partners)
+        cosigned = CosignedCheckpoint(note.encode(), keys, len(tree))
     docs = [Document("certificates/bsa-s63.txt", b"certificate\n")]
     manifest = build_manifest(
         {"reference": "CASE-1"}, ORIGIN, "2026-11-29T00:00:00Z", items, custody, docs
@@ -91,4 +99,4 @@ def build_package(out: Path, files: dict[str, bytes], cosign: bool = True) -> Bu
         docs,
         cosigned,
     )
-    return Built(out, signer, cosigner, tree, old_note)
+    return Built(out, signer, cosigner, tree, old_note, partners)

@@ -155,7 +155,7 @@ def test_untrusted_node_key_and_forged_cosignature(built: Built, tmp_path: Path)
     [(step, message)] = failures(built.path, trusted_key=other.signer.verifier.encode())
     assert step == "node key" and "is not the trusted key" in message
     [(step, message)] = failures(built.path, trusted_cosigner=other.cosigner.verifier.encode())
-    assert step == "partner cosignature" and "is not the trusted key" in message
+    assert step == "partner cosignature" and "no cosignature by test.node/IN-CBI/witness" in message
 
     def forge(m: dict[str, bytes]) -> None:
         m["cosigned/checkpoint.txt"] = flip(
@@ -164,6 +164,30 @@ def test_untrusted_node_key_and_forged_cosignature(built: Built, tmp_path: Path)
 
     [(step, message)] = failures(rewrite(built.path, forge))
     assert step == "partner cosignature"
+
+
+def test_every_cosignature_is_checked_and_reported(tmp_path: Path) -> None:
+    built = build_package(tmp_path / "two.zip", FILES, cosigners=2)
+    a, b = (c.verifier.encode() for c in built.cosigners)
+    report = verify_package(built.path, trusted_cosigner=[a, b])
+    assert report.ok, report.failures
+    cosigned = [c.message for c in report.checks if c.step == "partner cosignature"]
+    assert len(cosigned) == 2 and all("at unix time 1790000000" in m for m in cosigned)
+    assert {m.split(" ")[0] for m in cosigned} == {"+".join(k.split("+")[:2]) for k in (a, b)}
+    # keys from the package itself: both checked, and a NOTE says where they came from
+    untrusted = verify_package(built.path)
+    assert untrusted.ok and "cosigner keys were taken from the package" in untrusted.notes[-1]
+    # one key trusted out of the two given to the command line as one file of two lines
+    keyfile = tmp_path / "partners.vkey"
+    keyfile.write_text(f"{a}\n{b}\n")
+    assert main([str(built.path), "--trusted-cosigner", str(keyfile)]) == 0
+
+    def drop_one(m: dict[str, bytes]) -> None:  # remove b's line from the cosigned note
+        lines = m["cosigned/checkpoint.txt"].decode().splitlines(keepends=True)
+        m["cosigned/checkpoint.txt"] = "".join(lines[:-1]).encode()
+
+    [(step, message)] = failures(rewrite(built.path, drop_one), trusted_cosigner=[a, b])
+    assert step == "partner cosignature" and message.startswith("+".join(b.split("+")[:2]))
 
 
 # --- hostile archives -------------------------------------------------------------------------

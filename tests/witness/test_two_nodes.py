@@ -5,8 +5,10 @@ through ``tracebridge`` commands) cosigns each one automatically as A's witness.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tracebridge.agencies.models import AuditEvent
+from tracebridge.cases.services import create_case
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence import keys, ledger
+from tracebridge.evidence.case_package import make_package
 from tracebridge.evidence.models import SignedCheckpoint
+from tracebridge.evidence.services import add_evidence
+from tracebridge.evidence.verifier import verify_package
 from tracebridge.sharing.models import Partner
 from tracebridge.sharing.sync import add_partner
+from tracebridge.witness import client
 from tracebridge.witness.models import WitnessPeer
 
 from ..sharing.test_federation import Node
@@ -147,3 +154,38 @@ def test_a_partner_down_never_blocks_the_ledger_and_witness_run_catches_up(
     peer.refresh_from_db()
     assert (peer.size, peer.attempts, peer.last_error) == (4, 0, "")
     assert AuditEvent.objects.filter(action="witness.failed").count() >= 1
+
+
+def test_a_package_carries_the_partners_cosignature_and_the_verifier_checks_it(
+    node_a: Partner, node_b: Node, make_user: Any, tmp_path: Path
+) -> None:
+    analyst = make_user("analyst", "US-FBI")
+    case = create_case("US-FBI", "Call centre", by=analyst, lead=analyst)
+    add_evidence(
+        case, io.BytesIO(b"call_id,start\n1,2026-11-01T10:00:00Z\n"), "cdr.csv", by=analyst
+    )
+    ledger.sign_checkpoint()
+    client.push_all(due_only=False)  # B has cosigned a checkpoint before the package is made
+    result = make_package(case, tmp_path / "pkg.zip", by=analyst)
+    assert result.cosigned  # the freshest cosigned checkpoint (the package's own once B answers)
+    cosigner = node_b.setup["cosigner"]  # type: ignore[attr-defined]
+    report = verify_package(result.path, keys.verifier_key("node"), [cosigner])
+    assert report.ok, report.failures
+    [line] = [c.message for c in report.checks if c.step == "partner cosignature"]
+    assert line.startswith("+".join(cosigner.split("+")[:2])) and "cosigned size" in line
+    with zipfile.ZipFile(result.path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    note = notes.parse_note(members["cosigned/checkpoint.txt"])
+    *own, cosig = note.signatures
+    forged = notes.NoteSignature(
+        cosig.name, cosig.key_id, cosig.signature[:-1] + bytes([cosig.signature[-1] ^ 1])
+    )
+    members["cosigned/checkpoint.txt"] = notes.Note(note.body, (*own, forged)).encode()
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    refused = verify_package(tampered, keys.verifier_key("node"), [cosigner])
+    assert [(c.step, "does not verify" in c.message) for c in refused.failures] == [
+        ("partner cosignature", True)
+    ]

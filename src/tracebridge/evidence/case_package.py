@@ -179,10 +179,10 @@ def make_package(
         cosigned.size if cosigned else None,
     )
     extra = None
-    cosignature = cosigned.cosignatures.first() if cosigned is not None else None
-    if cosigned is not None and cosignature is not None:
+    if cosigned is not None:
+        cosigners = tuple(c.cosigner_key for c in cosigned.cosignatures.order_by("id"))
         note = ledger.cosigned_note(cosigned)
-        extra = CosignedCheckpoint(note.encode(), cosignature.cosigner_key, cosigned.size)
+        extra = CosignedCheckpoint(note.encode(), cosigners, cosigned.size)
     write_package(
         out,
         manifest,

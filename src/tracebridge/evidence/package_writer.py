@@ -6,7 +6,7 @@ Layout (see docs/evidence.md):
                            consistency proof to the cosigned checkpoint when there is one
   checkpoint.txt           the node's signed checkpoint (C2SP signed note)
   node.vkey                the node's verifier key
-  cosigned/checkpoint.txt  the latest partner-cosigned checkpoint, cosigned/cosigner.vkey its key
+  cosigned/checkpoint.txt  the latest partner-cosigned checkpoint, cosigned/cosigner.vkey their keys
   files/…                  the evidence files, stored uncompressed (media is already compressed,
                            and storing keeps packaging as fast as hashing)
   certificates/…, README.txt
@@ -67,8 +67,11 @@ class Document:
 
 @dataclass(frozen=True)
 class CosignedCheckpoint:
+    """The freshest checkpoint partners cosigned: the note with every cosignature line, and
+    the cosigners' verifier keys (written one a line)."""
+
     note: bytes
-    cosigner_key: str
+    cosigner_keys: tuple[str, ...]
     size: int
 
 
@@ -169,7 +172,7 @@ def write_package(
             zf.writestr(NODE_KEY, node_key + "\n")
             if cosigned is not None:
                 zf.writestr(COSIGNED, cosigned.note)
-                zf.writestr(COSIGNER_KEY, cosigned.cosigner_key + "\n")
+                zf.writestr(COSIGNER_KEY, "".join(k + "\n" for k in cosigned.cosigner_keys))
             for doc in documents:
                 zf.writestr(doc.path, doc.data)
             for item in items:

@@ -22,7 +22,7 @@ import stat
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,22 +300,43 @@ def _check_inclusion(leaf: Leaf, proofs: dict[str, Any], cp: notes.Checkpoint) -
     return f"leaf {leaf.index} is in the signed tree of {cp.size} leaves"
 
 
-def _check_cosigned(
-    pkg: SafeZip,
-    node: notes.Verifier,
-    cp: notes.Checkpoint,
-    proofs: dict[str, Any],
-    trusted: str | None,
-) -> str:
+def _cosigner_keys(pkg: SafeZip, trusted: tuple[str, ...], report: VerificationReport) -> list[str]:
+    """The cosigner keys to check: every trusted key given, else each key the package names
+    (one per line of cosigner.vkey; a NOTE then says they came from the package)."""
+    shipped = [k.strip() for k in pkg.read(COSIGNER_KEY).decode("utf-8", "replace").splitlines()]
+    shipped = [k for k in shipped if k]
+    if trusted:
+        return list(trusted)
+    if shipped:
+        report.notes.append(
+            "The partner cosigner keys were taken from the package itself: confirm them with "
+            "the partners, or run again with --trusted-cosigner."
+        )
+    return shipped
+
+
+def _check_cosignature(data: bytes, key_text: str) -> str:
+    """One partner's cosignature of the cosigned checkpoint, under ``key_text``."""
     step = "partner cosignature"
-    data = pkg.read(COSIGNED)
-    cosigner = _load_key(pkg.read(COSIGNER_KEY), step, trusted, "cosigner")
+    try:
+        cosigner = notes.parse_verifier(key_text)
+    except notes.NoteError as exc:
+        raise VerificationError(step, f"cosigner key {key_text[:60]!r}: {exc}") from None
+    named = f"{cosigner.name}+{cosigner.key_id.hex()}"
     try:
         note = notes.parse_note(data)
         when = notes.verify_cosignature(note, cosigner)
+        size = notes.parse_checkpoint(note.body).size
     except notes.NoteError as exc:
-        raise VerificationError(step, str(exc)) from None
-    other = _signed_checkpoint(data, "cosigned checkpoint", node)
+        raise VerificationError(step, f"{named}: {exc}") from None
+    return f"{named} cosigned size {size} at unix time {when}"
+
+
+def _check_cosigned_consistency(
+    pkg: SafeZip, node: notes.Verifier, cp: notes.Checkpoint, proofs: dict[str, Any]
+) -> str:
+    step = "consistency with the cosigned checkpoint"
+    other = _signed_checkpoint(pkg.read(COSIGNED), "cosigned checkpoint", node)
     if other.origin != cp.origin:
         raise VerificationError(
             step, f"cosigned checkpoint is for {other.origin!r}, not {cp.origin!r}"
@@ -327,8 +348,23 @@ def _check_cosigned(
             older[0], newer[0], [_b64(p, step) for p in consistency], older[1], newer[1]
         )
     except ProofError as exc:
-        raise VerificationError("consistency with the cosigned checkpoint", str(exc)) from None
-    return f"{cosigner.name} cosigned size {other.size} at unix time {when}; consistent with size {cp.size}"
+        raise VerificationError(step, str(exc)) from None
+    return f"the cosigned checkpoint of size {other.size} and size {cp.size} are one history"
+
+
+def _verify_cosigned(
+    ctx: _Context, key: notes.Verifier, cp: notes.Checkpoint, proofs: dict[str, Any]
+) -> None:
+    """The freshest partner-cosigned checkpoint: signed by the node, one history with the
+    package's checkpoint, and each partner's cosignature valid (at least one)."""
+    _step(ctx, "consistency with the cosigned checkpoint", _check_cosigned_consistency,
+          ctx.pkg, key, cp, proofs)  # fmt: skip
+    data = ctx.pkg.read(COSIGNED)
+    wanted = _cosigner_keys(ctx.pkg, ctx.trusted_cosigners, ctx.report)
+    if not wanted:
+        ctx.report.failed(VerificationError("partner cosignature", f"{COSIGNER_KEY} names no key"))
+    for key_text in wanted:
+        _step(ctx, "partner cosignature", _check_cosignature, data, key_text)
 
 
 @dataclass
@@ -336,7 +372,7 @@ class _Context:
     pkg: SafeZip
     report: VerificationReport
     trusted_key: str | None
-    trusted_cosigner: str | None
+    trusted_cosigners: tuple[str, ...]
 
 
 def _step(ctx: _Context, step: str, fn: Any, *args: Any) -> Any:
@@ -420,7 +456,7 @@ def _check_export(pkg: SafeZip, export: dict[str, Any], manifest: dict[str, Any]
 def verify_package(
     path: str | Path,
     trusted_key: str | None = None,
-    trusted_cosigner: str | None = None,
+    trusted_cosigner: str | Sequence[str] | None = None,
     limits: Limits | None = None,
 ) -> VerificationReport:
     """Check a package offline; the report names every check that passed or failed."""
@@ -430,7 +466,7 @@ def verify_package(
     except VerificationError as exc:
         report.failed(exc)
         return report
-    ctx = _Context(pkg, report, trusted_key, trusted_cosigner)
+    ctx = _Context(pkg, report, trusted_key, _key_list(trusted_cosigner))
     try:
         _verify_all(ctx)
     except VerificationError as exc:
@@ -450,18 +486,15 @@ def _verify_all(ctx: _Context) -> None:
     for leaf in _leaves(manifest, proofs["export"]):
         _step(ctx, f"inclusion of {leaf.label}", _check_inclusion, leaf, proofs, cp)
     if "consistency" in proofs:
-        _step(
-            ctx,
-            "partner cosignature",
-            _check_cosigned,
-            ctx.pkg,
-            key,
-            cp,
-            proofs,
-            ctx.trusted_cosigner,
-        )
+        _verify_cosigned(ctx, key, cp, proofs)
     else:
         ctx.report.notes.append("No partner-cosigned checkpoint is in the package.")
+
+
+def _key_list(given: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Trusted cosigner keys: one string or several, each possibly several lines (a file)."""
+    values = [given] if isinstance(given, str) else list(given or ())
+    return tuple(line.strip() for v in values for line in v.splitlines() if line.strip())
 
 
 def key_argument(value: str) -> str:
@@ -479,7 +512,10 @@ def main(argv: list[str] | None = None) -> int:
         "--trusted-key", type=key_argument, help="the node's verifier key, or a file holding it"
     )
     parser.add_argument(
-        "--trusted-cosigner", type=key_argument, help="the partner's cosigner key, or a file"
+        "--trusted-cosigner",
+        type=key_argument,
+        action="append",
+        help="a partner's cosigner key, or a file of keys one a line (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--trusted-cosigner",
             type=verifier.key_argument,
-            help="the partner's cosigner key, or a file",
+            action="append",
+            help="a partner's cosigner key, or a file of keys one a line (repeatable)",
         )
         parser.add_argument("--json", action="store_true")
 
