@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.evidence.builders import Built, build_package
+from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence.verifier import Limits, main, verify_package
 
 FILES = {
@@ -157,13 +158,15 @@ def test_untrusted_node_key_and_forged_cosignature(built: Built, tmp_path: Path)
     [(step, message)] = failures(built.path, trusted_cosigner=other.cosigner.verifier.encode())
     assert step == "partner cosignature" and "no cosignature by test.node/IN-CBI/witness" in message
 
-    def forge(m: dict[str, bytes]) -> None:
-        m["cosigned/checkpoint.txt"] = flip(
-            m["cosigned/checkpoint.txt"], len(m["cosigned/checkpoint.txt"]) - 6
-        )
+    def forge(m: dict[str, bytes]) -> None:  # one bit of the cosignature itself (still base64)
+        note = notes.parse_note(m["cosigned/checkpoint.txt"])
+        *own, cosig = note.signatures
+        sig = flip(cosig.signature, len(cosig.signature) - 1)
+        forged = notes.NoteSignature(cosig.name, cosig.key_id, sig)
+        m["cosigned/checkpoint.txt"] = notes.Note(note.body, (*own, forged)).encode()
 
     [(step, message)] = failures(rewrite(built.path, forge))
-    assert step == "partner cosignature"
+    assert step == "partner cosignature" and "does not verify" in message
 
 
 def test_every_cosignature_is_checked_and_reported(tmp_path: Path) -> None:
