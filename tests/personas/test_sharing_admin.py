@@ -57,6 +57,12 @@ def test_supervisor_approves_a_share_the_partner_sees_it_come_in(
     assert rows.first.locator("td:nth-child(5)").inner_text() == "$500"  # in its currency
     screen.finish("partner-incoming")
 
+    # TAXII in the same signed-in browser (no Basic prompt, no 401): the approved collection
+    answer = page.goto(f"{screen.base}/taxii2/root/collections/")
+    assert answer is not None and answer.status == 200
+    ids = [c["id"] for c in answer.json()["collections"]]
+    assert str(agreement.collection_id) in ids
+
 
 def test_agency_admin_adds_a_user_and_a_token_then_revokes_it(
     screen: Screen, live_server: Any, agency_admin: Any
