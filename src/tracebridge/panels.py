@@ -6,7 +6,8 @@ trail to the complaint and case pages, and so on. A provider registers a functio
 returned HTML (providers render their own templates, escaping everything) in a
 ``{% for panel in panels %}{{ panel }}{% endfor %}`` loop.
 
-Targets in use: "campaign", "complaint", "case", "home".
+Targets in use: "campaign", "complaint", "case", "home", and "alerts" (inside the dashboard's
+alerts card: the assistance app's overdue requests and expiring preservations).
 """
 
 from __future__ import annotations

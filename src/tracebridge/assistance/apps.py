@@ -12,6 +12,8 @@ class AssistanceConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from tracebridge.assistance import delivery, services
+        from tracebridge import panels
+        from tracebridge.assistance import alerts, delivery, services
 
         services.step_signed.connect(delivery.send_after_step, dispatch_uid="assistance-send")
+        panels.register("alerts", alerts.panel, order=10)

@@ -15,7 +15,7 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import Agency
 from tracebridge.agencies.permissions import acts_for, require_role
-from tracebridge.assistance import answer, forms, letter, reading, rules, services
+from tracebridge.assistance import alerts, answer, forms, letter, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.cases.models import Case
 from tracebridge.errors import TracebridgeError
@@ -31,7 +31,8 @@ def queue(request: SignedInRequest) -> HttpResponse:
         for side, rows in reading.queue(request.user).items()
     }
     audit.record("request.queue", request=request, object_type="request")
-    return render(request, "assistance/queue.html", {"lists": lists})
+    context = {"lists": lists, "alerts": alerts.for_user(request.user, now)}
+    return render(request, "assistance/queue.html", context)
 
 
 def _readable(request: SignedInRequest, reference: str) -> Request:
@@ -61,6 +62,7 @@ def detail(request: SignedInRequest, reference: str) -> HttpResponse:
         "actions": actions,
         "reasons": rules.REFUSAL_REASONS,
         "transfers": found.transfers.order_by("created_at"),
+        "prompts": _preservation_prompts(request, found),
         "can_answer": "return" in actions or "return_part" in actions,
         "own_cases": Case.objects.filter(agency=request.user.agency).order_by("-created_at"),
     }
@@ -110,6 +112,13 @@ def answer_page(request: SignedInRequest, reference: str) -> HttpResponse:
     else:
         messages.error(request, _("The package was refused: %(reason)s") % {"reason": done.reason})
     return redirect("request-detail", reference=reference)
+
+
+def _preservation_prompts(request: SignedInRequest, found: Request) -> list[alerts.RequestAlert]:
+    """An expiring or lapsed preservation, with the extension the reader may grant."""
+    user = request.user
+    mine = alerts.alerts_of(found, user, user.member_agency_id, timezone.now())
+    return [a for a in mine if a.kind != alerts.OVERDUE]
 
 
 def _actions_for(request: SignedInRequest, found: Request) -> list[str]:

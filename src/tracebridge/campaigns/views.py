@@ -58,6 +58,8 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         "since": since,
         "cross_border": [c for c in ranked if c.cross_border][:10],
         "alerts": workspace.unread_alerts(user)[:20],
+        # higher stages' alerts on the same card (formal requests overdue or expiring)
+        "alert_panels": panels.render("alerts", request, None),
         "saved": SavedSearch.objects.filter(user=user),
         "panels": panels.render("home", request, None),
     }

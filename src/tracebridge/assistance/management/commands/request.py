@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from tracebridge import jsonlimits
-from tracebridge.agencies.models import User
+from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.services import get_agency
-from tracebridge.assistance import answer, delivery, letter, reading, rules, services
+from tracebridge.assistance import alerts, answer, delivery, letter, reading, rules, services
 from tracebridge.assistance.models import Request
 from tracebridge.commands import SubcommandCommand, console, run_service
 from tracebridge.errors import Unavailable
@@ -122,6 +122,13 @@ VERBS["letter"] = (
         p.add_argument("reference"),
         p.add_argument("--out", required=True, type=Path, help="the PDF to write"),
         p.add_argument("--by", help="username printing it (audited)"),
+    ),
+)
+VERBS["alerts"] = (
+    "List overdue requests and expiring or lapsed preservations of an agency (or of all).",
+    lambda p: (
+        p.add_argument("--agency", help="agency code (default: every agency of this node)"),
+        p.add_argument("--json", action="store_true", help="machine-readable output"),
     ),
 )
 VERBS["transfer"] = (
@@ -236,6 +243,23 @@ class Command(SubcommandCommand):
         partial.write_bytes(data)
         partial.replace(out)
         self.stdout.write(f"wrote {out}: {len(data)} bytes")
+
+    def do_alerts(self, agency: str | None, json: bool, **_: Any) -> None:
+        chosen = [get_agency(agency)] if agency else list(Agency.objects.order_by("code"))
+        rows = [
+            {"agency": a.code, **alert.as_dict()}
+            for a in chosen
+            for alert in alerts.for_agency(a.pk)
+        ]
+        if json:
+            self.stdout.write(_dumps(rows))
+            return
+        for r in rows:
+            self.stdout.write(
+                f"{r['agency']}  {r['reference']}  {r['alert']:<8} {r['side']:<8} "
+                f"{r['kind']:<12} {r['from']} -> {r['to']}  {str(r['when'])[:16]}"
+            )
+        self.stderr.write(f"{len(rows)} alerts")
 
     def do_transfer(self, reference: str, **_: Any) -> None:
         self._deliver(answer.pending(_request(reference)))

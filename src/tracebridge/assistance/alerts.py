@@ -1,0 +1,116 @@
+"""Alerts for formal requests: overdue requests and preservations expiring or lapsed, for the
+reader's agency on either side, with a prompt to extend a preservation before it expires.
+
+Computed when read from the clocks (as campaign alerts are filtered when read), so an alert
+goes away the moment the step that answers it is taken. Shown on the dashboard's alerts card
+(the "alerts" panel target), at the top of the request queue, by `tracebridge request alerts`,
+and, for an expiring preservation, as a prompt on the request's page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tracebridge.agencies.http import SignedInRequest
+from tracebridge.agencies.models import User
+from tracebridge.agencies.permissions import acts_for, is_agency_user
+from tracebridge.assistance import rules
+from tracebridge.assistance.models import Request
+from tracebridge.assistance.reading import OPEN_ENDS
+
+OVERDUE, EXPIRING, LAPSED = "overdue", "expiring", "lapsed"
+
+
+@dataclass(frozen=True)
+class RequestAlert:
+    request: Request
+    kind: str  # overdue, expiring, lapsed
+    side: str  # incoming (this agency must act) or outgoing (this agency asked)
+    when: dt.datetime  # the due date, or the preservation's expiry
+    extend_to: dt.datetime | None  # the extension this reader may grant now, if any
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "reference": self.request.reference,
+            "alert": self.kind,
+            "side": self.side,
+            "kind": self.request.kind,
+            "status": self.request.status,
+            "from": self.request.from_code,
+            "to": self.request.to_code,
+            "when": self.when.isoformat(),
+            "extend_to": self.extend_to.isoformat() if self.extend_to else None,
+        }
+
+
+def extension_end(request: Request) -> dt.datetime | None:
+    """Where an extension takes a preservation: one more period (90 days for a US custodian,
+    18 U.S.C. 2703(f)(2); else 60, Art. 29(7)) from its current expiry."""
+    if request.preserved_until is None:
+        return None
+    country = request.recipient.country if request.recipient else request.to_code[:2]
+    return request.preserved_until + dt.timedelta(days=rules.preservation_days(country))
+
+
+def extension_for(user: User, request: Request) -> dt.datetime | None:
+    """The extension ``user`` may grant now (the recipient's analysts, while preserved)."""
+    allowed = "extend" in rules.actions_from(request.kind, request.status)
+    if not allowed or not acts_for(user, request.recipient_id, "analyst"):
+        return None
+    return extension_end(request)
+
+
+def for_agency(
+    agency_id: int, user: User | None = None, now: dt.datetime | None = None
+) -> list[RequestAlert]:
+    """Every alert of the agency's requests, most urgent first; an extension is offered where
+    ``user`` may grant it."""
+    now = now or timezone.now()
+    mine = Q(requester_id=agency_id) | Q(recipient_id=agency_id)
+    rows = (
+        Request.objects.filter(mine)
+        .filter(
+            Q(due_at__lt=now) & ~Q(status__in=OPEN_ENDS)
+            | Q(status="preserved", preserved_until__lte=now + rules.EXPIRING_WITHIN)
+        )
+        .select_related("recipient")
+        .order_by("due_at")
+    )
+    alerts = [a for r in rows for a in alerts_of(r, user, agency_id, now)]
+    return sorted(alerts, key=lambda a: a.when)
+
+
+def alerts_of(
+    request: Request, user: User | None, agency_id: int, now: dt.datetime
+) -> list[RequestAlert]:
+    """``request``'s alerts as the agency ``agency_id`` sees them."""
+    side = "incoming" if request.recipient_id == agency_id else "outgoing"
+    found = []
+    if request.status not in OPEN_ENDS and request.due_at < now:
+        found.append(RequestAlert(request, OVERDUE, side, request.due_at, None))
+    until = request.preserved_until
+    if request.status == "preserved" and until and until <= now + rules.EXPIRING_WITHIN:
+        kind = LAPSED if until < now else EXPIRING
+        extend = extension_for(user, request) if user is not None else None
+        found.append(RequestAlert(request, kind, side, until, extend))
+    return found
+
+
+def for_user(user: User, now: dt.datetime | None = None) -> list[RequestAlert]:
+    """The reader's alerts: those of their agency's requests (the ones they may see)."""
+    return for_agency(user.agency_id, user, now) if user.agency_id else []
+
+
+def panel(request: SignedInRequest, _obj: object) -> str | None:
+    """The requests' alerts on the dashboard's alerts card (registered in AssistanceConfig)."""
+    if not is_agency_user(request.user):
+        return None
+    found = for_user(request.user)
+    if not found:
+        return None
+    return render_to_string("assistance/alerts.html", {"alerts": found}, request=request)
