@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 
@@ -135,6 +136,59 @@ def test_a_campaigns_own_busy_number_still_links() -> None:
     assert result.hubs == []
 
 
+def _rotating(long_lived: int) -> list[tuple[int, str]]:
+    """One campaign in three rotations (no key carried from one to the next) that
+    ``long_lived`` of its keys, each named by two complaints of every rotation, hold together."""
+    pairs = _campaign(0, 6, "r1") + _campaign(100, 6, "r2") + _campaign(200, 6, "r3")
+    for n in range(long_lived):
+        key = f"upi:long{n}@ok"
+        pairs += [(start + n % 3 + i, key) for start in (0, 100, 200) for i in range(2)]
+    return pairs
+
+
+def test_a_rotating_campaign_is_one_campaign_through_its_long_lived_keys() -> None:
+    result = link(Graph.from_pairs(_rotating(3)), params=LinkParams(min_hub_degree=5))
+    assert [len(g) for g in result.groups] == [18]
+    assert result.hubs == []
+    # Counting alone refuses each (3 groups, largest a third); the others agreeing admits it.
+    assert [(a.key, a.degree, a.groups) for a in result.admitted] == [
+        ("upi:long0@ok", 6, 3),
+        ("upi:long1@ok", 6, 3),
+        ("upi:long2@ok", 6, 3),
+    ]
+    assert result.admitted[0].detail == (
+        "joins 3 groups that 2 other identifiers also join (one campaign's rotations, not a hub)"
+    )
+    assert "upi:long1@ok" in result.via[101]
+
+
+def test_fewer_long_lived_keys_than_corroboration_asks_stay_refused() -> None:
+    result = link(Graph.from_pairs(_rotating(2)), params=LinkParams(min_hub_degree=5))
+    assert sorted(len(g) for g in result.groups) == [6, 6, 6]
+    assert [(h.key, h.reason) for h in result.hubs] == [
+        ("upi:long0@ok", "statistical"),
+        ("upi:long1@ok", "statistical"),
+    ]
+    assert result.admitted == []
+    loose = link(
+        Graph.from_pairs(_rotating(2)), params=LinkParams(min_hub_degree=5, min_corroboration=2)
+    )
+    assert [len(g) for g in loose.groups] == [18]
+
+
+def test_a_helpline_across_campaigns_stays_refused_beside_a_corroborated_campaign() -> None:
+    """The helpline straddles three campaigns no other key joins; one of them rotates."""
+    pairs = _rotating(3) + _campaign(300, 6, "b") + _campaign(400, 6, "c")
+    pairs += [(c, "phone:+911800999999") for c in (0, 1, 300, 301, 400, 401)]
+    result = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
+    assert sorted(len(g) for g in result.groups) == [6, 6, 18]
+    (hub,) = result.hubs
+    assert (hub.key, hub.reason, hub.groups) == ("phone:+911800999999", "statistical", 3)
+    assert hub.detail == (
+        "named across 3 otherwise separate groups (largest 33%) that no other identifiers join"
+    )
+
+
 def test_one_shared_website_alone_does_not_merge_two_campaigns() -> None:
     pairs = _campaign(0, 12, "a") + _campaign(100, 12, "b")
     pairs += [(0, "url:https://pc-alert.in/login"), (0, "domain:pc-alert.in")]
@@ -258,23 +312,47 @@ def _greedy_hubs(named: dict[str, set[int]], params: LinkParams) -> set[str]:
         return i
 
     order = list(named)
-    pending = sorted(busy, key=lambda k: (len(named[k]), order.index(k)))
-    for _ in range(params.max_rounds):
-        refused = []
+
+    def judged(pending: list[str]) -> list[str]:
+        for _ in range(params.max_rounds):
+            refused = []
+            for k in pending:
+                roots = [find(group[c]) for c in named[k]]
+                counts = Counter(r for r in roots if size[r] >= 2)
+                share = max(counts.values()) / sum(counts.values()) if counts else 1.0
+                if len(counts) >= params.hub_groups and share < params.hub_top_share:
+                    refused.append(k)
+                    continue
+                top, *rest = sorted(set(roots))
+                for r in rest:
+                    parent[r] = top
+                    size[top] += size[r]
+            if len(refused) == len(pending):
+                break
+            pending = refused
+        return pending
+
+    def corroborated(pending: list[str]) -> bool:
+        """Join the group pairs that min_corroboration families among the refused all join."""
+        backers: dict[tuple[int, int], set[str]] = {}
         for k in pending:
-            roots = [find(group[c]) for c in named[k]]
-            counts = Counter(r for r in roots if size[r] >= 2)
-            share = max(counts.values()) / sum(counts.values()) if counts else 1.0
-            if len(counts) >= params.hub_groups and share < params.hub_top_share:
-                refused.append(k)
-                continue
-            top, *rest = sorted(set(roots))
-            for r in rest:
-                parent[r] = top
-                size[top] += size[r]
-        if len(refused) == len(pending):
+            roots = sorted({r for r in (find(group[c]) for c in named[k]) if size[r] >= 2})
+            if 2 <= len(roots) <= params.max_corroborating:
+                for a, b in itertools.combinations(roots, 2):
+                    backers.setdefault((a, b), set()).add(linking.family(k))
+        strong = [p for p, fams in backers.items() if len(fams) >= params.min_corroboration]
+        for a, b in strong:
+            ra, rb = sorted((find(a), find(b)))
+            if ra != rb:
+                parent[rb] = ra
+                size[ra] += size[rb]
+        return bool(strong)
+
+    pending = judged(sorted(busy, key=lambda k: (len(named[k]), order.index(k))))
+    for _ in range(params.max_rounds):
+        if not corroborated(pending):
             break
-        pending = refused
+        pending = judged(pending)
     return set(pending)
 
 

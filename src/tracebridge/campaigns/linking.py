@@ -24,7 +24,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,12 +56,27 @@ class LinkParams:
     max_rounds: int = 4
     # A key family that is the only link between two groups of this many complaints is a bridge.
     min_bridge_piece: int = 10
+    # Corroboration: two groups that this many separate key families (each judged a hub on its
+    # own) all join are one campaign's rotations; they are joined and the keys judged again.
+    # A key touching more groups than ``max_corroborating`` corroborates nothing (a true hub).
+    min_corroboration: int = 3
+    max_corroborating: int = 16
 
 
 @dataclass(frozen=True)
 class Hub:
     key: str
     reason: str  # "warninglist" | "statistical" | "bridge"
+    degree: int
+    groups: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A busy key that counting alone would refuse, linked because other keys agree."""
+
+    key: str
     degree: int
     groups: int
     detail: str
@@ -119,6 +134,7 @@ class Linking:
     groups: list[list[int]]
     via: Mapping[int, list[str]]
     hubs: list[Hub] = field(default_factory=list)
+    admitted: list[Admitted] = field(default_factory=list)
 
     def group_of(self) -> dict[int, int]:
         return {cid: index for index, members in enumerate(self.groups) for cid in members}
@@ -144,11 +160,15 @@ def link(
     labels = _complaint_labels(graph, ~(blocked | candidate))
     order = np.flatnonzero(candidate)
     order = order[np.argsort(degree[order], kind="stable")]
-    judged, joined = _judge_candidates(graph, labels, order, degree, params)
+    judged, admitted, joined = _judge_candidates(graph, labels, order, degree, params)
     hubs.update(judged)
     bridges = _bridges(graph, blocked, hubs, joined, params.min_bridge_piece)
     hubs.update(bridges)
-    return _result(graph, hubs, degree, joined, list(bridges))
+    result = _result(graph, hubs, degree, joined, list(bridges))
+    result.admitted = sorted(
+        (a for k, a in admitted.items() if k not in bridges), key=lambda a: a.key
+    )
+    return result
 
 
 def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
@@ -170,34 +190,107 @@ def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
 
 def _judge_candidates(
     graph: Graph, labels: IntArray, order: IntArray, degree: IntArray, params: LinkParams
-) -> tuple[dict[int, Hub], IntArray]:
-    """Greedy in rising degree, then re-judge refused candidates until nothing changes.
+) -> tuple[dict[int, Hub], dict[int, Admitted], IntArray]:
+    """Greedy in rising degree, then re-judge refused candidates until nothing changes; then
+    join the groups that several refused candidates agree on (``_corroborate``) and judge the
+    refused ones again, round after round.
 
-    Also returns every complaint's group at the end: the base groups joined by the accepted
-    candidates, which are the components of the graph without the hubs found so far.
+    Also returns the candidates admitted by corroboration and every complaint's group at the
+    end: the base groups joined by the accepted candidates, which are the components of the
+    graph without the hubs found so far.
     """
     parent = np.arange(int(labels.max(initial=-1)) + 1, dtype=np.int64)
     size = np.bincount(labels, minlength=len(parent)).astype(np.int64)
     indptr, group, weight = _incidences(graph, labels, order)
-    refused, count, share = _judge(
-        indptr,
-        group,
-        weight,
-        parent,
-        size,
-        params.hub_groups,
-        float(params.hub_top_share),
-        params.max_rounds,
-    )
+    rules = (params.hub_groups, float(params.hub_top_share), params.max_rounds)
+    refused, count, share = _judge(indptr, group, weight, parent, size, *rules)
+    support: dict[int, tuple[int, int]] = {}
+    for _ in range(params.max_rounds):
+        fams = [family(graph.keys[int(order[r])]) for r in refused.tolist()]
+        found = _corroborate(refused, fams, indptr, group, parent, size, params)
+        if not found:
+            break
+        support.update(found)
+        sub_ptr, sub_group = _subset(indptr, group, refused)
+        again, sub_count, sub_share = _judge(
+            sub_ptr, sub_group, np.ones(len(sub_group), dtype=np.int64), parent, size, *rules
+        )
+        count[refused], share[refused] = sub_count, sub_share
+        refused = refused[again]
     out: dict[int, Hub] = {}
     for rank in refused.tolist():
         k = int(order[rank])
         detail = (
             f"named across {int(count[rank])} otherwise separate groups "
-            f"(largest {float(share[rank]):.0%})"
+            f"(largest {float(share[rank]):.0%}) that no other identifiers join"
         )
         out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), int(count[rank]), detail)
-    return out, _roots(parent)[labels]
+    admitted: dict[int, Admitted] = {}
+    for rank in sorted(set(support) - set(refused.tolist())):
+        k, (backers, groups) = int(order[rank]), support[rank]
+        detail = (
+            f"joins {groups} groups that {backers - 1} other identifiers also join "
+            "(one campaign's rotations, not a hub)"
+        )
+        admitted[k] = Admitted(graph.keys[k], int(degree[k]), groups, detail)
+    return out, admitted, _roots(parent)[labels]
+
+
+def _subset(indptr: IntArray, group: IntArray, ranks: IntArray) -> tuple[IntArray, IntArray]:
+    """The incidences (CSR) of the candidates ``ranks`` only, in that order."""
+    lengths = indptr[ranks + 1] - indptr[ranks]
+    sub_ptr = np.zeros(len(ranks) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=sub_ptr[1:])
+    pick = np.concatenate(
+        [np.arange(indptr[r], indptr[r + 1]) for r in ranks.tolist()] or [np.empty(0, np.int64)]
+    )
+    return sub_ptr, group[pick.astype(np.int64)]
+
+
+def _corroborate(
+    refused: IntArray,
+    families: list[str],
+    indptr: IntArray,
+    group: IntArray,
+    parent: IntArray,
+    size: IntArray,
+    params: LinkParams,
+) -> dict[int, tuple[int, int]]:
+    """Join the groups that ``min_corroboration`` separate key families among the refused
+    candidates all join: a campaign that rotates splits into pieces that many of its own
+    long-lived keys hold together, while a hub is the only thing between the campaigns it
+    straddles. Returns, for each refused candidate touching a joined pair, the most families
+    seen on one of its pairs and the number of groups it touched."""
+    roots = _roots(parent)
+    backers: dict[tuple[int, int], set[str]] = {}
+    pairs_of: dict[int, tuple[list[tuple[int, int]], int]] = {}
+    for rank, fam in zip(refused.tolist(), families, strict=True):
+        touched = np.unique(roots[group[indptr[rank] : indptr[rank + 1]]])
+        touched = touched[size[touched] >= 2].tolist()
+        if not 2 <= len(touched) <= params.max_corroborating:
+            continue
+        pairs = list(combinations(touched, 2))
+        pairs_of[rank] = pairs, len(touched)
+        for pair in pairs:
+            backers.setdefault(pair, set()).add(fam)
+    strong = {p for p, fams in backers.items() if len(fams) >= params.min_corroboration}
+    for a, b in sorted(strong):
+        _union(parent, size, a, b)
+    return {
+        rank: (max(len(backers[p]) for p in pairs), groups)
+        for rank, (pairs, groups) in pairs_of.items()
+        if any(p in strong for p in pairs)
+    }
+
+
+@jit
+def _union(parent: IntArray, size: IntArray, a: int, b: int) -> None:
+    """Join two groups the way ``_judge`` does: the smaller root number is the root."""
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        low, high = min(ra, rb), max(ra, rb)
+        parent[high] = low
+        size[low] += size[high]
 
 
 def _incidences(
