@@ -38,6 +38,7 @@ CONTEXT = {
     "identity": "https://ontology.unifiedcyberontology.org/uco/identity/",
     "investigation": "https://ontology.caseontology.org/case/investigation/",
     "location": "https://ontology.unifiedcyberontology.org/uco/location/",
+    "marking": "https://ontology.unifiedcyberontology.org/uco/marking/",
     "observable": "https://ontology.unifiedcyberontology.org/uco/observable/",
     "tool": "https://ontology.unifiedcyberontology.org/uco/tool/",
     "types": "https://ontology.unifiedcyberontology.org/uco/types/",
@@ -260,8 +261,37 @@ def _items(
                 "core:object": [_ref(files[ref])],
             },
         )
+        conditions = record.get("conditions")
+        if isinstance(conditions, dict) and conditions:
+            marking = [_ref(_terms_of_use(g, conditions))]
+            files[ref]["core:objectMarking"] = provenance[ref]["core:objectMarking"] = marking
         collections[ref] = _collection(g, record, tool, owner, files[ref], provenance[ref])
     return files, provenance, collections
+
+
+def _terms_of_use(g: _Graph, conditions: dict[str, Any]) -> dict[str, Any]:
+    """The handling conditions evidence was received under (limits on use, onward sharing),
+    as a UCO terms-of-use marking on its file and provenance record."""
+    provider = conditions.get("provider") or "the providing state"
+    onward = (
+        f"no onward sharing without the consent of {provider}"
+        if conditions.get("onward_sharing") == "consent_required"
+        else "onward sharing allowed"
+    )
+    request = f" (request {conditions['request']})" if conditions.get("request") else ""
+    text = f"{conditions.get('use') or 'Limits on use as the request states'}; {onward}{request}"
+    model = g.node(
+        "terms-of-use",
+        text,
+        "marking:TermsOfUseMarking",
+        **{"marking:definitionType": "terms-of-use", "marking:termsOfUse": text},
+    )
+    return g.node(
+        "marking",
+        text,
+        "marking:MarkingDefinition",
+        **{"marking:definitionType": "terms-of-use", "marking:definition": [_ref(model)]},
+    )
 
 
 def _collection(
