@@ -14,7 +14,8 @@ The issue's targets are printed as met or MISSED on the worst world; the run fai
 world cannot be measured (the targets are what later work is to reach).
 ``--smoke``: two small worlds (bench/run_all.py --smoke, in CI). ``--only calls`` (or
 ``linking``, ``mules``) measures one part (the others' inputs shrink to a token size);
-``--calls N`` sets the calls per world.
+``--calls N`` sets the calls per world. ``--family NAME`` draws a second, independent family
+(its own seeds and knob streams), to check that a change was not tuned to the first.
 """
 
 from __future__ import annotations
@@ -195,23 +196,37 @@ def verdicts(worlds: list[World]) -> list[str]:
     return lines
 
 
+def streams(family: str | None) -> tuple[random.Random, random.Random, int]:
+    """The knob streams and first seed of a family: the default one (seeds 1900...) or the one
+    named ``family`` (its seeds from a number drawn from its name, 10000 and up)."""
+    if not family:
+        return random.Random("bench-quality"), random.Random("bench-quality-routes"), 1900
+    first = random.Random(f"bench-quality-{family}-seeds").randrange(10_000, 90_000)
+    return (
+        random.Random(f"bench-quality-{family}"),
+        random.Random(f"bench-quality-{family}-routes"),
+        first,
+    )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="two small worlds (CI)")
     parser.add_argument("--worlds", type=int, help="how many worlds (default 12; smoke 2)")
     parser.add_argument("--only", choices=PARTS, help="measure one part only")
     parser.add_argument("--calls", type=int, help="calls per world (default 60,000)")
+    parser.add_argument("--family", help="draw an independent family of worlds named so")
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
     if args.calls:
         sizes["calls"] = args.calls
     parts = (args.only,) if args.only else PARTS
     count = args.worlds or sizes["worlds"]
-    rng, routes = random.Random("bench-quality"), random.Random("bench-quality-routes")
+    rng, routes, first = streams(args.family)
     worlds = []
     with tempfile.TemporaryDirectory(prefix="tb-quality-") as tmp:
         for index in range(count):
-            seed, knobs = 1900 + index, draw_knobs(rng, routes)
+            seed, knobs = first + index, draw_knobs(rng, routes)
             started = time.perf_counter()
             worlds.append(measure(seed, knobs, sizes, Path(tmp), parts))
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)

@@ -33,12 +33,19 @@ def test_small_world_beats_the_baseline_and_nears_the_ceiling(tmp_path: Path) ->
 
 
 # A small version of bench/quality.py's matrix (linking only; robocalls and mules have their
-# own quality tests). Asserted: what holds on these worlds today, below the issue's targets
-# where those are not met yet (docs/campaigns.md, "Quality on a family of worlds").
+# own quality tests). Asserted: the issue's linking targets (precision >= 0.98, >= 0.95 of the
+# identifier ceiling), which these worlds meet (docs/campaigns.md, "Quality on a family of
+# worlds").
 FAMILY = (
     (1901, Knobs(no_identifier_share=0.2, carry_over=1, shared_link_share=0.2, campaigns=20)),
     (1902, Knobs(extra_contacts=2.0, narrative_only_share=0.5, trap_share=0.6)),
     (1903, Knobs(carry_over=3, size_shape=1.0, campaigns=8)),
+    # Rotations held together only by the campaigns' long-lived keys, which counting alone
+    # refuses as hubs: 0.882 of the ceiling before corroboration, 0.953 with it.
+    (
+        1904,
+        Knobs(carry_over=3, campaigns=27, trap_share=0.4, shared_link_share=0.2, size_shape=1.8),
+    ),
 )
 
 
