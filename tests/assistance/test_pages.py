@@ -199,3 +199,21 @@ def test_hindi_catalog_holds_every_word_the_pages_translate_from_the_rules() -> 
     catalog = polib.pofile(str(Path(forms.__file__).parent / "locale/hi/LC_MESSAGES/django.po"))
     translated = {e.msgid for e in catalog.translated_entries()}
     assert sorted(words - translated) == []
+
+
+def test_request_page_shows_each_message_receipt_as_request_show_does(
+    doj: User, cbi: User, sent: Send, client_for: Callable[[User], Client]
+) -> None:
+    from tracebridge.assistance import delivery
+
+    request = sent()
+    first = request.messages.get(seq=1)
+    delivery._issue(first, "accepted")  # what the recipient's node signs when a step arrives
+    shown = reading.detail(request)["messages"]
+    receipt = shown[0]["receipt"]
+    page = client_for(doj).get(f"/requests/{request.reference}/").content.decode()
+    cell = page.split('data-testid="receipt-1"')[1].split("</td>")[0]
+    assert 'data-receipt="accepted"' in cell and f"signed by {receipt['signer']}" in cell
+    assert receipt["at"][:19] in cell and f"(#{receipt['ledger_index']})" in cell
+    later = page.split('data-testid="receipt-2"')[1].split("</td>")[0]
+    assert shown[1]["receipt"] is None and later.strip("> \n") == "—"
