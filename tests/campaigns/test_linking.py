@@ -189,6 +189,18 @@ def test_a_helpline_across_campaigns_stays_refused_beside_a_corroborated_campaig
     )
 
 
+def test_helplines_named_by_the_same_campaigns_do_not_corroborate_each_other() -> None:
+    """Three unlisted helplines across the same three campaigns: each pair of campaigns is
+    joined by three families, but none is an account victims pay into (no money trail)."""
+    pairs = _campaign(0, 6, "a") + _campaign(100, 6, "b") + _campaign(200, 6, "c")
+    for n in range(3):
+        pairs += [(s + n * 2 + i, f"phone:+91180099999{n}") for s in (0, 100, 200) for i in (0, 1)]
+    result = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
+    assert sorted(len(g) for g in result.groups) == [6, 6, 6]
+    assert [h.reason for h in result.hubs] == ["statistical"] * 3
+    assert result.admitted == []
+
+
 def test_one_shared_website_alone_does_not_merge_two_campaigns() -> None:
     pairs = _campaign(0, 12, "a") + _campaign(100, 12, "b")
     pairs += [(0, "url:https://pc-alert.in/login"), (0, "domain:pc-alert.in")]
@@ -340,7 +352,12 @@ def _greedy_hubs(named: dict[str, set[int]], params: LinkParams) -> set[str]:
             if 2 <= len(roots) <= params.max_corroborating:
                 for a, b in itertools.combinations(roots, 2):
                     backers.setdefault((a, b), set()).add(linking.family(k))
-        strong = [p for p, fams in backers.items() if len(fams) >= params.min_corroboration]
+        strong = [
+            p
+            for p, fams in backers.items()
+            if len(fams) >= params.min_corroboration
+            and any(f.startswith(("upi:", "bank:", "wallet:")) for f in fams)
+        ]
         for a, b in strong:
             ra, rb = sorted((find(a), find(b)))
             if ra != rb:

@@ -45,6 +45,7 @@ from tracebridge.campaigns.graphs import (
 from tracebridge.campaigns.graphs import components as components  # public here too
 
 IntArray = npt.NDArray[np.int64]
+PAYMENT_KINDS = ("upi:", "bank:", "wallet:")
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -60,6 +61,9 @@ class LinkParams:
     # own) all join are one campaign's rotations; they are joined and the keys judged again.
     # A key touching more groups than ``max_corroborating`` corroborates nothing (a true hub).
     min_corroboration: int = 3
+    # ... one of them a payment account (the money trail: victims of both pay into the same
+    # mule layer), which no impersonated helpline or platform is.
+    corroboration_needs_payment: bool = True
     max_corroborating: int = 16
 
 
@@ -273,7 +277,12 @@ def _corroborate(
         pairs_of[rank] = pairs, len(touched)
         for pair in pairs:
             backers.setdefault(pair, set()).add(fam)
-    strong = {p for p, fams in backers.items() if len(fams) >= params.min_corroboration}
+    strong = {
+        p
+        for p, fams in backers.items()
+        if len(fams) >= params.min_corroboration
+        and (not params.corroboration_needs_payment or any(map(_payment, fams)))
+    }
     for a, b in sorted(strong):
         _union(parent, size, a, b)
     return {
@@ -281,6 +290,11 @@ def _corroborate(
         for rank, (pairs, groups) in pairs_of.items()
         if any(p in strong for p in pairs)
     }
+
+
+def _payment(key: str) -> bool:
+    """A key victims pay into: a UPI ID, a bank account or a wallet."""
+    return key.startswith(PAYMENT_KINDS)
 
 
 @jit
