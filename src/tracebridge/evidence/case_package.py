@@ -45,6 +45,10 @@ tracebridge/jsonlimits.py); it
 re-hashes every file, checks each inclusion proof against the signed checkpoint and the
 signature with the node key, and exits 0 only when every check holds. Confirm the node key with
 the issuing agency through another channel before relying on it.
+
+When the package holds a checkpoint cosigned by partner nodes (cosigned/), add
+--trusted-cosigner '<partner cosigner key>' once per partner, each key obtained from that
+partner, to check their cosignatures against keys that did not come with the package.
 """
 
 
