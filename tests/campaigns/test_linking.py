@@ -189,16 +189,21 @@ def test_a_helpline_across_campaigns_stays_refused_beside_a_corroborated_campaig
     )
 
 
-def test_helplines_named_by_the_same_campaigns_do_not_corroborate_each_other() -> None:
+def test_helplines_named_by_the_same_campaigns_corroborate_only_without_the_money_rule() -> None:
     """Three unlisted helplines across the same three campaigns: each pair of campaigns is
-    joined by three families, but none is an account victims pay into (no money trail)."""
+    joined by three families, none an account victims pay into (no money trail). By default
+    they corroborate each other (the known limit); the stricter rule keeps them refused."""
     pairs = _campaign(0, 6, "a") + _campaign(100, 6, "b") + _campaign(200, 6, "c")
     for n in range(3):
         pairs += [(s + n * 2 + i, f"phone:+91180099999{n}") for s in (0, 100, 200) for i in (0, 1)]
-    result = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
+    loose = link(Graph.from_pairs(pairs), params=LinkParams(min_hub_degree=5))
+    assert [len(g) for g in loose.groups] == [18]
+    strict = LinkParams(min_hub_degree=5, corroboration_needs_payment=True)
+    result = link(Graph.from_pairs(pairs), params=strict)
     assert sorted(len(g) for g in result.groups) == [6, 6, 6]
     assert [h.reason for h in result.hubs] == ["statistical"] * 3
     assert result.admitted == []
+    assert [len(g) for g in link(Graph.from_pairs(_rotating(3)), params=strict).groups] == [18]
 
 
 def test_one_shared_website_alone_does_not_merge_two_campaigns() -> None:
@@ -356,7 +361,10 @@ def _greedy_hubs(named: dict[str, set[int]], params: LinkParams) -> set[str]:
             p
             for p, fams in backers.items()
             if len(fams) >= params.min_corroboration
-            and any(f.startswith(("upi:", "bank:", "wallet:")) for f in fams)
+            and (
+                not params.corroboration_needs_payment
+                or any(f.startswith(("upi:", "bank:", "wallet:")) for f in fams)
+            )
         ]
         for a, b in strong:
             ra, rb = sorted((find(a), find(b)))

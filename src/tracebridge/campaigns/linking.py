@@ -61,9 +61,10 @@ class LinkParams:
     # own) all join are one campaign's rotations; they are joined and the keys judged again.
     # A key touching more groups than ``max_corroborating`` corroborates nothing (a true hub).
     min_corroboration: int = 3
-    # ... one of them a payment account (the money trail: victims of both pay into the same
-    # mule layer), which no impersonated helpline or platform is.
-    corroboration_needs_payment: bool = True
+    # Stricter, off: one of them must be a payment account (the money trail: victims of both
+    # pay into the same mule layer), which no impersonated helpline or platform is. It costs
+    # recall where a campaign's accounts rotate faster than its phones and sites.
+    corroboration_needs_payment: bool = False
     max_corroborating: int = 16
 
 
