@@ -41,3 +41,16 @@ def test_agency_user_token_lifecycle(db: None) -> None:
 def test_bad_arguments_say_what_to_do(db: None, args: tuple[str, ...], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_central_authority_is_set_kept_and_cleared(db: None) -> None:
+    made = run(
+        "agency", "create", "in-mha", "--country", "IN", "--name", "MHA", "--central-authority"
+    )
+    assert made == "IN-MHA\tIN\tMHA\tcentral authority\n"
+    run("agency", "create", "in-mha", "--country", "IN", "--name", "Ministry of Home Affairs")
+    assert Agency.objects.get(code="IN-MHA").central_authority  # not given: kept
+    assert "IN-MHA\tIN\tMinistry of Home Affairs\tcentral authority" in run("agency", "list")
+    run("agency", "create", "in-mha", "--country", "IN", "--name", "M", "--no-central-authority")
+    assert not Agency.objects.get(code="IN-MHA").central_authority
+    assert "central authority" not in run("agency", "list")

@@ -217,3 +217,49 @@ def test_request_page_shows_each_message_receipt_as_request_show_does(
     assert receipt["at"][:19] in cell and f"(#{receipt['ledger_index']})" in cell
     later = page.split('data-testid="receipt-2"')[1].split("</td>")[0]
     assert shown[1]["receipt"] is None and later.strip("> \n") == "—"
+
+
+def test_central_authorities_read_their_country_requests_and_take_no_step(
+    doj: User,
+    cbi: User,
+    make_user: Callable[..., User],
+    sent: Send,
+    client_for: Callable[[User], Client],
+) -> None:
+    from tracebridge.agencies.services import create_agency
+
+    for code, country in (("US-DOJ-OIA", "US"), ("IN-MHA", "IN"), ("GB-HO", "GB")):
+        create_agency(code, country, code, central_authority=True)
+    oia, mha = make_user("viewer", "US-DOJ-OIA", "oia"), make_user("analyst", "IN-MHA", "mha")
+    request = sent()
+    services.act(request, "acknowledge", cbi)
+    services.act(request, "preserve", cbi)
+    soon = timezone.now() + rules.EXPIRING_WITHIN / 2
+    Request.objects.filter(pk=request.pk).update(preserved_until=soon)
+    assert [r.reference for r in reading.queue(oia)["outgoing"]] == [request.reference]
+    assert reading.queue(oia)["incoming"] == [] and reading.queue(mha)["outgoing"] == []
+    page = client_for(mha).get("/requests/").content.decode()
+    incoming = page.split('data-testid="requests-incoming"')[1].split("requests-outgoing")[0]
+    assert request.reference in incoming and 'data-expiring="1"' in incoming
+    assert 'data-testid="central-authority"' in page and 'data-alert="expiring"' in page
+    detail = client_for(mha).get(f"/requests/{request.reference}/").content.decode()
+    assert 'name="action"' not in detail and "Extend to" not in detail  # the CBI extends
+    assert "Ask IN-CBI" not in detail  # the prompt of the requesting side is the US one's
+    assert (
+        "Ask IN-CBI to extend"
+        in client_for(oia).get(f"/requests/{request.reference}/").content.decode()
+    )
+    outsider = make_user("supervisor", "GB-HO", "home.office")
+    assert reading.queue(outsider) == {"incoming": [], "outgoing": []}
+    assert client_for(outsider).get(f"/requests/{request.reference}/").status_code == 404
+    denied = AuditEvent.objects.get(action="request.read", outcome="denied")
+    assert denied.username == "home.office"
+
+
+def test_an_agency_that_is_not_a_central_authority_sees_only_its_own(
+    make_user: Callable[..., User], sent: Send
+) -> None:
+    sent()
+    fbi = make_user("supervisor", "US-FBI", "fbi.chief")
+    assert reading.visible_requests(fbi).count() == 0
+    assert reading.queue(fbi) == {"incoming": [], "outgoing": []}

@@ -20,6 +20,10 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     # What a Hindi page (the public report's status page) calls the agency; empty: ``name``.
     name_hi = models.CharField(max_length=200, blank=True, default="")
+    # The country's central authority for formal requests (DOJ Office of International Affairs,
+    # India's Ministry of Home Affairs): its users read the requests of every agency of its
+    # country on this node (docs/assistance.md, "Central authorities").
+    central_authority = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -25,8 +25,15 @@ TOKEN_PREFIX = "tb"  # noqa: S105 - a public marker, not a secret
 ServiceError = TracebridgeError
 
 
-def create_agency(code: str, country: str, name: str, name_hi: str | None = None) -> Agency:
-    """Create an agency, or update its country and names (``name_hi`` None keeps the Hindi)."""
+def create_agency(
+    code: str,
+    country: str,
+    name: str,
+    name_hi: str | None = None,
+    central_authority: bool | None = None,
+) -> Agency:
+    """Create an agency, or update its country and names (``name_hi`` None keeps the Hindi;
+    ``central_authority`` None keeps the flag)."""
     code = code.strip().upper()
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
@@ -42,6 +49,9 @@ def create_agency(code: str, country: str, name: str, name_hi: str | None = None
     if not created and (agency.country, agency.name, agency.name_hi) != (country, name, hindi):
         agency.country, agency.name, agency.name_hi = country, name, hindi
         agency.save(update_fields=["country", "name", "name_hi"])
+    if central_authority is not None and agency.central_authority != central_authority:
+        agency.central_authority = central_authority
+        agency.save(update_fields=["central_authority"])
     return agency
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from tracebridge.agencies.models import User
 from tracebridge.agencies.permissions import acts_for, is_agency_user
 from tracebridge.assistance import rules
 from tracebridge.assistance.models import Request
-from tracebridge.assistance.reading import OPEN_ENDS
+from tracebridge.assistance.reading import OPEN_ENDS, is_central_authority, sides
 
 OVERDUE, EXPIRING, LAPSED = "overdue", "expiring", "lapsed"
 
@@ -72,8 +72,14 @@ def for_agency(
     ``user`` may grant it."""
     now = now or timezone.now()
     mine = Q(requester_id=agency_id) | Q(recipient_id=agency_id)
-    rows = (
-        Request.objects.filter(mine)
+    alerts = [a for r in _urgent(mine, now) for a in alerts_of(r, user, agency_id, now)]
+    return sorted(alerts, key=lambda a: a.when)
+
+
+def _urgent(scope: Q, now: dt.datetime) -> QuerySet[Request]:
+    """The requests of ``scope`` that are overdue or whose preservation expires soon."""
+    return (
+        Request.objects.filter(scope)
         .filter(
             Q(due_at__lt=now) & ~Q(status__in=OPEN_ENDS)
             | Q(status="preserved", preserved_until__lte=now + rules.EXPIRING_WITHIN)
@@ -81,15 +87,27 @@ def for_agency(
         .select_related("recipient")
         .order_by("due_at")
     )
-    alerts = [a for r in rows for a in alerts_of(r, user, agency_id, now)]
-    return sorted(alerts, key=lambda a: a.when)
+
+
+def for_country(user: User, now: dt.datetime | None = None) -> list[RequestAlert]:
+    """A central authority's alerts: those of every request of its country's agencies, on the
+    side the country is on (it extends nothing: the custodian agency does)."""
+    now = now or timezone.now()
+    found = []
+    for side, scope in sides(user).items():
+        found += [a for r in _urgent(scope, now) for a in alerts_of(r, None, 0, now, side)]
+    return sorted(found, key=lambda a: a.when)
 
 
 def alerts_of(
-    request: Request, user: User | None, agency_id: int, now: dt.datetime
+    request: Request,
+    user: User | None,
+    agency_id: int,
+    now: dt.datetime,
+    side: str | None = None,
 ) -> list[RequestAlert]:
-    """``request``'s alerts as the agency ``agency_id`` sees them."""
-    side = "incoming" if request.recipient_id == agency_id else "outgoing"
+    """``request``'s alerts as the agency ``agency_id`` sees them (or on ``side``)."""
+    side = side or ("incoming" if request.recipient_id == agency_id else "outgoing")
     found = []
     if request.status not in OPEN_ENDS and request.due_at < now:
         found.append(RequestAlert(request, OVERDUE, side, request.due_at, None))
@@ -102,7 +120,10 @@ def alerts_of(
 
 
 def for_user(user: User, now: dt.datetime | None = None) -> list[RequestAlert]:
-    """The reader's alerts: those of their agency's requests (the ones they may see)."""
+    """The reader's alerts: those of their agency's requests (the ones they may see; a central
+    authority's, those of its country's agencies)."""
+    if is_central_authority(user):
+        return for_country(user, now)
     return for_agency(user.agency_id, user, now) if user.agency_id else []
 
 

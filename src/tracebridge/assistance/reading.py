@@ -18,12 +18,36 @@ OPEN_ENDS = (*rules.TERMINAL, "refused", "returned", "verified")
 EMERGENCY_HOURS = rules.DUE["emergency"] // dt.timedelta(hours=1)
 
 
+def is_central_authority(user: User) -> bool:
+    """A user of its country's central authority (``Agency.central_authority``)."""
+    return bool(getattr(user, "agency_id", None) and user.member_agency.central_authority)
+
+
+def sides(user: User) -> dict[str, Q]:
+    """What the reader's agency receives (incoming) and asks (outgoing). A central authority's
+    is its country's: every request an agency of its country on this node received from
+    elsewhere, or made; an agency's is its own."""
+    if is_central_authority(user):
+        country = user.member_agency.country
+        asked = Q(requester__country=country)
+        return {"incoming": Q(recipient__country=country) & ~asked, "outgoing": asked}
+    return {"incoming": Q(recipient_id=user.agency_id), "outgoing": Q(requester_id=user.agency_id)}
+
+
+def side_of(user: User, request: Request) -> str:
+    """``incoming`` when the reader's agency (or country) received ``request``, else
+    ``outgoing``."""
+    received = Request.objects.filter(sides(user)["incoming"], pk=request.pk)
+    return "incoming" if received.exists() else "outgoing"
+
+
 def visible_requests(user: User) -> QuerySet[Request]:
-    """Requests of the reader's agency, as requester or as recipient."""
+    """Requests of the reader's agency (of its country's agencies for a central authority),
+    as requester or as recipient."""
     if not getattr(user, "agency_id", None):
         return Request.objects.none()
-    mine = Q(requester_id=user.agency_id) | Q(recipient_id=user.agency_id)
-    return Request.objects.filter(mine).select_related("partner")
+    mine = sides(user)
+    return Request.objects.filter(mine["incoming"] | mine["outgoing"]).select_related("partner")
 
 
 def clocks(request: Request, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -102,9 +126,9 @@ def _at(body: str) -> str:
 
 
 def queue(user: User) -> dict[str, list[Request]]:
-    """Incoming and outgoing requests of the reader's agency, most urgent first."""
-    mine = visible_requests(user).order_by("due_at")
-    return {
-        "incoming": list(mine.filter(recipient_id=user.agency_id)),
-        "outgoing": list(mine.filter(requester_id=user.agency_id)),
-    }
+    """Incoming and outgoing requests of the reader's agency (of its country for a central
+    authority), most urgent first."""
+    if not getattr(user, "agency_id", None):
+        return {"incoming": [], "outgoing": []}
+    rows = Request.objects.select_related("partner").order_by("due_at")
+    return {side: list(rows.filter(q)) for side, q in sides(user).items()}

@@ -31,7 +31,11 @@ def queue(request: SignedInRequest) -> HttpResponse:
         for side, rows in reading.queue(request.user).items()
     }
     audit.record("request.queue", request=request, object_type="request")
-    context = {"lists": lists, "alerts": alerts.for_user(request.user, now)}
+    context = {
+        "lists": lists,
+        "alerts": alerts.for_user(request.user, now),
+        "central": reading.is_central_authority(request.user),
+    }
     return render(request, "assistance/queue.html", context)
 
 
@@ -117,7 +121,8 @@ def answer_page(request: SignedInRequest, reference: str) -> HttpResponse:
 def _preservation_prompts(request: SignedInRequest, found: Request) -> list[alerts.RequestAlert]:
     """An expiring or lapsed preservation, with the extension the reader may grant."""
     user = request.user
-    mine = alerts.alerts_of(found, user, user.member_agency_id, timezone.now())
+    side = reading.side_of(user, found)
+    mine = alerts.alerts_of(found, user, user.member_agency_id, timezone.now(), side)
     return [a for a in mine if a.kind != alerts.OVERDUE]
 
 
