@@ -168,3 +168,20 @@ def services_error() -> type[Exception]:
     from tracebridge.agencies.services import ServiceError
 
     return ServiceError
+
+
+def test_full_link_joins_a_rotating_campaign_its_long_lived_keys_corroborate(
+    make_complaint: Make, monkeypatch: Any
+) -> None:
+    """Three rotations share no key; three long-lived accounts, each named in every rotation,
+    hold them together: each alone straddles three groups, together they corroborate."""
+    monkeypatch.setattr(services, "PARAMS", services.linking.LinkParams(min_hub_degree=5))
+    for rotation in range(3):
+        # each rotation: six complaints, each naming two of its three phones (four namers each);
+        # each long-lived account: two complaints a rotation, six in all
+        for i in range(6):
+            phones = [f"phone:+9150{rotation}{(i + j) % 3}" for j in (0, 1)]
+            make_complaint(*phones, f"upi:long{i // 2}@ok")
+    report = services.full_link()
+    assert (report.campaigns, report.linked, report.hubs, report.admitted) == (1, 18, 0, 3)
+    assert not Hub.objects.exists()

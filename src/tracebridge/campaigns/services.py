@@ -34,6 +34,8 @@ class LinkReport:
     hubs: int
     kept_codes: int
     seconds: float
+    # Busy identifiers counting alone would refuse, linked because others corroborate them.
+    admitted: int = 0
 
 
 def listed_fn() -> Callable[[str], str | None]:
@@ -84,6 +86,7 @@ def full_link(progress: Progress | None = None) -> LinkReport:
         hubs=len(result.hubs),
         kept_codes=len(set(codes) & set(previous.values())),
         seconds=time.perf_counter() - started,
+        admitted=len(result.admitted),
     )
 
 

@@ -34,7 +34,8 @@ class Command(BaseCommand):
                 line = (
                     f"{report.campaigns} campaigns from {report.linked:,} of "
                     f"{report.complaints:,} complaints ({report.sightings:,} sightings), "
-                    f"{report.hubs} identifiers refused as hubs, {report.kept_codes} codes kept, "
+                    f"{report.hubs} identifiers refused as hubs, {report.admitted} busy ones "
+                    f"linked because others corroborate them, {report.kept_codes} codes kept, "
                     f"in {report.seconds:.1f}s"
                 )
             else:
