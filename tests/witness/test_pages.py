@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.evidence import checkpoint as notes
@@ -91,3 +92,14 @@ def test_the_commands_show_logs_and_split_views(
     assert row["size"] == 3 and row["held_root"] == split.tree.root().hex()
     call_command("witness", "split-views")
     assert capsys.readouterr().out.splitlines()[-1] == "1 split views"
+
+
+def test_the_dashboard_alerts_card_names_split_views_to_agency_admins(
+    split: Log, agency_admin: User, analyst: User, client_for: Callable[[User], Client]
+) -> None:
+    url = reverse("campaigns-dashboard")
+    html = client_for(agency_admin).get(url).content.decode()
+    assert 'data-testid="split-view-alerts"' in html
+    assert "ledger showed two different histories." in html
+    assert 'href="/witness/"' in html
+    assert 'data-testid="split-view-alerts"' not in client_for(analyst).get(url).content.decode()

@@ -12,7 +12,9 @@ class WitnessConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from tracebridge import panels
         from tracebridge.evidence import ledger
-        from tracebridge.witness import client
+        from tracebridge.witness import client, reading
 
         ledger.checkpoint_signed.connect(client.after_checkpoint, dispatch_uid="witness-push")
+        panels.register("alerts", reading.alerts_panel, order=5)

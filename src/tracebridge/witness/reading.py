@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 
+from tracebridge.agencies.http import SignedInRequest
+from tracebridge.agencies.permissions import has_role
 from tracebridge.witness.models import SplitView, WitnessedLog, WitnessPeer
 
 
@@ -33,3 +36,13 @@ def logs() -> QuerySet[WitnessedLog]:
 
 def peers() -> QuerySet[WitnessPeer]:
     return WitnessPeer.objects.select_related("partner").order_by("partner__name")
+
+
+def alerts_panel(request: SignedInRequest, _obj: object) -> str | None:
+    """Split views on the dashboard's alerts card, for agency admins (registered in ready())."""
+    if not has_role(request.user, "agency_admin"):
+        return None
+    count = SplitView.objects.count()
+    if not count:
+        return None
+    return render_to_string("witness/alerts.html", {"count": count}, request=request)
