@@ -89,8 +89,9 @@ def test_a_session_post_without_csrf_token_is_a_json_403(analyst: Any) -> None:
 
 def test_openapi_documents_the_error_shape_on_every_operation(client: Any) -> None:
     schema = _openapi(client)
-    error = schema["components"]["schemas"]["Error"]
-    assert error["properties"]["error"]["required"] == ["code", "message", "details"]
+    components = schema["components"]["schemas"]
+    assert components["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert components["ErrorBody"]["required"] == ["code", "message", "details"]
     operations = [
         (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
