@@ -214,7 +214,10 @@ def test_request_page_shows_each_message_receipt_as_request_show_does(
     page = client_for(doj).get(f"/requests/{request.reference}/").content.decode()
     cell = page.split('data-testid="receipt-1"')[1].split("</td>")[0]
     assert 'data-receipt="accepted"' in cell and f"signed by {receipt['signer']}" in cell
-    assert receipt["at"][:19] in cell and f"(#{receipt['ledger_index']})" in cell
+    assert (
+        f"{receipt['at'][:10]} {receipt['at'][11:19]}" in cell
+        and f"(#{receipt['ledger_index']})" in cell
+    )
     later = page.split('data-testid="receipt-2"')[1].split("</td>")[0]
     assert shown[1]["receipt"] is None and later.strip("> \n") == "—"
 
