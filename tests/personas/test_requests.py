@@ -94,4 +94,12 @@ def test_doj_analyst_requests_preservation_and_reads_its_receipts_and_clocks(
     assert cells[:5] == [request.reference, "preservation", "preserved", "US-DOJ-CPB", "IN-CBI"]
     assert cells[5] == "2026-01-02 10:00 overdue" and cells[6] == f"{until} expiring"
     assert "No requests." in screen.text("requests-outgoing")
+    alerts = page.get_by_test_id("request-alerts").locator("li").all_inner_texts()
+    assert alerts == [
+        f"Overdue: {request.reference} (preservation) was due 2026-01-02 10:00. "
+        "IN-CBI is to act on it.",
+        f"Preservation expiring: the data preserved under {request.reference} may be "
+        f"deleted after {until}.",
+    ]
+    assert page.get_by_role("link", name="New request").count() == 0  # a viewer creates none
     screen.finish("central-authority-queue")

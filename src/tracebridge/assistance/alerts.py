@@ -134,4 +134,5 @@ def panel(request: SignedInRequest, _obj: object) -> str | None:
     found = for_user(request.user)
     if not found:
         return None
-    return render_to_string("assistance/alerts.html", {"alerts": found}, request=request)
+    context = {"alerts": found, "central": is_central_authority(request.user)}
+    return render_to_string("assistance/alerts.html", context, request=request)
