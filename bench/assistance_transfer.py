@@ -9,7 +9,8 @@ its chunks hashed; timed apart). Then, timed: B delivers it in 8 MiB content-add
 verifier, checks the certificate, stores every file as evidence with its custody and signs the
 verdict, which B applies. It must end ``delivered`` with the file among A's evidence.
 
-Baseline in the same run, over the same stack: the same package file PUT over one HTTP
+Both timed phases start after ``os.sync()``, so that neither pays for writing back what an
+earlier step left in the page cache. Baseline in the same run, over the same stack: the same package file PUT over one HTTP
 connection (``http.client``, streamed from disk in 1 MiB blocks; ``requests`` would send a file
 in 8 KiB blocks, several times slower) to a path of A's own gunicorn worker that writes the body
 to a file in 1 MiB pieces (bench/_copy_wsgi.py). Target: the transfer, verified and stored, at >= 0.5 of the copy's speed.
@@ -58,6 +59,7 @@ package = scratch / "answer.zip"
 make_package(case, package, by=officer)
 size = package.stat().st_size
 target = urlsplit(copy_url)
+os.sync()  # each timed phase starts with nothing of the earlier ones left to write back
 began = time.perf_counter()
 connection = http.client.HTTPConnection(target.hostname, target.port, timeout=3600,
                                         blocksize=1 << 20)
@@ -70,6 +72,7 @@ began = time.perf_counter()
 outgoing = answer.answer(request, package, officer)
 announce = time.perf_counter() - began
 sent = []
+os.sync()
 began = time.perf_counter()
 done = answer.deliver(outgoing, chunks_sent=sent.append)
 moved = time.perf_counter() - began

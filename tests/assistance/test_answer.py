@@ -368,3 +368,35 @@ def test_answer_through_the_api(
     assert not any(
         i.needs_consent for i in EvidenceItem.objects.filter(reference__in=body["items"])
     )
+
+
+def test_chunks_are_kept_only_when_whole_and_a_lost_chunk_is_asked_for_again(
+    executing: Request, package: Path, cbi: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "CHUNK_SIZE", transfer.MIN_CHUNK)
+    out = _answer(executing, package, cbi)
+    plan = receipt.plan_for(out)
+    incoming = PackageTransfer.objects.create(
+        request=out.request, direction="in", message_id=out.message_id,
+        package_sha256=out.package_sha256, size=out.size, state="receiving",
+    )  # fmt: skip
+    transfer.prepare(incoming, plan)
+    source = transfer.outgoing_path(out)
+    chunks = [transfer.read_chunk(source, plan, i) for i in range(len(plan.chunks))]
+    with pytest.raises(transfer.TransferError, match="truncated or altered, not kept"):
+        transfer.put_chunk(incoming, plan, plan.chunks[0], io.BytesIO(chunks[0][:-1]), None)
+    with pytest.raises(transfer.TransferError, match=r"this one says 5 \(truncated\?\)"):
+        transfer.put_chunk(incoming, plan, plan.chunks[0], io.BytesIO(b"short"), 5)
+    assert transfer.missing(incoming, plan) == list(range(len(plan.chunks)))
+    for name, data in zip(plan.chunks, chunks, strict=True):
+        assert transfer.put_chunk(incoming, plan, name, io.BytesIO(data), len(data))["held"]
+    again = transfer.put_chunk(incoming, plan, plan.chunks[0], io.BytesIO(b""), 0)
+    assert again["already"] is True
+    assert transfer.running_digest(incoming, plan) == plan.sha256  # carried in order
+    part = transfer.part_path(incoming)
+    with part.open("r+b") as f:  # a crash lost the last chunk's bytes, not its marker
+        f.seek(plan.span(len(plan.chunks) - 1)[0])
+        f.write(b"\0" * 10)
+    assert transfer.hash_file(part)[0] != plan.sha256
+    assert transfer.recheck(incoming, plan) == [len(plan.chunks) - 1]
+    assert transfer.missing(incoming, plan) == [len(plan.chunks) - 1]

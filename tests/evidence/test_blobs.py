@@ -120,3 +120,15 @@ def test_store_from_environment(tmp_path: Path) -> None:
     assert s3.describe() == "s3://bucket/x"
     with pytest.raises(BlobError, match="s3://bucket/prefix"):
         store_from_environment(tmp_path, {"TRACEBRIDGE_BLOB_STORE": "ftp://x"})
+
+
+def test_put_range_stores_bytes_of_a_file_under_their_known_hash(tmp_path: Path) -> None:
+    source = tmp_path / "package.bin"
+    source.write_bytes(b"header" + b"evidence bytes" + b"trailer")
+    sha = hashlib.sha256(b"evidence bytes").hexdigest()
+    store = FileBlobStore(tmp_path / "blobs")
+    blob = store.put_range(source, 6, 14, sha)
+    assert (blob.sha256, blob.size, blob.created) == (sha, 14, True)
+    assert store.path(sha).read_bytes() == b"evidence bytes"
+    assert store.put_range(source, 6, 14, sha).created is False
+    assert list((tmp_path / "blobs" / "tmp").iterdir()) == []

@@ -20,6 +20,7 @@ from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.assistance.transfer import (
     Plan,
     TransferError,
+    hash_file,
     held,
     incoming_dir,
     missing,
@@ -27,6 +28,7 @@ from tracebridge.assistance.transfer import (
     plan_of,
     prepare,
     put_chunk,
+    recheck,
     running_digest,
 )
 from tracebridge.errors import Conflict, Forbidden, NotFound, TracebridgeError
@@ -175,9 +177,24 @@ def complete(sha256: str, caller: User) -> dict[str, Any]:
             [{"field": "chunks", "missing": absent[:100]}],
         )
     assert transfer.request.partner is not None
-    digest = running_digest(transfer, plan)
+    digest = running_digest(transfer, plan) or _whole_digest(transfer, plan)
     verdict = receipt.receive(
         transfer, part_path(transfer), transfer.request.partner.public_key, digest
     )
     shutil.rmtree(incoming_dir(transfer), ignore_errors=True)
     return {**verdict.as_dict(), "already": False}
+
+
+def _whole_digest(transfer: PackageTransfer, plan: Plan) -> str:
+    """The assembled file's SHA-256 when it was not carried along; if it is not the announced
+    one, held chunks whose bytes did not survive a crash are forgotten and asked for again."""
+    digest, _ = hash_file(part_path(transfer))
+    if digest != plan.sha256:
+        forgotten = recheck(transfer, plan)
+        if forgotten:
+            raise Conflict(
+                f"{len(forgotten)} chunks of package {plan.sha256} were lost on this node "
+                f"(first: chunk {forgotten[0]}): resume the transfer",
+                [{"field": "chunks", "missing": forgotten[:100]}],
+            )
+    return digest

@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import io
 import os
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,15 +268,38 @@ def store(
 
 
 def _put_files(blobs: BlobStore, path: Path, contents: Contents) -> list[Blob]:
+    """Each file of the (verified) package into the blob store: a stored member of a file store
+    is copied in the kernel under the SHA-256 the verifier just checked, anything else
+    streamed and hashed again."""
     stored = []
     with zipfile.ZipFile(path) as archive:
         for entry in contents.items:
-            with archive.open(entry["path"]) as source:
-                blob = blobs.put(source)
-            if blob.sha256 != entry["record"].get("sha256"):
+            info, record = archive.getinfo(entry["path"]), entry["record"]
+            offset = _data_offset(path, info)
+            if isinstance(blobs, FileBlobStore) and offset is not None:
+                blob = blobs.put_range(path, offset, info.file_size, str(record["sha256"]))
+            else:
+                with archive.open(info) as source:
+                    blob = blobs.put(source)
+            if blob.sha256 != record.get("sha256"):
                 raise PackageRefused(f"{entry['path']} changed while it was stored")
             stored.append(blob)
     return stored
+
+
+LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length
+
+
+def _data_offset(path: Path, info: zipfile.ZipInfo) -> int | None:
+    """Where a stored (uncompressed) member's bytes start in the file, else None."""
+    if info.compress_type != zipfile.ZIP_STORED:
+        return None
+    with path.open("rb") as f:
+        f.seek(info.header_offset)
+        signature, name, extra = LOCAL_HEADER.unpack(f.read(LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04":
+        return None
+    return info.header_offset + LOCAL_HEADER.size + name + extra
 
 
 def keep_package(blobs: BlobStore, path: Path, sha256: str) -> None:

@@ -4,9 +4,11 @@ The answering node cuts the package into chunks of ``CHUNK_SIZE`` (8 MiB; the la
 each named by its SHA-256; the plan (package SHA-256, size, chunk size, the chunks' names in
 order) is in the signed answer message. The receiving node reads each chunk as it streams in,
 hashing it, and writes it into its place in a preallocated file only when its bytes hash to its
-name, then marks it held (a marker file, written after the data is flushed): a transfer killed
-on either side resumes with the chunks still missing, and memory stays one chunk whatever the
-package's size.
+name, then marks it held (a marker file): a transfer killed on either side resumes with the
+chunks still missing, and memory stays one chunk whatever the package's size. Chunks are not
+flushed one by one (a killed process loses nothing the kernel holds); after a machine crash the
+completion finds the package's hash wrong, hashes each held chunk again and asks for the ones
+whose bytes did not survive.
 
 Over HTTP (``/api/v1/transfers/…``): the sender offers the package (the request's signed
 messages, the answer among them), is told which chunks the receiver holds, PUTs the rest and
@@ -227,7 +229,6 @@ def put_chunk(
     try:
         for index in indexes:
             os.pwrite(fd, data, plan.span(index)[0])
-        os.fsync(fd)
     finally:
         os.close(fd)
     for index in indexes:
@@ -236,7 +237,7 @@ def put_chunk(
     return {"chunk": chunk, "held": True, "already": False}
 
 
-def _carry(key: str, indexes: list[int], data: bytes) -> None:
+def _carry(key: str, indexes: list[int], data: memoryview) -> None:
     """Carry the package's running hash over a chunk that arrived in order (see _RUNNING)."""
     index = indexes[0]
     running = _RUNNING.pop(key, None)
@@ -247,16 +248,31 @@ def _carry(key: str, indexes: list[int], data: bytes) -> None:
     _RUNNING[key] = (index + 1, whole)
 
 
-def _read_bounded(stream: IO[bytes], expected: int) -> tuple[bytes, str]:
-    """At most ``expected + 1`` bytes (one more shows a chunk too long) and their SHA-256."""
-    buffer, digest = bytearray(), hashlib.sha256()
-    while len(buffer) <= expected:
-        piece = stream.read(min(BUFFER, expected + 1 - len(buffer)))
+def _read_bounded(stream: IO[bytes], expected: int) -> tuple[memoryview, str]:
+    """At most ``expected + 1`` bytes (one more shows a chunk too long), read into one buffer
+    of that size (no copy as it fills), and their SHA-256."""
+    buffer, digest, size = bytearray(expected + 1), hashlib.sha256(), 0
+    view = memoryview(buffer)
+    while size <= expected:
+        piece = stream.read(min(BUFFER, expected + 1 - size))
         if not piece:
             break
         digest.update(piece)
-        buffer += piece
-    return bytes(buffer), digest.hexdigest()
+        view[size : size + len(piece)] = piece
+        size += len(piece)
+    return view[:size], digest.hexdigest()
+
+
+def recheck(transfer: PackageTransfer, plan: Plan) -> list[int]:
+    """Hash every held chunk again and forget those whose bytes are not their name's (a
+    machine that crashed may have kept a marker but not the data written before it: chunks
+    are not flushed one by one); returns the chunks forgotten, to be sent again."""
+    part, forgotten = part_path(transfer), []
+    for index in held(transfer, plan):
+        if hashlib.sha256(read_chunk(part, plan, index)).hexdigest() != plan.chunks[index]:
+            (incoming_dir(transfer) / "held" / f"{index}-{plan.chunks[index]}").unlink()
+            forgotten.append(index)
+    return forgotten
 
 
 def hash_file(path: Path) -> tuple[str, int]:
