@@ -266,3 +266,23 @@ def test_an_agency_that_is_not_a_central_authority_sees_only_its_own(
     fbi = make_user("supervisor", "US-FBI", "fbi.chief")
     assert reading.visible_requests(fbi).count() == 0
     assert reading.queue(fbi) == {"incoming": [], "outgoing": []}
+
+
+def test_a_central_authority_reads_through_the_api_and_cannot_take_a_step(
+    cbi: User,
+    make_user: Callable[..., User],
+    sent: Send,
+    client_for: Callable[[User], Client],
+    api_for: Callable[[User], Any],
+) -> None:
+    from tracebridge.agencies.services import create_agency
+
+    create_agency("IN-MHA", "IN", "Ministry of Home Affairs", central_authority=True)
+    mha = make_user("supervisor", "IN-MHA", "mha.chief")
+    ref = sent().reference
+    assert [r["reference"] for r in api_for(mha).get("/requests").json()["items"]] == [ref]
+    assert api_for(mha).get(f"/requests/{ref}").json()["status"] == "sent"
+    url = f"/requests/{ref}/step/"
+    page = client_for(mha).post(url, {"action": "acknowledge"}, follow=True).content.decode()
+    assert "mha.chief is not a user of IN-CBI" in page and "step recorded" not in page
+    assert Request.objects.get(reference=ref).status == "sent"
