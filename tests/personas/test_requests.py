@@ -57,10 +57,12 @@ def test_doj_analyst_requests_preservation_and_reads_its_receipts_and_clocks(
     page = screen.page
     screen.sign_in(doj, live_server)
     screen.go("/requests/new/?kind=preservation")
-    page.get_by_label("To").select_option("IN-CBI")
+    page.locator('select[name="to"]').select_option("IN-CBI")
     _fill(screen, {k: v for k, v in PRESERVATION.items() if k != "necessity"})
     page.get_by_role("button", name="Create and send for review").click()
     assert "necessity" in screen.text("request-missing")  # what is missing, by name
+    screen.check()
+    screen.shoot("doj-request-form")
     _fill(screen, {"necessity": PRESERVATION["necessity"]})
     page.get_by_role("button", name="Create and send for review").click()
     page.wait_for_url("**/requests/REQ-US-DOJ-CPB-*/")
