@@ -67,7 +67,7 @@ def test_doj_analyst_requests_preservation_and_reads_its_receipts_and_clocks(
     page.get_by_role("button", name="Create and send for review").click()
     page.wait_for_url("**/requests/REQ-US-DOJ-CPB-*/")
     request = Request.objects.get(case=case)
-    assert screen.text("request-status") == "supervisor_review"
+    assert screen.text("request-status") == "supervisor review"
     screen.check()
 
     request = _preserved_and_received(request, cbi, chief)

@@ -7,9 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tracebridge.assistance import rules
+
+
+def words(code: str) -> str:
+    """A code as the reader's words: its translation, else the code with spaces."""
+    shown = _(code)
+    return shown.replace("_", " ") if shown == code else shown
+
 
 IDENTIFIER_ROWS = 3
 IDENTIFIER_PARTS = ("value", "type", "from", "to", "zone")
@@ -35,7 +43,7 @@ def widgets(kind: str, values: dict[str, Any], errors: dict[str, str]) -> list[W
     for name, node in schema["properties"].items():
         widget = Widget(
             name,
-            _(name),
+            capfirst(words(name)),
             _(node["description"]),
             _widget_kind(node),
             name in schema["required"],
