@@ -245,6 +245,8 @@ def test_central_authorities_read_their_country_requests_and_take_no_step(
     incoming = page.split('data-testid="requests-incoming"')[1].split("requests-outgoing")[0]
     assert request.reference in incoming and 'data-expiring="1"' in incoming
     assert 'data-testid="central-authority"' in page and 'data-alert="expiring"' in page
+    home = client_for(mha).get("/dashboard/").content.decode()  # its alerts card
+    assert 'data-alert="expiring"' in home and request.reference in home
     detail = client_for(mha).get(f"/requests/{request.reference}/").content.decode()
     assert 'name="action"' not in detail and "Extend to" not in detail  # the CBI extends
     assert "Ask IN-CBI" not in detail  # the prompt of the requesting side is the US one's
