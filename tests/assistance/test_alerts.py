@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tracebridge.agencies.models import User
+from tracebridge.agencies.services import create_agency
 from tracebridge.assistance import alerts, rules, services
 from tracebridge.assistance.models import Request
 
@@ -125,3 +126,16 @@ def test_the_alerts_command(sent: Send, cbi: User) -> None:
     assert text.count(request.reference) == 2 and "US-DOJ-CPB  " not in text
     with pytest.raises(CommandError, match="NOPE"):
         run("--agency", "NOPE")
+
+
+def test_the_alerts_command_gives_a_central_authority_its_country_alerts(
+    sent: Send, cbi: User
+) -> None:
+    create_agency("IN-MHA", "IN", "Ministry of Home Affairs", central_authority=True)
+    request = _preserved(sent, cbi, timezone.now() + dt.timedelta(days=3))
+    rows: list[dict[str, Any]] = json.loads(run("--agency", "IN-MHA", "--json"))
+    assert [(r["reference"], r["alert"], r["side"]) for r in rows] == [
+        (request.reference, "expiring", "incoming")
+    ]
+    create_agency("GB-HO", "GB", "Home Office", central_authority=True)
+    assert json.loads(run("--agency", "GB-HO", "--json")) == []

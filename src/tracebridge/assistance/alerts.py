@@ -17,11 +17,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tracebridge.agencies.http import SignedInRequest
-from tracebridge.agencies.models import User
+from tracebridge.agencies.models import Agency, User
 from tracebridge.agencies.permissions import acts_for, is_agency_user
 from tracebridge.assistance import rules
 from tracebridge.assistance.models import Request
-from tracebridge.assistance.reading import OPEN_ENDS, is_central_authority, sides
+from tracebridge.assistance.reading import OPEN_ENDS, agency_sides, is_central_authority
 
 OVERDUE, EXPIRING, LAPSED = "overdue", "expiring", "lapsed"
 
@@ -89,12 +89,19 @@ def _urgent(scope: Q, now: dt.datetime) -> QuerySet[Request]:
     )
 
 
-def for_country(user: User, now: dt.datetime | None = None) -> list[RequestAlert]:
+def of_agency(agency: Agency, now: dt.datetime | None = None) -> list[RequestAlert]:
+    """The alerts an agency's users see (a central authority's: its country's)."""
+    return (
+        for_country(agency, now) if agency.central_authority else for_agency(agency.pk, None, now)
+    )
+
+
+def for_country(agency: Agency, now: dt.datetime | None = None) -> list[RequestAlert]:
     """A central authority's alerts: those of every request of its country's agencies, on the
     side the country is on (it extends nothing: the custodian agency does)."""
     now = now or timezone.now()
     found = []
-    for side, scope in sides(user).items():
+    for side, scope in agency_sides(agency).items():
         found += [a for r in _urgent(scope, now) for a in alerts_of(r, None, 0, now, side)]
     return sorted(found, key=lambda a: a.when)
 
@@ -123,7 +130,7 @@ def for_user(user: User, now: dt.datetime | None = None) -> list[RequestAlert]:
     """The reader's alerts: those of their agency's requests (the ones they may see; a central
     authority's, those of its country's agencies)."""
     if is_central_authority(user):
-        return for_country(user, now)
+        return for_country(user.member_agency, now)
     return for_agency(user.agency_id, user, now) if user.agency_id else []
 
 

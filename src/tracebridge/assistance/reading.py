@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tracebridge.agencies.models import User
+from tracebridge.agencies.models import Agency, User
 from tracebridge.assistance import rules
 from tracebridge.assistance.delivery import delivery_view
 from tracebridge.assistance.models import PackageTransfer, Request
@@ -27,11 +27,15 @@ def sides(user: User) -> dict[str, Q]:
     """What the reader's agency receives (incoming) and asks (outgoing). A central authority's
     is its country's: every request an agency of its country on this node received from
     elsewhere, or made; an agency's is its own."""
-    if is_central_authority(user):
-        country = user.member_agency.country
-        asked = Q(requester__country=country)
-        return {"incoming": Q(recipient__country=country) & ~asked, "outgoing": asked}
-    return {"incoming": Q(recipient_id=user.agency_id), "outgoing": Q(requester_id=user.agency_id)}
+    return agency_sides(user.member_agency)
+
+
+def agency_sides(agency: Agency) -> dict[str, Q]:
+    """``sides`` of an agency's users."""
+    if agency.central_authority:
+        asked = Q(requester__country=agency.country)
+        return {"incoming": Q(recipient__country=agency.country) & ~asked, "outgoing": asked}
+    return {"incoming": Q(recipient_id=agency.pk), "outgoing": Q(requester_id=agency.pk)}
 
 
 def side_of(user: User, request: Request) -> str:

@@ -247,9 +247,7 @@ class Command(SubcommandCommand):
     def do_alerts(self, agency: str | None, json: bool, **_: Any) -> None:
         chosen = [get_agency(agency)] if agency else list(Agency.objects.order_by("code"))
         rows = [
-            {"agency": a.code, **alert.as_dict()}
-            for a in chosen
-            for alert in alerts.for_agency(a.pk)
+            {"agency": a.code, **alert.as_dict()} for a in chosen for alert in alerts.of_agency(a)
         ]
         if json:
             self.stdout.write(_dumps(rows))
