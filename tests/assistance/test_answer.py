@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tracebridge.agencies.models import AuditEvent, User
-from tracebridge.assistance import answer, authenticity, receipt, services, transfer
+from tracebridge.assistance import answer, authenticity, inbound, receipt, services, transfer
 from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.cases.models import Case
 from tracebridge.cases.services import create_case
@@ -400,3 +400,19 @@ def test_chunks_are_kept_only_when_whole_and_a_lost_chunk_is_asked_for_again(
     assert transfer.hash_file(part)[0] != plan.sha256
     assert transfer.recheck(incoming, plan) == [len(plan.chunks) - 1]
     assert transfer.missing(incoming, plan) == [len(plan.chunks) - 1]
+
+
+def test_transfer_routes_refuse_a_caller_that_does_not_answer_the_request_and_audit_it(
+    received: list[EvidenceItem], doj: User, api_for: Callable[..., Any]
+) -> None:
+    transfer_row = PackageTransfer.objects.get(direction="in")
+    answered = inbound.reply(inbound.transfer_status, transfer_row.package_sha256, doj)
+    assert answered.status == 403
+    assert "is not of the partner node that answers" in answered.body["error"]["message"]
+    event = AuditEvent.objects.get(action="request.transfer", outcome="denied")
+    assert event.detail["step"] == "transfer_status"
+    unknown = api_for(doj).get(f"/transfers/{'0' * 64}")
+    assert unknown.status_code == 404
+    assert "was offered to this node" in unknown.json()["error"]["message"]
+    assert unknown.headers["X-TraceBridge-Signature"]  # errors are signed answers too
+    assert api_for(None).get(f"/transfers/{'0' * 64}").status_code == 401

@@ -45,13 +45,23 @@ class Reply:
 
 
 def reply(fn: Callable[..., dict[str, Any]], *args: Any) -> Reply:
-    """Run one receiving step; an error of the one root is answered with its status and the
-    one error shape, so that it is signed like any answer and the sender can trust it."""
+    """Run one receiving step; an error of the one root is audited and answered with its
+    status and the one error shape, so that it is signed like any answer and the sender can
+    trust it."""
     from tracebridge.api import status_of  # the one kind -> status map (it imports this app)
 
     try:
         return Reply(fn(*args))
     except TracebridgeError as exc:
+        audit.record(
+            "request.transfer",
+            user=args[-1] if args and isinstance(args[-1], User) else None,
+            object_type="package",
+            object_id=str(args[0])[:64] if args else "",
+            outcome="denied",
+            step=fn.__name__,
+            reason=str(exc)[:500],
+        )
         return Reply(error_body(exc.code, str(exc), exc.details), status_of(exc))
 
 
@@ -59,13 +69,6 @@ def _speaks_for(caller: User, request: Request) -> None:
     """The caller is the partner node that answers ``request``."""
     code = caller.agency.code if caller.agency else ""
     if request.partner is None or code not in request.partner.agency_codes:
-        audit.record(
-            "request.transfer",
-            user=caller,
-            object_type="request",
-            object_id=request.reference,
-            outcome="denied",
-        )
         raise Forbidden(
             f"{caller.username} ({code or 'no agency'}) is not of the partner node that "
             f"answers {request.reference}"
