@@ -17,7 +17,9 @@ from tracebridge.config import ConfigError, load
 from tracebridge.node import serving
 from tracebridge.settings import caches_for
 
-REDIS_URL = "redis://127.0.0.1:6379/11"  # tests/agencies/test_serve.py's database too
+from . import parallel
+
+REDIS_URL = parallel.redis_url()  # the worker's database: tests/node/test_serve.py's too
 NOBODY = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 

@@ -1,8 +1,8 @@
 """`tracebridge serve` for real: gunicorn with 2 workers on loopback, Redis, slow uploads.
 
 One node for the module (starting gunicorn costs seconds): its own TRACEBRIDGE_HOME and SQLite
-database, Redis database 11 (flushed here, and only it), a worker timeout of 2 s, and an
-empty PATH.
+database, the pytest worker's own Redis database (tests/parallel.py; flushed here, and only
+it), a worker timeout of 2 s, and an empty PATH.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ import pytest
 import redis
 import requests
 
+from tests import parallel
+
 BIN = Path(sys.executable).parent / "tracebridge"
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = parallel.redis_url()
 LIMIT = 20  # public checks a minute
 MiB = 1 << 20
 SETUP = """

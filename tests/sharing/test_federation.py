@@ -33,6 +33,18 @@ from .conftest import record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BIN = Path(sys.executable).parent / "tracebridge"
+# Node B's commands go through ``tracebridge.cli.main``, as the ``tracebridge`` script does,
+# several to a process: a process and Django's start cost seconds, most commands milliseconds.
+BATCH = """
+import contextlib, io, json, sys
+from tracebridge.cli import main
+outputs = []
+for argv in json.loads(sys.argv[1]):
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        main(argv)
+    outputs.append(out.getvalue().strip())
+print(json.dumps(outputs))
+"""
 PHONE, UPI = "+919812345678", "fraud.desk@okaxis"
 
 
@@ -55,11 +67,20 @@ class Node:
         self.server: subprocess.Popen[bytes] | None = None
 
     def run(self, *args: str) -> str:
+        return self.run_all(list(args))[0]
+
+    def run_all(self, *commands: list[str]) -> list[str]:
+        """Each command's output; the commands run in order in one process of node B."""
         done = subprocess.run(
-            [str(BIN), *args], env=self.env, capture_output=True, text=True, timeout=300
-        )
+            [sys.executable, "-c", BATCH, json.dumps(commands)], env=self.env,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return [str(out) for out in json.loads(done.stdout.splitlines()[-1])]
+
+    def query(self, code: str) -> Any:
+        """What ``code`` prints last, as JSON, run by node B's ``tracebridge shell``."""
+        return json.loads(self.run("shell", "-c", code).splitlines()[-1])
 
     def start(self, port: int = 0) -> None:
         """Serve on ``port`` (a free one by default; the same one again after a kill)."""
@@ -80,24 +101,24 @@ class Node:
                 time.sleep(0.1)
         raise RuntimeError("node B did not start")
 
-    def query(self, code: str) -> Any:
-        return json.loads(self.run("shell", "-c", code).splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def node_b(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     node = Node(tmp_path_factory.mktemp("node-b"))
-    node.run("migrate", "-v0")
-    node.run("agency", "create", "IN-CBI", "--country", "IN", "--name", "CBI")
-    node.run("agency", "create", "US-FBI", "--country", "US", "--name", "FBI")
-    node.run("user", "create", "us-node", "--agency", "US-FBI", "--role", "analyst")
-    node.token = node.run("token", "create", "--user", "us-node", "--name", "us-node")  # type: ignore[attr-defined]
     complaints = node.home / "in.jsonl"
     rows = [_indian(f"IN-{i}") for i in range(1, 8)] + [_indian("IN-RED", "RED")]
     complaints.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    node.run("import", "complaints", str(complaints), "--agency", "IN-CBI")
-    node.run("agreement", "create", "--from", "IN-CBI", "--to", "US-FBI", "--tlp", "CLEAR,GREEN")
-    node.key = node.run("partner", "key")  # type: ignore[attr-defined]
+    *_, token, _, _, key = node.run_all(
+        ["migrate", "-v0"],
+        ["agency", "create", "IN-CBI", "--country", "IN", "--name", "CBI"],
+        ["agency", "create", "US-FBI", "--country", "US", "--name", "FBI"],
+        ["user", "create", "us-node", "--agency", "US-FBI", "--role", "analyst"],
+        ["token", "create", "--user", "us-node", "--name", "us-node"],
+        ["import", "complaints", str(complaints), "--agency", "IN-CBI"],
+        ["agreement", "create", "--from", "IN-CBI", "--to", "US-FBI", "--tlp", "CLEAR,GREEN"],
+        ["partner", "key"],
+    )
+    node.token, node.key = token, key  # type: ignore[attr-defined]
     node.start()
     yield node
     assert node.server is not None
@@ -115,6 +136,14 @@ def us_node(agencies: Any, agreement_factory: Any) -> Any:
 def _partner_b(node_b: Node, key: str | None = None) -> Partner:
     return add_partner("in-node", node_b.url + "/taxii2/root/", node_b.token, key or node_b.key,  # type: ignore[attr-defined]
                        ["IN-CBI"])  # fmt: skip
+
+
+STATE = (
+    "import json; from tracebridge.campaigns.models import CampaignMember as M; "
+    "from tracebridge.complaints.models import Complaint as C; "
+    "print(json.dumps({'campaigns': sorted(set(M.objects.values_list('campaign_id', flat=True))),"
+    " 'refs': sorted(C.objects.values_list('ref', flat=True))}))"
+)
 
 
 def _campaigns(refs: list[str]) -> set[int]:
@@ -141,16 +170,14 @@ def test_cross_border_campaign_appears_on_both_nodes(
     from tracebridge.sharing.signing import load_node_key, public_key_text
 
     key = public_key_text(load_node_key())
-    node_b.run("partner", "add", "--name", "us-node", "--url", live_server.url + "/taxii2/root/",
-               "--token", token, "--key", key, "--agencies", "US-FBI")  # fmt: skip
-    summary = node_b.run("sync", "pull", "--partner", "us-node")
+    _, summary, state = node_b.run_all(
+        ["partner", "add", "--name", "us-node", "--url", live_server.url + "/taxii2/root/",
+         "--token", token, "--key", key, "--agencies", "US-FBI"],
+        ["sync", "pull", "--partner", "us-node"],
+        ["shell", "-c", STATE],
+    )  # fmt: skip
     assert "3 complaints created" in summary
-    state = node_b.query(
-        "import json; from tracebridge.campaigns.models import CampaignMember as M; "
-        "from tracebridge.complaints.models import Complaint as C; "
-        "print(json.dumps({'campaigns': sorted(set(M.objects.values_list('campaign_id', flat=True))),"
-        " 'refs': sorted(C.objects.values_list('ref', flat=True))}))"
-    )
+    state = json.loads(state.splitlines()[-1])
     assert len(state["campaigns"]) == 1
     assert "US-RED" not in state["refs"] and {"US-1", "US-2", "US-3"} <= set(state["refs"])
     assert "1 unchanged" not in node_b.run("sync", "pull", "--partner", "us-node")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,15 @@ def _compile_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _write_mo(catalog: polib.POFile, path: Path) -> None:
+    """Write beside ``path``, then rename over it: a process reading the catalog meanwhile
+    (another worker of a node that ``serve`` recompiles for, another pytest worker while a test
+    runs ``demo``) reads the old file or the new one, never half of one."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    catalog.save_as_mofile(str(partial))
+    os.replace(partial, path)
+
+
 class Command(SubcommandCommand):
     help = "Compile the UI translations (.po to .mo) without needing GNU gettext."
     verbs = {"compile": ("Compile every locale's .po catalog.", _compile_args)}
@@ -29,7 +39,7 @@ class Command(SubcommandCommand):
                     f"{po_path}: {len(missing)} untranslated or fuzzy entries, "
                     f"first: {missing[0].msgid!r}"
                 )
-            catalog.save_as_mofile(str(po_path.with_suffix(".mo")))
+            _write_mo(catalog, po_path.with_suffix(".mo"))
             if int(_.get("verbosity", 1)) > 0:
                 self.stdout.write(
                     f"{po_path.parent.parent.name}: {catalog.percent_translated()}% translated"
