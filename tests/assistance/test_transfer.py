@@ -4,7 +4,8 @@ Node A (the US node) is this test's live server and answers; node B (the Indian 
 ``tracebridge runserver`` process with its own TRACEBRIDGE_HOME and SQLite database, set up only
 through ``tracebridge`` commands: the CBI there asks the FBI here for records, and the FBI answers
 with a package of its case, sent in 1 MiB chunks. Node B is killed with SIGKILL mid-transfer and
-restarted; the transfer resumes with only the missing chunks.
+restarted; the transfer resumes with only the missing chunks. The other way round, node B's
+`request transfer` process is killed while it sends, and the next one sends only the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +27,7 @@ import requests
 from tests.sharing.test_federation import BIN, Node
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import issue_token
-from tracebridge.assistance import answer, services, signed, transfer
+from tracebridge.assistance import answer, inbound, services, signed, transfer
 from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.cases.services import create_case
 from tracebridge.errors import Conflict, Unavailable
@@ -303,3 +305,59 @@ def test_answer_to_an_unknown_or_withdrawn_request_is_refused(
     assert _b_state(nodes, request.reference) == {
         "status": "withdrawn", "items": [], "received": []
     }  # fmt: skip
+
+
+def test_killed_sending_node_resumes_with_only_the_missing_chunks(
+    nodes: IndianNode, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node B answers a request of the FBI here: its `request transfer` process is killed with
+    SIGKILL while this node holds one chunk, and `request transfer` again sends the other two."""
+    agent, chief = (
+        make_user("analyst", "US-FBI", "fbi.a"),
+        make_user("supervisor", "US-FBI", "fbi.c"),
+    )
+    case = create_case("US-FBI", "Calls to Pune", by=agent, lead=agent)
+    fields = {**PRODUCTION, "requesting_authority": "FBI"}
+    fields["identifiers"] = [{**PRODUCTION["identifiers"][0], "value": "+919812345678"}]  # type: ignore[index]
+    request = services.create(agent.agency, "IN-CBI", "production", case.reference, fields, agent)
+    request = services.act(request, "approve", chief)
+    exported = nodes.home / f"{request.reference}.json"
+    exported.write_text(json.dumps(services.export(request)))
+    nodes.run("request", "import", str(exported))
+    for step in ("acknowledge", "accept", "execute"):
+        nodes.run("request", step, request.reference, "--by", "cbi.analyst")
+    theirs = nodes.run("case", "create", "--agency", "IN-CBI", "--title", "Execution").split()[0]
+    records = nodes.home / "records.bin"
+    records.write_bytes(os.urandom(20 * MIB))
+    nodes.run("evidence", "add", "--case", theirs, str(records), "--by", "cbi.analyst")
+    package = nodes.home / "answer.zip"
+    nodes.run("evidence", "package", "--case", theirs, "--out", str(package))
+    nodes.run("request", "answer", request.reference, "--package", str(package),
+              "--by", "cbi.analyst", "--no-send")  # fmt: skip
+    first, release = threading.Event(), threading.Event()
+    real = inbound.receive_chunk
+
+    def hold_the_second(*args: Any) -> Any:
+        if first.is_set():
+            release.wait(timeout=120)  # the sender dies while this chunk is in flight
+        answered = real(*args)
+        first.set()
+        return answered
+
+    monkeypatch.setattr(inbound, "receive_chunk", hold_the_second)
+    sender = subprocess.Popen(
+        [str(BIN), "request", "transfer", request.reference], env=nodes.env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert first.wait(timeout=300)
+    os.kill(sender.pid, signal.SIGKILL)
+    sender.wait(timeout=30)
+    release.set()
+    monkeypatch.setattr(inbound, "receive_chunk", real)
+    incoming = PackageTransfer.objects.get(direction="in", request__reference=request.reference)
+    assert incoming.state == "receiving"
+    resumed = nodes.run("request", "transfer", request.reference)
+    assert ": 2 chunks sent; stored as " in resumed  # 3 chunks of 8 MiB, one held before
+    request.refresh_from_db()
+    assert request.status == "verified"
+    assert case.evidence.filter(filename="records.bin").count() == 1
