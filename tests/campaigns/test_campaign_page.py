@@ -89,7 +89,7 @@ def three(make_complaint: Make) -> dict[str, str]:
 
 
 def _codes(html: str) -> list[str]:
-    table = html.split('<table class="campaigns">')[1].split("</table>")[0]
+    table = html.split('<table class="campaigns')[1].split("</table>")[0]  # "campaigns stack"
     return [part.split('"')[0].strip("/").split("/")[-1] for part in table.split('href="')[1:]]
 
 

@@ -65,12 +65,12 @@ def _html(client: Any, path: str) -> str:
 def _table_row(html: str, code: str) -> list[str]:
     """The cells of the campaigns table row for ``code`` (list, dashboard, search)."""
     row = re.search(
-        rf"<tr><td><a href=\"/campaigns/{code}/\">{code}</a></td>(.*?)</tr>", html, re.S
+        rf"<tr><td[^>]*><a href=\"/campaigns/{code}/\">{code}</a></td>(.*?)</tr>", html, re.S
     )
     assert row is not None, code
     return [
         re.sub(r"<[^>]+>", " ", cell).split()
-        for cell in re.findall(r"<td>(.*?)</td>", row[1], re.S)
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)  # cells carry data-label
     ]
 
 
