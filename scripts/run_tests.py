@@ -1,5 +1,9 @@
 """Run the whole suite on SQLite, then again on PostgreSQL.
 
+Each run is spread over one pytest-xdist worker per core (``-n auto``), a test file to a
+worker (``--dist loadfile``: a module's expensive fixtures, such as the federation test's
+second node, are built once). Arguments are passed on to pytest, so ``-n 0`` runs serially.
+
 PostgreSQL is required when CI is set or TRACEBRIDGE_REQUIRE_POSTGRES=1; otherwise the second
 run is skipped with a clear message when no server answers on TRACEBRIDGE_TEST_POSTGRES_URL.
 """
@@ -16,6 +20,8 @@ PG_URL = os.environ.get(
     "TRACEBRIDGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+
 
 def reachable(url: str) -> bool:
     parts = urlparse(url)
@@ -30,8 +36,8 @@ def reachable(url: str) -> bool:
 
 def pytest(label: str, env: dict[str, str], extra: list[str]) -> int:
     print(f"\n=== test suite on {label} ===", flush=True)
-    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra, *sys.argv[1:]]
-    return subprocess.call(args, env=env)
+    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *PARALLEL, *extra]
+    return subprocess.call([*args, *sys.argv[1:]], env=env)
 
 
 def main() -> int:
