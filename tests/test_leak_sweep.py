@@ -46,6 +46,7 @@ BY_ROUTE = {
     ("case-action", "reference"): "case",
     ("evidence-upload", "reference"): "case",
     ("evidence-package", "reference"): "case",
+    ("evidence-case-uco", "reference"): "case",
     ("evidence-custody", "reference"): "case",
     ("evidence-item", "reference"): "evidence",
     ("evidence-download", "reference"): "evidence",
@@ -60,6 +61,7 @@ BY_ROUTE = {
     ("request-step", "reference"): "request",
     ("api:show_request", "reference"): "request",
     ("request-answer", "reference"): "request",
+    ("request-letter", "reference"): "request",
     ("api:answer_request", "reference"): "request",
     ("complaint-attachment", "attachment_id"): "attachment",
 }
