@@ -86,17 +86,21 @@ class FileBlobStore:
             except BaseException:
                 Path(tmp.name).unlink(missing_ok=True)
                 raise
+        return self._publish(Path(tmp.name), sha256, size)
+
+    def _publish(self, tmp: Path, sha256: str, size: int) -> Blob:
+        """Give the finished temporary file ``tmp`` its content name (and remove ``tmp``)."""
         final = self.path(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
         try:
             # link() refuses an existing name: an existing blob is never replaced
-            os.link(tmp.name, final)
+            os.link(tmp, final)
             os.chmod(final, 0o444)
             created = True
         except FileExistsError:
             created = False
         finally:
-            Path(tmp.name).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         return Blob(sha256, size, created)
 
     def put_range(self, path: Path, offset: int, size: int, sha256: str) -> Blob:
@@ -125,16 +129,7 @@ class FileBlobStore:
             except BaseException:
                 Path(tmp.name).unlink(missing_ok=True)
                 raise
-        final.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(tmp.name, final)
-            os.chmod(final, 0o444)
-            created = True
-        except FileExistsError:
-            created = False
-        finally:
-            Path(tmp.name).unlink(missing_ok=True)
-        return Blob(sha256, size, created)
+        return self._publish(Path(tmp.name), sha256, size)
 
     def open(self, sha256: str) -> IO[bytes]:
         try:
