@@ -2,8 +2,9 @@
 
 Each world has its own seed and knobs drawn from ranges (``simulate.Knobs``); every metric is
 printed per world, then the median and the WORST world, beside the naive baselines:
-- linking: pairwise precision/recall/F1, the identifier ceiling and F1/ceiling; baseline:
-  connected components over exactly shared identifiers (networkx);
+- linking: pairwise precision/recall/F1, the identifier ceiling and F1/ceiling, with soft
+  links (money) after identifier linking, and identifier linking alone (``id_P``,
+  ``id_F1/ceil``); baseline: connected components over exactly shared identifiers (networkx);
 - robocalls: call precision/recall and the call-grouping B-cubed F1 (over flagged robocalls:
   does one true campaign come out as one flagged campaign?); baseline: the per-number rule
   (every call from a number that placed >= N calls);
@@ -97,6 +98,8 @@ def linking_metrics(out: Path) -> dict[str, float]:
         "link_F1": report.ours.f1,
         "ceil_F1": report.ceiling.f1,
         "link_F1/ceil": report.of_ceiling,
+        "id_P": report.identifiers.precision if report.identifiers else report.ours.precision,
+        "id_F1/ceil": report.identifiers_of_ceiling,
         "cc_P": report.baseline.precision,
         "cc_F1": report.baseline.f1,
     }

@@ -1,0 +1,221 @@
+"""Soft links: joining identifier groups on what else they share (issue 19, point 4).
+
+Pure (no Django), run after identifier linking (``linking.link``) on its groups. A campaign
+whose rotations carry nothing over falls into one identifier group per rotation; nothing that
+identifiers can do joins them. Their victims' money still meets downstream: each rotation's
+first-layer mules pass it on to the operation's collector accounts.
+
+**Money** (the one kind so far): two groups are one campaign's successive rotations when
+1. their victims pay into accounts whose money (the money trace, one hop on) reaches a common
+   downstream account, the *mule layer*;
+2. they share a scam type; and
+3. the later one starts when the earlier one has ended: it began no more than ``overlap_days``
+   before the earlier one's last complaint and no more than ``gap_days`` after it.
+
+The groups are taken in order of their first complaint; each is joined to the one chain of
+rotations (groups already joined) that it fits. A group that fits two chains (two campaigns of
+one operation, both paying into its collectors) is joined to neither.
+
+**Precedence.** Soft links only join whole identifier groups: they never split one, never move
+a complaint out of the group its identifiers put it in, and never join two groups that were
+live at the same time (groups with their own identifiers, active side by side, are held to be
+two campaigns: rule 3). A pair an analyst split (``kept_apart``) is never joined again. Each
+join is a ``SoftLink`` with its reason and a confidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+MONEY = "money"
+
+
+@dataclass(frozen=True)
+class SoftParams:
+    overlap_days: int = 5
+    gap_days: int = 30
+    # A group whose own complaints span longer than this has outlived a rotation: its own
+    # identifiers held it through rotations, so what follows it unjoined is another campaign.
+    max_rotation_days: int = 100
+
+
+@dataclass(frozen=True)
+class SoftLink:
+    """Group of ``later`` joined to the group of ``earlier`` (each a member complaint)."""
+
+    earlier: int
+    later: int
+    kind: str
+    confidence: float
+    reason: str
+    via: tuple[str, ...]
+
+
+@dataclass
+class Facts:
+    """Per complaint (index = complaint id): its day number and scam type; ``layers`` are
+    (complaint, downstream account) pairs from the money trace."""
+
+    days: Sequence[int]
+    scam_types: Sequence[str]
+    layers: Iterable[tuple[int, str]] = ()
+
+
+@dataclass
+class SoftLinking:
+    labels: list[int]  # group label per complaint after soft links (-1: stands alone)
+    links: list[SoftLink] = field(default_factory=list)
+
+
+@dataclass
+class _Span:
+    """A group, or a chain of joined groups: its first member, days, scam types, layers."""
+
+    first: int
+    lo: int
+    hi: int
+    types: set[str]
+    layers: set[str]
+
+
+def soft_link(
+    labels: Sequence[int],
+    facts: Facts,
+    kept_apart: Iterable[tuple[int, int]] = (),
+    params: SoftParams | None = None,
+) -> SoftLinking:
+    """Join the groups of ``labels`` (-1 = alone) that money shows to be successive rotations."""
+    params = params or SoftParams()
+    apart = {frozenset((_label(labels, a), _label(labels, b))) for a, b in kept_apart}
+    spans = _spans(labels, facts)
+    chains = _Chains(params, apart, _successors(spans, params))
+    for label, span in sorted(spans.items(), key=lambda i: (i[1].lo, i[1].first)):
+        chains.add(label, span)
+    return SoftLinking(chains.relabel(labels), chains.links)
+
+
+class _Chains:
+    """Chains of groups joined so far, taken in order of their first complaint."""
+
+    def __init__(
+        self, params: SoftParams, apart: set[frozenset[int]], successors: dict[int, int]
+    ) -> None:
+        self.params, self.apart, self.successors = params, apart, successors
+        self.spans: list[_Span] = []  # each chain's days, types and layers so far
+        self.last: list[_Span] = []  # each chain's latest group
+        self.members: list[set[int]] = []  # each chain's group labels
+        self.by_layer: dict[str, set[int]] = defaultdict(set)
+        self.head: dict[int, int] = {}  # group label -> chain
+        self.links: list[SoftLink] = []
+
+    def add(self, label: int, span: _Span) -> None:
+        fits = self._fits(span)
+        if len(fits) == 1 and self._may_join(fits[0], label, span):
+            # (the chain's latest group has no other candidate successor: checked in _may_join)
+            index = fits[0]
+            self.links.append(_money_link(self.spans[index], span))
+            _extend(self.spans[index], span)
+        else:
+            index = len(self.spans)
+            self.spans.append(
+                _Span(span.first, span.lo, span.hi, set(span.types), set(span.layers))
+            )
+            self.members.append(set())
+        self.last[index : index + 1] = [span]
+        self.members[index].add(label)
+        self.head[label] = index
+        for layer in span.layers:
+            self.by_layer[layer].add(index)
+
+    def _fits(self, span: _Span) -> list[int]:
+        """The chains ``span`` could continue: a common layer and scam type, successive."""
+        near = {index for layer in span.layers for index in self.by_layer.get(layer, ())}
+        return sorted(index for index in near if _follows(self.spans[index], span, self.params))
+
+    def _may_join(self, index: int, label: int, span: _Span) -> bool:
+        """Both sides look like rotations, and no analyst kept them apart."""
+        limit, last = self.params.max_rotation_days, self.last[index]
+        if span.hi - span.lo > limit or last.hi - last.lo > limit:
+            return False
+        if self.successors.get(last.first, 0) > 1:
+            return False  # two groups could take over from it: which one does, money cannot say
+        return not any(frozenset((label, other)) in self.apart for other in self.members[index])
+
+    def relabel(self, labels: Sequence[int]) -> list[int]:
+        """A joined chain takes a new label (past every group's, from its first complaint);
+        every other complaint keeps its label."""
+        top = max(labels, default=-1) + 1
+        out: list[int] = []
+        for complaint, label in enumerate(labels):
+            index = self.head.get(_label(labels, complaint))
+            if index is not None and len(self.members[index]) > 1:
+                label = top + self.spans[index].first
+            out.append(label)
+        return out
+
+
+def _spans(labels: Sequence[int], facts: Facts) -> dict[int, _Span]:
+    """The groups (and lone complaints, under label ``-1 - complaint``) that pay into a layer."""
+    layers: dict[int, set[str]] = defaultdict(set)
+    for complaint, account in facts.layers:
+        layers[complaint].add(account)
+    spans: dict[int, _Span] = {}
+    for complaint in range(len(labels)):
+        label = _label(labels, complaint)
+        day = facts.days[complaint]
+        span = spans.get(label)
+        if span is None:
+            span = spans[label] = _Span(complaint, day, day, set(), set())
+        span.lo, span.hi = min(span.lo, day), max(span.hi, day)
+        span.types.add(facts.scam_types[complaint])
+        span.layers |= layers.get(complaint, set())
+    return {label: span for label, span in spans.items() if span.layers}
+
+
+def _successors(spans: dict[int, _Span], params: SoftParams) -> dict[int, int]:
+    """For each group (by its first complaint), how many groups could take over from it: a
+    common layer and scam type, starting within its hand-over window."""
+    by_layer: dict[str, list[_Span]] = defaultdict(list)
+    for span in spans.values():
+        for layer in span.layers:
+            by_layer[layer].append(span)
+    counts: dict[int, int] = {}
+    for span in spans.values():
+        near = {id(o): o for layer in span.layers for o in by_layer[layer] if o is not span}
+        counts[span.first] = sum(1 for o in near.values() if _follows(span, o, params))
+    return counts
+
+
+def _follows(earlier: _Span, later: _Span, params: SoftParams) -> bool:
+    """Whether ``later`` could take over from ``earlier``: a scam type in common, successive."""
+    return bool(
+        earlier.types & later.types
+        and earlier.hi <= later.lo + params.overlap_days
+        and later.lo - earlier.hi <= params.gap_days
+    )
+
+
+def _label(labels: Sequence[int], complaint: int) -> int:
+    label = labels[complaint]
+    return label if label >= 0 else -1 - complaint
+
+
+def _money_link(chain: _Span, span: _Span) -> SoftLink:
+    shared = sorted(chain.layers & span.layers)
+    gap = span.lo - chain.hi
+    # More shared downstream accounts and a closer hand-over: more likely one campaign.
+    confidence = round(min(0.95, 0.6 + 0.1 * len(shared)) - (0.1 if gap > 14 else 0.0), 2)
+    when = f"{gap} days after" if gap >= 0 else f"{-gap} days before the end of"
+    reason = (
+        f"victims of both pay into the same mule layer ({', '.join(shared[:3])}); "
+        f"the later group starts {when} the earlier one, with a scam type in common"
+    )
+    return SoftLink(chain.first, span.first, MONEY, confidence, reason, tuple(shared))
+
+
+def _extend(chain: _Span, span: _Span) -> None:
+    chain.hi = max(chain.hi, span.hi)
+    chain.types |= span.types
+    chain.layers |= span.layers
