@@ -71,7 +71,7 @@ def candidate_rows(con: duckdb.DuckDBPyConnection, dense: bool, num: Keys) -> No
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE caller_calls AS {fold_sql(records, dense, NO_DAY)}"
         )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE calls AS {_merge_sql()}")
+        _merge(con)
         return
     # A count of distinct reporters does not merge: one scan for both kinds of group.
     match = f"{taken} OR {callers}"
@@ -109,11 +109,22 @@ def _records_sql(dense: bool, num: Keys, scan: str | tuple[str, ...], match: str
         WHERE {match}"""  # noqa: S608
 
 
+def _merge(con: duckdb.DuckDBPyConnection) -> None:
+    """``caller_calls`` merged into ``calls`` (dense reporters): one row per call. Only the
+    calls both scans saw are aggregated again (usually a handful: regrouping every call cost
+    as much as the fold of the unsigned calls); the rest are moved or kept as they are."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE both_calls AS
+        SELECT * FROM calls WHERE call_id IN (SELECT call_id FROM caller_calls)""")
+    con.execute("DELETE FROM calls WHERE call_id IN (SELECT call_id FROM both_calls)")
+    con.execute(f"INSERT INTO calls BY NAME {_merge_sql()}")
+
+
 def _merge_sql() -> str:
-    """``calls`` and ``caller_calls`` (dense reporters) merged into one row per call."""
+    """The rows of ``both_calls`` and ``caller_calls`` merged into one row per call."""
     rows = " UNION ALL BY NAME ".join(
         f"SELECT * EXCLUDE (ans_any, cli_bad) FROM {t}"  # noqa: S608
-        for t in ("calls", "caller_calls")
+        for t in ("both_calls", "caller_calls")
     )
     aggregates = {name: merge for name, (_, merge) in _PER_CALL.items()}
     return _per_call_sql(rows, aggregates | {"reps": "bit_or(reps)"})
