@@ -27,7 +27,7 @@ $(ASSETS): package.json
 	  npm install --silent --no-audit --no-fund && $(BIN)/python scripts/copy_assets.py && touch $(ASSETS); \
 	else echo "npm not found: pages work without htmx and the graph view; install nodejs and npm for them"; fi
 
-demo: install  ## a node with simulated data on port 8000 (PORT=N for another)
+demo: install  ## the US node with simulated data on port 8000 and an Indian node on 8001 (PORT=N: N and N+1)
 	TRACEBRIDGE_DEBUG=1 $(BIN)/tracebridge demo --port $${PORT:-8000}
 
 serve: install  ## the production server (gunicorn)

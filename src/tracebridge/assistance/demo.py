@@ -2,9 +2,11 @@
 (approved, sent, acknowledged, preserved: open) and a production request the CBI answers with
 a verified evidence package (finished: verified, the records in the DOJ-CPB's case).
 
-The demo runs one node, so both agencies are on it and every step is signed with this node's
+These run on one node, so both agencies are on it and every step is signed with this node's
 key; the preservation request's signed file is still exported and imported (all its messages
-already here, applied idempotently), as the CBI's node would import it.
+already here, applied idempotently), as the CBI's node would import it. With the demo's second
+node (``tracebridge.node.partner_node``), ``to_partner_node`` sends one more preservation
+request over the network to the CBI on that node.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tracebridge.agencies.models import User
 from tracebridge.assistance import answer, services
 from tracebridge.assistance.models import PackageTransfer, Request
 from tracebridge.cases.demo import biggest_cross_border
+from tracebridge.cases.models import Case
 from tracebridge.cases.services import create_case
 from tracebridge.demo import DemoContext
 from tracebridge.evidence.case_package import make_package
@@ -136,3 +139,21 @@ def load(ctx: DemoContext) -> None:
         f"{', '.join(done.items)} in {case.reference}",
     )
     ctx.note("request file", f"{path} (one node: {imported.already} messages already here)")
+
+
+def to_partner_node(ctx: DemoContext) -> Request:
+    """A new preservation request of the DOJ-CPB's case, about the call centre's payment
+    accounts, approved: this node sends it to the partner node speaking for the CBI."""
+    attorney, chief = ctx.users["doj-cpb.analyst"], ctx.users["doj-cpb.supervisor"]
+    case = Case.objects.filter(agency__code="US-DOJ-CPB").order_by("created_at").first()
+    if case is None:
+        case = create_case("US-DOJ-CPB", "Call centre", by=attorney, lead=attorney)
+    fields = {
+        **_preservation(case.title.removeprefix("Call centre behind ")),
+        "stored_data": "KYC records, statements and UPI transaction logs of the accounts the "
+        "call centre was paid into, 2026-01-01 to today.",
+        "custodian": "The banks and UPI payment providers holding those accounts, as "
+        "identified by the CBI.",
+    }
+    made = services.create(case.agency, "IN-CBI", "preservation", case.reference, fields, attorney)
+    return services.act(made, "approve", chief)

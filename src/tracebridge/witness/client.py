@@ -78,6 +78,13 @@ def push_all(*, due_only: bool = True) -> list[Outcome]:
     return outcomes
 
 
+def partner_cosignatures(checkpoint: SignedCheckpoint) -> int:
+    """How many of this node's partner witnesses (their pinned keys) cosigned ``checkpoint``,
+    whether the signing's signal or a later push reached them."""
+    pinned = WitnessPeer.objects.exclude(cosigner_key="").values("cosigner_key")
+    return checkpoint.cosignatures.filter(cosigner_key__in=pinned).count()
+
+
 def has_cosigned(peer: WitnessPeer, checkpoint: SignedCheckpoint) -> bool:
     return (
         bool(peer.cosigner_key)

@@ -38,7 +38,8 @@ class Command(SubcommandCommand):
         for o in outcomes:
             self.stdout.write(f"{o.partner}\t{'cosigned' if o.ok else 'pending'}\t{o.message}")
         size = latest.size if latest else 0
-        self.stdout.write(f"checkpoint {size}: {sum(o.ok for o in outcomes)} partners cosigned now")
+        cosigned = client.partner_cosignatures(latest) if latest else 0  # the signal's too
+        self.stdout.write(f"checkpoint {size}: cosigned by {cosigned} partners")
         failed = [o.partner for o in outcomes if not o.ok]
         if failed:
             raise Unavailable(f"not cosigned by {', '.join(failed)}: run again later")
