@@ -13,21 +13,53 @@ from tracebridge.sharing.models import Partner
 
 class WitnessedLog(models.Model):
     """A partner's ledger this node witnesses: the latest checkpoint it cosigned (its size and
-    root), changed only under a row lock in the transaction that answers add-checkpoint."""
+    root), changed only under a row lock in the transaction that answers add-checkpoint. A log
+    reset after its partner's key changed is kept, retired, with its checkpoints and split
+    views; one current log per origin (``WitnessReset``)."""
 
-    origin = models.CharField(max_length=200, unique=True)
+    origin = models.CharField(max_length=200)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="witnessed_logs")
     log_key = models.CharField(max_length=300, help_text="the log's verifier key (C2SP)")
     size = models.PositiveBigIntegerField(default=0, help_text="0: never cosigned")
     root = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True, help_text="the latest cosigned checkpoint, cosigned")
     updated_at = models.DateTimeField(auto_now=True)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="reset: kept as history")
 
     class Meta:
-        ordering: ClassVar = ["origin"]
+        ordering: ClassVar = ["origin", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["origin"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_current_witnessed_log_per_origin",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.origin} @ {self.size}"
+
+
+class WitnessReset(AppendOnly):
+    """An operator's reset of a partner's witnessed log after the partner's key changed: the
+    retired log (its key, size, root and checkpoints stay as they were), the log that starts
+    again from size 0 under the new key, who did it and why."""
+
+    retired = models.OneToOneField(WitnessedLog, on_delete=models.PROTECT, related_name="reset")
+    log = models.OneToOneField(WitnessedLog, on_delete=models.PROTECT, related_name="reset_from")
+    old_key = models.CharField(max_length=300)
+    new_key = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField(help_text="the retired log's last cosigned size")
+    root = models.CharField(max_length=64, blank=True)
+    reason = models.TextField()
+    by = models.CharField(max_length=150)
+    reset_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-reset_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reset of {self.log.origin} at {self.size}"
 
 
 class WitnessedCheckpoint(AppendOnly):

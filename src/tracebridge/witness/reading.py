@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.permissions import has_role
-from tracebridge.witness.models import SplitView, WitnessedLog, WitnessPeer
+from tracebridge.witness.models import SplitView, WitnessedLog, WitnessPeer, WitnessReset
 
 
 def split_views() -> QuerySet[SplitView]:
@@ -31,7 +31,26 @@ def split_view_row(alert: SplitView) -> dict[str, Any]:
 
 
 def logs() -> QuerySet[WitnessedLog]:
-    return WitnessedLog.objects.select_related("partner").order_by("origin")
+    """The logs witnessed now (those reset are kept, retired, behind ``resets``)."""
+    return WitnessedLog.objects.filter(retired_at=None).select_related("partner").order_by("origin")
+
+
+def resets() -> QuerySet[WitnessReset]:
+    return WitnessReset.objects.select_related("log__partner").order_by("-reset_at", "-id")
+
+
+def reset_row(reset: WitnessReset) -> dict[str, Any]:
+    return {
+        "origin": reset.log.origin,
+        "partner": reset.log.partner.name,
+        "size": reset.size,
+        "root": reset.root,
+        "old_key": reset.old_key,
+        "new_key": reset.new_key,
+        "reason": reset.reason,
+        "by": reset.by,
+        "reset_at": reset.reset_at.isoformat(),
+    }
 
 
 def peers() -> QuerySet[WitnessPeer]:

@@ -105,6 +105,8 @@ def _add(data: bytes, caller: User, now: int | None) -> str:
     log = _log_for(sub, caller)
     with transaction.atomic():
         locked = WitnessedLog.objects.select_for_update().get(pk=log.pk)
+        if locked.retired_at is not None:  # reset (witness.reset) while the note was checked
+            raise Forbidden(f"the log {log.origin} was reset under a new key: submit again")
         split = _split_view(locked, sub, caller)
         problem = _inconsistency(locked, sub, split)
         line = None if problem else _cosign(locked, sub, now)
@@ -144,7 +146,8 @@ def _log_for(sub: Submission, caller: User) -> WitnessedLog:
     origin no partner of the caller signs, 403 for a signature that does not verify)."""
     partners = _partners_of(caller)
     origin = sub.checkpoint.origin
-    log = WitnessedLog.objects.select_related("partner").filter(origin=origin).first()
+    current = WitnessedLog.objects.filter(origin=origin, retired_at=None)
+    log = current.select_related("partner").first()
     if log is not None and log.partner not in partners:
         raise Forbidden(f"the log {origin} is witnessed for partner {log.partner.name}")
     if log is not None:
@@ -158,7 +161,7 @@ def _log_for(sub: Submission, caller: User) -> WitnessedLog:
         raise Forbidden(f"the checkpoint of {origin} is not signed by its key: {exc}") from None
     if log is None:
         log, _ = WitnessedLog.objects.get_or_create(
-            origin=origin, defaults={"partner": partner, "log_key": key.encode()}
+            origin=origin, retired_at=None, defaults={"partner": partner, "log_key": key.encode()}
         )
     return log
 

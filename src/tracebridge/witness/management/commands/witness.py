@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tracebridge.agencies.models import User
 from tracebridge.commands import SubcommandCommand
-from tracebridge.errors import Unavailable
+from tracebridge.errors import NotFound, Unavailable
 from tracebridge.evidence import ledger
-from tracebridge.witness import client, reading
+from tracebridge.witness import client, reading, reset
 
 
 def _run_args(p: Any) -> None:
     p.add_argument("--all", action="store_true", help="try partners still waiting to retry too")
+
+
+def _reset_args(p: Any) -> None:
+    p.add_argument("--partner", required=True, help="the partner's name (`partner list`)")
+    p.add_argument(
+        "--key", required=True, help="its new node key, as pinned with `partner add --key`"
+    )
+    p.add_argument("--reason", required=True, help="why the key changed (audited)")
+    p.add_argument("--by", required=True, help="username of the agency admin resetting")
 
 
 def _json_args(p: Any) -> None:
@@ -28,6 +38,10 @@ class Command(SubcommandCommand):
         ),
         "status": ("The partners' logs witnessed here and this node's witnesses.", _json_args),
         "split-views": ("Split views caught, with both signed checkpoints.", _json_args),
+        "reset": (
+            "Start a partner's witnessed logs again under its new key (the old ones are kept).",
+            _reset_args,
+        ),
     }
 
     def do_run(self, all: bool, **_: Any) -> None:
@@ -54,13 +68,25 @@ class Command(SubcommandCommand):
              "last_error": p.last_error}
             for p in reading.peers()
         ]  # fmt: skip
+        resets = [reading.reset_row(r) for r in reading.resets()]
         if as_json:
-            self.stdout.write(_dumps({"witnessed": logs, "witnesses": peers}))
+            self.stdout.write(_dumps({"witnessed": logs, "witnesses": peers, "resets": resets}))
             return
         for g in logs:
             self.stdout.write(f"witnessed\t{g['origin']}\t{g['partner']}\t{g['size']}\t{g['root']}")
         for p in peers:
             self.stdout.write(f"witness\t{p['partner']}\t{p['size']}\t{p['last_error'] or 'ok'}")
+        for r in resets:
+            self.stdout.write(f"reset\t{r['origin']}\t{r['size']}\t{r['by']}\t{r['reason']}")
+
+    def do_reset(self, partner: str, key: str, reason: str, by: str, **_: Any) -> None:
+        user = User.objects.filter(username=by).first()
+        if user is None:
+            raise NotFound(f"--by: no user {by!r}")
+        for r in reset.reset_partner_logs(partner, key, reason, user):
+            self.stdout.write(
+                f"{r.log.origin}: reset at size {r.size}; the next checkpoint starts from 0"
+            )
 
     def do_split_views(self, as_json: bool, **_: Any) -> None:
         rows = [reading.split_view_row(a) for a in reading.split_views()]
