@@ -78,6 +78,7 @@ BY_NAME = {
     "action": "case-action",
     "follow_id": "nothing-int",
     "search_id": "nothing-int",
+    "link_id": "nothing-int",  # a soft link: the sweep world has no money trail, so none
     "position": "hop",
     "username": "username",
     "prefix": "token-prefix",

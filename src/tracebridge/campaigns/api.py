@@ -17,7 +17,7 @@ from tracebridge.api_support import (
     page_of,
     require_role,
 )
-from tracebridge.campaigns import selectors, workspace
+from tracebridge.campaigns import selectors, soft_review, workspace
 from tracebridge.campaigns.figures import Figures
 from tracebridge.campaigns.models import Campaign, Follow, SavedSearch
 from tracebridge.complaints.models import Complaint
@@ -227,6 +227,64 @@ def explain(request: HttpRequest, code: str, a: str, b: str) -> dict[str, Any]:
         ).values_list("pk", "source", "ref")
     )
     return {"path": [refs.get(step, step) for step in path], "identifiers": path[1::2]}
+
+
+class SoftLinkOut(Schema):
+    id: int
+    kind: str = Field(description="What joined the two groups: money")
+    confidence: float
+    reason: str
+    earlier: str = Field(description="SOURCE:REF of a complaint of the earlier group")
+    later: str = Field(description="SOURCE:REF of a complaint of the later group")
+    via: list[str] = Field(description="The downstream accounts both groups' money reaches")
+    confirmed: bool
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="confirm or split")
+
+
+class DecisionOut(Schema):
+    decision: str
+    campaign: str = Field(description="The later complaint's campaign afterwards")
+
+
+def _soft_row(link: Any) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "kind": link.kind,
+        "confidence": link.confidence,
+        "reason": link.reason,
+        "earlier": link.earlier.reference,
+        "later": link.later.reference,
+        "via": link.via,
+        "confirmed": link.confirmed,
+    }
+
+
+@router.get(
+    "/campaigns/{code}/soft-links",
+    response=answers(list[SoftLinkOut], 404),
+    summary="Joins on other evidence than identifiers (money), with kind and confidence",
+)
+def list_soft_links(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    user = require_role(request, "analyst")
+    campaign = _campaign(request, code)
+    return [_soft_row(link) for link in soft_review.visible_soft_links(user, campaign)]
+
+
+@router.post(
+    "/campaigns/{code}/soft-links/{link_id}",
+    response=answers(DecisionOut, 404, 422),
+    summary="Confirm a soft link, or split it (kept across rebuilds)",
+)
+def decide_soft_link(
+    request: HttpRequest, code: str, link_id: int, payload: DecisionIn
+) -> dict[str, str]:
+    user = require_role(request, "analyst")
+    campaign = _campaign(request, code)
+    after = soft_review.decide(request, user, campaign, link_id, payload.decision)
+    return {"decision": payload.decision, "campaign": after}
 
 
 @router.get(

@@ -160,3 +160,48 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.dashboard_at}"
+
+
+class SoftLink(models.Model):
+    """A join of two identifier groups on other evidence (``soft_links``), below identifier
+    links: ``later``'s group continues ``earlier``'s. Rebuilt with every full link."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="soft_links")
+    earlier = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    later = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    confidence = models.FloatField()
+    reason = models.CharField(max_length=500)
+    via = models.JSONField(default=list, blank=True)
+    confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["campaign", "-confidence", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.earlier_id}-{self.later_id}"
+
+
+class SoftLinkDecision(models.Model):
+    """An analyst's verdict on a soft link, kept across rebuilds: a split pair is never joined
+    by a soft link again; a confirmed one is shown as confirmed."""
+
+    CONFIRM = "confirm"
+    SPLIT = "split"
+    DECISIONS: ClassVar = [(CONFIRM, _("Confirmed")), (SPLIT, _("Split"))]
+
+    earlier = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    later = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=8, choices=DECISIONS)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="campaigns_soft_decision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}:{self.earlier_id}-{self.later_id}"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -14,8 +14,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tracebridge import warninglist
-from tracebridge.campaigns import linking, scoring
-from tracebridge.campaigns.models import Campaign, CampaignMember, CampaignStatus, Hub
+from tracebridge.campaigns import evidence, linking, scoring, soft_links
+from tracebridge.campaigns.models import (
+    Campaign,
+    CampaignMember,
+    CampaignStatus,
+    Hub,
+    SoftLink,
+    SoftLinkDecision,
+)
 from tracebridge.complaints.models import Complaint, Sighting
 
 PARAMS = linking.LinkParams()
@@ -36,6 +43,8 @@ class LinkReport:
     seconds: float
     # Busy identifiers counting alone would refuse, linked because others corroborate them.
     admitted: int = 0
+    soft_links: int = 0  # identifier groups joined on money (``soft_links``)
+    soft_seconds: float = 0.0
 
 
 def listed_fn() -> Callable[[str], str | None]:
@@ -65,32 +74,81 @@ def full_link(progress: Progress | None = None) -> LinkReport:
     graph = linking.Graph.from_pairs(_pairs())
     note("linking", 1, 4)
     result = linking.link(graph, listed_fn(), PARAMS)
+    soft_started = time.perf_counter()
+    groups, links = soft_groups(result.groups)
+    soft_seconds = time.perf_counter() - soft_started
     previous = dict(
         CampaignMember.objects.filter(campaign__status=CampaignStatus.ACTIVE).values_list(
             "complaint_id", "campaign__code"
         )
     )
-    codes, successors = linking.assign_codes(result.groups, previous, _next_code_factory())
+    codes, successors = linking.assign_codes(groups, previous, _next_code_factory())
     note("saving campaigns", 2, 4)
     with transaction.atomic():
-        _save_groups(result, codes, successors)
+        _save_groups(groups, result.via, codes, successors)
         _save_hubs(result.hubs)
+        _save_soft_links(links, groups, codes)
     note("summarising", 3, 4)
     refresh_summaries(Campaign.objects.filter(status=CampaignStatus.ACTIVE))
     note("done", 4, 4)
     return LinkReport(
         complaints=Complaint.objects.count(),
         sightings=len(graph.comp),
-        campaigns=len(result.groups),
-        linked=sum(len(g) for g in result.groups),
+        campaigns=len(groups),
+        linked=sum(len(g) for g in groups),
         hubs=len(result.hubs),
         kept_codes=len(set(codes) & set(previous.values())),
         seconds=time.perf_counter() - started,
         admitted=len(result.admitted),
+        soft_links=len(links),
+        soft_seconds=soft_seconds,
     )
 
 
-def _save_groups(result: linking.Linking, codes: list[str], successors: dict[str, str]) -> None:
+def soft_groups(groups: list[list[int]]) -> tuple[list[list[int]], list[soft_links.SoftLink]]:
+    """The identifier groups joined by soft links (money), with the links in complaint pks;
+    pairs an analyst split stay apart. Without money evidence, the groups as they were."""
+    layers = evidence.money_layers()
+    if not layers:
+        return groups, []
+    pks = sorted({c for g in groups for c in g} | {c for c, _ in layers})
+    at = {pk: i for i, pk in enumerate(pks)}
+    labels = [-1] * len(pks)
+    for label, members in enumerate(groups):
+        for pk in members:
+            labels[at[pk]] = label
+    split = SoftLinkDecision.objects.filter(decision=SoftLinkDecision.SPLIT)
+    apart = [
+        (at[a], at[b])
+        for a, b in split.values_list("earlier_id", "later_id")
+        if {a, b} <= at.keys()
+    ]
+    result = soft_links.soft_link(labels, _facts(at, layers), apart)
+    joined: dict[int, list[int]] = {}
+    for index, label in enumerate(result.labels):
+        if label >= 0:
+            joined.setdefault(label, []).append(pks[index])
+    links = [
+        replace(link, earlier=pks[link.earlier], later=pks[link.later]) for link in result.links
+    ]
+    return [members for members in joined.values() if len(members) > 1], links
+
+
+def _facts(at: dict[int, int], layers: list[tuple[int, str]]) -> soft_links.Facts:
+    days, types = [0] * len(at), [""] * len(at)
+    rows = Complaint.objects.order_by().values_list("pk", "received_at", "scam_type")
+    for pk, received, scam_type in rows.iterator(chunk_size=BATCH):
+        if pk in at:
+            days[at[pk]], types[at[pk]] = received.date().toordinal(), scam_type or ""
+    return soft_links.Facts(days, types, [(at[pk], account) for pk, account in layers])
+
+
+def _save_groups(
+    groups: list[list[int]],
+    via: Mapping[int, list[str]],
+    codes: list[str],
+    successors: dict[str, str],
+) -> None:
     existing = {c.code: c for c in Campaign.objects.filter(code__in=codes)}
     for code in codes:
         if code not in existing:
@@ -101,11 +159,39 @@ def _save_groups(result: linking.Linking, codes: list[str], successors: dict[str
         Campaign.objects.filter(code=old).update(status=status, merged_into=new, size=0)
     CampaignMember.objects.all().delete()
     rows = (
-        CampaignMember(campaign=existing[code], complaint_id=cid, via=result.via.get(cid, []))
-        for code, members in zip(codes, result.groups, strict=True)
+        CampaignMember(campaign=existing[code], complaint_id=cid, via=via.get(cid, []))
+        for code, members in zip(codes, groups, strict=True)
         for cid in members
     )
     _bulk(rows)
+
+
+def _save_soft_links(
+    links: list[soft_links.SoftLink], groups: list[list[int]], codes: list[str]
+) -> None:
+    SoftLink.objects.all().delete()
+    if not links:
+        return
+    code_of = {pk: code for code, members in zip(codes, groups, strict=True) for pk in members}
+    campaigns = {c.code: c for c in Campaign.objects.filter(code__in=set(code_of.values()))}
+    confirmed = set(
+        SoftLinkDecision.objects.filter(decision=SoftLinkDecision.CONFIRM).values_list(
+            "earlier_id", "later_id"
+        )
+    )
+    SoftLink.objects.bulk_create(
+        SoftLink(
+            campaign=campaigns[code_of[link.earlier]],
+            earlier_id=link.earlier,
+            later_id=link.later,
+            kind=link.kind,
+            confidence=link.confidence,
+            reason=link.reason[:500],
+            via=list(link.via),
+            confirmed=(link.earlier, link.later) in confirmed,
+        )
+        for link in links
+    )
 
 
 def _bulk(rows: Iterable[CampaignMember]) -> None:

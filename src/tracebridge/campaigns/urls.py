@@ -7,6 +7,11 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<str:code>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<str:code>/graph.json", views.campaign_graph, name="campaign-graph"),
+    path(
+        "campaigns/<str:code>/soft-links/<int:link_id>/",
+        views.soft_link_decide,
+        name="campaign-soft-link",
+    ),
     path("search/", views.search, name="campaign-search"),
     path("follows/", views.follows, name="campaign-follows"),
 ]

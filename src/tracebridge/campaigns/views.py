@@ -21,12 +21,13 @@ from tracebridge import panels
 from tracebridge.agencies import audit, localize
 from tracebridge.agencies.http import SignedInRequest
 from tracebridge.agencies.models import User
-from tracebridge.agencies.permissions import require_role
+from tracebridge.agencies.permissions import has_role, require_role
 from tracebridge.agencies.services import ServiceError
-from tracebridge.campaigns import listing, selectors, workspace
+from tracebridge.campaigns import listing, selectors, soft_review, workspace
 from tracebridge.campaigns.models import Campaign, CampaignStatus, Follow, SavedSearch
 from tracebridge.campaigns.why import why_linked
 from tracebridge.complaints.models import ScamType
+from tracebridge.errors import Invalid, NotFound
 
 SORT_LABELS = (
     ("priority", gettext_lazy("Priority")),
@@ -136,8 +137,33 @@ def campaign_detail(request: SignedInRequest, code: str) -> HttpResponse:
         "graph_library": graph_library(),
         "panels": panels.render("campaign", request, campaign),
         "why": why_linked(request, user, campaign),
+        # The reasons name mule accounts, which the money pages show to analysts only.
+        "soft_links": soft_review.visible_soft_links(user, campaign)
+        if has_role(user, "analyst")
+        else None,
     }
     return render(request, "campaigns/detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def soft_link_decide(request: SignedInRequest, code: str, link_id: int) -> HttpResponse:
+    """Confirm or split a soft link of the campaign (analysts; kept across rebuilds)."""
+    user = require_role(request, "analyst")
+    campaign = visible_campaign_or_404(request, code)
+    decision = request.POST.get("decision", "")
+    try:
+        after = soft_review.decide(request, user, campaign, link_id, decision)
+    except NotFound as error:
+        raise Http404(_("No such soft link in this campaign.")) from error
+    except Invalid:
+        messages.error(request, _("Choose to confirm or to split the link."))
+        return redirect("campaign-detail", code=campaign.code)
+    if decision == "split":
+        messages.success(request, _("The link is split; later rebuilds keep it split."))
+    else:
+        messages.success(request, _("The link is confirmed."))
+    return redirect("campaign-detail", code=after or campaign.code)
 
 
 # The priority's parts (scoring.priority_parts) in words, for the campaign page.

@@ -15,7 +15,10 @@ class MoneyConfig(AppConfig):
 
     def ready(self) -> None:
         from tracebridge import panels
+        from tracebridge.campaigns.evidence import register_money_layers
+        from tracebridge.money.services import downstream_layers
         from tracebridge.money.views import case_panel, complaint_panel
 
+        register_money_layers(downstream_layers)
         panels.register("complaint", complaint_panel, order=50)
         panels.register("case", case_panel, order=50)

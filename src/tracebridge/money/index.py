@@ -130,3 +130,19 @@ def _refs(table: pa.Table) -> dict[str, list[int]]:
     for row, ref in zip(rows.tolist(), refs.take(pa.array(rows)).to_pylist(), strict=True):
         by_ref.setdefault(str(ref), []).append(int(row))
     return by_ref
+
+
+def onward(index: TrailIndex, rows: list[int], window_seconds: int) -> set[str]:
+    """The accounts that the payees of ``rows`` sent money to within ``window_seconds`` of it
+    arriving: one hop of the trail, the mule layer behind a first-layer mule (issue 19.4).
+    Cash withdrawals lead to no account."""
+    found: set[str] = set()
+    for row in rows:
+        payee, arrived = int(index.to_id[row]), int(index.time[row])
+        first, last = index.first_debit_at_or_after(payee, arrived), index.debits(payee)[1]
+        for debit in range(first, last):
+            if int(index.time[debit]) > arrived + window_seconds:
+                break
+            if index.to_id[debit]:
+                found.add(index.keys[int(index.to_id[debit])])
+    return found

@@ -23,10 +23,10 @@ from tracebridge.complaints.models import Complaint
 from tracebridge.errors import NotFound
 from tracebridge.identifiers import Identifier, parse, parse_bank_account
 from tracebridge.money.accounts import account_form
-from tracebridge.money.index import TrailIndex, build
+from tracebridge.money.index import TrailIndex, build, onward
 from tracebridge.money.models import TrailBatch
 from tracebridge.money.store import ImportReport, Store, StoreError
-from tracebridge.money.trace import Tracer, Trail
+from tracebridge.money.trace import Options, Tracer, Trail
 
 MAX_UPLOAD = 512 * 1024 * 1024  # bytes of one uploaded trail file
 _cache_lock = threading.Lock()
@@ -45,6 +45,19 @@ def trail_index() -> TrailIndex:
         if _cached is None or _cached.version != current.version():
             _cached = build(current)
         return _cached
+
+
+def downstream_layers() -> list[tuple[int, str]]:
+    """(complaint pk, account key) pairs: where the account each complaint's payment went to
+    sent money on within the trace window (one hop), for the campaigns' soft links."""
+    if not store().batches():
+        return []
+    index = trail_index()
+    window = int(Options().window_hours * 3600)
+    refs = Complaint.objects.filter(ref__in=list(index.by_ref)).values_list("ref", "pk")
+    return sorted(
+        (pk, account) for ref, pk in refs for account in onward(index, index.by_ref[ref], window)
+    )
 
 
 def import_trail(
