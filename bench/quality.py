@@ -55,11 +55,15 @@ TARGETS = {
 }
 
 
-def draw_knobs(rng: random.Random, routes: random.Random | None = None) -> Knobs:
+def draw_knobs(
+    rng: random.Random, routes: random.Random | None = None, money: random.Random | None = None
+) -> Knobs:
     """One world of the family: every knob drawn from the range the issue names. The route
-    knobs come from ``routes``, a stream of their own, so that the worlds drawn before they
-    existed keep their other knobs (and earlier figures stay comparable)."""
+    knobs come from ``routes`` and the mule knobs from ``money``, streams of their own, so that
+    the worlds drawn before they existed keep their other knobs (and earlier figures stay
+    comparable)."""
     routes = routes or random.Random("bench-quality-routes")
+    money = money or random.Random("bench-quality-money")
     return Knobs(
         no_identifier_share=round(rng.uniform(0.05, 0.20), 3),
         extra_contacts=round(rng.uniform(0.5, 2.0), 2),
@@ -73,6 +77,9 @@ def draw_knobs(rng: random.Random, routes: random.Random | None = None) -> Knobs
         spoof_mix=_mix(rng),
         own_route_share=round(routes.uniform(0.5, 1.0), 2),
         gateway_legit_share=round(routes.uniform(0.0, 0.05), 3),
+        ordinary_mule_share=round(money.uniform(0.2, 1.0), 2),
+        ordinary_volume=round(money.uniform(0.5, 5.0), 2),
+        lookalike_share=round(money.uniform(0.05, 0.3), 2),
     )
 
 
@@ -199,17 +206,16 @@ def verdicts(worlds: list[World]) -> list[str]:
     return lines
 
 
-def streams(family: str | None) -> tuple[random.Random, random.Random, int]:
-    """The knob streams and first seed of a family: the default one (seeds 1900...) or the one
-    named ``family`` (its seeds from a number drawn from its name, 10000 and up)."""
-    if not family:
-        return random.Random("bench-quality"), random.Random("bench-quality-routes"), 1900
-    first = random.Random(f"bench-quality-{family}-seeds").randrange(10_000, 90_000)
-    return (
-        random.Random(f"bench-quality-{family}"),
-        random.Random(f"bench-quality-{family}-routes"),
-        first,
-    )
+def streams(family: str | None) -> tuple[list[random.Random], int]:
+    """The knob streams (main, routes, money) and first seed of a family: the default one
+    (seeds 1900...) or the one named ``family`` (its seeds from a number drawn from its name,
+    10000 and up)."""
+    prefix = f"bench-quality-{family}" if family else "bench-quality"
+    names = (prefix, f"{prefix}-routes", f"{prefix}-money")
+    first = 1900
+    if family:
+        first = random.Random(f"{prefix}-seeds").randrange(10_000, 90_000)
+    return [random.Random(name) for name in names], first
 
 
 def main(argv: list[str]) -> int:
@@ -225,11 +231,11 @@ def main(argv: list[str]) -> int:
         sizes["calls"] = args.calls
     parts = (args.only,) if args.only else PARTS
     count = args.worlds or sizes["worlds"]
-    rng, routes, first = streams(args.family)
+    knob_streams, first = streams(args.family)
     worlds = []
     with tempfile.TemporaryDirectory(prefix="tb-quality-") as tmp:
         for index in range(count):
-            seed, knobs = first + index, draw_knobs(rng, routes)
+            seed, knobs = first + index, draw_knobs(*knob_streams)
             started = time.perf_counter()
             worlds.append(measure(seed, knobs, sizes, Path(tmp), parts))
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)

@@ -150,8 +150,72 @@ def test_ordinary_calls_from_abroad_show_foreign_numbers(tmp_path: Path) -> None
         ({"extra_contacts": -0.5}, "extra_contacts must be at least 0"),
         ({"size_shape": 0.0}, "size_shape must be above 0"),
         ({"size_cap": 0.0}, "size_cap must be above 0"),  # was no error: every weight 0
+        ({"ordinary_mule_share": 1.1}, "ordinary_mule_share must be between 0 and 1"),
+        ({"ordinary_volume": -1.0}, "ordinary_volume must be at least 0"),
+        ({"lookalike_share": -0.2}, "lookalike_share must be between 0 and 1"),
     ],
 )
 def test_bad_knobs_are_refused_naming_the_knob(change: dict[str, Any], field: str) -> None:
     with pytest.raises(ValueError, match=field.replace("+", r"\+")):
         Knobs(**change)
+
+
+def _money(tmp_path: Path, knobs: Knobs) -> tuple[dict[str, Any], duckdb.DuckDBPyConnection]:
+    generate(tmp_path, 5, complaints=1000, calls=100, txns=8000, knobs=knobs)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    con = duckdb.connect()
+    con.read_parquet(str(tmp_path / "transactions.parquet")).create_view("raw")
+    con.execute("CREATE VIEW t AS SELECT *, amount * IF(currency = 'USD', 83, 1) AS inr FROM raw")
+    return truth, con
+
+
+def _credits(con: duckdb.DuckDBPyConnection, mules: list[str]) -> tuple[float, float, int]:
+    """Into the mules: ordinary money (not a victim's, not a mule's), fraud money, and how
+    many mules are paid a salary (NEFT, or a wire in the US, from outside the operation)."""
+    row = con.execute(
+        """SELECT coalesce(sum(inr) FILTER (complaint_ref IS NULL AND from_account NOT IN ?), 0),
+                  sum(inr) FILTER (complaint_ref IS NOT NULL OR from_account IN ?),
+                  count(DISTINCT to_account) FILTER (channel IN ('neft', 'wire')
+                      AND complaint_ref IS NULL AND from_account NOT IN ?)
+           FROM t WHERE to_account IN ?""",
+        [mules, mules, mules, mules],
+    ).fetchone()
+    assert row is not None
+    return float(row[0]), float(row[1]), int(row[2])
+
+
+def test_mules_live_an_ordinary_life_as_large_as_asked(tmp_path: Path) -> None:
+    truth, con = _money(tmp_path, Knobs(ordinary_mule_share=1.0, ordinary_volume=2.0))
+    mules = [m for m in truth["mule_accounts"] if not m.startswith("WALLET:")]
+    ordinary, fraud, salaried = _credits(con, mules)
+    assert 1.8 <= ordinary / fraud <= 2.6  # a life's months round up
+    reached = con.execute(
+        "SELECT count(DISTINCT to_account) FROM t WHERE to_account IN ? "
+        "AND (complaint_ref IS NOT NULL OR from_account IN ?)",
+        [mules, mules],
+    ).fetchone()
+    assert reached is not None and salaried == reached[0]  # every mule the fraud reached
+    spent = con.execute(
+        "SELECT count(*) FROM t WHERE from_account IN ? AND complaint_ref IS NULL "
+        "AND channel IN ('upi', 'card')",
+        [mules],
+    ).fetchone()
+    assert spent is not None and spent[0] >= 8 * salaried  # rent, bills, shops, people: monthly
+    truth, plain = _money(tmp_path / "plain", Knobs())
+    assert _credits(plain, mules)[::2] == (0.0, 0)
+
+
+def test_lookalikes_are_honest_accounts_that_pass_money_through(tmp_path: Path) -> None:
+    truth, con = _money(tmp_path, Knobs(lookalike_share=0.3))
+    plain, _ = _money(tmp_path / "plain", Knobs())
+    lookalikes = set(truth["legit_accounts"]) - set(plain["legit_accounts"])
+    assert not lookalikes & set(truth["mule_accounts"])
+    assert 10 <= len(lookalikes) <= 0.3 * len(truth["mule_accounts"])
+    rows = con.execute(
+        """SELECT a, sum(i), sum(o) FROM (
+               SELECT to_account AS a, inr AS i, 0 AS o FROM t UNION ALL
+               SELECT from_account, 0, inr FROM t) WHERE a IN ? GROUP BY a""",
+        [sorted(lookalikes)],
+    ).fetchall()
+    assert len(rows) == len(lookalikes)
+    assert all(0.8 * float(i) <= float(o) <= float(i) for _, i, o in rows)

@@ -51,16 +51,28 @@ class Knobs:
     # gateway's origid or unsigned, reported by every carrier on the path (0: none, as before).
     gateway_legit_share: float = 0.0
     spoof_mix: tuple[float, float, float] = (0.45, 0.35, 0.2)
+    # Mules with ordinary activity (simulate.ordinary): the share of the scammers' bank and UPI
+    # accounts (first layer and collectors) that also carry an ordinary life (salary in, rent,
+    # bills, shopping and small UPI to people out), and that life's money over the year as a
+    # multiple of the fraud money through the account (it dilutes the pass-through ratio).
+    ordinary_mule_share: float = 0.0
+    ordinary_volume: float = 1.0
+    # Legitimate accounts that look mule-like (family accounts that forward what a relative
+    # sends, traders and payment aggregators that pass most of their money on within hours),
+    # as many as this share of the mule accounts; some are paid by mules with an ordinary life.
+    lookalike_share: float = 0.0
     route_mix: tuple[float, float, float] = (0.6, 0.3, 0.1)
 
     def __post_init__(self) -> None:
         shares = ("one_off_share", "no_identifier_share", "narrative_only_share", "both_share",
                   "trap_share", "shared_link_share", "unsigned_share", "own_route_share",
-                  "gateway_legit_share")  # fmt: skip
+                  "gateway_legit_share", "ordinary_mule_share", "lookalike_share")  # fmt: skip
         self._each(shares, lambda v: 0.0 <= v <= 1.0, "between 0 and 1")
         if self.narrative_only_share + self.both_share > 1.0:
             raise ValueError("narrative_only_share + both_share must not exceed 1")
-        self._each(("carry_over", "extra_contacts"), lambda v: v >= 0, "at least 0")
+        self._each(
+            ("carry_over", "extra_contacts", "ordinary_volume"), lambda v: v >= 0, "at least 0"
+        )
         self._each(("size_shape", "size_cap"), lambda v: v > 0, "above 0")
         self._each(("spoof_mix", "route_mix"), _is_mix, "three shares that add up to 1")
         if self.campaigns is not None:

@@ -53,8 +53,10 @@ class TrailWriter:
     rng: random.Random
     rows: int = 0
     cash_out_wallets: set[str] = field(default_factory=set)
+    # account -> (paise received, first and last credit time): what simulate.ordinary dilutes
+    received: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
-    def _row(
+    def row(
         self,
         time: int,
         src: str,
@@ -66,6 +68,10 @@ class TrailWriter:
         to_bank: str | None = None,
     ) -> None:
         self.rows += 1
+        if dst is not None:
+            paise, first, last = self.received.get(dst, (0, time, time))
+            inr = cents * USD_INR if currency == "USD" else cents
+            self.received[dst] = (paise + inr, min(first, time), max(last, time))
         self.buffer.add(
             (
                 f"T{self.rows:011d}",
@@ -82,7 +88,7 @@ class TrailWriter:
         )
 
     def victim_payment(self, payment: Payment, op: Operation | None) -> None:
-        self._row(
+        self.row(
             payment.time,
             payment.payer,
             payment.payee,
@@ -109,7 +115,7 @@ class TrailWriter:
                 self._cash_out(target, cents, payment.currency, t)
                 continue
             channel = "wire" if payment.currency == "USD" else _in_channel(cents)
-            self._row(t, payment.payee, target, cents, payment.currency, channel)
+            self.row(t, payment.payee, target, cents, payment.currency, channel)
             inr = cents * USD_INR if payment.currency == "USD" else cents
             self._cash_out(target, inr, "INR", t + self.rng.randint(600, 12 * 3600))
 
@@ -118,7 +124,7 @@ class TrailWriter:
         if roll < 0.35:
             wallet = ids.account_wallet("trx", ids.wallet(self.rng, "trx"))
             self.cash_out_wallets.add(wallet)
-            self._row(
+            self.row(
                 t,
                 account,
                 wallet,
@@ -132,7 +138,7 @@ class TrailWriter:
         count = min(3, -(-cents // ATM_LIMIT_PAISE))
         for part in range(count):
             draw = cents // count + (cents % count if part == 0 else 0)
-            self._row(t, account, None, draw, currency, "atm")
+            self.row(t, account, None, draw, currency, "atm")
             t += self.rng.randint(60, 3600)
 
     def _crypto_layer(self, payment: Payment, op: Operation | None) -> None:
@@ -140,11 +146,11 @@ class TrailWriter:
         source = payment.payee
         if op:
             consolidation = self.rng.choice(op.consolidation_wallets)
-            self._row(t, source, consolidation, payment.cents, payment.currency, "crypto")
+            self.row(t, source, consolidation, payment.cents, payment.currency, "crypto")
             source, t = consolidation, t + self.rng.randint(3600, 3 * 24 * 3600)
         deposit = ids.account_wallet("trx", ids.wallet(self.rng, "trx"))
         self.cash_out_wallets.add(deposit)
-        self._row(
+        self.row(
             t,
             source,
             deposit,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tracebridge.simulate import cdr, ftc, money, world
+from tracebridge.simulate import cdr, ftc, money, ordinary, world
 from tracebridge.simulate.complaints import ComplaintStats, ComplaintWriter
 from tracebridge.simulate.knobs import DEFAULT, Knobs
 from tracebridge.simulate.passport import load_signer
@@ -100,7 +100,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, done, total: None)
     the_world = world.build(seed, n_complaints, knobs)
-    stats, pool, n_written = _write_complaints_and_money(
+    stats, legit, n_written = _write_complaints_and_money(
         out, seed, the_world, n_complaints, n_txns, report
     )
     with open(out / "ftc_dnc.csv", "w", encoding="utf-8", newline="") as dnc:
@@ -123,7 +123,7 @@ def generate(
         the_world,
         stats.no_identifier_refs,
         sorted(mules),
-        pool.keys() if pool else [],
+        legit,
         n_complaints,
     )
     return WorldSummary(
@@ -147,7 +147,7 @@ def _write_complaints_and_money(
     n_complaints: int,
     n_txns: int,
     report: Progress,
-) -> tuple[ComplaintStats, money.LegitPool | None, int]:
+) -> tuple[ComplaintStats, list[str], int]:
     """Complaints and the trails of their payments, then legitimate payments to fill up."""
     with ParquetSink(out / "transactions.parquet", TXN_SCHEMA) as txn_sink:
         buffer = RowBuffer(txn_sink)
@@ -160,24 +160,40 @@ def _write_complaints_and_money(
             stats = writer.write(
                 jsonl, truth_csv, n_complaints, lambda k: report("complaints", k, n_complaints)
             )
+        pool = money.legit_pool(seed, int(np.clip((n_txns - trail.rows) // 8, 100, 200_000)))
+        lookalikes = _write_ordinary(trail, the_world, stats, pool, seed)
         buffer.flush()
-        pool = _write_legit(txn_sink, seed, n_txns - trail.rows, trail.rows, report)
-    return stats, pool, txn_sink.rows
+        n_legit = n_txns - trail.rows
+        _write_legit(txn_sink, seed, pool, n_legit, trail.rows, report)
+    legit = pool.keys() if n_legit > 0 else []
+    return stats, legit + lookalikes, txn_sink.rows
+
+
+def _write_ordinary(
+    trail: money.TrailWriter,
+    the_world: world.World,
+    stats: ComplaintStats,
+    pool: money.LegitPool,
+    seed: int,
+) -> list[str]:
+    """Mules' ordinary lives and mule-like honest accounts, when the knobs ask for them (no
+    random draws otherwise); returns the look-alike accounts."""
+    knobs = the_world.knobs
+    if knobs.ordinary_mule_share == 0 and knobs.lookalike_share == 0:
+        return []
+    mules = sorted(set(the_world.mule_accounts()) | stats.one_off_accounts)
+    return ordinary.write(trail, mules, knobs, pool, seed)
 
 
 def _write_legit(
-    sink: ParquetSink, seed: int, n: int, first_id: int, report: Progress
-) -> money.LegitPool | None:
+    sink: ParquetSink, seed: int, pool: money.LegitPool, n: int, first_id: int, report: Progress
+) -> None:
     """Legitimate payments filling the file up to the requested size."""
-    if n <= 0:
-        return None
-    pool = money.legit_pool(seed, int(np.clip(n // 8, 100, 200_000)))
     for k, start in enumerate(range(0, n, LEGIT_BATCH)):
         size = min(LEGIT_BATCH, n - start)
         rng = np.random.default_rng([seed, 90, k])
         sink.write(money.legit_batch(pool, rng, first_id + start + 1, size))
         report("transactions", size, n)
-    return pool
 
 
 def _write_truth(
