@@ -8,14 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.money.conftest import STORY, txn, write_csv
+from tests.money.conftest import COLLECTOR, MULE1, MULE2, STORY, txn, write_csv
 from tracebridge.money import mules
 from tracebridge.money.accounts import normalise
 from tracebridge.money.index import build
 from tracebridge.money.rates import RATES_INR
 from tracebridge.money.store import Store
 from tracebridge.money.trace import Tracer
-from tracebridge.simulate import generate
+from tracebridge.simulate import Knobs, generate
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +110,76 @@ def test_scan_reports_progress(tmp_path: Path) -> None:
     steps: list[str] = []
     mules.scan(store.connect(), progress=steps.append)
     assert steps[:3] == ["victims", "layer 1", "layer 2"]
+
+
+EMPLOYER = "IN:ICIC0000001:111122223333"
+SHOP = "UPI:bigbasket@ybl"
+LANDLORD = "IN:SBIN0009999:555566667777"
+SISTER = "UPI:sister.home@oksbi"
+BROTHER = "UPI:brother.home@okaxis"
+
+
+def _scan(tmp_path: Path, rows: list[dict[str, str]]) -> dict[str, mules.Score]:
+    store = Store(tmp_path / "s")
+    report = store.import_file(write_csv(tmp_path / "s.csv", rows))
+    assert report.rejected_total == 0, report.problems
+    return {s.account: s for s in mules.scan(store.connect())}
+
+
+def test_a_collector_with_an_ordinary_life_is_still_found(tmp_path: Path) -> None:
+    # A salary ten times the fraud money and spending beside it: the mules pay only 11% of
+    # its money and cash is 22% of what leaves, but all the mules paid was traced money
+    # (paid on within hours of their victims' credits) and most of that was cashed out.
+    life = [
+        txn("S1", -200, EMPLOYER, COLLECTOR, "500000.00", channel="neft"),
+        txn("S2", 520, EMPLOYER, COLLECTOR, "500000.00", channel="neft"),
+        txn("B1", 100, COLLECTOR, SHOP, "300000.00", channel="upi"),
+        txn("C3", 6, COLLECTOR, None, "20000.00", channel="atm"),
+    ]
+    collector = _scan(tmp_path, STORY + life)[COLLECTOR]
+    assert collector.level == "medium"
+    assert (
+        "11% of its money comes from 2 flagged account(s), 100% of that within 48 h"
+        in (collector.reasons[0])
+    )
+    assert "cashes out (ATM or crypto exchange)" in collector.reasons
+
+
+def test_a_mules_landlord_and_family_are_not_mules(tmp_path: Path) -> None:
+    # Rent and a transfer home, weeks after the mules' victims paid: not traced money, though
+    # the landlord and the sister pass it on within a day and are paid by flagged accounts only.
+    life = [
+        txn("R1", 300, MULE2, LANDLORD, "15000.00", channel="imps"),
+        txn("R2", 320, LANDLORD, SHOP, "14000.00", channel="upi"),
+        txn("F1", 400, MULE1, SISTER, "100.00", "USD", "wire"),
+        txn("F2", 403, SISTER, BROTHER, "7900.00", channel="upi"),
+    ]
+    found = _scan(tmp_path, STORY + life)
+    assert LANDLORD not in found and SISTER not in found
+    assert {MULE1, MULE2, COLLECTOR} <= set(found)
+
+
+# A small version of bench/quality.py's mule matrix: mules with an ordinary life (a salary up
+# to four times the fraud money) and honest accounts that look like mules; asserted: the
+# issue's mule targets (precision >= 0.97, recall >= 0.95), which these worlds meet.
+ORDINARY = (
+    (1950, Knobs(ordinary_mule_share=0.9, ordinary_volume=4.0, lookalike_share=0.3)),
+    (1951, Knobs(ordinary_mule_share=0.5, ordinary_volume=1.0, lookalike_share=0.2, campaigns=30)),
+)
+
+
+@pytest.mark.parametrize(("seed", "knobs"), ORDINARY, ids=[str(s) for s, _ in ORDINARY])
+def test_mule_targets_with_ordinary_lives(tmp_path: Path, seed: int, knobs: Knobs) -> None:
+    generate(tmp_path, seed, "small", complaints=1500, calls=100, txns=10_000, knobs=knobs)
+    store = Store(tmp_path / "store")
+    store.import_file(tmp_path / "transactions.parquet")
+    con = store.connect()
+    transacting = {k for (k,) in con.execute("SELECT key FROM accounts").fetchall()}
+    truth = _truth(tmp_path) & transacting
+    predicted = {s.key for s in mules.scan(con)}
+    hits = len(predicted & truth)
+    print(f"\nworld {seed}: mule P {hits / len(predicted):.3f} R {hits / len(truth):.3f}")
+    assert hits / len(predicted) >= 0.97, sorted(predicted - truth)
+    assert hits / len(truth) >= 0.95, sorted(truth - predicted)
+    legit = json.loads((tmp_path / "truth.json").read_text())["legit_accounts"]
+    assert not predicted & {normalise(a).key for a in legit}  # type: ignore[union-attr]

@@ -29,6 +29,9 @@ from tracebridge.money.accounts import account_form
 LEVELS = ((80, "very_high"), (60, "high"), (40, "medium"))
 PASS_HOURS = 48.0  # mean time between money in and money out for a pass-through account
 FED_SHARE = 0.5  # share of the inflow from flagged accounts that makes a collector
+TRACE_HOURS = 48.0  # a flagged account's payment within this of its own dirty credit is traced
+TRACED_SHARE = 0.8  # share of what flagged accounts paid that must be traced money
+SEVERAL_PAYERS = 3  # flagged payers that make a collection point without pass-through or cash-out
 MAX_ROUNDS = 4  # layers followed from the victims' first hop
 
 # Only accounts that matter are aggregated: one scan finds the accounts victims paid, and each
@@ -46,14 +49,14 @@ GROUP BY x.to_id
 
 _SUB = """
 CREATE TEMP TABLE sub (layer INTEGER, from_id INTEGER, to_id INTEGER, ts DOUBLE, inr DOUBLE,
-                       cash BOOLEAN)
+                       cash BOOLEAN, victim BOOLEAN)
 """
 
 # Every row touching a candidate, tagged with the round: a row between two candidates of
 # different rounds is copied twice, but each round's features read only its own rows.
 _GROW = """
 INSERT INTO sub
-SELECT {layer}, from_id, to_id, ts, inr, cash
+SELECT {layer}, from_id, to_id, ts, inr, cash, complaint_ref IS NOT NULL
 FROM txns
 WHERE to_id IN (SELECT id FROM cand) OR from_id IN (SELECT id FROM cand)
 """
@@ -95,13 +98,25 @@ LEFT JOIN vic ON vic.id = c.id
 """
 
 # Edges from flagged accounts to accounts not yet scored: each was copied once, in the round
-# of the flagged account that paid it.
+# of the flagged account that paid it. An edge is traced when its payer had received at least
+# as much from victims, or from scored accounts, in the TRACE_HOURS before it: the money moves
+# on down the layers. A mule's rent, bills or family transfers fall there only by chance.
 _FED = """
-SELECT to_id AS id, count(DISTINCT from_id) AS mules, sum(inr) AS fed_inr
-FROM sub
-WHERE to_id IS NOT NULL AND from_id IN (SELECT id FROM flagged)
-  AND to_id NOT IN (SELECT id FROM seen)
-GROUP BY to_id
+WITH dirty AS (
+    SELECT DISTINCT from_id, to_id, ts, inr FROM sub
+    WHERE to_id IN (SELECT id FROM flagged) AND (victim OR from_id IN (SELECT id FROM scored))
+), edges AS (
+    SELECT e.to_id, e.from_id, e.inr, coalesce((
+        SELECT sum(c.inr) FROM dirty c
+        WHERE c.to_id = e.from_id AND c.ts BETWEEN e.ts - {window} AND e.ts
+    ), 0) AS cover
+    FROM sub e
+    WHERE e.to_id IS NOT NULL AND e.from_id IN (SELECT id FROM flagged)
+      AND e.to_id NOT IN (SELECT id FROM seen)
+)
+SELECT to_id AS id, count(DISTINCT from_id) AS mules, sum(inr) AS fed_inr,
+       sum(CASE WHEN cover >= inr THEN inr ELSE 0 END) AS traced_inr
+FROM edges GROUP BY to_id
 """
 
 
@@ -144,7 +159,7 @@ def scan(
     con.execute(_VICTIMS)
     con.execute(_SUB)
     candidates = {int(i) for (i,) in con.execute("SELECT id FROM vic").fetchall()}
-    fed: dict[int, tuple[int, float]] = {}
+    fed: dict[int, Fed] = {}
     scores: dict[int, Score] = {}
     seen: set[int] = set()
     for layer in range(1, MAX_ROUNDS + 2):
@@ -157,22 +172,39 @@ def scan(
         scores.update(new)
         seen |= candidates
         _register(con, "flagged", set(new))
+        _register(con, "scored", set(scores))
         _register(con, "seen", seen)
-        fed = {int(i): (int(m), float(v)) for i, m, v in con.execute(_FED).fetchall()}
+        fed = {
+            int(i): Fed(int(m), float(v), float(t))
+            for i, m, v, t in con.execute(_FED.format(window=TRACE_HOURS * 3600)).fetchall()
+        }
         candidates = set(fed)
     found = [s for s in scores.values() if s.score >= 40]
     _name(con, found)
     return sorted(found, key=lambda s: (-s.score, s.key))
 
 
-def _prune(
-    con: duckdb.DuckDBPyConnection, candidates: set[int], fed: dict[int, tuple[int, float]]
-) -> set[int]:
-    """Keep the next layer's candidates fed mainly by flagged accounts that pay money on."""
+@dataclass(frozen=True)
+class Fed:
+    """What flagged accounts paid an account not yet scored: payers, money, traced money."""
+
+    mules: int = 0
+    inr: float = 0.0
+    traced_inr: float = 0.0
+
+    def traced(self) -> bool:
+        """Most of it moved on from a victim or a flagged account within TRACE_HOURS."""
+        return self.inr > 0 and self.traced_inr >= TRACED_SHARE * self.inr
+
+
+def _prune(con: duckdb.DuckDBPyConnection, candidates: set[int], fed: dict[int, Fed]) -> set[int]:
+    """Keep the next layer's candidates that pay money on and were fed mainly by flagged
+    accounts or with money traced from victims (the rest of its inflow may be a life)."""
     _register(con, "cand", candidates)
     kept = set()
     for ident, in_inr, n_out in con.execute(_PRUNE).fetchall():
-        if n_out and in_inr and fed[int(ident)][1] >= FED_SHARE * float(in_inr):
+        got = fed[int(ident)]
+        if n_out and in_inr and (got.inr >= FED_SHARE * float(in_inr) or got.traced()):
             kept.add(int(ident))
     return kept
 
@@ -181,7 +213,7 @@ def _round(
     con: duckdb.DuckDBPyConnection,
     layer: int,
     candidates: set[int],
-    fed: dict[int, tuple[int, float]],
+    fed: dict[int, Fed],
 ) -> dict[int, Score]:
     """Copy the candidates' rows into ``sub``, compute their features, score them."""
     _register(con, "cand", candidates)
@@ -192,7 +224,7 @@ def _round(
         if int(row["victims"]) > 0:
             score: Score | None = _direct(row, int(row["countries"]))
         else:
-            score = _layered(row, *fed.get(ident, (0, 0.0)))
+            score = _layered(row, fed.get(ident, Fed()))
         if score is not None and score.score >= 40:
             found[ident] = score
     return found
@@ -224,15 +256,16 @@ def _direct(row: Mapping[str, Any], countries: int) -> Score:
     return score
 
 
-def _behaviour(row: Mapping[str, Any], reasons: list[str]) -> int:
-    """Points for how money moves through the account (shared by every layer)."""
+def _behaviour(row: Mapping[str, Any], reasons: list[str], dirty: float | None = None) -> int:
+    """Points for how money moves through the account (shared by every layer). ``dirty``:
+    the traced money of a layered account, which cashing out is judged against (else all
+    that left)."""
     points = 0
-    in_inr, out_inr = float(row["in_inr"] or 0), float(row["out_inr"] or 0)
-    dwell = row["dwell_h"]
-    if in_inr > 0 and out_inr >= 0.8 * in_inr and dwell is not None and dwell <= PASS_HOURS:
+    if _passes_through(row):
         points += 20
-        reasons.append(_pass_through(out_inr / in_inr, float(dwell)))
-    if out_inr > 0 and float(row["cash_inr"] or 0) >= 0.5 * out_inr:
+        share = float(row["out_inr"]) / float(row["in_inr"])
+        reasons.append(_pass_through(share, float(row["dwell_h"])))
+    if _cashes_out(row, dirty):
         points += 10
         reasons.append("cashes out (ATM or crypto exchange)")
     senders, n_in = int(row["senders"] or 0), int(row["n_in"] or 0)
@@ -243,6 +276,21 @@ def _behaviour(row: Mapping[str, Any], reasons: list[str]) -> int:
         points += 5
         reasons.append("fans in and out")
     return points
+
+
+def _cashes_out(row: Mapping[str, Any], dirty: float | None = None) -> bool:
+    """At least half of what left (or of the traced money, if less) went to cash or crypto."""
+    out_inr = float(row["out_inr"] or 0)
+    basis = out_inr if dirty is None else min(out_inr, dirty)
+    return basis > 0 and float(row["cash_inr"] or 0) >= 0.5 * basis
+
+
+def _passes_through(row: Mapping[str, Any]) -> bool:
+    """Most of the money in leaves again, in and out within PASS_HOURS of each other on
+    average either way round (paid out weeks before the credits arrive is an account with
+    other money, not a pass-through)."""
+    in_inr, out_inr, dwell = float(row["in_inr"] or 0), float(row["out_inr"] or 0), row["dwell_h"]
+    return in_inr > 0 and out_inr >= 0.8 * in_inr and dwell is not None and abs(dwell) <= PASS_HOURS
 
 
 def _pass_through(share: float, dwell_h: float) -> str:
@@ -266,13 +314,26 @@ def _merchant_like(row: Mapping[str, Any]) -> bool:
     return n_in >= 50 and victims <= 0.02 * n_in and out_inr < 0.5 * in_inr
 
 
-def _layered(row: Mapping[str, Any], mules: int, fed_inr: float) -> Score | None:
+def _layered(row: Mapping[str, Any], fed: Fed) -> Score | None:
+    """An account with no victim, scored on the money flagged accounts moved on into it.
+
+    Only traced money counts (paid on within TRACE_HOURS of the payer's own victim or mule
+    credits): what a mule with an ordinary life pays its landlord, shops or family is not.
+    Its share of the inflow is not required, since an ordinary life beside it dilutes it;
+    cashing out is then judged against the traced money.
+    """
     in_inr = float(row["in_inr"] or 0)
-    share = fed_inr / in_inr if in_inr else 0.0
-    if share < FED_SHARE or int(row["n_out"] or 0) == 0:
-        return None  # a merchant a mule paid once, or a wallet the money rests in
-    reasons = [f"{share:.0%} of its money comes from {mules} flagged account(s)"]
-    points = 30 + min(20, 5 * mules) + _behaviour(row, reasons)
+    if not fed.traced() or int(row["n_out"] or 0) == 0:
+        return None  # a mule's rent or family, a merchant, or a wallet the money rests in
+    moves = _passes_through(row) or _cashes_out(row, fed.traced_inr)
+    if fed.mules < SEVERAL_PAYERS and not moves:
+        return None  # paid by a flagged account or two, and keeps the money: a landlord
+    reasons = [
+        f"{fed.inr / in_inr:.0%} of its money comes from {fed.mules} flagged account(s), "
+        f"{fed.traced_inr / fed.inr:.0%} of that within {TRACE_HOURS:.0f} h of money they "
+        "received from victims or other mules"
+    ]
+    points = 30 + min(20, 5 * fed.mules) + _behaviour(row, reasons, fed.traced_inr)
     if points < 40:
         return None
     score = Score(id=int(row["id"]), key="", score=min(points, 100), reasons=reasons)
