@@ -62,6 +62,8 @@ BY_ROUTE = {
     ("api:show_request", "reference"): "request",
     ("request-answer", "reference"): "request",
     ("request-letter", "reference"): "request",
+    ("api:request_letter", "reference"): "request",
+    ("api:case_provenance", "reference"): "case",
     ("api:answer_request", "reference"): "request",
     ("complaint-attachment", "attachment_id"): "attachment",
 }

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from tests.assistance.conftest import PRESERVATION
+from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.assistance import services
 from tracebridge.assistance.models import Request
@@ -126,4 +127,34 @@ def test_the_page_download_is_for_both_sides_only(
     assert AuditEvent.objects.filter(action="request.letter").count() == 2
     assert AuditEvent.objects.filter(
         action="request.read", username="fbi.outsider", outcome="denied"
+    ).exists()
+
+
+def test_the_api_gives_the_letter_to_both_sides_only(
+    sent: Send,
+    doj: User,
+    cbi: User,
+    make_user: Callable[..., User],
+    api_for: Callable[..., Any],
+    tmp_path: Path,
+) -> None:
+    request = sent("preservation")
+    url = f"/requests/{request.reference}/letter"
+    for user in (doj, cbi):
+        response = api_for(user).get(url)
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+        assert f'filename="{request.reference}-letter.pdf"' in response["Content-Disposition"]
+        assert request.reference in pdf_text(response.content, tmp_path)
+    letters = AuditEvent.objects.filter(action="request.letter").order_by("id")
+    assert [(e.object_id, e.username) for e in letters] == [
+        (request.reference, doj.username), (request.reference, cbi.username)
+    ]  # fmt: skip
+    outsider = make_user("analyst", "US-FBI", "fbi.outsider")
+    assert_error(api_for(outsider).get(url), 404, "not_found")
+    assert_error(api_for(None).get(url), 401, "unauthenticated")
+    assert letters.count() == 2
+    assert AuditEvent.objects.filter(
+        action="api.request.read", username="fbi.outsider", outcome="denied"
     ).exists()

@@ -19,6 +19,7 @@ from case_utils.case_validate import validate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import assert_error
 from tracebridge.agencies.models import AuditEvent, User
 from tracebridge.cases.models import Case
 from tracebridge.evidence import case_uco
@@ -236,3 +237,36 @@ def test_the_case_page_download_is_the_owners_and_audited(
     page = client_for(analyst).get(f"/cases/{case.reference}/").content.decode()
     assert url in page
     assert client_for(cbi_analyst).get(url).status_code in (403, 404)
+
+
+def test_the_api_gives_the_owner_the_provenance_and_no_one_else(
+    case: Case,
+    items: list[EvidenceItem],
+    package: Path,
+    analyst: User,
+    cbi_analyst: User,
+    make_user: Callable[..., User],
+    api_for: Callable[..., Any],
+) -> None:
+    url = f"/cases/{case.reference}/provenance"
+    response = api_for(analyst).get(url)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/ld+json"
+    assert f'filename="{case.reference}-provenance.jsonld"' in response["Content-Disposition"]
+    graph = json.loads(response.content)
+    files = _by_type(graph, "observable:File")
+    assert {_sha256_of(graph, f) for f in files} == {i.sha256 for i in items}
+    with zipfile.ZipFile(package) as zf:
+        manifest = hashlib.sha256(zf.read("manifest.json")).hexdigest()
+    [export] = [a for a in _by_type(graph, "investigation:InvestigativeAction")
+                if a["core:name"] == "export"]  # fmt: skip
+    assert f"manifest SHA-256 {manifest}" in export["core:description"]
+    event = AuditEvent.objects.get(action="evidence.case_uco", outcome="ok")
+    assert (event.object_id, event.username) == (case.reference, analyst.username)
+    # another agency cannot see the case: the one 404; a viewer of the owner: 403
+    assert_error(api_for(cbi_analyst).get(url), 404, "not_found")
+    viewer = make_user("viewer", "US-FBI", "fbi.viewer")
+    assert_error(api_for(viewer).get(url), 403, "forbidden")
+    assert_error(api_for(None).get(url), 401, "unauthenticated")
+    assert AuditEvent.objects.filter(action="case.read", outcome="denied").count() == 1
+    assert AuditEvent.objects.filter(action="evidence.case_uco").count() == 1

@@ -15,12 +15,21 @@ from tracebridge.agencies import audit
 from tracebridge.agencies.http import SignedInRequest, signed_in
 from tracebridge.agencies.models import User
 from tracebridge.agencies.services import user_for_token
-from tracebridge.api_support import Page, Paging, answers, page_of, require_role
-from tracebridge.assistance import answer, delivery, inbound, reading, rules, services
+from tracebridge.api_support import Error, Page, Paging, answers, page_of, require_role
+from tracebridge.assistance import answer, delivery, inbound, letter, reading, rules, services
+from tracebridge.assistance.models import Request
 from tracebridge.errors import NotFound
 from tracebridge.sharing import taxii
 
 router = Router(tags=["assistance"])
+_PDF = {
+    "responses": {
+        "200": {
+            "description": "The letter as a PDF (docs/assistance.md), a download",
+            "content": {"application/pdf": {"schema": {"type": "string"}}},
+        }
+    }
+}
 
 
 class RequestIn(Schema):
@@ -103,6 +112,11 @@ def list_requests(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]
     summary="A request: fields, status, clocks, signed messages",
 )
 def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return reading.detail(_visible(request, reference)[1])
+
+
+def _visible(request: HttpRequest, reference: str) -> tuple[User, Request]:
+    """A request either side's user may read, its read audited (refused: one 404)."""
     user = require_role(request, "viewer")
     found = reading.visible_requests(user).filter(reference=reference).first()
     outcome = "ok" if found else "denied"
@@ -111,7 +125,21 @@ def show_request(request: HttpRequest, reference: str) -> dict[str, Any]:
     )
     if found is None:
         raise NotFound(f"No request {reference} that you may see.")
-    return reading.detail(found)
+    return user, found
+
+
+@router.get(
+    "/requests/{reference}/letter",
+    response={404: Error},
+    openapi_extra=_PDF,
+    summary="The request printed as a formal letter (PDF; English, with Hindi to India)",
+)
+def request_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    user, found = _visible(request, reference)
+    pdf = letter.letter_pdf(found, by=user, http=request)  # audited request.letter
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.reference}-letter.pdf"'
+    return response
 
 
 @router.post(
