@@ -18,10 +18,12 @@ from rich.console import Console
 from tracebridge.agencies.models import User
 from tracebridge.assistance import demo as assistance_demo
 from tracebridge.demo import DemoContext
+from tracebridge.errors import Unavailable
 from tracebridge.evidence import checkpoint as notes
 from tracebridge.evidence import keys, ledger
 from tracebridge.node import partner_node
 from tracebridge.node.partner_node import PartnerNode
+from tracebridge.sharing.models import Partner
 from tracebridge.witness import demo as witness_demo
 from tracebridge.witness.models import WitnessedLog
 
@@ -106,3 +108,15 @@ def test_the_second_node_is_a_witness_and_witnessed_and_answers_a_request(
         assert again.server_alive
     finally:
         again.stop()
+
+
+def test_a_taken_port_is_refused_before_either_node_registers_the_other(
+    tmp_path: Path, db: None
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        node = PartnerNode(tmp_path / "in-node", taken.getsockname()[1], "demo-password")
+        with pytest.raises(Unavailable, match=f"port {node.port} is taken: choose another"):
+            partner_node.join(node, "http://127.0.0.1:1")
+    assert node.server is None and not Partner.objects.exists()

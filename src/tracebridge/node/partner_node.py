@@ -112,6 +112,7 @@ class PartnerNode:
 
     def serve(self, wait: float = 120.0) -> None:
         """``tracebridge runserver`` on node B's port, once it answers."""
+        self.check_port()
         self.server = subprocess.Popen(
             [sys.executable, "-m", "tracebridge.node.cli", "runserver", f"127.0.0.1:{self.port}",
              "--noreload"],
@@ -121,6 +122,12 @@ class PartnerNode:
         if not wait_for(self.url + "/taxii2/", wait, alive=lambda: self.server_alive):
             self.stop()
             raise Unavailable(f"the Indian demo node did not start on {self.url}")
+
+    def check_port(self) -> None:
+        if answers(self.url):  # someone else's server would answer in node B's place
+            raise Unavailable(
+                f"port {self.port} is taken: choose another with --partner-port, or --one-node"
+            )
 
     @property
     def server_alive(self) -> bool:
@@ -200,6 +207,7 @@ def begin(home: Path, port: int, password: str) -> PartnerNode:
 def join(node: PartnerNode, us_url: str) -> bool:
     """Finish node B's set-up, register each node as the other's partner (again when a port
     changed), serve node B. True the first time: the caller then sends node B a request."""
+    node.check_port()  # before either node registers the other
     first = node.setup is not None
     if node.setup is not None:
         *_, token, key = collect(node.setup)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tracebridge.commands import console
 from tracebridge.demo import DEMO_PASSWORD
+from tracebridge.errors import Unavailable
 from tracebridge.node import partner_node
 from tracebridge.node.demo_loader import load_world
 from tracebridge.node.partner_node import PartnerNode
@@ -70,7 +71,11 @@ class Command(BaseCommand):
         call_command("i18n", "compile", verbosity=0)
         ctx = load_world(out)
         if india is not None:
-            partner_node.demo(ctx, india, f"http://127.0.0.1:{port}")
+            try:
+                partner_node.demo(ctx, india, f"http://127.0.0.1:{port}")
+            except Unavailable as exc:  # the US node is served all the same
+                out.print(f"[bold red]The Indian node is not running:[/] {exc}")
+                india = None
         table = Table(title="Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")
         for column in ("username", "agency", "role"):
             table.add_column(column)
