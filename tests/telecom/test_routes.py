@@ -1,6 +1,7 @@
 """Calls without origid, a new caller ID on every call: grouped by their route into the network
-and the hour (issue 19.5), one campaign however many numbers it shows, ordinary calls through
-the same gateway left alone."""
+and the hour, and by the exchange they dial and the day (issue 19.5), one campaign however many
+numbers it shows, ordinary calls through the same gateway or into the same exchange left
+alone."""
 
 from __future__ import annotations
 
@@ -33,18 +34,21 @@ def through_gateway(row: dict[str, Any], hops: bool = True) -> list[dict[str, An
     return [dict(row, orig_carrier=o, term_carrier=t, reporting_carrier=t) for o, t in path]
 
 
-def robocalls(n: int = 120, hops: bool = True, every_s: int = 50) -> list[dict[str, Any]]:
+def robocalls(
+    n: int = 120, hops: bool = True, every_s: int = 50, exchanges: int = 1
+) -> list[dict[str, Any]]:
     """A burst of ``n`` unsigned calls, one each ``every_s`` seconds (120 calls: 100 minutes),
-    each from another (valid) US number, dialling one exchange in order; one in ten answered,
-    for 8 seconds."""
+    each from another (valid) US number, dialling one exchange in order (or a list spread over
+    ``exchanges`` of them); one in ten answered, for 8 seconds."""
     rows = []
     for i in range(n):
+        callee = f"+1{AREA_CODES[i % exchanges]}555{i:04d}" if exchanges > 1 else f"+1646555{i:04d}"
         caller = f"+1{AREA_CODES[i % 8]}{200 + i * 53 % 700:03d}{i * 97 % 10000:04d}"
         answered = i % 10 == 0
         row = cdr_row(
             f"RB{i:04d}",
             caller,
-            f"+1646555{i:04d}",
+            callee,
             DAY0 + i * every_s,
             attestation=None,
             duration_s=8 if answered else 0,
@@ -92,7 +96,7 @@ def _labels(out: Path) -> dict[str, str]:
 
 
 def test_a_campaign_without_origid_through_one_gateway_is_one_campaign(tmp_path: Path) -> None:
-    rows = robocalls() + ordinary(20)
+    rows = robocalls(exchanges=8) + ordinary(20)  # no exchange holds 20 calls: routes alone
     summary = analytics.analyze([write_cdrs(tmp_path / "c.parquet", rows)], tmp_path / "out")
     (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
     assert campaign["key_kind"] == "route"
@@ -104,7 +108,7 @@ def test_a_campaign_without_origid_through_one_gateway_is_one_campaign(tmp_path:
         "many unique callees",
         "no origid: grouped by the route into the network and the hour",
         "one campaign of 2 groups sharing an origid, calls, or route and hour: "
-        "0 origin-days, 0 caller numbers, 2 route-hours",
+        "0 origin-days, 0 caller numbers, 2 route-hours, 0 exchange-days",
     ):
         assert flag in reasons, (flag, reasons)
     labels = _labels(tmp_path / "out")
@@ -144,9 +148,11 @@ def test_the_route_is_the_entry_or_else_the_carrier_that_handed_the_calls_on(
     rows = [*robocalls(60, hops), own]
     analytics.analyze([write_cdrs(tmp_path / "r.parquet", rows)], out)
     (campaign,) = _read(out / "campaigns.csv")
+    assert campaign["calls"] == "60"  # its route group and its exchange group: one campaign
     route = f"from {ABROAD} via {GATEWAY}" if hops else f"via {TRANSIT}"
-    assert campaign["key"] == f"{route}, 2025-06-15 14:00Z" and campaign["calls"] == "60"
-    assert "sequential dialing: 60 callees within 60 numbers" in campaign["reasons"]
+    (group,) = [g for g in _read(out / "campaign_groups.csv") if g["key_kind"] == "route"]
+    assert group["key"] == f"{route}, 2025-06-15 14:00Z" and group["calls"] == "60"
+    assert "sequential dialing: 60 callees within 60 numbers" in group["reasons"]
 
 
 def test_a_campaign_seen_signed_and_unsigned_on_one_route_is_one_campaign(
@@ -162,4 +168,79 @@ def test_a_campaign_seen_signed_and_unsigned_on_one_route_is_one_campaign(
     (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
     assert campaign["calls"] == "90"
     kinds = sorted(g["key_kind"] for g in _read(tmp_path / "out" / "campaign_groups.csv"))
-    assert kinds == ["origin", "route"]
+    assert kinds == ["exchange", "origin", "route"]
+
+
+def _on_many_routes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each call handed over by another foreign carrier to another gateway: no route holds 20."""
+    for row in rows:
+        i = int(row["call_id"][2:])
+        if row["orig_carrier"] == ABROAD:
+            row.update(orig_carrier=f"Foreign {i % 30}", term_carrier=f"Gateway {i % 7}")
+        elif row["orig_carrier"] == GATEWAY:
+            row.update(orig_carrier=f"Gateway {i % 7}", reporting_carrier=f"Gateway {i % 7}")
+    return rows
+
+
+def test_a_burst_into_one_exchange_on_many_routes_is_one_campaign(tmp_path: Path) -> None:
+    rows = _on_many_routes(robocalls()) + ordinary(20)
+    analytics.analyze([write_cdrs(tmp_path / "x.parquet", rows)], tmp_path / "out")
+    (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
+    assert campaign["key_kind"] == "exchange"
+    assert campaign["key"] == "+1646555xxxx, 2025-06-15" and campaign["calls"] == "120"
+    for flag in (
+        "low completion: ",
+        "sequential dialing: 120 callees within 120 numbers",
+        "no origid: grouped by the exchange dialled (NPA-NXX) and the day",
+    ):
+        assert flag in campaign["reasons"], (flag, campaign["reasons"])
+    assert set(_labels(tmp_path / "out")) == {f"RB{i:04d}" for i in range(120)}
+    groups = _read(tmp_path / "out" / "campaign_groups.csv")
+    assert [g["key_kind"] for g in groups] == ["exchange"]
+
+
+def test_a_burst_on_one_route_into_one_exchange_is_one_campaign_of_both_groups(
+    tmp_path: Path,
+) -> None:
+    analytics.analyze([write_cdrs(tmp_path / "b.parquet", robocalls())], tmp_path / "out")
+    (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
+    assert campaign["key_kind"] == "exchange" and campaign["calls"] == "120"
+    assert "0 origin-days, 0 caller numbers, 2 route-hours, 1 exchange-days" in campaign["reasons"]
+    groups = _read(tmp_path / "out" / "campaign_groups.csv")
+    assert sorted(g["key_kind"] for g in groups) == ["exchange", "route", "route"]
+
+
+def test_ordinary_calls_into_one_exchange_are_not_flagged(tmp_path: Path) -> None:
+    """A busy exchange (a call centre's numbers) called 60 times a day without origid, on many
+    routes: most calls answered for minutes, so its completion is high; nothing is flagged."""
+    rows = []
+    for i in range(60):
+        answered = i % 4 != 0
+        row = cdr_row(f"OX{i:04d}", f"+1{2015550000 + i * 7}", f"+1646555{i % 40:04d}",
+                      DAY0 + i * 600, attestation=None, duration_s=120 if answered else 0,
+                      answered=answered, sip_code=200 if answered else 486)  # fmt: skip
+        rows += through_gateway(row)
+    summary = analytics.analyze(
+        [write_cdrs(tmp_path / "o.parquet", _on_many_routes(rows))], tmp_path / "out"
+    )
+    assert summary.campaigns == 0 and summary.labelled_calls == 0
+
+
+def test_a_campaign_signed_on_some_calls_is_joined_through_its_origid(tmp_path: Path) -> None:
+    """Two bursts of one robodialer on two days, each into its own exchange on many routes, a
+    few calls of each signed with its origid (too few for an origin group of their own): one
+    campaign, joined through the origid its signed calls share."""
+    first = _on_many_routes(robocalls(60))
+    second = _on_many_routes(robocalls(60))
+    for row in second:
+        row.update(call_id="S" + row["call_id"], start_time=row["start_time"] + 2 * 86400,
+                   called_number=row["called_number"].replace("+1646", "+1718"))  # fmt: skip
+    rows = first + second
+    for row in rows:
+        if int(row["call_id"][-4:]) % 7 == 3:  # 9 calls a burst, 27 records
+            row.update(origid="3c8422f6-e606-4ffe-b246-f7fff7249a9b", attestation="B")
+    analytics.analyze([write_cdrs(tmp_path / "t.parquet", rows)], tmp_path / "out")
+    (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
+    assert campaign["calls"] == "102"  # the 18 signed calls have no group of their own
+    kinds = [g["key_kind"] for g in _read(tmp_path / "out" / "campaign_groups.csv")]
+    assert kinds == ["exchange", "exchange"]

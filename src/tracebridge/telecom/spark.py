@@ -122,22 +122,28 @@ def _score(spark: Any, p: Params) -> None:
     keys are named later, from ``carriers``)."""
     spark.sql(analytics.candidates_sql(p)).createOrReplaceTempView("candidates")
     spark.sql(_spark_sql(analytics.route_candidates(p))).createOrReplaceTempView("route_candidates")
+    spark.sql(_spark_sql(analytics.exchange_candidates(p))).createOrReplaceTempView(
+        "exchange_candidates"
+    )
     spark.sql(_spark_sql(analytics.features_sql(p))).createOrReplaceTempView("features")
     score, reasons = analytics.score_sql(p), analytics.reasons_sql(p)
     key = (
         "CASE key_kind WHEN 'origin' THEN oid || '@' || "
         "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') "
-        "WHEN 'caller' THEN '+' || CAST(cli AS STRING) END"
+        "WHEN 'caller' THEN '+' || CAST(cli AS STRING) "
+        "WHEN 'exchange' THEN '+' || CAST(exchange AS STRING) || 'xxxx, ' || "
+        "date_format(to_timestamp(day * 86400), 'yyyy-MM-dd') END"
     )
     spark.sql(f"""
-        SELECT key_kind, oid, day, cli, path, hour, uniq, calls, oid AS origin, {key} AS key,
+        SELECT key_kind, oid, day, cli, path, hour, exchange, uniq, calls, oid AS origin,
+               {key} AS key,
                {score} AS score, {analytics.PATTERN} AS pattern,
                array_join(filter(array({reasons}), r -> r IS NOT NULL), '; ') AS reasons
         FROM features
     """).createOrReplaceTempView("scored")  # noqa: S608
     spark.sql(f"""
-        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour) AS INT)
-                   AS gid, *
+        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour, exchange)
+                   AS INT) AS gid, *
         FROM scored WHERE score >= {p.threshold} AND pattern
     """).cache().createOrReplaceTempView("flagged_groups")  # noqa: S608
 
@@ -169,7 +175,7 @@ def _run(spark: Any, paths: list[Path], p: Params, summary: AnalysisSummary) -> 
     tables = {
         "members": spark.sql(_spark_sql(analytics.MEMBERS_SQL)).toArrow(),
         "flagged_groups": spark.sql(
-            "SELECT gid, key_kind, key, origin, path, hour, uniq, calls, score, reasons "
+            "SELECT gid, key_kind, key, origin, oid, path, hour, uniq, calls, score, reasons "
             "FROM flagged_groups"
         ).toArrow(),
         "carriers": spark.sql("SELECT * FROM carriers").toArrow(),

@@ -50,6 +50,7 @@ from tracebridge.telecom.analytics.routes import carriers_sql as carriers_sql
 from tracebridge.telecom.analytics.routes import record_bits as record_bits
 from tracebridge.telecom.analytics.rules import PATTERN as PATTERN
 from tracebridge.telecom.analytics.rules import candidates_sql as candidates_sql
+from tracebridge.telecom.analytics.rules import exchange_candidates as exchange_candidates
 from tracebridge.telecom.analytics.rules import features_sql as features_sql
 from tracebridge.telecom.analytics.rules import reasons_sql as reasons_sql
 from tracebridge.telecom.analytics.rules import route_candidates as route_candidates

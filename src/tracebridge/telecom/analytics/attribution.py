@@ -2,15 +2,17 @@
 with one campaign.
 
 A campaign is not one group: a robodialer shows up as origin groups on several days (one
-origid), as caller groups (its own numbers) and as route groups (its calls without origid, by
-route and hour). Flagged groups are joined into one campaign when they share an origid, when
-at least LINK_CALLS calls lie in both (a number's calls signed with the origid; calls without
-origid from the number; signed calls on the same route in the same hour), or when they are
-route groups of one route in consecutive hours (one burst). The joining is a union-find over
-the flagged groups (a few thousand, not calls), shared by both engines (see ``merge``).
-Each call is labelled with the campaign of its origin group first, then its caller group, then
-(calls without origid) its route group.
-"""
+origid), as caller groups (its own numbers), as route groups (its calls without origid, by
+route and hour) and as exchange groups (the same calls by the exchange dialled and the day).
+Flagged groups are joined into one campaign when they share an origid (origin groups, or at
+least LINK_CALLS signed calls of one origid in each), when at least LINK_CALLS calls lie in
+both (a number's calls signed with the origid; calls without origid from the number; signed
+calls on the same route in the same hour or into the same exchange on the same day; calls
+without origid in a route and an exchange group), or when they are route groups of one route
+in consecutive hours (one burst). The joining is a union-find over the flagged groups (a few
+thousand, not calls), shared by both engines (see ``merge``). Each call is labelled with the
+campaign of its origin group first, then its caller group, then (calls without origid) its
+route group, then its exchange group."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pyarrow as pa
 
 from tracebridge.telecom.analytics.core import Params
 from tracebridge.telecom.analytics.keys import keys_of
-from tracebridge.telecom.analytics.routes import HOUR, ROUTE, route_key_sql
+from tracebridge.telecom.analytics.routes import CALL_DAY, EXCHANGE, HOUR, ROUTE, route_key_sql
 from tracebridge.telecom.numbers import NANP
 
 LINK_CALLS = 3  # calls two flagged groups must have in common to be one campaign
@@ -37,50 +39,74 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
         WITH f AS (SELECT * EXCLUDE (pattern) FROM groups
                    WHERE score >= {p.threshold} AND pattern),
         names AS ({names})
-        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour)
+        SELECT CAST(row_number() OVER (ORDER BY key_kind, oid, day, cli, path, hour, exchange)
                     AS INTEGER) AS gid,
                f.*, names.origid AS origin,
                CASE key_kind
                    WHEN 'origin' THEN names.origid || '@'
                         || strftime(to_timestamp(day * 86400), '%Y-%m-%d')
-                   WHEN 'caller' THEN '+' || CAST(cli AS VARCHAR) END AS key
+                   WHEN 'caller' THEN '+' || CAST(cli AS VARCHAR)
+                   WHEN 'exchange' THEN {EXCHANGE_KEY} END AS key
         FROM f LEFT JOIN names USING (oid)""")  # noqa: S608
     con.execute(f"CREATE OR REPLACE TEMP TABLE members AS {MEMBERS_SQL}")
     merge(con)
 
 
-# A route group holds every call without origid on its route in its hour: a conversation
-# there (answered, at least this long) is ordinary traffic beside the burst, not labelled
+# An exchange group's key: the exchange as a number with its last four digits open, and the day
+# ('+1646555xxxx, 2025-06-15'). Both engines.
+EXCHANGE_KEY = (
+    "'+' || CAST(exchange AS VARCHAR) || 'xxxx, ' "
+    "|| strftime(to_timestamp(day * 86400), '%Y-%m-%d')"
+)
+
+
+# A route or exchange group holds every call without origid on its route in its hour (in its
+# exchange on its day): a conversation there (answered, at least this long) is ordinary traffic beside the burst, not labelled
 # (nor, as routes.ROUTED says, a call showing a foreign caller ID).
 CONVERSATION_S = 60
-# One scan of the per-call rows, three hash probes (pure equi-joins: a non-equality condition
-# turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route group is a link only.
+# One scan of the per-call rows, four hash probes (pure equi-joins: a non-equality condition
+# turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route or exchange group is a link only.
 # Both engines: over ``calls`` and ``flagged_groups``.
 MEMBERS_SQL = f"""
     SELECT * FROM (
         SELECT c.call_id, fo.gid AS og, fc.gid AS cg,
-               CASE WHEN NOT (c.ans_any AND c.dur_max >= {CONVERSATION_S})
-                         AND coalesce(c.cli // {NANP}, 1) = 1 THEN fr.gid END AS rg,
-               c.signed, c.reps, c.ts0,
-               c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n
-        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls) c
+               CASE WHEN c.ordinary THEN NULL ELSE fr.gid END AS rg,
+               CASE WHEN c.ordinary THEN NULL ELSE fx.gid END AS xg, c.signed, c.reps, c.ts0,
+               c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n, c.oid
+        FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour, {EXCHANGE} AS exchange,
+                     {CALL_DAY} AS xday,
+                     (ans_any AND dur_max >= {CONVERSATION_S})
+                     OR coalesce(cli // {NANP}, 1) <> 1 AS ordinary
+              FROM calls) c
         LEFT JOIN (SELECT oid, day, gid FROM flagged_groups WHERE key_kind = 'origin') fo
           ON fo.oid = c.oid AND fo.day = c.day
         LEFT JOIN (SELECT cli, gid FROM flagged_groups WHERE key_kind = 'caller') fc
           ON fc.cli = c.cli
         LEFT JOIN (SELECT path, hour, gid FROM flagged_groups WHERE key_kind = 'route') fr
-          ON fr.path = c.path AND fr.hour = c.hour)
-    WHERE og IS NOT NULL OR cg IS NOT NULL OR (rg IS NOT NULL AND signed = 0)"""  # noqa: S608
+          ON fr.path = c.path AND fr.hour = c.hour
+        LEFT JOIN (SELECT exchange, day, gid FROM flagged_groups WHERE key_kind = 'exchange') fx
+          ON fx.exchange = c.exchange AND fx.day = c.xday)
+    WHERE og IS NOT NULL OR cg IS NOT NULL
+       OR ((rg IS NOT NULL OR xg IS NOT NULL) AND (signed = 0 OR oid IS NOT NULL))"""  # noqa: S608
 
 EDGES_SQL = f"""
     SELECT a, b FROM (
         SELECT og AS a, cg AS b FROM members WHERE og IS NOT NULL AND cg IS NOT NULL
         UNION ALL SELECT og, rg FROM members WHERE og IS NOT NULL AND rg IS NOT NULL
-        UNION ALL SELECT cg, rg FROM members WHERE cg IS NOT NULL AND rg IS NOT NULL)
+        UNION ALL SELECT cg, rg FROM members WHERE cg IS NOT NULL AND rg IS NOT NULL
+        UNION ALL SELECT og, xg FROM members WHERE og IS NOT NULL AND xg IS NOT NULL
+        UNION ALL SELECT cg, xg FROM members WHERE cg IS NOT NULL AND xg IS NOT NULL
+        UNION ALL SELECT rg, xg FROM members WHERE rg IS NOT NULL AND xg IS NOT NULL)
     GROUP BY a, b HAVING count(*) >= {LINK_CALLS}
     UNION ALL
     SELECT gid, min(gid) OVER (PARTITION BY origin) FROM flagged_groups
     WHERE key_kind = 'origin'
+    UNION ALL
+    SELECT g, min(g) OVER (PARTITION BY oid) FROM (
+        SELECT oid, g FROM (SELECT oid, rg AS g FROM members WHERE oid IS NOT NULL
+                            UNION ALL SELECT oid, xg FROM members WHERE oid IS NOT NULL)
+        WHERE g IS NOT NULL GROUP BY oid, g HAVING count(*) >= {LINK_CALLS}
+        UNION ALL SELECT oid, gid FROM flagged_groups WHERE key_kind = 'origin')
     UNION ALL
     SELECT a.gid, b.gid FROM flagged_groups a JOIN flagged_groups b
       ON a.path = b.path AND b.hour = a.hour + 1
@@ -88,7 +114,7 @@ EDGES_SQL = f"""
 
 
 def merge(con: duckdb.DuckDBPyConnection) -> None:
-    """From ``flagged_groups`` (gid, key_kind, key, origin, path, hour, uniq, calls, score,
+    """From ``flagged_groups`` (gid, key_kind, key, origin, oid, path, hour, uniq, calls, score,
     reasons; route keys are filled here from ``carriers``), ``members`` (one row per call of a
     flagged group: og, cg, rg, signed and the label columns) and ``carriers``: table
     ``flagged`` (one row per campaign, with its ``cix``) and view ``labels``."""
@@ -108,7 +134,7 @@ def merge(con: duckdb.DuckDBPyConnection) -> None:
         SELECT m.call_id, m.reps, x.cix, m.ts0, m.dur_max, m.ans_any, m.callee, m.cli, m.att,
                m.n
         FROM members m JOIN (SELECT gid, cix FROM grouped JOIN flagged USING (comp)) x
-          ON x.gid = coalesce(m.og, m.cg, CASE WHEN m.signed = 0 THEN m.rg END)""")
+          ON x.gid = coalesce(m.og, m.cg, CASE WHEN m.signed = 0 THEN coalesce(m.rg, m.xg) END)""")
 
 
 # One campaign per component, named by its largest group; its score is the highest of its
@@ -125,15 +151,16 @@ CAMPAIGNS_SQL = f"""
                s.score,
                r.reasons || CASE WHEN s.groups > 1 THEN printf(
                    '; one campaign of %d groups sharing an origid, calls, or route and hour: '
-                   || '%d origin-days, %d caller numbers, %d route-hours',
-                   s.groups, s.origins, s.callers, s.routes) ELSE '' END AS reasons
+                   || '%d origin-days, %d caller numbers, %d route-hours, %d exchange-days',
+                   s.groups, s.origins, s.callers, s.routes, s.exchanges) ELSE '' END AS reasons
         FROM (SELECT *, row_number() OVER (PARTITION BY comp
                                            ORDER BY calls DESC, key_kind, gkey) AS rank
               FROM grouped) r
         JOIN (SELECT comp, count(*) AS groups, max(score) AS score,
                      count(*) FILTER (key_kind = 'origin') AS origins,
                      count(*) FILTER (key_kind = 'caller') AS callers,
-                     count(*) FILTER (key_kind = 'route') AS routes
+                     count(*) FILTER (key_kind = 'route') AS routes,
+                     count(*) FILTER (key_kind = 'exchange') AS exchanges
               FROM grouped GROUP BY comp) s USING (comp)
         WHERE r.rank = 1)"""  # noqa: S608
 

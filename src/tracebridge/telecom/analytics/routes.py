@@ -77,6 +77,26 @@ def route_candidates_sql(gate: str) -> str:
         WHERE route <> 0 GROUP BY route, hour HAVING {gate}"""  # noqa: S608
 
 
+# Calls without origid are grouped a second way, by the exchange they dial: a robodialer works
+# through a list or a block of numbers, so one burst's calls go to one exchange (NPA-NXX) in
+# sequence whatever route each takes and whatever caller ID each shows. Ordinary calls into one
+# exchange are few a day, and answered. A group is one exchange (the callee's number without
+# its last four digits, NANP callees only) on one UTC day.
+EXCHANGE = "callee // 10000"
+CALL_DAY = "ts0 // 86400"
+EXCHANGED = f"{ROUTED} AND callee // {NANP} = 1"
+
+
+def exchange_candidates_sql(gate: str) -> str:
+    """Exchange groups worth exact counting: calls without origid (EXCHANGED), by the
+    callee's exchange and the day, that pass ``gate`` (as route_candidates_sql)."""
+    return f"""
+        SELECT exchange, xday FROM (
+            SELECT {EXCHANGE} AS exchange, {CALL_DAY} AS xday, n, answered, dur_sum FROM calls
+            WHERE {EXCHANGED})
+        GROUP BY exchange, xday HAVING {gate}"""  # noqa: S608
+
+
 def route_key_sql() -> str:
     """(gid, key) of the flagged route groups: 'from <outside> via <gateway>, <hour>' for an
     entry, 'via <carriers>, <hour>' otherwise; names in byte order."""

@@ -7,7 +7,16 @@ from __future__ import annotations
 import duckdb
 
 from tracebridge.telecom.analytics.core import Params
-from tracebridge.telecom.analytics.routes import HOUR, ROUTE, ROUTED, route_candidates_sql
+from tracebridge.telecom.analytics.routes import (
+    CALL_DAY,
+    EXCHANGE,
+    EXCHANGED,
+    HOUR,
+    ROUTE,
+    ROUTED,
+    exchange_candidates_sql,
+    route_candidates_sql,
+)
 from tracebridge.telecom.numbers import NANP
 
 
@@ -73,6 +82,11 @@ def rules(p: Params) -> list[tuple[str, int, str]]:
             "'no origid: grouped by the route into the network and the hour'",
         ),
         (
+            "key_kind = 'exchange'",
+            0,
+            "'no origid: grouped by the exchange dialled (NPA-NXX) and the day'",
+        ),
+        (
             "a_share >= 0.9 AND answer_rate >= 0.4",
             -4,
             "'A-attested and usually answered (legitimate high volume)'",
@@ -117,25 +131,40 @@ def route_candidates(p: Params) -> str:
     return route_candidates_sql(gate(p, "sum(n)", "sum(answered)", "sum(dur_sum)"))
 
 
+def exchange_candidates(p: Params) -> str:
+    """Exchange groups (calls without origid by the exchange dialled and the day) that pass
+    the gate, from the per-call rows (table ``exchange_candidates``; both engines)."""
+    return exchange_candidates_sql(gate(p, "sum(n)", "sum(answered)", "sum(dur_sum)"))
+
+
 def features_sql(p: Params) -> str:
-    """Exact features of the candidate groups (``candidates`` and ``route_candidates``)."""
+    """Exact features of the candidate groups (``candidates``, ``route_candidates`` and
+    ``exchange_candidates``)."""
     none = "CAST(NULL AS BIGINT)"
     return f"""
         SELECT 'origin' AS key_kind, oid, day, {none} AS cli, {none} AS path, {none} AS hour,
-               {_FEATURES}, count(DISTINCT cli) AS clis
+               {none} AS exchange, {_FEATURES}, count(DISTINCT cli) AS clis
         FROM calls c JOIN (SELECT oid AS koid, day AS kday FROM candidates
                            WHERE key_kind = 'origin') k ON c.oid = k.koid AND c.day = k.kday
         GROUP BY oid, day HAVING count(*) >= {p.min_calls}
         UNION ALL
-        SELECT 'caller', NULL, NULL, cli, {none}, {none}, {_FEATURES}, 1
+        SELECT 'caller', NULL, NULL, cli, {none}, {none}, {none}, {_FEATURES}, 1
         FROM calls c JOIN (SELECT cli AS kcli FROM candidates WHERE key_kind = 'caller') k
           ON c.cli = k.kcli
         GROUP BY cli HAVING count(*) >= {p.min_calls}
         UNION ALL
-        SELECT 'route', NULL, NULL, {none}, path, hour, {_FEATURES}, count(DISTINCT cli)
+        SELECT 'route', NULL, NULL, {none}, path, hour, {none}, {_FEATURES},
+               count(DISTINCT cli)
         FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour FROM calls WHERE {ROUTED}) c
         JOIN route_candidates k USING (path, hour)
-        GROUP BY path, hour HAVING count(*) >= {p.min_calls}"""  # noqa: S608
+        GROUP BY path, hour HAVING count(*) >= {p.min_calls}
+        UNION ALL
+        SELECT 'exchange', NULL, xday, {none}, {none}, {none}, exchange, {_FEATURES},
+               count(DISTINCT cli)
+        FROM (SELECT *, {EXCHANGE} AS exchange, {CALL_DAY} AS xday FROM calls
+              WHERE {EXCHANGED}) c
+        JOIN exchange_candidates k USING (exchange, xday)
+        GROUP BY exchange, xday HAVING count(*) >= {p.min_calls}"""  # noqa: S608
 
 
 def score_sql(p: Params) -> str:
@@ -152,10 +181,12 @@ def score_groups(con: duckdb.DuckDBPyConnection, p: Params) -> None:
     """Table ``groups``: every candidate origin, caller and route group with its score and
     reasons."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE route_candidates AS {route_candidates(p)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE exchange_candidates AS {exchange_candidates(p)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE features AS {features_sql(p)}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE groups AS
-        SELECT key_kind, oid, day, cli, path, hour, uniq, calls, {score_sql(p)} AS score,
+        SELECT key_kind, oid, day, cli, path, hour, exchange, uniq, calls,
+               {score_sql(p)} AS score,
                {PATTERN} AS pattern,
                array_to_string(list_filter([{reasons_sql(p)}], lambda r: r IS NOT NULL), '; ')
                    AS reasons
