@@ -17,6 +17,7 @@ world cannot be measured (the targets are what later work is to reach).
 ``linking``, ``mules``) measures one part (the others' inputs shrink to a token size);
 ``--calls N`` sets the calls per world. ``--family NAME`` draws a second, independent family
 (its own seeds and knob streams), to check that a change was not tuned to the first.
+``--no-warninglist`` takes the worlds' impersonated helplines and sites off the warninglist.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ class World:
     metrics: dict[str, float]
 
 
-def linking_metrics(out: Path) -> dict[str, float]:
-    report = linking_accuracy.evaluate(out)
+def linking_metrics(out: Path, warninglisted: bool = True) -> dict[str, float]:
+    report = linking_accuracy.evaluate(out, warninglisted)
     return {
         "link_P": report.ours.precision,
         "link_R": report.ours.recall,
@@ -165,7 +166,12 @@ NEEDS = {"linking": "complaints", "calls": "calls", "mules": "txns"}
 
 
 def measure(
-    seed: int, knobs: Knobs, sizes: dict[str, int], work: Path, parts: tuple[str, ...] = PARTS
+    seed: int,
+    knobs: Knobs,
+    sizes: dict[str, int],
+    work: Path,
+    parts: tuple[str, ...] = PARTS,
+    warninglisted: bool = True,
 ) -> World:
     out = work / f"w{seed}"
     wanted = {NEEDS[part] for part in parts}
@@ -173,7 +179,7 @@ def measure(
     generate(out, seed, "small", **size, knobs=knobs)
     metrics: dict[str, float] = {}
     if "linking" in parts:
-        metrics |= linking_metrics(out)
+        metrics |= linking_metrics(out, warninglisted)
     if "calls" in parts:
         metrics |= robocall_metrics(out, work / f"calls{seed}")
     if "mules" in parts:
@@ -225,6 +231,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", choices=PARTS, help="measure one part only")
     parser.add_argument("--calls", type=int, help="calls per world (default 60,000)")
     parser.add_argument("--family", help="draw an independent family of worlds named so")
+    parser.add_argument(
+        "--no-warninglist",
+        action="store_true",
+        help="take the worlds' impersonated helplines and sites off the warninglist (linking)",
+    )
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
     if args.calls:
@@ -237,7 +248,7 @@ def main(argv: list[str]) -> int:
         for index in range(count):
             seed, knobs = first + index, draw_knobs(*knob_streams)
             started = time.perf_counter()
-            worlds.append(measure(seed, knobs, sizes, Path(tmp), parts))
+            worlds.append(measure(seed, knobs, sizes, Path(tmp), parts, not args.no_warninglist))
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)
     print("\n".join(table(worlds)))
     print("\n".join(verdicts(worlds)))

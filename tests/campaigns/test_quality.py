@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tracebridge.campaigns import quality
+from tracebridge import warninglist
+from tracebridge.campaigns import linking_accuracy, quality
 from tracebridge.campaigns.linking_accuracy import evaluate
 from tracebridge.simulate import Knobs, generate
 
@@ -69,3 +70,19 @@ def test_soft_links_lift_a_world_whose_rotations_share_nothing(tmp_path: Path) -
     assert report.identifiers_of_ceiling < 0.7  # identifiers cannot join the rotations
     assert report.of_ceiling >= 0.95
     assert report.ours.precision >= report.identifiers.precision - 0.005
+
+
+def test_unlisting_takes_a_worlds_impersonated_keys_off_the_warninglist() -> None:
+    meta = {"hub_identifiers": ["domain:microsoft.com", "phone:+18006427676", "domain:gmail.com"]}
+    hidden = linking_accuracy.impersonated(meta)
+    assert hidden == ["domain:microsoft.com", "phone:+18006427676"]  # free mail stays listed
+    listed = linking_accuracy.unlisting(hidden)
+    for key in (
+        "domain:microsoft.com",
+        "domain:support.microsoft.com",
+        "url:https://www.microsoft.com/support/ticket",
+        "phone:+18006427676",
+    ):
+        assert warninglist.listed(key) and listed(key) is None, key
+    assert listed("domain:gmail.com") == warninglist.listed("domain:gmail.com") is not None
+    assert listed("domain:apple.com") is not None  # not the world's: still listed

@@ -15,6 +15,7 @@ government numbers, big platforms, free-mail domains). Three defences:
     it is a hub when its complaints already fall, through other evidence, into at least
     ``hub_groups`` separate groups none of which holds ``hub_top_share`` of them. A campaign's own
     number, however busy, sits inside one group; an impersonated helpline straddles many.
+    A website (its domain with all its URLs, ``family``) is one candidate.
 (3) bridges: a key family that alone holds two groups of ``min_bridge_piece`` complaints together.
 """
 
@@ -66,6 +67,11 @@ class LinkParams:
     # recall where a campaign's accounts rotate faster than its phones and sites.
     corroboration_needs_payment: bool = False
     max_corroborating: int = 16
+    # A website (its domain with all its URLs) judged as one candidate. Off: it did not lift
+    # precision where impersonated sites are not warninglisted (the sites' pages were not what
+    # chained the campaigns there) and cost recall where a campaign's own site outlives its
+    # rotations (docs/campaigns.md, "Quality on a family of worlds").
+    judge_sites: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,11 +167,10 @@ def link(
         if reason:
             blocked[k] = True
             hubs[k] = Hub(graph.keys[k], "warninglist", int(degree[k]), 0, reason)
-    candidate = (degree >= params.min_hub_degree) & ~blocked
-    labels = _complaint_labels(graph, ~(blocked | candidate))
-    order = np.flatnonzero(candidate)
-    order = order[np.argsort(degree[order], kind="stable")]
-    judged, admitted, joined = _judge_candidates(graph, labels, order, degree, params)
+    sites = Families.of(graph, blocked, degree, params.judge_sites)
+    candidate = sites.busy(params.min_hub_degree)
+    labels = _complaint_labels(graph, ~(blocked | candidate[sites.of_key]))
+    judged, admitted, joined = _judge_candidates(graph, labels, sites, candidate, params)
     hubs.update(judged)
     bridges = _bridges(graph, blocked, hubs, joined, params.min_bridge_piece)
     hubs.update(bridges)
@@ -174,6 +179,60 @@ def link(
         (a for k, a in admitted.items() if k not in bridges), key=lambda a: a.key
     )
     return result
+
+
+@dataclass
+class Families:
+    """The linking keys grouped into families (``family``: a website's domain with all its
+    URLs), each judged as one candidate: its pages cannot chain campaigns below the hub
+    threshold before the site is judged. ``of_key`` is -1 for keys that never link."""
+
+    graph: Graph
+    of_key: IntArray
+    first: IntArray  # each family's first key
+    degree: IntArray  # distinct complaints naming any key of the family
+    more: dict[int, list[int]]  # the other keys of the families of several keys
+
+    @classmethod
+    def of(cls, graph: Graph, blocked: BoolArray, key_degree: IntArray, by_site: bool) -> Families:
+        """``by_site`` False: every key is a family of its own."""
+        useful = np.flatnonzero(~blocked)
+        if by_site:
+            first, number = compact(_family_firsts(graph.keys, useful))
+        else:
+            first = number = np.arange(len(useful), dtype=np.int64)
+        of_key = np.full(len(graph.keys), -1, dtype=np.int64)
+        of_key[useful] = number
+        n_fam = len(first)
+        size = np.bincount(number, minlength=n_fam)
+        degree = np.zeros(n_fam, dtype=np.int64)
+        degree[number] = key_degree[useful]  # right for families of one key
+        more: dict[int, list[int]] = {}
+        others = np.flatnonzero((size[number] > 1) & (np.arange(len(useful)) != first[number]))
+        for k, f in zip(useful[others].tolist(), number[others].tolist(), strict=True):
+            more.setdefault(f, []).append(k)
+        if more:
+            fam = of_key[graph.key]
+            pick = fam >= 0
+            pick[pick] = size[fam[pick]] > 1
+            pairs = distinct(graph.comp[pick] * n_fam + fam[pick])
+            multi = np.flatnonzero(size > 1)
+            degree[multi] = np.bincount(pairs % n_fam, minlength=n_fam)[multi]
+        return cls(graph, of_key, useful[first], degree, more)
+
+    def busy(self, min_degree: int) -> BoolArray:
+        """Families named by ``min_degree`` complaints or more (with a -1 slot: False)."""
+        return np.append(self.degree >= min_degree, False)
+
+    def keys(self, f: int) -> list[int]:
+        return [int(self.first[f]), *self.more.get(f, [])]
+
+    def name(self, f: int) -> str:
+        return family(self.graph.keys[int(self.first[f])])
+
+    def note(self, f: int) -> str:
+        n = len(self.more.get(f, []))
+        return f" (judged as one site: {self.name(f)} and its {n} other keys)" if n else ""
 
 
 def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
@@ -194,24 +253,26 @@ def _complaint_labels(graph: Graph, links: BoolArray) -> IntArray:
 
 
 def _judge_candidates(
-    graph: Graph, labels: IntArray, order: IntArray, degree: IntArray, params: LinkParams
+    graph: Graph, labels: IntArray, sites: Families, candidate: BoolArray, params: LinkParams
 ) -> tuple[dict[int, Hub], dict[int, Admitted], IntArray]:
     """Greedy in rising degree, then re-judge refused candidates until nothing changes; then
     join the groups that several refused candidates agree on (``_corroborate``) and judge the
-    refused ones again, round after round.
+    refused ones again, round after round. The candidates are key families (``Families``).
 
     Also returns the candidates admitted by corroboration and every complaint's group at the
     end: the base groups joined by the accepted candidates, which are the components of the
     graph without the hubs found so far.
     """
+    order = np.flatnonzero(candidate[:-1])
+    order = order[np.argsort(sites.degree[order], kind="stable")]
     parent = np.arange(int(labels.max(initial=-1)) + 1, dtype=np.int64)
     size = np.bincount(labels, minlength=len(parent)).astype(np.int64)
-    indptr, group, weight = _incidences(graph, labels, order)
+    indptr, group, weight = _incidences(graph, labels, order, sites.of_key)
     rules = (params.hub_groups, float(params.hub_top_share), params.max_rounds)
     refused, count, share = _judge(indptr, group, weight, parent, size, *rules)
     support: dict[int, tuple[int, int]] = {}
     for _ in range(params.max_rounds):
-        fams = [family(graph.keys[int(order[r])]) for r in refused.tolist()]
+        fams = [sites.name(int(order[r])) for r in refused.tolist()]
         found = _corroborate(refused, fams, indptr, group, parent, size, params)
         if not found:
             break
@@ -224,20 +285,24 @@ def _judge_candidates(
         refused = refused[again]
     out: dict[int, Hub] = {}
     for rank in refused.tolist():
-        k = int(order[rank])
+        f = int(order[rank])
         detail = (
             f"named across {int(count[rank])} otherwise separate groups "
-            f"(largest {float(share[rank]):.0%}) that no other identifiers join"
+            f"(largest {float(share[rank]):.0%}) that no other identifiers join" + sites.note(f)
         )
-        out[k] = Hub(graph.keys[k], "statistical", int(degree[k]), int(count[rank]), detail)
+        for k in sites.keys(f):
+            out[k] = Hub(
+                graph.keys[k], "statistical", int(sites.degree[f]), int(count[rank]), detail
+            )
     admitted: dict[int, Admitted] = {}
     for rank in sorted(set(support) - set(refused.tolist())):
-        k, (backers, groups) = int(order[rank]), support[rank]
+        f, (backers, groups) = int(order[rank]), support[rank]
         detail = (
             f"joins {groups} groups that {backers - 1} other identifiers also join "
-            "(one campaign's rotations, not a hub)"
+            "(one campaign's rotations, not a hub)" + sites.note(f)
         )
-        admitted[k] = Admitted(graph.keys[k], int(degree[k]), groups, detail)
+        for k in sites.keys(f):
+            admitted[k] = Admitted(graph.keys[k], int(sites.degree[f]), groups, detail)
     return out, admitted, _roots(parent)[labels]
 
 
@@ -309,17 +374,20 @@ def _union(parent: IntArray, size: IntArray, a: int, b: int) -> None:
 
 
 def _incidences(
-    graph: Graph, labels: IntArray, order: IntArray
+    graph: Graph, labels: IntArray, order: IntArray, of_key: IntArray
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """The base group of each candidate's complaints, candidate by candidate (rank order, CSR)."""
-    rank_of = np.full(len(graph.keys), -1, dtype=np.int64)
+    """The base group of each candidate family's complaints (each complaint once), candidate
+    by candidate (rank order, CSR)."""
+    rank_of = np.full(int(of_key.max(initial=-1)) + 2, -1, dtype=np.int64)  # [-1] for -1
     rank_of[order] = np.arange(len(order), dtype=np.int64)
-    rank = rank_of[graph.key]
+    rank = rank_of[of_key[graph.key]]
     pick = np.flatnonzero(rank >= 0)
-    group = np.empty(len(pick), dtype=np.int64)
-    group[sort_positions(rank[pick])] = labels[graph.comp[pick]]
+    n = max(graph.n_complaints, 1)
+    pairs = distinct(rank[pick] * n + graph.comp[pick])  # a URL and its domain count once
+    ranks, comps = np.divmod(pairs, n)
     indptr = np.zeros(len(order) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rank[pick], minlength=len(order)), out=indptr[1:])
+    np.cumsum(np.bincount(ranks, minlength=len(order)), out=indptr[1:])
+    group = labels[comps]
     return indptr, group, np.ones(len(group), dtype=np.int64)
 
 
@@ -338,25 +406,13 @@ def _roots(parent: IntArray) -> IntArray:
 
 @jit
 def straddles(groups: int, largest: int, total: int, hub_groups: int, top_share: float) -> bool:
-    """The one hub rule, for full and incremental linking alike.
+    """The statistical hub rule (incremental linking runs ``link`` itself on a neighbourhood).
 
     A candidate's complaints fall into ``groups`` separate groups (of two or more complaints;
     ``total`` of its complaints are in them, ``largest`` in the biggest): it is a hub when they
     number ``hub_groups`` or more and none holds ``top_share`` of them.
     """
     return groups >= hub_groups and total > 0 and largest / total < top_share
-
-
-def judge(held: Iterable[int], params: LinkParams) -> tuple[bool, int, float]:
-    """``straddles`` over a candidate's complaint count in each group it touches (any order).
-
-    Returns the verdict, the number of groups that count (two or more complaints) and the
-    largest one's share.
-    """
-    counts = [n for n in held if n > 0]
-    total, largest = sum(counts), max(counts, default=0)
-    verdict = straddles(len(counts), largest, total, params.hub_groups, float(params.hub_top_share))
-    return bool(verdict), len(counts), (largest / total if total else 1.0)
 
 
 @jit
@@ -446,7 +502,7 @@ def _bridges(
     keep = ~blocked
     keep[list(hubs)] = False
     useful = np.flatnonzero(keep)
-    fam_of = _families(graph.keys, useful)
+    fam_of = compact(_family_firsts(graph.keys, useful))[1]
     fam = np.zeros(len(graph.keys), dtype=np.int64)
     fam[useful] = fam_of
     pick = keep[graph.key]
@@ -469,14 +525,15 @@ def _bridges(
     return out
 
 
-def _families(keys: list[str], useful: IntArray) -> IntArray:
-    """Family number (0, 1, ...) of each useful key: a URL joins its domain's (``family``)."""
+def _family_firsts(keys: list[str], useful: IntArray) -> IntArray:
+    """For each useful key, the position (in ``useful``) of the first key of its family: a URL
+    joins its domain's (``family``); other keys are families of their own."""
     fam_of = np.arange(len(useful), dtype=np.int64)
     first: dict[str, int] = {}
     for i, text in enumerate([keys[k] for k in useful.tolist()]):
-        if text.startswith(("url:", "domain:")):  # other keys are families of their own
+        if text.startswith(("url:", "domain:")):
             fam_of[i] = first.setdefault(family(text), i)
-    return compact(fam_of)[1]
+    return fam_of
 
 
 # --- the result -------------------------------------------------------------------------------

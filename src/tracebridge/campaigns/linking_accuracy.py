@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from tracebridge import warninglist
 from tracebridge.campaigns import linking, quality, soft_links
 from tracebridge.complaints.schema import CanonicalComplaint
 from tracebridge.complaints.sightings import sightings_of
-from tracebridge.simulate import load_complaint_truth
+from tracebridge.simulate import catalog, load_complaint_truth
 
 
 @dataclass
@@ -70,11 +70,16 @@ def clusters(refs: list[str], groups: list[list[int]]) -> dict[str, int]:
     return {refs[c]: label for label, members in enumerate(groups) for c in members}
 
 
+Listed = Callable[[str], str | None]
+
+
 def ours(
-    world: WorldSightings, params: linking.LinkParams | None = None
+    world: WorldSightings,
+    params: linking.LinkParams | None = None,
+    listed: Listed = warninglist.listed,
 ) -> tuple[dict[str, int], float]:
     started = time.perf_counter()
-    result = linking.link(linking.Graph.from_pairs(world.pairs), warninglist.listed, params)
+    result = linking.link(linking.Graph.from_pairs(world.pairs), listed, params)
     return clusters(world.refs, result.groups), time.perf_counter() - started
 
 
@@ -127,11 +132,42 @@ class LinkingAccuracy:
         return scores.f1 / self.ceiling.f1 if self.ceiling.f1 else 0.0
 
 
-def evaluate(out_dir: Path) -> LinkingAccuracy:
+def unlisting(hidden: Iterable[str]) -> Listed:
+    """The warninglist without ``hidden`` keys (phones, domains with their subdomains and URLs):
+    a node whose list does not know the helplines and sites a world's scammers impersonate."""
+    gone = frozenset(hidden)
+
+    def listed(key: str) -> str | None:
+        site = linking.family(key)
+        if key in gone or (
+            site.startswith("domain:")
+            and any(f"domain:{s}" in gone for s in _suffixes(site.removeprefix("domain:")))
+        ):
+            return None
+        return warninglist.listed(key)
+
+    return listed
+
+
+def _suffixes(host: str) -> list[str]:
+    parts = host.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
+
+
+def impersonated(meta: dict[str, Any]) -> list[str]:
+    """The world's hub identifiers that are impersonated helplines and sites (not free mail)."""
+    free = {f"domain:{d}" for d in catalog.FREE_MAIL}
+    return [k for k in meta["hub_identifiers"] if k not in free]
+
+
+def evaluate(out_dir: Path, warninglisted: bool = True) -> LinkingAccuracy:
+    """``warninglisted=False``: the world's impersonated helplines and sites are taken off the
+    warninglist, so only the statistical rules stand between unrelated campaigns."""
     world = read_world(out_dir)
     truth: dict[str, object | None] = dict(load_complaint_truth(out_dir))
     meta = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
-    by_identifiers, t_ours = ours(world)
+    listed = warninglist.listed if warninglisted else unlisting(impersonated(meta))
+    by_identifiers, t_ours = ours(world, listed=listed)
     predicted, t_soft = by_identifiers, 0.0
     if (out_dir / "transactions.parquet").exists():
         layers = money_layers(out_dir, world.refs)

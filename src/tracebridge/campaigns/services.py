@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from tracebridge import warninglist
@@ -206,20 +205,22 @@ def _bulk(rows: Iterable[CampaignMember]) -> None:
 
 def _save_hubs(hubs: list[linking.Hub]) -> None:
     Hub.objects.filter(reason__in=["statistical", "warninglist"]).delete()
-    Hub.objects.bulk_create(
-        [
-            Hub(
-                key=h.key,
-                kind=h.key.partition(":")[0],
-                reason=h.reason,
-                detail=h.detail[:300],
-                degree=h.degree,
-                groups=h.groups,
-            )
-            for h in hubs
-        ],
-        ignore_conflicts=True,  # an operator-added key may also be a statistical hub
-    )
+    # an operator-added key may also be a statistical hub
+    Hub.objects.bulk_create(_hub_rows(hubs), ignore_conflicts=True)
+
+
+def _hub_rows(hubs: Iterable[linking.Hub]) -> list[Hub]:
+    return [
+        Hub(
+            key=h.key,
+            kind=h.key.partition(":")[0],
+            reason=h.reason,
+            detail=h.detail[:300],
+            degree=h.degree,
+            groups=h.groups,
+        )
+        for h in hubs
+    ]
 
 
 # --- summaries ----------------------------------------------------------------------------
@@ -357,123 +358,115 @@ def link_complaints(complaint_ids: Iterable[int]) -> list[Joined]:
 
 
 def link_one(complaint_id: int, listed: Callable[[str], str | None]) -> Joined:
+    """Link one complaint by the full rule, on its neighbourhood (docs/campaigns.md, "One hub
+    rule"): the campaigns and lone complaints that share a usable key with it are linked again
+    with ``linking.link``, keys already refused (``Hub``) held refused."""
     with transaction.atomic():
-        keys = sorted(
-            set(Sighting.objects.filter(complaint_id=complaint_id).values_list("key", flat=True))
+        refused = frozenset(Hub.objects.values_list("key", flat=True))
+        keys = set(Sighting.objects.filter(complaint_id=complaint_id).values_list("key", flat=True))
+        usable = [k for k in keys if k not in refused and not listed(k)]
+        area = _neighbourhood(complaint_id, usable)
+        pairs = Sighting.objects.filter(complaint_id__in=area).values_list("complaint_id", "key")
+        held = _holding(listed, refused)
+        result = linking.link(linking.Graph.from_pairs(pairs.iterator()), held, PARAMS)
+        new_hubs = [h for h in result.hubs if h.key not in refused and not listed(h.key)]
+        Hub.objects.bulk_create(_hub_rows(new_hubs), ignore_conflicts=True)
+        campaign, merged = _apply(complaint_id, area, result)
+    via = result.via.get(complaint_id, [])
+    return Joined(complaint_id, campaign, via, merged, sorted({h.key for h in new_hubs} & keys))
+
+
+def _holding(
+    listed: Callable[[str], str | None], refused: frozenset[str]
+) -> Callable[[str], str | None]:
+    """The warninglist, plus the keys refused before: held refused until a full rebuild."""
+    return lambda key: listed(key) or ("refused before" if key in refused else None)
+
+
+def _neighbourhood(complaint_id: int, keys: list[str]) -> set[int]:
+    """The complaint, the others naming one of its usable ``keys``, and their campaigns' members.
+
+    Closed under linking: every key its complaints name that is not refused links complaints
+    of one campaign only, so linking it alone is the full rebuild restricted to it.
+    """
+    ids = {complaint_id}
+    ids.update(Sighting.objects.filter(key__in=keys).values_list("complaint_id", flat=True))
+    campaigns = CampaignMember.objects.filter(complaint_id__in=ids).values("campaign_id")
+    ids.update(
+        CampaignMember.objects.filter(campaign_id__in=campaigns).values_list(
+            "complaint_id", flat=True
         )
-        hubs = set(Hub.objects.filter(key__in=keys).values_list("key", flat=True))
-        usable = [k for k in keys if k not in hubs and not listed(k)]
-        links, refused = _neighbours(complaint_id, usable)
-        campaign, merged = _join(complaint_id, links)
-    return Joined(complaint_id, campaign, sorted(links), merged, refused)
-
-
-@dataclass
-class _Link:
-    """Who else names one key: member counts per campaign, and complaints standing alone."""
-
-    per_campaign: dict[int, int]
-    loners: set[int]
-
-    @property
-    def others(self) -> int:
-        return sum(self.per_campaign.values()) + len(self.loners)
-
-
-def _neighbours(complaint_id: int, keys: list[str]) -> tuple[dict[str, _Link], list[str]]:
-    """Usable keys shared with others; busy keys that straddle campaigns become hubs."""
-    links: dict[str, _Link] = {}
-    refused: list[str] = []
-    for key in keys:
-        per_campaign = dict(
-            CampaignMember.objects.filter(complaint__sightings__key=key)
-            .exclude(complaint_id=complaint_id)
-            .values_list("campaign_id")
-            .annotate(n=Count("complaint_id", distinct=True))
-            .values_list("campaign_id", "n")
-        )
-        loners = set(
-            Sighting.objects.filter(key=key, complaint__campaign_member__isnull=True)
-            .exclude(complaint_id=complaint_id)
-            .values_list("complaint_id", flat=True)
-        )
-        link = _Link(per_campaign, loners)
-        if not link.others:
-            continue
-        if link.others + 1 >= PARAMS.min_hub_degree and _straddles(key, link):
-            refused.append(key)
-            continue
-        links[key] = link
-    return links, refused
-
-
-def _straddles(key: str, link: _Link) -> bool:
-    """``linking.judge`` over the campaigns the key's other namers belong to (loners count not:
-    in a full rebuild they are groups of one)."""
-    verdict, groups, share = linking.judge(link.per_campaign.values(), PARAMS)
-    if not verdict:
-        return False
-    Hub.objects.update_or_create(
-        key=key,
-        defaults={
-            "kind": key.partition(":")[0],
-            "reason": "statistical",
-            "degree": link.others + 1,
-            "groups": groups,
-            "detail": f"named across {groups} campaigns (largest {share:.0%})",
-        },
     )
-    return True
+    return ids
 
 
-def _join(complaint_id: int, links: dict[str, _Link]) -> tuple[Campaign | None, list[str]]:
-    own = CampaignMember.objects.filter(complaint_id=complaint_id).first()
-    campaign_ids = {cid for link in links.values() for cid in link.per_campaign}
-    if own is not None:
-        campaign_ids.add(own.campaign_id)
-    if not links:
-        return (own.campaign if own else None), []
-    campaigns = list(Campaign.objects.filter(pk__in=campaign_ids))
-    target = max(campaigns, key=lambda c: (c.size, -c.pk)) if campaigns else None
-    if target is None:
-        target = Campaign.objects.create(code=_next_code_factory()())
-    merged = sorted(c.code for c in campaigns if c.pk != target.pk)
-    for old in campaigns:
-        if old.pk != target.pk:
-            CampaignMember.objects.filter(campaign=old).update(campaign=target)
-            Campaign.objects.filter(pk=old.pk).update(
-                status=CampaignStatus.MERGED, merged_into=target.code, size=0
-            )
-    _add_members(target, complaint_id, links)
-    refresh_summaries([target])
-    return target, merged
-
-
-def _add_members(target: Campaign, complaint_id: int, links: dict[str, _Link]) -> None:
-    """The new complaint, loners it pulls in, and the one earlier namer of a newly shared key."""
-    via_of: dict[int, set[str]] = {complaint_id: set(links)}
-    for key, link in links.items():
-        firsts = set(link.loners)
-        if link.others == 1 and not link.loners:  # the key was not shared before: explain it now
-            firsts |= set(
-                Sighting.objects.filter(key=key)
-                .exclude(complaint_id=complaint_id)
-                .values_list("complaint_id", flat=True)
-            )
-        for other in firsts:
-            via_of.setdefault(other, set()).add(key)
-    existing = {
-        m.complaint_id: m for m in CampaignMember.objects.filter(complaint_id__in=list(via_of))
+def _apply(
+    complaint_id: int, area: set[int], result: linking.Linking
+) -> tuple[Campaign | None, list[str]]:
+    """Store the neighbourhood's groups: codes as a full rebuild keeps them, only changed rows
+    written, the campaigns that gained or lost members summarised again."""
+    members = {
+        m.complaint_id: m
+        for m in CampaignMember.objects.filter(complaint_id__in=area).select_related("campaign")
     }
-    new = [
-        CampaignMember(campaign=target, complaint_id=cid, via=sorted(keys))
-        for cid, keys in via_of.items()
-        if cid not in existing
-    ]
-    changed = []
-    for cid, member in existing.items():
-        if not via_of[cid] <= set(member.via):
-            member.via = sorted(set(member.via) | via_of[cid])
+    previous = {cid: m.campaign.code for cid, m in members.items()}
+    codes, successors = linking.assign_codes(result.groups, previous, _lazy_codes())
+    touched: dict[str, Campaign] = {}
+    for code, group in zip(codes, result.groups, strict=True):
+        campaign = _active(code)
+        if _place(campaign, group, members, result.via):
+            touched[code] = campaign
+    grouped = {cid for group in result.groups for cid in group}
+    gone = [cid for cid in members if cid not in grouped]
+    CampaignMember.objects.filter(complaint_id__in=gone).delete()
+    touched.update((members[cid].campaign.code, members[cid].campaign) for cid in gone)
+    for old, new in successors.items():
+        status = CampaignStatus.MERGED if new else CampaignStatus.DISSOLVED
+        Campaign.objects.filter(code=old).update(status=status, merged_into=new, size=0)
+    refresh_summaries(c for code, c in touched.items() if code not in successors)
+    own = [code for code, g in zip(codes, result.groups, strict=True) if complaint_id in g]
+    if not own:
+        return None, []
+    heirs = sorted(old for old, new in successors.items() if new == own[0])
+    return Campaign.objects.get(code=own[0]), heirs
+
+
+def _lazy_codes() -> Callable[[], str]:
+    """``_next_code_factory``, read from the database only when a new code is needed."""
+    made: list[Callable[[], str]] = []
+
+    def new_code() -> str:
+        if not made:
+            made.append(_next_code_factory())
+        return made[0]()
+
+    return new_code
+
+
+def _active(code: str) -> Campaign:
+    campaign, _ = Campaign.objects.get_or_create(code=code)
+    if campaign.status != CampaignStatus.ACTIVE or campaign.merged_into:
+        campaign.status, campaign.merged_into = CampaignStatus.ACTIVE, ""
+        campaign.save(update_fields=["status", "merged_into"])
+    return campaign
+
+
+def _place(
+    campaign: Campaign,
+    group: list[int],
+    members: dict[int, CampaignMember],
+    via: Mapping[int, list[str]],
+) -> bool:
+    """Put ``group`` in ``campaign``; True when its membership changed."""
+    new, changed, moved = [], [], False
+    for cid in group:
+        member, keys = members.get(cid), via.get(cid, [])
+        if member is None:
+            new.append(CampaignMember(campaign=campaign, complaint_id=cid, via=keys))
+        elif member.campaign_id != campaign.pk or member.via != keys:
+            moved = moved or member.campaign_id != campaign.pk
+            member.campaign, member.via = campaign, keys
             changed.append(member)
     CampaignMember.objects.bulk_create(new)
-    CampaignMember.objects.bulk_update(changed, ["via"])
+    CampaignMember.objects.bulk_update(changed, ["campaign", "via"])
+    return bool(new) or moved
