@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -288,11 +289,21 @@ def _call(client: Client, world: World, identity: str, target: Target) -> Any:
 def _text(response: Any, target: Target) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     text = raw.decode("utf-8", "replace")
+    if response.get("Content-Type", "") == "application/pdf":
+        text += "\n" + _pdf_text(raw)
     sent = [*target.query.values(), *(target.body or {}).values()]
     for value in sent:  # the caller's own query, echoed, is not a leak
         for spelling in (value, quote_plus(value), quote(value)):
             text = text.replace(spelling, "")
     return text
+
+
+def _pdf_text(raw: bytes) -> str:
+    """A PDF's text (its streams are compressed: the bytes never show a canary), read by
+    poppler's pdftotext (README, .ci/run), its line breaks and runs of spaces made one space;
+    nothing for bytes that are not a PDF (an attachment's, swept as they are)."""
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=raw, capture_output=True)
+    return " ".join(done.stdout.decode("utf-8", "replace").split()) if done.returncode == 0 else ""
 
 
 def _json_figures(data: Any, path: str = "") -> Iterator[tuple[str, int]]:
@@ -344,6 +355,16 @@ def _agency(identity: str) -> str:
 
 def _matches(key: str, name: str) -> bool:
     return name == key or (key.endswith("*") and name.startswith(key[:-1]))
+
+
+def test_a_letter_is_swept_as_its_text(world: World, db: None) -> None:
+    """The request letter's PDF holds the request's canaries only in compressed streams."""
+    url = reverse("request-letter", kwargs={"reference": world.ids["request"][0]})
+    response = _client(world, OWNER_ANALYST).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    canary = next(c.text for c in world.canaries if c.what == "request facts")
+    assert canary.encode() not in response.content
+    assert canary in _text(response, Target("request-letter", "GET", url))
 
 
 def test_every_route_is_swept(world: World, db: None) -> None:
