@@ -25,9 +25,13 @@ join is a ``SoftLink`` with its reason and a confidence.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 MONEY = "money"
 
@@ -131,7 +135,13 @@ class _Chains:
 
     def _fits(self, span: _Span) -> list[int]:
         """The chains ``span`` could continue: a common layer and scam type, successive."""
-        near = {index for layer in span.layers for index in self.by_layer.get(layer, ())}
+        near: set[int] = set()
+        for layer in span.layers:
+            bucket = self.by_layer.get(layer, set())
+            # Groups come in order of their first day: a chain that ended more than the gap
+            # before this one can continue nothing from now on.
+            bucket -= {i for i in bucket if span.lo - self.spans[i].hi > self.params.gap_days}
+            near |= bucket
         return sorted(index for index in near if _follows(self.spans[index], span, self.params))
 
     def _may_join(self, index: int, label: int, span: _Span) -> bool:
@@ -146,44 +156,73 @@ class _Chains:
     def relabel(self, labels: Sequence[int]) -> list[int]:
         """A joined chain takes a new label (past every group's, from its first complaint);
         every other complaint keeps its label."""
-        top = max(labels, default=-1) + 1
-        out: list[int] = []
-        for complaint, label in enumerate(labels):
-            index = self.head.get(_label(labels, complaint))
-            if index is not None and len(self.members[index]) > 1:
-                label = top + self.spans[index].first
-            out.append(label)
-        return out
+        moved = {
+            label: self.spans[index].first
+            for label, index in self.head.items()
+            if len(self.members[index]) > 1
+        }
+        out = np.asarray(labels, dtype=np.int64)
+        if not moved:
+            return out.tolist()  # type: ignore[no-any-return]
+        label_of = _labels_of(out)
+        old = np.fromiter(sorted(moved), dtype=np.int64, count=len(moved))
+        new = np.fromiter((moved[k] for k in old.tolist()), dtype=np.int64, count=len(old))
+        at = np.minimum(np.searchsorted(old, label_of), len(old) - 1)
+        top = int(out.max(initial=-1)) + 1
+        return np.where(old[at] == label_of, top + new[at], out).tolist()  # type: ignore[no-any-return]
+
+
+def _labels_of(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Every complaint's group label, a lone complaint's ``-1 - complaint``."""
+    return np.where(labels >= 0, labels, -1 - np.arange(len(labels), dtype=np.int64))
 
 
 def _spans(labels: Sequence[int], facts: Facts) -> dict[int, _Span]:
-    """The groups (and lone complaints, under label ``-1 - complaint``) that pay into a layer."""
-    layers: dict[int, set[str]] = defaultdict(set)
-    for complaint, account in facts.layers:
-        layers[complaint].add(account)
-    spans: dict[int, _Span] = {}
-    for complaint in range(len(labels)):
-        label = _label(labels, complaint)
-        day = facts.days[complaint]
-        span = spans.get(label)
-        if span is None:
-            span = spans[label] = _Span(complaint, day, day, set(), set())
-        span.lo, span.hi = min(span.lo, day), max(span.hi, day)
-        span.types.add(facts.scam_types[complaint])
-        span.layers |= layers.get(complaint, set())
-    return {label: span for label, span in spans.items() if span.layers}
+    """The groups (and lone complaints, under label ``-1 - complaint``) that pay into a layer:
+    whole-array work over their members (numpy), so a million complaints stay cheap."""
+    paid = list(facts.layers)
+    if not paid:
+        return {}
+    label_of = _labels_of(np.asarray(labels, dtype=np.int64))
+    members = np.flatnonzero(np.isin(label_of, label_of[[c for c, _ in paid]]))
+    members = members[np.argsort(label_of[members], kind="stable")]
+    group = label_of[members]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    days = np.asarray(facts.days, dtype=np.int64)[members]
+    lo, hi = np.minimum.reduceat(days, starts), np.maximum.reduceat(days, starts)
+    spans = {
+        int(group[s]): _Span(int(members[s]), int(a), int(b), set(), set())
+        for s, a, b in zip(starts.tolist(), lo.tolist(), hi.tolist(), strict=True)
+    }
+    names, codes = np.unique(np.asarray(facts.scam_types)[members], return_inverse=True)
+    pairs = np.unique(group * len(names) + codes.reshape(-1))
+    for label, code in zip(
+        (pairs // len(names)).tolist(), (pairs % len(names)).tolist(), strict=True
+    ):
+        spans[label].types.add(str(names[code]))
+    for complaint, account in paid:
+        spans[int(label_of[complaint])].layers.add(account)
+    return spans
 
 
 def _successors(spans: dict[int, _Span], params: SoftParams) -> dict[int, int]:
     """For each group (by its first complaint), how many groups could take over from it: a
-    common layer and scam type, starting within its hand-over window."""
+    common layer and scam type, starting within its hand-over window (found by bisection in
+    each layer's groups sorted by their first day)."""
     by_layer: dict[str, list[_Span]] = defaultdict(list)
-    for span in spans.values():
+    for span in sorted(spans.values(), key=lambda s: s.lo):
         for layer in span.layers:
             by_layer[layer].append(span)
+    starts = {layer: [s.lo for s in group] for layer, group in by_layer.items()}
     counts: dict[int, int] = {}
     for span in spans.values():
-        near = {id(o): o for layer in span.layers for o in by_layer[layer] if o is not span}
+        near: dict[int, _Span] = {}
+        for layer in span.layers:
+            days, group = starts[layer], by_layer[layer]
+            low = bisect_left(days, span.hi - params.overlap_days)
+            for other in group[low : bisect_right(days, span.hi + params.gap_days)]:
+                near[other.first] = other
+        near.pop(span.first, None)
         counts[span.first] = sum(1 for o in near.values() if _follows(span, o, params))
     return counts
 
