@@ -1,5 +1,6 @@
 """The node's own commands: demo and flush (serve: test_serve.py; the entry point: test_cli.py)."""
 
+import re
 from typing import Any
 
 import pytest
@@ -22,7 +23,13 @@ def test_demo_loads_agencies_and_users_without_serving(db: None, capsys: Any) ->
     fbi = User.objects.get(username="fbi.analyst")
     assert (fbi.agency.code, fbi.role) == ("US-FBI", "analyst")
     assert fbi.check_password("tracebridge-demo")
-    assert "tracebridge-demo" in capsys.readouterr().err
+    printed = capsys.readouterr().err
+    assert "tracebridge-demo" in printed
+    for username, code in (("doj-oia.supervisor", "US-DOJ-OIA"), ("mha.supervisor", "IN-MHA")):
+        official = User.objects.get(username=username)
+        assert official.agency is not None and official.agency.central_authority
+        assert official.agency.code == code and official.check_password("tracebridge-demo")
+        assert re.search(rf"{re.escape(username)}\s*│\s*{code}\s*│\s*supervisor", printed)
 
 
 @pytest.mark.django_db(transaction=True)  # PostgreSQL's TRUNCATE needs no pending FK triggers

@@ -19,6 +19,16 @@ NAMES_HI = {
     "IN-CBI": "केंद्रीय अन्वेषण ब्यूरो (CBI)",
     "IN-I4C": "भारतीय साइबर अपराध समन्वय केंद्र (I4C)",
 }
+# Each country's central authority for formal requests (the 2005 US-India MLAT's): it reads
+# its country's requests on the queue and acts on none (assistance.reading.agency_sides).
+CENTRAL_AUTHORITIES = [
+    ("US-DOJ-OIA", "US", "U.S. Department of Justice, Office of International Affairs",
+     "अमेरिका का न्याय विभाग, अंतरराष्ट्रीय मामलों का कार्यालय",
+     ("Eleanor Hayes", "Senior Trial Attorney")),
+    ("IN-MHA", "IN", "Ministry of Home Affairs (IS-II Division)",
+     "गृह मंत्रालय (आंतरिक सुरक्षा-II प्रभाग)", ("Rajesh Iyer", "Under Secretary")),
+]  # fmt: skip
+CENTRAL_ROLE = "supervisor"  # an official who reviews requests, of no side's agency
 ROLE_SUFFIX: dict[str, str] = {
     "viewer": "viewer",
     "analyst": "analyst",
@@ -67,7 +77,20 @@ def load(ctx: DemoContext) -> None:
                 title=TITLES[code][n],
             )
             ctx.users[user.username] = user
+    _central_authorities(ctx)
     operator, _ = create_user("operator", "US-DOJ-CPB", "operator", password=DEMO_PASSWORD)
     ctx.users["operator"] = operator
     ctx.note("agencies", len(AGENCIES))
     ctx.note("users", len(ctx.users))
+
+
+def _central_authorities(ctx: DemoContext) -> None:
+    """DOJ's Office of International Affairs and India's Ministry of Home Affairs, one official
+    each (e.g. doj-oia.supervisor)."""
+    for code, country, name, name_hi, (person, title) in CENTRAL_AUTHORITIES:
+        ctx.agencies[code] = create_agency(code, country, name, name_hi, central_authority=True)
+        user, _ = create_user(
+            username(code, CENTRAL_ROLE), code, CENTRAL_ROLE, password=DEMO_PASSWORD,
+            name=person, title=title,
+        )  # fmt: skip
+        ctx.users[user.username] = user
