@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tracebridge import warninglist
 from tracebridge.campaigns import linking_accuracy, quality
-from tracebridge.campaigns.linking_accuracy import evaluate
+from tracebridge.campaigns.linking_accuracy import evaluate, money_layers, read_world
 from tracebridge.simulate import Knobs, generate
 
 
@@ -86,3 +87,17 @@ def test_unlisting_takes_a_worlds_impersonated_keys_off_the_warninglist() -> Non
         assert warninglist.listed(key) and listed(key) is None, key
     assert listed("domain:gmail.com") == warninglist.listed("domain:gmail.com") is not None
     assert listed("domain:apple.com") is not None  # not the world's: still listed
+
+
+def test_money_layers_keep_only_the_mule_accounts_given(tmp_path: Path) -> None:
+    # Mules with an ordinary life pay shops, landlords and family within hours of a victim's
+    # payment too: given the mule accounts, only those count as a mule layer.
+    knobs = Knobs(ordinary_mule_share=1.0, ordinary_volume=2.0)
+    generate(tmp_path, 1906, "small", calls=100, txns=3000, knobs=knobs)
+    refs = read_world(tmp_path).refs
+    mules = set(json.loads((tmp_path / "truth.json").read_text())["mule_accounts"])
+    every = {account for _, account in money_layers(tmp_path, refs)}
+    layers = {account for _, account in money_layers(tmp_path, refs, mules)}
+    assert layers and layers <= mules
+    assert every - mules  # the shops and people the mules' lives pay
+    assert layers == every & mules

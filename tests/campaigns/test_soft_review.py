@@ -40,7 +40,8 @@ def _row(txn_id: str, hour: int, src: str, dst: str, ref: str = "") -> dict[str,
 @pytest.fixture
 def rotations(make_complaint: Callable[..., Complaint], tmp_path: Path) -> dict[str, Complaint]:
     """Two rotations of one campaign that share no identifier: days 0-20 on one number, days
-    22-50 on another; one victim of each pays a first-layer mule, both mules pay one collector."""
+    22-50 on another; one victim of each pays a first-layer mule, both mules pay one collector, which cashes out
+    (so the mule scan flags it: soft links follow money into flagged accounts only)."""
     made = {
         "r1a": make_complaint("phone:+12025550101", ref="R1A", days=0),
         "r1b": make_complaint("phone:+12025550101", ref="R1B", days=20),
@@ -52,6 +53,7 @@ def rotations(make_complaint: Callable[..., Complaint], tmp_path: Path) -> dict[
         _row("L1", 3, MULE1, COLLECTOR),
         _row("P2", 5, "UPI:victim2@oksbi", MULE2, "R2A"),
         _row("L2", 7, MULE2, COLLECTOR),
+        {**_row("C1", 9, COLLECTOR, ""), "channel": "atm"},  # cashed out: a mule layer
     ]
     path = tmp_path / "trail.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -96,6 +98,30 @@ def test_without_money_the_rotations_stay_apart(
     report = services.full_link()
     assert (report.campaigns, report.soft_links) == (2, 0)
     assert not SoftLink.objects.exists()
+
+
+def test_a_shop_both_rotations_mules_buy_from_is_not_a_mule_layer(
+    make_complaint: Callable[..., Complaint], tmp_path: Path
+) -> None:
+    # Mules with an ordinary life: each buys groceries within hours of its victim's payment.
+    # The shop never pays on, so the mule scan does not flag it, and it joins nothing.
+    for ref, number, days in (("S1A", 1, 0), ("S1B", 1, 20), ("S2A", 2, 22), ("S2B", 2, 50)):
+        make_complaint(f"phone:+1202555020{number}", ref=ref, days=days)
+    shop = "UPI:bigbasket@ybl"
+    rows = [
+        _row("P1", 1, "UPI:victim1@oksbi", MULE1, "S1A"),
+        _row("G1", 3, MULE1, shop),
+        _row("P2", 5, "UPI:victim2@oksbi", MULE2, "S2A"),
+        _row("G2", 7, MULE2, shop),
+    ]
+    path = tmp_path / "shop.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        out.writeheader()
+        out.writerows(rows)
+    assert money.store().import_file(path).rejected_total == 0
+    report = services.full_link()
+    assert (report.campaigns, report.soft_links) == (2, 0)
 
 
 def _link_url(link: SoftLink) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,14 @@ def read_world(out_dir: Path) -> WorldSightings:
     return world
 
 
-def money_layers(out_dir: Path, refs: list[str]) -> list[tuple[int, str]]:
+def money_layers(
+    out_dir: Path, refs: list[str], mule_accounts: Collection[str] | None = None
+) -> list[tuple[int, str]]:
     """(complaint, downstream account) pairs: where the accounts each complaint's payment went
-    to sent money on, one hop of the money trace (cash withdrawals lead nowhere)."""
+    to sent money on, one hop of the money trace (cash withdrawals lead nowhere).
+    ``mule_accounts`` (as the trail writes them; the mule scan's, which this pure module
+    cannot run): only those count as a mule layer. A mule that also lives an ordinary life pays
+    its landlord, shops and family too; without it they join campaigns that share a shop."""
     rows = pq.read_table(
         out_dir / "transactions.parquet", columns=["from_account", "to_account", "complaint_ref"]
     ).to_pylist()
@@ -62,6 +67,7 @@ def money_layers(out_dir: Path, refs: list[str]) -> list[tuple[int, str]]:
             for row in rows
             if row["complaint_ref"] in index
             for account in onward.get(row["to_account"], ())
+            if mule_accounts is None or account in mule_accounts
         }
     )
 
@@ -160,9 +166,12 @@ def impersonated(meta: dict[str, Any]) -> list[str]:
     return [k for k in meta["hub_identifiers"] if k not in free]
 
 
-def evaluate(out_dir: Path, warninglisted: bool = True) -> LinkingAccuracy:
+def evaluate(
+    out_dir: Path, warninglisted: bool = True, mule_accounts: Collection[str] | None = None
+) -> LinkingAccuracy:
     """``warninglisted=False``: the world's impersonated helplines and sites are taken off the
-    warninglist, so only the statistical rules stand between unrelated campaigns."""
+    warninglist, so only the statistical rules stand between unrelated campaigns.
+    ``mule_accounts``: the accounts the mule scan flags (see ``money_layers``)."""
     world = read_world(out_dir)
     truth: dict[str, object | None] = dict(load_complaint_truth(out_dir))
     meta = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
@@ -170,7 +179,7 @@ def evaluate(out_dir: Path, warninglisted: bool = True) -> LinkingAccuracy:
     by_identifiers, t_ours = ours(world, listed=listed)
     predicted, t_soft = by_identifiers, 0.0
     if (out_dir / "transactions.parquet").exists():
-        layers = money_layers(out_dir, world.refs)
+        layers = money_layers(out_dir, world.refs, mule_accounts)
         predicted, t_soft = with_soft_links(world, by_identifiers, layers)
     naive, t_base = baseline(world)
     return LinkingAccuracy(

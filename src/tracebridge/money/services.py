@@ -22,6 +22,7 @@ from tracebridge.agencies.services import ServiceError
 from tracebridge.complaints.models import Complaint
 from tracebridge.errors import NotFound
 from tracebridge.identifiers import Identifier, parse, parse_bank_account
+from tracebridge.money import mules
 from tracebridge.money.accounts import account_form
 from tracebridge.money.index import TrailIndex, build, onward
 from tracebridge.money.models import TrailBatch
@@ -31,6 +32,7 @@ from tracebridge.money.trace import Options, Tracer, Trail
 MAX_UPLOAD = 512 * 1024 * 1024  # bytes of one uploaded trail file
 _cache_lock = threading.Lock()
 _cached: TrailIndex | None = None
+_flagged: tuple[str, frozenset[str]] | None = None  # (home and store version, flagged keys)
 
 
 def store() -> Store:
@@ -47,16 +49,35 @@ def trail_index() -> TrailIndex:
         return _cached
 
 
+def flagged_keys() -> frozenset[str]:
+    """The account keys the mule scan flags in the current store, scanned again when a batch
+    has been added (a full rebuild of the campaigns need not pay for a scan each time)."""
+    global _flagged
+    current = store()
+    version = f"{settings.HOME}|{current.version()}"  # two homes never share an entry
+    with _cache_lock:
+        if _flagged is None or _flagged[0] != version:
+            _flagged = (version, frozenset(s.key for s in mules.scan(current.connect())))
+        return _flagged[1]
+
+
 def downstream_layers() -> list[tuple[int, str]]:
     """(complaint pk, account key) pairs: where the account each complaint's payment went to
-    sent money on within the trace window (one hop), for the campaigns' soft links."""
+    sent money on within the trace window (one hop), for the campaigns' soft links. Only
+    accounts the mule scan flags are a mule layer: a mule that also lives an ordinary life
+    pays its landlord, shops and family within the window too, and a shop two campaigns'
+    mules buy from is not their common layer."""
     if not store().batches():
         return []
     index = trail_index()
     window = int(Options().window_hours * 3600)
+    flagged = flagged_keys()
     refs = Complaint.objects.filter(ref__in=list(index.by_ref)).values_list("ref", "pk")
     return sorted(
-        (pk, account) for ref, pk in refs for account in onward(index, index.by_ref[ref], window)
+        (pk, account)
+        for ref, pk in refs
+        for account in onward(index, index.by_ref[ref], window)
+        if account in flagged
     )
 
 
