@@ -1,7 +1,8 @@
 """Benchmark robocall detection (tracebridge cdr analyze) against two baselines, in one run.
 
 1. Floor: a bare DuckDB ``GROUP BY calling_number`` scan of the same Parquet file, the least any
-   per-number analysis must cost. Target: the full analysis within 3x the floor.
+   per-number analysis must cost. Target (issue 19, "Telecom speed"): the full analysis of
+   stored partitions within 4x the floor, on the 100M-call bench.
 2. pandas: the same features and scores with vectorised pandas on a sample (default 1M rows;
    --smoke 100k). Target: DuckDB >= 20x pandas in rows/s.
 
@@ -248,7 +249,7 @@ def main() -> int:
         print(
             f"cdr analyze of {label}: {n:,} rows in {ours_s:.1f}s = {n / ours_s:,.0f} rows/s; "
             f"floor (GROUP BY calling_number) {floor_s:.1f}s: "
-            f"{ours_s / floor_s:.2f}x the floor (target <= 3x), "
+            f"{ours_s / floor_s:.2f}x the floor (target <= 4x), "
             f"{n / ours_s / pandas_rate:.1f}x pandas (target >= 20x)"
         )
     return 0

@@ -229,7 +229,8 @@ def test_ordinary_calls_into_one_exchange_are_not_flagged(tmp_path: Path) -> Non
 def test_a_campaign_signed_on_some_calls_is_joined_through_its_origid(tmp_path: Path) -> None:
     """Two bursts of one robodialer on two days, each into its own exchange on many routes, a
     few calls of each signed with its origid (too few for an origin group of their own): one
-    campaign, joined through the origid its signed calls share."""
+    campaign, joined through the origid its signed calls share; the signed calls follow the
+    exchange group they lie in."""
     first = _on_many_routes(robocalls(60))
     second = _on_many_routes(robocalls(60))
     for row in second:
@@ -241,6 +242,30 @@ def test_a_campaign_signed_on_some_calls_is_joined_through_its_origid(tmp_path: 
             row.update(origid="3c8422f6-e606-4ffe-b246-f7fff7249a9b", attestation="B")
     analytics.analyze([write_cdrs(tmp_path / "t.parquet", rows)], tmp_path / "out")
     (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
-    assert campaign["calls"] == "102"  # the 18 signed calls have no group of their own
+    assert campaign["calls"] == "120"  # with the 18 signed calls, which have no group
+    assert set(_labels(tmp_path / "out")) == {r["call_id"] for r in rows}
     kinds = [g["key_kind"] for g in _read(tmp_path / "out" / "campaign_groups.csv")]
     assert kinds == ["exchange", "exchange"]
+
+
+@pytest.mark.parametrize("conversations", [False, True])
+def test_a_signed_burst_takes_its_few_calls_without_origid_into_the_same_exchange(
+    tmp_path: Path, conversations: bool
+) -> None:
+    """A burst signed with one origid, and 10 calls without origid into the same exchange on
+    the same day (too few for an exchange group): one campaign of 70 calls. Conversations
+    there (answered, minutes long) are ordinary calls and stay out."""
+    rows = robocalls(70, every_s=40)
+    for row in rows:
+        i = int(row["call_id"][2:])
+        if i < 60:
+            row.update(origid="3c8422f6-e606-4ffe-b246-f7fff7249a9b", attestation="C")
+        elif conversations:
+            row.update(answered=True, duration_s=300, sip_code=200)
+    analytics.analyze([write_cdrs(tmp_path / "u.parquet", rows)], tmp_path / "out")
+    (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
+    assert campaign["key_kind"] == "origin"
+    assert campaign["calls"] == ("60" if conversations else "70")
+    labels = _labels(tmp_path / "out")
+    assert all(f"RB{i:04d}" in labels for i in range(60))
+    assert any(f"RB{i:04d}" in labels for i in range(60, 70)) is not conversations

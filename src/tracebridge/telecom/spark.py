@@ -173,7 +173,7 @@ def _run(spark: Any, paths: list[Path], p: Params, summary: AnalysisSummary) -> 
     _summary(spark, summary)
     _score(spark, p)
     tables = {
-        "members": spark.sql(_spark_sql(analytics.MEMBERS_SQL)).toArrow(),
+        "members": spark.sql(_spark_sql(analytics.members_sql(p))).toArrow(),
         "flagged_groups": spark.sql(
             "SELECT gid, key_kind, key, origin, oid, path, hour, uniq, calls, score, reasons "
             "FROM flagged_groups"

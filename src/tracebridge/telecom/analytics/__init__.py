@@ -27,9 +27,9 @@ from typing import Any
 import duckdb
 
 from tracebridge import duck
-from tracebridge.telecom.analytics.attribution import MEMBERS_SQL as MEMBERS_SQL
 from tracebridge.telecom.analytics.attribution import attribute as attribute
 from tracebridge.telecom.analytics.attribution import campaign_id_for as campaign_id_for
+from tracebridge.telecom.analytics.attribution import members_sql as members_sql
 from tracebridge.telecom.analytics.attribution import merge as merge
 from tracebridge.telecom.analytics.core import USABLE as USABLE
 from tracebridge.telecom.analytics.core import AnalyticsError as AnalyticsError

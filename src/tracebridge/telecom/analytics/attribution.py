@@ -48,7 +48,7 @@ def attribute(con: duckdb.DuckDBPyConnection, p: Params) -> None:
                    WHEN 'caller' THEN '+' || CAST(cli AS VARCHAR)
                    WHEN 'exchange' THEN {EXCHANGE_KEY} END AS key
         FROM f LEFT JOIN names USING (oid)""")  # noqa: S608
-    con.execute(f"CREATE OR REPLACE TEMP TABLE members AS {MEMBERS_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE members AS {members_sql(p)}")
     merge(con)
 
 
@@ -65,14 +65,17 @@ EXCHANGE_KEY = (
 # (nor, as routes.ROUTED says, a call showing a foreign caller ID).
 CONVERSATION_S = 60
 # One scan of the per-call rows, four hash probes (pure equi-joins: a non-equality condition
-# turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route or exchange group is a link only.
-# Both engines: over ``calls`` and ``flagged_groups``.
-MEMBERS_SQL = f"""
-    SELECT * FROM (
+# turns a LEFT JOIN into a nested loop in DuckDB). A signed call's route or exchange group is a
+# link only. Calls too few for a group of their own follow a flagged group they share a burst
+# with (``lg``, ``lo``; see members_sql). Both engines: over ``calls``, ``candidates`` and
+# ``flagged_groups``.
+_MEMBERS = f"""
+    m AS (
         SELECT c.call_id, fo.gid AS og, fc.gid AS cg,
                CASE WHEN c.ordinary THEN NULL ELSE fr.gid END AS rg,
                CASE WHEN c.ordinary THEN NULL ELSE fx.gid END AS xg, c.signed, c.reps, c.ts0,
-               c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n, c.oid
+               c.dur_max, c.ans_any, c.callee, c.cli, c.att, c.n, c.oid, c.day, c.exchange,
+               c.xday, c.ordinary, c.answered, c.dur_sum
         FROM (SELECT *, {ROUTE} AS path, {HOUR} AS hour, {EXCHANGE} AS exchange,
                      {CALL_DAY} AS xday,
                      (ans_any AND dur_max >= {CONVERSATION_S})
@@ -85,9 +88,50 @@ MEMBERS_SQL = f"""
         LEFT JOIN (SELECT path, hour, gid FROM flagged_groups WHERE key_kind = 'route') fr
           ON fr.path = c.path AND fr.hour = c.hour
         LEFT JOIN (SELECT exchange, day, gid FROM flagged_groups WHERE key_kind = 'exchange') fx
-          ON fx.exchange = c.exchange AND fx.day = c.xday)
-    WHERE og IS NOT NULL OR cg IS NOT NULL
-       OR ((rg IS NOT NULL OR xg IS NOT NULL) AND (signed = 0 OR oid IS NOT NULL))"""  # noqa: S608
+          ON fx.exchange = c.exchange AND fx.day = c.xday)"""  # noqa: S608
+
+
+def members_sql(p: Params) -> str:
+    """Table ``members``: one row per call of a flagged group (og, cg, rg, xg: its groups),
+    and the calls that follow one:
+
+    - ``lg``: calls without origid (not ordinary, in no route or exchange group) into an
+      exchange on a day when at least LINK_CALLS calls of one flagged origin or caller group
+      went into it, and whose calls without origid there have poor completion or short calls:
+      the burst's unsigned calls, too few for an exchange group of their own;
+    - ``lo``: the calls of an origin-day that passed the gate (``candidates``) but holds too
+      few calls for a group, when at least LINK_CALLS of them lie in one flagged route or
+      exchange group: the burst's few signed calls.
+    """
+    poor = f"sum(answered) / sum(n) < {p.low_answer} OR sum(dur_sum) / sum(n) < {p.short_avg_s}"
+    return f"""
+    WITH {_MEMBERS},
+    lx AS (SELECT exchange, xday, min(g) AS lg FROM (
+               SELECT exchange, xday, coalesce(og, cg) AS g FROM m
+               WHERE coalesce(og, cg) IS NOT NULL AND callee // {NANP} = 1
+               GROUP BY exchange, xday, coalesce(og, cg) HAVING count(*) >= {LINK_CALLS}) a
+           JOIN (SELECT exchange, xday FROM m WHERE signed = 0
+                 GROUP BY exchange, xday HAVING {poor}) b USING (exchange, xday)
+           GROUP BY exchange, xday),
+    lod AS (SELECT oid, day, min(g) AS lo FROM (
+                SELECT oid, day, coalesce(xg, rg) AS g FROM m
+                WHERE oid IS NOT NULL AND og IS NULL AND cg IS NULL
+                  AND coalesce(xg, rg) IS NOT NULL
+                GROUP BY oid, day, coalesce(xg, rg) HAVING count(*) >= {LINK_CALLS}) a
+            JOIN (SELECT DISTINCT oid, day FROM candidates WHERE key_kind = 'origin') b
+              USING (oid, day)
+            GROUP BY oid, day)
+    SELECT * FROM (
+        SELECT m.call_id, m.og, m.cg, m.rg, m.xg,
+               CASE WHEN m.signed = 0 AND NOT m.ordinary THEN lx.lg END AS lg,
+               CASE WHEN m.og IS NULL AND m.cg IS NULL AND NOT m.ordinary THEN lod.lo END AS lo,
+               m.signed, m.reps, m.ts0, m.dur_max, m.ans_any, m.callee, m.cli, m.att, m.n, m.oid
+        FROM m LEFT JOIN lx ON lx.exchange = m.exchange AND lx.xday = m.xday
+        LEFT JOIN lod ON lod.oid = m.oid AND lod.day = m.day)
+    WHERE og IS NOT NULL OR cg IS NOT NULL OR lo IS NOT NULL
+       OR ((rg IS NOT NULL OR xg IS NOT NULL) AND (signed = 0 OR oid IS NOT NULL))
+       OR (lg IS NOT NULL AND signed = 0)"""  # noqa: S608
+
 
 EDGES_SQL = f"""
     SELECT a, b FROM (
@@ -134,7 +178,8 @@ def merge(con: duckdb.DuckDBPyConnection) -> None:
         SELECT m.call_id, m.reps, x.cix, m.ts0, m.dur_max, m.ans_any, m.callee, m.cli, m.att,
                m.n
         FROM members m JOIN (SELECT gid, cix FROM grouped JOIN flagged USING (comp)) x
-          ON x.gid = coalesce(m.og, m.cg, CASE WHEN m.signed = 0 THEN coalesce(m.rg, m.xg) END)""")
+          ON x.gid = coalesce(m.og, m.cg,
+                              CASE WHEN m.signed = 0 THEN coalesce(m.rg, m.xg, m.lg) END, m.lo)""")
 
 
 # One campaign per component, named by its largest group; its score is the highest of its
