@@ -302,6 +302,27 @@ def test_pages_render_and_escape(traced_store, analyst, client_for, cdr_file, tm
     assert missing.status_code == 302 and missing["Location"].endswith("/traceback/")
 
 
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("origin", "origin (origid and day)"),
+        ("caller", "caller number"),
+        ("route", "route into the network (no origid; hour)"),
+        ("exchange", "exchange dialled (no origid; day)"),
+    ],
+)
+def test_pages_name_how_a_campaign_was_grouped(
+    analyst, client_for, cdr_file, tmp_path, kind, shown
+) -> None:
+    services.run_analysis([cdr_file], tmp_path / "o")
+    saved = services.save_results(tmp_path / "o", analyst.agency)
+    RobocallCampaign.objects.filter(pk=saved[0].pk).update(key_kind=kind)
+    client = client_for(analyst)
+    for url in ("/robocalls/", f"/robocalls/{saved[0].campaign_id}/"):
+        page = client.get(url).content.decode()
+        assert f"{shown}: {saved[0].key}" in page, url
+
+
 def test_pages_need_sign_in(client) -> None:
     assert client.get("/robocalls/").status_code == 302
     assert client.get("/traceback/").status_code == 302
