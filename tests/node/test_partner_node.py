@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +122,14 @@ def test_a_taken_port_is_refused_before_either_node_registers_the_other(
         with pytest.raises(Unavailable, match=f"port {node.port} is taken: choose another"):
             partner_node.join(node, "http://127.0.0.1:1")
     assert node.server is None and not Partner.objects.exists()
+
+
+def test_a_fresh_us_database_is_copied_as_the_second_nodes_own(tmp_path: Path) -> None:
+    schema = tmp_path / "us.sqlite3"
+    with closing(sqlite3.connect(schema)) as us:
+        us.execute("CREATE TABLE migrated (name TEXT)")
+    node = partner_node.begin(tmp_path / "in-node", _free_port(), "demo-password", schema=schema)
+    node.stop()  # only the copy is looked at
+    with closing(sqlite3.connect(node.home / partner_node.DATABASE)) as copy:
+        names = [row[0] for row in copy.execute("SELECT name FROM sqlite_master")]
+    assert names == ["migrated"]

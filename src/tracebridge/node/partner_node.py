@@ -17,11 +17,13 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +43,12 @@ from tracebridge.witness import demo as witness_demo
 
 NAME, US_NAME = "in-node", "us-node"
 SPEAKS_FOR = ["IN-CBI", "IN-I4C"]  # the agencies node B holds; the US node sends it their requests
+ROLES = ("analyst", "supervisor")  # each password costs a second of a shared CPU to hash
 US_AGENCY = "US-DOJ-CPB"  # the US node's account on node B acts for it
 PASSWORD_ENV = "IN_NODE_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
 # Node B's home holds it once set up: the tokens and keys the two nodes exchanged.
 READY = "partner-ready.json"
+DATABASE = "tracebridge.sqlite3"  # node B's, under its TRACEBRIDGE_HOME (the default name)
 # Node B's commands through ``tracebridge.node.cli.main``, several to a process.
 BATCH = """
 import contextlib, io, json, sys
@@ -55,6 +59,15 @@ for argv in json.loads(sys.argv[1]):
         main(argv)
     outputs.append(out.getvalue().strip())
 print(json.dumps(outputs))
+"""
+
+
+# Node B's server: commands first (registering the US node), then ``runserver``.
+SERVE = """
+import json, sys
+from tracebridge.node.cli import main
+for argv in json.loads(sys.argv[1]):
+    main(argv)
 """
 
 
@@ -110,18 +123,21 @@ class PartnerNode:
     def run(self, *commands: list[str]) -> list[str]:
         return collect(self.launch(list(commands)))
 
-    def serve(self, wait: float = 120.0) -> None:
-        """``tracebridge runserver`` on node B's port, once it answers."""
+    def serve(self, *before: list[str], wait: float = 120.0) -> None:
+        """``tracebridge runserver`` on node B's port, once it answers; the commands ``before``
+        run first in the same process (a process of its own would cost seconds more)."""
         self.check_port()
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "tracebridge.node.cli", "runserver", f"127.0.0.1:{self.port}",
-             "--noreload"],
-            env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=_parent_death_signal(),
-        )  # fmt: skip
+        runserver = ["runserver", f"127.0.0.1:{self.port}", "--noreload"]
+        log = self.home / "server.log"
+        with log.open("ab") as errors:
+            self.server = subprocess.Popen(
+                [sys.executable, "-c", SERVE, json.dumps([*before, runserver])],
+                env=self.env(), stdout=subprocess.DEVNULL, stderr=errors,
+                preexec_fn=_parent_death_signal(),
+            )  # fmt: skip
         if not wait_for(self.url + "/taxii2/", wait, alive=lambda: self.server_alive):
             self.stop()
-            raise Unavailable(f"the Indian demo node did not start on {self.url}")
+            raise Unavailable(f"the Indian demo node did not start on {self.url}: see {log}")
 
     def check_port(self) -> None:
         if answers(self.url):  # someone else's server would answer in node B's place
@@ -137,7 +153,8 @@ class PartnerNode:
         for process in (self.setup, self.server):
             if process is not None and process.poll() is None:
                 process.terminate()
-                process.wait(timeout=30)
+            if process is not None:
+                process.communicate(timeout=30)  # and close its pipes
 
 
 def collect(process: subprocess.Popen[str]) -> list[str]:
@@ -175,6 +192,8 @@ def _people() -> list[list[str]]:
             commands.append(["agency", "create", code, "--country", country, "--name", name,
                              "--name-hi", hindi])  # fmt: skip
             for n, role in enumerate(agencies_demo.ROLE_SUFFIX):
+                if role not in ROLES:
+                    continue
                 commands.append(
                     ["user", "create", agencies_demo.username(code, role), "--agency", code,
                      "--role", role, "--name", agencies_demo.PEOPLE[code][n],
@@ -183,12 +202,19 @@ def _people() -> list[list[str]]:
     return commands
 
 
-def begin(home: Path, port: int, password: str) -> PartnerNode:
-    """Start node B's one-time set-up in the background (it runs while the US node loads)."""
+def begin(home: Path, port: int, password: str, schema: Path | None = None) -> PartnerNode:
+    """Start node B's one-time set-up in the background (it runs while the US node loads).
+
+    ``schema``: the US node's SQLite database just migrated and still empty, copied as node B's
+    own so that its ``migrate`` has nothing left to do (it costs a shared machine seconds)."""
     node = PartnerNode(home, port, password)
     if (home / READY).exists():
         return node
     home.mkdir(parents=True, exist_ok=True)
+    if schema is not None:
+        source, copy = sqlite3.connect(schema), sqlite3.connect(home / DATABASE)
+        with closing(source), closing(copy):
+            source.backup(copy)
     us_name = dict((code, name) for code, _, name in agencies_demo.AGENCIES)[US_AGENCY]
     node.setup = node.launch(
         [
@@ -217,14 +243,13 @@ def join(node: PartnerNode, us_url: str) -> bool:
     else:
         known = node.ready
     us_root = us_url.rstrip("/") + "/taxii2/root/"
-    if known.get("us_root") != us_root:
-        node.run(
-            ["partner", "add", "--name", US_NAME, "--url", us_root, "--token", known["ours"],
-             "--key", signed.own_key(), "--agencies", US_AGENCY]
-        )  # fmt: skip
+    register = [
+        ["partner", "add", "--name", US_NAME, "--url", us_root, "--token", known["ours"],
+         "--key", signed.own_key(), "--agencies", US_AGENCY]
+    ] if known.get("us_root") != us_root else []  # fmt: skip
+    node.serve(*register)
     add_partner(NAME, node.url + "/taxii2/root/", known["token"], known["key"], SPEAKS_FOR)
     (node.home / READY).write_text(json.dumps({**known, "us_root": us_root}), encoding="utf-8")
-    node.serve()
     return first
 
 
@@ -274,8 +299,7 @@ def _finish_later(node: PartnerNode, us_url: str, reference: str, out: Console) 
 
 
 def print_logins(node: PartnerNode, out: Console) -> None:
-    names = [agencies_demo.username(code, role) for code in SPEAKS_FOR
-             for role in agencies_demo.ROLE_SUFFIX]  # fmt: skip
+    names = [agencies_demo.username(code, role) for code in SPEAKS_FOR for role in ROLES]
     out.print(
         f"The Indian node ({NAME}, {', '.join(SPEAKS_FOR)}; data in {node.home}) serves "
         f"{node.url}/login/: sign in as {', '.join(names)} with password {node.password}."

@@ -54,10 +54,13 @@ class Command(BaseCommand):
         if reset:
             self._reset(home)
         home.mkdir(parents=True, exist_ok=True)
+        fresh = self._sqlite_file()
+        fresh = fresh if fresh is not None and not fresh.exists() else None
+        call_command("migrate", interactive=False, verbosity=0)
         india = None
         if not (no_serve or one_node):  # its set-up runs while this node loads
-            at = home / partner_node.NAME
-            india = partner_node.begin(at, partner_port or port + 1, DEMO_PASSWORD)
+            at, b_port = home / partner_node.NAME, partner_port or port + 1
+            india = partner_node.begin(at, b_port, DEMO_PASSWORD, schema=fresh)
         try:
             self._load_and_serve(out, home, port, no_serve, india)
         finally:
@@ -67,7 +70,6 @@ class Command(BaseCommand):
     def _load_and_serve(
         self, out: Console, home: Path, port: int, no_serve: bool, india: PartnerNode | None
     ) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
         call_command("i18n", "compile", verbosity=0)
         ctx = load_world(out)
         if india is not None:
@@ -102,6 +104,10 @@ class Command(BaseCommand):
             partner_node.print_logins(india, out)
         if not no_serve:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def _sqlite_file(self) -> Path | None:
+        name = str(settings.DATABASES["default"]["NAME"])
+        return Path(name) if connection.vendor == "sqlite" else None
 
     def _reset(self, home: Path) -> None:
         if connection.vendor == "sqlite":
