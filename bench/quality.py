@@ -18,6 +18,7 @@ world cannot be measured (the targets are what later work is to reach).
 ``--calls N`` sets the calls per world. ``--family NAME`` draws a second, independent family
 (its own seeds and knob streams), to check that a change was not tuned to the first.
 ``--no-warninglist`` takes the worlds' impersonated helplines and sites off the warninglist.
+``--context-links`` turns on the soft links' context links (complaints naming no identifier).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tracebridge.campaigns import linking_accuracy  # noqa: E402
+from tracebridge.campaigns import linking_accuracy, soft_links  # noqa: E402
 from tracebridge.money import mules  # noqa: E402
 from tracebridge.money.accounts import normalise  # noqa: E402
 from tracebridge.money.store import Store  # noqa: E402
@@ -98,12 +99,16 @@ class World:
     metrics: dict[str, float]
 
 
-def linking_metrics(out: Path, work: Path, warninglisted: bool = True) -> dict[str, float]:
-    """Soft links follow money into the accounts the mule scan flags, as the pipeline does."""
+def linking_metrics(
+    out: Path, work: Path, warninglisted: bool = True, context: bool = False
+) -> dict[str, float]:
+    """Soft links follow money into the accounts the mule scan flags, as the pipeline does;
+    ``context``: context links too (off in the pipeline)."""
     store = Store(work / "store")
     store.import_file(out / "transactions.parquet")
     flagged = {s.account for s in mules.scan(store.connect())}
-    report = linking_accuracy.evaluate(out, warninglisted, flagged)
+    soft = soft_links.SoftParams(context=context)
+    report = linking_accuracy.evaluate(out, warninglisted, flagged, soft)
     return {
         "link_P": report.ours.precision,
         "link_R": report.ours.recall,
@@ -176,6 +181,7 @@ def measure(
     work: Path,
     parts: tuple[str, ...] = PARTS,
     warninglisted: bool = True,
+    context: bool = False,
 ) -> World:
     out = work / f"w{seed}"
     wanted = {NEEDS[part] for part in parts}
@@ -183,7 +189,7 @@ def measure(
     generate(out, seed, "small", **size, knobs=knobs)
     metrics: dict[str, float] = {}
     if "linking" in parts:
-        metrics |= linking_metrics(out, work / f"link{seed}", warninglisted)
+        metrics |= linking_metrics(out, work / f"link{seed}", warninglisted, context)
     if "calls" in parts:
         metrics |= robocall_metrics(out, work / f"calls{seed}")
     if "mules" in parts:
@@ -240,6 +246,11 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="take the worlds' impersonated helplines and sites off the warninglist (linking)",
     )
+    parser.add_argument(
+        "--context-links",
+        action="store_true",
+        help="soft links also attach complaints naming no identifier by context (off by default)",
+    )
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
     if args.calls:
@@ -252,7 +263,17 @@ def main(argv: list[str]) -> int:
         for index in range(count):
             seed, knobs = first + index, draw_knobs(*knob_streams)
             started = time.perf_counter()
-            worlds.append(measure(seed, knobs, sizes, Path(tmp), parts, not args.no_warninglist))
+            worlds.append(
+                measure(
+                    seed,
+                    knobs,
+                    sizes,
+                    Path(tmp),
+                    parts,
+                    not args.no_warninglist,
+                    args.context_links,
+                )
+            )
             print(f"world {seed}: {knobs} ({time.perf_counter() - started:.1f}s)", flush=True)
     print("\n".join(table(worlds)))
     print("\n".join(verdicts(worlds)))

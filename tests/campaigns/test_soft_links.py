@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracebridge.campaigns.soft_links import MONEY, Facts, SoftParams, soft_link
+from tracebridge.campaigns.soft_links import CONTEXT, MONEY, Facts, SoftParams, soft_link
 
 # Complaints 0-1: group 0, days 10-40; complaints 2-3: group 1, days 42-80; both pay into
 # first-layer mules that pass the money on to collector IN:C1.
@@ -97,3 +97,39 @@ def test_soft_links_only_join_whole_groups(
     assert len(result.links) == len(set(labels) - {-1}) + labels.count(-1) - len(
         {label for label in result.labels if label >= 0}
     ) - result.labels.count(-1)
+
+
+CONTEXT_ON = SoftParams(context=True, min_context_group=2)
+
+
+def context_facts(types: list[str], countries: list[str]) -> Facts:
+    # Complaints 0-1: group 0, days 10-40; complaint 2 names nothing, day 20.
+    return Facts([10, 40, 20], types, (), countries, bare=[2])
+
+
+def test_a_complaint_naming_nothing_joins_the_one_group_of_its_context() -> None:
+    result = soft_link([0, 0, -1], context_facts(["kyc"] * 3, ["IN"] * 3), params=CONTEXT_ON)
+    assert result.labels == [0, 0, 0]
+    [link] = result.links
+    assert (link.earlier, link.later, link.kind, link.confidence) == (0, 2, CONTEXT, 0.5)
+    assert "kyc" in link.reason and "IN" in link.reason
+
+
+def test_context_links_are_off_by_default() -> None:
+    result = soft_link([0, 0, -1], context_facts(["kyc"] * 3, ["IN"] * 3))
+    assert result.labels == [0, 0, -1]
+
+
+def test_another_scam_type_or_country_or_two_fits_link_nothing() -> None:
+    other_type = context_facts(["kyc", "kyc", "loan_app"], ["IN"] * 3)
+    assert soft_link([0, 0, -1], other_type, params=CONTEXT_ON).labels == [0, 0, -1]
+    other_country = context_facts(["kyc"] * 3, ["IN", "IN", "US"])
+    assert soft_link([0, 0, -1], other_country, params=CONTEXT_ON).labels == [0, 0, -1]
+    two = Facts([10, 40, 20, 5, 30], ["kyc"] * 5, (), ["IN"] * 5, bare=[2])
+    assert soft_link([0, 0, -1, 1, 1], two, params=CONTEXT_ON).labels == [0, 0, -1, 1, 1]
+
+
+def test_a_context_split_is_respected() -> None:
+    facts = context_facts(["kyc"] * 3, ["IN"] * 3)
+    result = soft_link([0, 0, -1], facts, kept_apart=[(0, 2)], params=CONTEXT_ON)
+    assert result.labels == [0, 0, -1]

@@ -29,19 +29,25 @@ class WorldSightings:
     pairs: list[tuple[int, str]]
     days: list[int] = field(default_factory=list)
     scam_types: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    bare: list[int] = field(default_factory=list)  # complaints naming no identifier
 
 
 def read_world(out_dir: Path) -> WorldSightings:
     """Complaint refs and (complaint index, key) sightings, extracted as intake would, with the
-    day each complaint was received and its scam type (the soft links' facts)."""
+    day each complaint was received, its scam type and victim country (the soft links' facts)."""
     world = WorldSightings([], [])
     with open(out_dir / "complaints.jsonl", encoding="utf-8") as f:
         for index, line in enumerate(f):
             complaint = CanonicalComplaint.model_validate_json(line)
             world.refs.append(complaint.ref)
-            world.pairs.extend((index, row.key) for row in sightings_of(complaint))
+            keys = [(index, row.key) for row in sightings_of(complaint)]
+            world.pairs.extend(keys)
             world.days.append(complaint.received_at.date().toordinal())
             world.scam_types.append(complaint.scam_type or "")
+            world.countries.append(complaint.country or "")
+            if not keys:
+                world.bare.append(index)
     return world
 
 
@@ -90,13 +96,16 @@ def ours(
 
 
 def with_soft_links(
-    world: WorldSightings, identifier_groups: dict[str, int], layers: list[tuple[int, str]]
+    world: WorldSightings,
+    identifier_groups: dict[str, int],
+    layers: list[tuple[int, str]],
+    params: soft_links.SoftParams | None = None,
 ) -> tuple[dict[str, int], float]:
     """The identifier groups joined by soft links (``soft_links.soft_link``)."""
     started = time.perf_counter()
     labels = [identifier_groups.get(ref, -1) for ref in world.refs]
-    facts = soft_links.Facts(world.days, world.scam_types, layers)
-    joined = soft_links.soft_link(labels, facts).labels
+    facts = soft_links.Facts(world.days, world.scam_types, layers, world.countries, world.bare)
+    joined = soft_links.soft_link(labels, facts, params=params).labels
     grouped = {world.refs[c]: label for c, label in enumerate(joined) if label >= 0}
     return grouped, time.perf_counter() - started
 
@@ -167,11 +176,15 @@ def impersonated(meta: dict[str, Any]) -> list[str]:
 
 
 def evaluate(
-    out_dir: Path, warninglisted: bool = True, mule_accounts: Collection[str] | None = None
+    out_dir: Path,
+    warninglisted: bool = True,
+    mule_accounts: Collection[str] | None = None,
+    soft: soft_links.SoftParams | None = None,
 ) -> LinkingAccuracy:
     """``warninglisted=False``: the world's impersonated helplines and sites are taken off the
     warninglist, so only the statistical rules stand between unrelated campaigns.
-    ``mule_accounts``: the accounts the mule scan flags (see ``money_layers``)."""
+    ``mule_accounts``: the accounts the mule scan flags (see ``money_layers``). ``soft``: the
+    soft links' parameters (context links are off unless it asks)."""
     world = read_world(out_dir)
     truth: dict[str, object | None] = dict(load_complaint_truth(out_dir))
     meta = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
@@ -180,7 +193,7 @@ def evaluate(
     predicted, t_soft = by_identifiers, 0.0
     if (out_dir / "transactions.parquet").exists():
         layers = money_layers(out_dir, world.refs, mule_accounts)
-        predicted, t_soft = with_soft_links(world, by_identifiers, layers)
+        predicted, t_soft = with_soft_links(world, by_identifiers, layers, soft)
     naive, t_base = baseline(world)
     return LinkingAccuracy(
         quality.pairwise(predicted, truth),

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 MONEY = "money"
+CONTEXT = "context"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class SoftParams:
     # A group whose own complaints span longer than this has outlived a rotation: its own
     # identifiers held it through rotations, so what follows it unjoined is another campaign.
     max_rotation_days: int = 100
+    # A complaint naming no identifier joins the one group of at least this many complaints of
+    # its scam type and victim country that was live on its day.
+    min_context_group: int = 5
+    # Off: on two of 24 worlds of the quality bench it costs precision below 0.98
+    # (docs/campaigns.md, "Soft links"); one-off complaints look like campaign ones.
+    context: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,12 +66,15 @@ class SoftLink:
 
 @dataclass
 class Facts:
-    """Per complaint (index = complaint id): its day number and scam type; ``layers`` are
-    (complaint, downstream account) pairs from the money trace."""
+    """Per complaint (index = complaint id): its day number, scam type and victim country;
+    ``layers`` are (complaint, downstream account) pairs from the money trace; ``bare`` the
+    complaints that name no identifier at all."""
 
     days: Sequence[int]
     scam_types: Sequence[str]
     layers: Iterable[tuple[int, str]] = ()
+    countries: Sequence[str] = ()
+    bare: Iterable[int] = ()
 
 
 @dataclass
@@ -97,7 +107,11 @@ def soft_link(
     chains = _Chains(params, apart, _successors(spans, params))
     for label, span in sorted(spans.items(), key=lambda i: (i[1].lo, i[1].first)):
         chains.add(label, span)
-    return SoftLinking(chains.relabel(labels), chains.links)
+    joined = chains.relabel(labels)
+    context = []
+    if params.context and facts.countries:
+        context = _attach_bare(joined, facts, kept_apart, params)
+    return SoftLinking(joined, chains.links + context)
 
 
 class _Chains:
@@ -258,3 +272,85 @@ def _extend(chain: _Span, span: _Span) -> None:
     chain.hi = max(chain.hi, span.hi)
     chain.types |= span.types
     chain.layers |= span.layers
+
+
+# --- context: complaints that name no identifier ----------------------------------------------
+
+
+@dataclass
+class _Context:
+    first: int
+    lo: int
+    hi: int
+
+
+def _attach_bare(
+    labels: list[int],
+    facts: Facts,
+    kept_apart: Iterable[tuple[int, int]],
+    params: SoftParams,
+) -> list[SoftLink]:
+    """Each complaint naming no identifier (and alone) joins the one group of its scam type and
+    victim country, of ``min_context_group`` complaints or more, live on its day (first to last
+    complaint); where two groups fit, or none, it stays alone. Groups are judged as they were
+    before any such complaint joined, so the order of complaints does not matter."""
+    bare = [c for c in facts.bare if labels[c] < 0]
+    if not bare:
+        return []
+    groups, by_key = _contexts(labels, facts, params.min_context_group)
+    apart: dict[int, list[int]] = defaultdict(list)
+    for a, b in kept_apart:
+        apart[a].append(b)
+        apart[b].append(a)
+    before = list(labels)
+    links: list[SoftLink] = []
+    for c in bare:
+        day = facts.days[c]
+        key = (facts.scam_types[c], facts.countries[c])
+        fits = [g for g in by_key.get(key, ()) if groups[g].lo <= day <= groups[g].hi]
+        if len(fits) != 1 or any(before[o] == fits[0] for o in apart.get(c, ())):
+            continue
+        labels[c] = fits[0]
+        links.append(_context_link(groups[fits[0]].first, c, key))
+    return links
+
+
+def _contexts(
+    labels: list[int], facts: Facts, smallest: int
+) -> tuple[dict[int, _Context], dict[tuple[str, str], list[int]]]:
+    """Each group of ``smallest`` complaints or more: first member and live days; and the
+    groups by (scam type, victim country) they hold."""
+    label_of = np.asarray(labels, dtype=np.int64)
+    members = np.flatnonzero(label_of >= 0)
+    members = members[np.argsort(label_of[members], kind="stable")]
+    group = label_of[members]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    sizes = np.diff(np.r_[starts, len(group)])
+    days = np.asarray(facts.days, dtype=np.int64)[members]
+    lo = np.minimum.reduceat(days, starts) if len(starts) else days
+    hi = np.maximum.reduceat(days, starts) if len(starts) else days
+    groups = {
+        int(group[s]): _Context(int(members[s]), int(a), int(b))
+        for s, a, b, n in zip(
+            starts.tolist(), lo.tolist(), hi.tolist(), sizes.tolist(), strict=True
+        )
+        if n >= smallest
+    }
+    held: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for c in members.tolist():
+        if labels[c] in groups:
+            held[labels[c]][0].add(facts.scam_types[c])
+            held[labels[c]][1].add(facts.countries[c])
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for label, (types, countries) in held.items():
+        for key in ((t, cc) for t in types for cc in countries):
+            by_key[key].append(label)
+    return groups, by_key
+
+
+def _context_link(first: int, complaint: int, key: tuple[str, str]) -> SoftLink:
+    reason = (
+        f"names no identifier; the only campaign of scam type {key[0]} with victims in "
+        f"{key[1]} that was live on its day"
+    )
+    return SoftLink(first, complaint, CONTEXT, 0.5, reason, ())
