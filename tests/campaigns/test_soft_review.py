@@ -236,3 +236,13 @@ def test_the_page_splits_a_soft_link(
     assert response.status_code == 302
     assert response["Location"] == f"/campaigns/{_code(rotations['r2a'])}/"
     assert _code(rotations["r1a"]) != _code(rotations["r2a"])
+
+
+def test_why_points_an_analyst_to_the_soft_links(
+    rotations: dict[str, Complaint], analyst: User, client_for: Callable[[User], Any]
+) -> None:
+    services.full_link()
+    link = SoftLink.objects.get()
+    a, b = rotations["r1b"].pk, rotations["r2b"].pk
+    html = client_for(analyst).get(f"/campaigns/{link.campaign.code}/?a={a}&b={b}").content.decode()
+    assert "not linked through identifiers" in html and 'href="#soft-links"' in html

@@ -243,10 +243,9 @@ def _successors(spans: dict[int, _Span], params: SoftParams) -> dict[int, int]:
 
 def _follows(earlier: _Span, later: _Span, params: SoftParams) -> bool:
     """Whether ``later`` could take over from ``earlier``: a scam type in common, successive."""
-    return bool(
-        earlier.types & later.types
-        and earlier.hi <= later.lo + params.overlap_days
-        and later.lo - earlier.hi <= params.gap_days
+    gap = later.lo - earlier.hi
+    return -params.overlap_days <= gap <= params.gap_days and not earlier.types.isdisjoint(
+        later.types
     )
 
 
