@@ -243,6 +243,10 @@ def test_a_campaign_signed_on_some_calls_is_joined_through_its_origid(tmp_path: 
     analytics.analyze([write_cdrs(tmp_path / "t.parquet", rows)], tmp_path / "out")
     (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
     assert campaign["calls"] == "120"  # with the 18 signed calls, which have no group
+    assert (
+        "18 calls too few for a group of their own follow its bursts: 0 without origid into its "
+        "exchanges on their days, 18 of origin-days with 3+ calls in its groups"
+    ) in campaign["reasons"]
     assert set(_labels(tmp_path / "out")) == {r["call_id"] for r in rows}
     kinds = [g["key_kind"] for g in _read(tmp_path / "out" / "campaign_groups.csv")]
     assert kinds == ["exchange", "exchange"]
@@ -266,6 +270,8 @@ def test_a_signed_burst_takes_its_few_calls_without_origid_into_the_same_exchang
     (campaign,) = _read(tmp_path / "out" / "campaigns.csv")
     assert campaign["key_kind"] == "origin"
     assert campaign["calls"] == ("60" if conversations else "70")
+    follow = "10 calls too few for a group of their own follow its bursts: 10 without origid"
+    assert (follow in campaign["reasons"]) is not conversations
     labels = _labels(tmp_path / "out")
     assert all(f"RB{i:04d}" in labels for i in range(60))
     assert any(f"RB{i:04d}" in labels for i in range(60, 70)) is not conversations

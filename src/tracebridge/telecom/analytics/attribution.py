@@ -173,13 +173,30 @@ def merge(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN ({route_key_sql()}) r USING (gid)""")  # noqa: S608
     con.unregister("group_roots")
     con.execute(CAMPAIGNS_SQL)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP VIEW labels AS
         SELECT m.call_id, m.reps, x.cix, m.ts0, m.dur_max, m.ans_any, m.callee, m.cli, m.att,
-               m.n
+               m.n, m.og IS NULL AND m.cg IS NULL AND (m.signed = 1 OR m.rg IS NULL)
+                    AND (m.signed = 1 OR m.xg IS NULL) AS follower, m.signed
         FROM members m JOIN (SELECT gid, cix FROM grouped JOIN flagged USING (comp)) x
-          ON x.gid = coalesce(m.og, m.cg,
-                              CASE WHEN m.signed = 0 THEN coalesce(m.rg, m.xg, m.lg) END, m.lo)""")
+          ON x.gid = {LABEL_GROUP}""")  # noqa: S608
+    con.execute(FOLLOWERS_SQL)
+
+
+# The group whose campaign a member call takes (see members_sql).
+LABEL_GROUP = (
+    "coalesce(m.og, m.cg, CASE WHEN m.signed = 0 THEN coalesce(m.rg, m.xg, m.lg) END, m.lo)"
+)
+# A campaign's reasons say how many of its calls follow it without a group of their own.
+FOLLOWERS_SQL = """
+    UPDATE flagged SET reasons = flagged.reasons || printf(
+        '; %d calls too few for a group of their own follow its bursts: %d without origid '
+        || 'into its exchanges on their days, %d of origin-days with 3+ calls in its groups',
+        f.unsigned + f.signed, f.unsigned, f.signed)
+    FROM (SELECT cix, count(*) FILTER (signed = 0) AS unsigned,
+                 count(*) FILTER (signed = 1) AS signed
+          FROM labels WHERE follower GROUP BY cix) f
+    WHERE flagged.cix = f.cix"""
 
 
 # One campaign per component, named by its largest group; its score is the highest of its
