@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -365,13 +366,14 @@ def link_one(complaint_id: int, listed: Callable[[str], str | None]) -> Joined:
         refused = frozenset(Hub.objects.values_list("key", flat=True))
         keys = set(Sighting.objects.filter(complaint_id=complaint_id).values_list("key", flat=True))
         usable = [k for k in keys if k not in refused and not listed(k)]
-        area = _neighbourhood(complaint_id, usable)
+        area, members = _neighbourhood(complaint_id, usable)
         pairs = Sighting.objects.filter(complaint_id__in=area).values_list("complaint_id", "key")
         held = _holding(listed, refused)
-        result = linking.link(linking.Graph.from_pairs(pairs.iterator()), held, PARAMS)
+        result = linking.link(linking.Graph.from_pairs(pairs), held, PARAMS)
         new_hubs = [h for h in result.hubs if h.key not in refused and not listed(h.key)]
         Hub.objects.bulk_create(_hub_rows(new_hubs), ignore_conflicts=True)
-        campaign, merged = _apply(complaint_id, area, result)
+        result.groups = _kept_soft_links(result.groups, {m.campaign_id for m in members.values()})
+        campaign, merged = _apply(complaint_id, members, result)
     via = result.via.get(complaint_id, [])
     return Joined(complaint_id, campaign, via, merged, sorted({h.key for h in new_hubs} & keys))
 
@@ -383,8 +385,17 @@ def _holding(
     return lambda key: listed(key) or ("refused before" if key in refused else None)
 
 
-def _neighbourhood(complaint_id: int, keys: list[str]) -> set[int]:
-    """The complaint, the others naming one of its usable ``keys``, and their campaigns' members.
+@dataclass
+class _Member:
+    pk: int
+    campaign_id: int
+    code: str
+    via: list[str]
+
+
+def _neighbourhood(complaint_id: int, keys: list[str]) -> tuple[set[int], dict[int, _Member]]:
+    """The complaint, the others naming one of its usable ``keys``, and their campaigns'
+    members (returned too, by complaint).
 
     Closed under linking: every key its complaints name that is not refused links complaints
     of one campaign only, so linking it alone is the full rebuild restricted to it.
@@ -392,38 +403,56 @@ def _neighbourhood(complaint_id: int, keys: list[str]) -> set[int]:
     ids = {complaint_id}
     ids.update(Sighting.objects.filter(key__in=keys).values_list("complaint_id", flat=True))
     campaigns = CampaignMember.objects.filter(complaint_id__in=ids).values("campaign_id")
-    ids.update(
-        CampaignMember.objects.filter(campaign_id__in=campaigns).values_list(
-            "complaint_id", flat=True
-        )
+    rows = CampaignMember.objects.filter(campaign_id__in=campaigns).values_list(
+        "pk", "complaint_id", "campaign_id", "campaign__code", "via"
     )
-    return ids
+    members = {cid: _Member(pk, campaign, code, via) for pk, cid, campaign, code, via in rows}
+    return ids | members.keys(), members
+
+
+def _kept_soft_links(groups: list[list[int]], campaigns: set[int]) -> list[list[int]]:
+    """The groups joined again by the soft links the last full rebuild stored in these
+    ``campaigns`` (new soft links are found by full rebuilds only): a relink keeps what they
+    joined."""
+    pairs = list(
+        SoftLink.objects.filter(campaign_id__in=campaigns).values_list("earlier_id", "later_id")
+    )
+    if not pairs:
+        return groups
+    node = {cid: index for index, members in enumerate(groups) for cid in members}
+    extra = iter(range(len(groups), 10**9))  # complaints in no identifier group
+    for cid in {c for pair in pairs for c in pair} - node.keys():
+        node[cid] = next(extra)
+    u = np.array([node[a] for a, _ in pairs], dtype=np.int64)
+    v = np.array([node[b] for _, b in pairs], dtype=np.int64)
+    root = linking.components(max(node.values()) + 1, u, v)
+    joined: dict[int, list[int]] = {}
+    for cid, index in node.items():
+        joined.setdefault(int(root[index]), []).append(cid)
+    return [sorted(g) for g in joined.values() if len(g) > 1]
 
 
 def _apply(
-    complaint_id: int, area: set[int], result: linking.Linking
+    complaint_id: int, members: dict[int, _Member], result: linking.Linking
 ) -> tuple[Campaign | None, list[str]]:
     """Store the neighbourhood's groups: codes as a full rebuild keeps them, only changed rows
     written, the campaigns that gained or lost members summarised again."""
-    members = {
-        m.complaint_id: m
-        for m in CampaignMember.objects.filter(complaint_id__in=area).select_related("campaign")
-    }
-    previous = {cid: m.campaign.code for cid, m in members.items()}
+    previous = {cid: m.code for cid, m in members.items()}
     codes, successors = linking.assign_codes(result.groups, previous, _lazy_codes())
-    touched: dict[str, Campaign] = {}
+    touched: set[int] = set()
     for code, group in zip(codes, result.groups, strict=True):
-        campaign = _active(code)
-        if _place(campaign, group, members, result.via):
-            touched[code] = campaign
+        if any(cid not in members or members[cid].code != code for cid in group):
+            touched.add(_place(_active(code), group, members, result.via))
+        else:
+            _update_via(group, members, result.via)
     grouped = {cid for group in result.groups for cid in group}
     gone = [cid for cid in members if cid not in grouped]
     CampaignMember.objects.filter(complaint_id__in=gone).delete()
-    touched.update((members[cid].campaign.code, members[cid].campaign) for cid in gone)
+    touched.update(members[cid].campaign_id for cid in gone)
     for old, new in successors.items():
         status = CampaignStatus.MERGED if new else CampaignStatus.DISSOLVED
         Campaign.objects.filter(code=old).update(status=status, merged_into=new, size=0)
-    refresh_summaries(c for code, c in touched.items() if code not in successors)
+    refresh_summaries(Campaign.objects.filter(pk__in=touched, status=CampaignStatus.ACTIVE))
     own = [code for code, g in zip(codes, result.groups, strict=True) if complaint_id in g]
     if not own:
         return None, []
@@ -452,21 +481,33 @@ def _active(code: str) -> Campaign:
 
 
 def _place(
-    campaign: Campaign,
-    group: list[int],
-    members: dict[int, CampaignMember],
-    via: Mapping[int, list[str]],
-) -> bool:
-    """Put ``group`` in ``campaign``; True when its membership changed."""
-    new, changed, moved = [], [], False
+    campaign: Campaign, group: list[int], members: dict[int, _Member], via: Mapping[int, list[str]]
+) -> int:
+    """Put ``group`` in ``campaign`` (its pk returned); the soft links inside follow."""
+    new, changed = [], []
     for cid in group:
         member, keys = members.get(cid), via.get(cid, [])
         if member is None:
             new.append(CampaignMember(campaign=campaign, complaint_id=cid, via=keys))
         elif member.campaign_id != campaign.pk or member.via != keys:
-            moved = moved or member.campaign_id != campaign.pk
-            member.campaign, member.via = campaign, keys
-            changed.append(member)
+            changed.append(
+                CampaignMember(id=member.pk, complaint_id=cid, campaign=campaign, via=keys)
+            )
     CampaignMember.objects.bulk_create(new)
     CampaignMember.objects.bulk_update(changed, ["campaign", "via"])
-    return bool(new) or moved
+    SoftLink.objects.filter(earlier_id__in=group).exclude(campaign=campaign).update(
+        campaign=campaign
+    )
+    return campaign.pk
+
+
+def _update_via(
+    group: list[int], members: dict[int, _Member], via: Mapping[int, list[str]]
+) -> None:
+    """A group that stays in its campaign: only the members whose linking keys changed."""
+    changed = [
+        CampaignMember(id=members[cid].pk, via=via.get(cid, []))
+        for cid in group
+        if members[cid].via != via.get(cid, [])
+    ]
+    CampaignMember.objects.bulk_update(changed, ["via"])
