@@ -3,10 +3,11 @@
 The analytics the FCC allows carriers to block on (Declaratory Ruling FCC 19-51, ¶¶ 34-35):
 bursts, short average duration, low completion, many unique callees, sequential dialing,
 invalid or unallocated caller IDs, neighbour spoofing, and C-attested gateway traffic that
-presents domestic caller IDs. Calls are grouped two ways: by origin (SHAKEN origid and day:
-spoofed calls of one robodialer share it whatever caller ID they show) and by normalised caller
-number. Each group is scored; flagged groups become campaigns, each call attributed to at most
-one (its origin group first). Every flag carries its reasons.
+presents domestic caller IDs. Calls are grouped by origin (SHAKEN origid and day: spoofed calls
+of one robodialer share it whatever caller ID they show), by normalised caller number, and,
+calls without origid, by route into the network and hour and by exchange dialled and day
+(``routes``). Each group is scored; flagged groups of one robodialer become one campaign, each
+call attributed to at most one (its origin group first). Every flag carries its reasons.
 
 The package, one job a module: ``sources`` (the input view), ``keys`` (how values are read:
 SQL templates), ``groups`` (the grouping scan and candidates), ``fold`` (one row per call),

@@ -9,7 +9,8 @@ all lies outside the node: a foreign carrier, or one that answers no traceback. 
 over and the carrier it handed it to: the foreign carrier and the US gateway), otherwise the set
 of carriers that handed it on (every record's orig_carrier). Both are bit masks folded per call
 (``path_e``, ``path_o``). Calls without origid are grouped by route and hour (``route``
-groups, scored by the same rules), and the fragments of one campaign are joined later (see
+groups, scored by the same rules) and, a second way, by the exchange they dial and the day
+(``exchange`` groups, see EXCHANGE); the fragments of one campaign are joined later (see
 attribution.merge).
 """
 
