@@ -372,8 +372,10 @@ def link_one(complaint_id: int, listed: Callable[[str], str | None]) -> Joined:
         result = linking.link(linking.Graph.from_pairs(pairs), held, PARAMS)
         new_hubs = [h for h in result.hubs if h.key not in refused and not listed(h.key)]
         Hub.objects.bulk_create(_hub_rows(new_hubs), ignore_conflicts=True)
-        result.groups = _kept_soft_links(result.groups, {m.campaign_id for m in members.values()})
-        campaign, merged = _apply(complaint_id, members, result)
+        soft = SoftLink.objects.filter(campaign_id__in={m.campaign_id for m in members.values()})
+        pairs_kept = list(soft.values_list("earlier_id", "later_id"))
+        result.groups = _kept_soft_links(result.groups, pairs_kept)
+        campaign, merged = _apply(complaint_id, members, result, bool(pairs_kept))
     via = result.via.get(complaint_id, [])
     return Joined(complaint_id, campaign, via, merged, sorted({h.key for h in new_hubs} & keys))
 
@@ -402,21 +404,21 @@ def _neighbourhood(complaint_id: int, keys: list[str]) -> tuple[set[int], dict[i
     """
     ids = {complaint_id}
     ids.update(Sighting.objects.filter(key__in=keys).values_list("complaint_id", flat=True))
-    campaigns = CampaignMember.objects.filter(complaint_id__in=ids).values("campaign_id")
-    rows = CampaignMember.objects.filter(campaign_id__in=campaigns).values_list(
-        "pk", "complaint_id", "campaign_id", "campaign__code", "via"
+    campaigns = set(
+        CampaignMember.objects.filter(complaint_id__in=ids).values_list("campaign_id", flat=True)
     )
-    members = {cid: _Member(pk, campaign, code, via) for pk, cid, campaign, code, via in rows}
+    code = dict(Campaign.objects.filter(pk__in=campaigns).values_list("pk", "code"))
+    rows = CampaignMember.objects.filter(campaign_id__in=campaigns).values_list(
+        "pk", "complaint_id", "campaign_id", "via"
+    )
+    members = {cid: _Member(pk, c, code[c], via) for pk, cid, c, via in rows}
     return ids | members.keys(), members
 
 
-def _kept_soft_links(groups: list[list[int]], campaigns: set[int]) -> list[list[int]]:
-    """The groups joined again by the soft links the last full rebuild stored in these
-    ``campaigns`` (new soft links are found by full rebuilds only): a relink keeps what they
-    joined."""
-    pairs = list(
-        SoftLink.objects.filter(campaign_id__in=campaigns).values_list("earlier_id", "later_id")
-    )
+def _kept_soft_links(groups: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """The groups joined again by the soft links (complaint ``pairs``) the last full rebuild
+    stored in the neighbourhood's campaigns (new soft links are found by full rebuilds only):
+    a relink keeps what they joined."""
     if not pairs:
         return groups
     node = {cid: index for index, members in enumerate(groups) for cid in members}
@@ -433,7 +435,7 @@ def _kept_soft_links(groups: list[list[int]], campaigns: set[int]) -> list[list[
 
 
 def _apply(
-    complaint_id: int, members: dict[int, _Member], result: linking.Linking
+    complaint_id: int, members: dict[int, _Member], result: linking.Linking, soft: bool
 ) -> tuple[Campaign | None, list[str]]:
     """Store the neighbourhood's groups: codes as a full rebuild keeps them, only changed rows
     written, the campaigns that gained or lost members summarised again."""
@@ -442,7 +444,7 @@ def _apply(
     touched: set[int] = set()
     for code, group in zip(codes, result.groups, strict=True):
         if any(cid not in members or members[cid].code != code for cid in group):
-            touched.add(_place(_active(code), group, members, result.via))
+            touched.add(_place(_active(code), group, members, result.via, soft))
         else:
             _update_via(group, members, result.via)
     grouped = {cid for group in result.groups for cid in group}
@@ -481,9 +483,14 @@ def _active(code: str) -> Campaign:
 
 
 def _place(
-    campaign: Campaign, group: list[int], members: dict[int, _Member], via: Mapping[int, list[str]]
+    campaign: Campaign,
+    group: list[int],
+    members: dict[int, _Member],
+    via: Mapping[int, list[str]],
+    soft: bool,
 ) -> int:
-    """Put ``group`` in ``campaign`` (its pk returned); the soft links inside follow."""
+    """Put ``group`` in ``campaign`` (its pk returned); the soft links inside (``soft``: the
+    neighbourhood has some) follow."""
     new, changed = [], []
     for cid in group:
         member, keys = members.get(cid), via.get(cid, [])
@@ -495,9 +502,10 @@ def _place(
             )
     CampaignMember.objects.bulk_create(new)
     CampaignMember.objects.bulk_update(changed, ["campaign", "via"])
-    SoftLink.objects.filter(earlier_id__in=group).exclude(campaign=campaign).update(
-        campaign=campaign
-    )
+    if soft:
+        SoftLink.objects.filter(earlier_id__in=group).exclude(campaign=campaign).update(
+            campaign=campaign
+        )
     return campaign.pk
 
 
