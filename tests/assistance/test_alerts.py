@@ -94,8 +94,17 @@ def test_a_lapsed_preservation_and_the_queue(
     assert request.reference in card and 'data-alert="lapsed"' in card
     found = alerts.for_user(cbi)
     assert [(a.kind, a.side) for a in found] == [("lapsed", "incoming")]
-    assert found[0].extend_to is not None  # still "preserved": the custodian may extend
-    assert alerts.for_user(doj)[0].extend_to is None  # the requester may not
+    # no extension is offered: the data may be gone, a new preservation request is needed
+    assert found[0].extend_to is None and alerts.for_user(doj)[0].extend_to is None
+    cbi_client = client_for(cbi)
+    assert "Extend to" not in _card(cbi_client)
+    response = cbi_client.post(
+        f"/requests/{request.reference}/step/",
+        {"action": "extend", "until": (timezone.now() + dt.timedelta(days=30)).isoformat()},
+        follow=True,
+    )
+    assert "it cannot be extended" in response.content.decode()
+    assert request.messages.filter(action="extend").count() == 0
 
 
 def test_a_far_expiry_raises_nothing(sent: Send, cbi: User, client_for: Clients) -> None:

@@ -280,3 +280,46 @@ def test_signed_message_lacking_what_its_action_needs_is_refused(
     document = {"format": signed.FORMAT, "messages": [signed.sign(b).as_dict() for b in bodies]}
     _refused(json.dumps(document).encode(), f"the message lacks {lacks}$")
     assert Request.objects.count() == 0
+
+
+def _preserved(cbi: User, sent: Send, lapsed: dt.datetime) -> Request:
+    """A preserved request whose expiry is ``lapsed`` (as if the days had passed)."""
+    request = services.act(services.act(sent(), "acknowledge", cbi), "preserve", cbi)
+    Request.objects.filter(pk=request.pk).update(preserved_until=lapsed)
+    request.refresh_from_db()
+    return request
+
+
+def test_a_lapsed_preservation_is_not_extended(cbi: User, sent: Send) -> None:
+    lapsed = dt.datetime(2026, 1, 31, 12, 0, tzinfo=dt.UTC)
+    request = _preserved(cbi, sent, lapsed)
+    size = ledger.size()
+    with pytest.raises(services.Refused, match="lapsed on 2026-01-31 12:00 UTC") as caught:
+        services.act(request, "extend", cbi)
+    assert caught.value.fields == ["expires"]
+    request.refresh_from_db()
+    assert (request.status, request.preserved_until) == ("preserved", lapsed)
+    assert (request.messages.count(), ledger.size()) == (5, size)
+    assert services.act(request, "expire", cbi).status == "expired"
+
+
+def _extend_at(request: Request, at: dt.datetime) -> bytes:
+    """The recipient's extension, signed as its node would sign it, taken at ``at``."""
+    body = json.loads(request.messages.get(seq=5).body)
+    until = (at + dt.timedelta(days=60)).isoformat()
+    step = {**body, "id": signed.new_id(), "seq": 6, "action": "extend", "from": "preserved"}
+    step.update(at=at.isoformat(), data={"until": until})
+    document = {"format": signed.FORMAT, "messages": [signed.sign(step).as_dict()]}
+    return json.dumps(document).encode()
+
+
+def test_an_extension_taken_after_the_lapse_is_refused_on_arrival(cbi: User, sent: Send) -> None:
+    lapsed = dt.datetime(2026, 1, 31, 12, 0, tzinfo=dt.UTC)
+    request = _preserved(cbi, sent, lapsed)
+    _refused(_extend_at(request, lapsed + dt.timedelta(hours=1)), "lapsed on 2026-01-31")
+    request.refresh_from_db()
+    assert (request.preserved_until, request.messages.count()) == (lapsed, 5)
+    # one taken in time but delivered late (the nodes could not talk) still counts
+    assert services.import_file(_extend_at(request, lapsed - dt.timedelta(hours=1))).applied == 1
+    request.refresh_from_db()
+    assert request.preserved_until == lapsed + dt.timedelta(days=60, hours=-1)

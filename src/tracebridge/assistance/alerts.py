@@ -57,9 +57,11 @@ def extension_end(request: Request) -> dt.datetime | None:
     return request.preserved_until + dt.timedelta(days=rules.preservation_days(country))
 
 
-def extension_for(user: User, request: Request) -> dt.datetime | None:
-    """The extension ``user`` may grant now (the recipient's analysts, while preserved)."""
-    allowed = "extend" in rules.actions_from(request.kind, request.status)
+def extension_for(user: User, request: Request, now: dt.datetime) -> dt.datetime | None:
+    """The extension ``user`` may grant now (the recipient's analysts, while preserved and
+    not yet lapsed: a lapsed preservation is recorded expired, not extended)."""
+    lapsed = request.preserved_until is not None and request.preserved_until < now
+    allowed = not lapsed and "extend" in rules.actions_from(request.kind, request.status)
     if not allowed or not acts_for(user, request.recipient_id, "analyst"):
         return None
     return extension_end(request)
@@ -121,7 +123,7 @@ def alerts_of(
     until = request.preserved_until
     if request.status == "preserved" and until and until <= now + rules.EXPIRING_WITHIN:
         kind = LAPSED if until < now else EXPIRING
-        extend = extension_for(user, request) if user is not None else None
+        extend = extension_for(user, request, now) if user is not None else None
         found.append(RequestAlert(request, kind, side, until, extend))
     return found
 

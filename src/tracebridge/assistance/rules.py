@@ -371,3 +371,15 @@ def due_at(kind: str, start: dt.datetime) -> dt.datetime:
 
 def is_expiring(until: dt.datetime | None, now: dt.datetime) -> bool:
     return until is not None and now <= until <= now + EXPIRING_WITHIN
+
+
+def check_clock(action: str, until: dt.datetime | None, at: dt.datetime) -> None:
+    """Refuse extending a preservation that has already lapsed: once its expiry has passed the
+    custodian may have deleted the data, so it is recorded as expired and a new preservation
+    request is sent instead (an extension would claim a continuity nobody can vouch for)."""
+    if action == "extend" and until is not None and until < at:
+        raise RuleError(
+            f"the preservation lapsed on {until:%Y-%m-%d %H:%M} UTC: it cannot be extended; "
+            "record it expired and send a new preservation request",
+            ["expires"],
+        )

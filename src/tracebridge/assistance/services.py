@@ -147,11 +147,15 @@ def check_step(request: Request, action: str) -> rules.Transition:
     return _checked(request, action)
 
 
-def _checked(request: Request, action: str) -> rules.Transition:
+def _checked(request: Request, action: str, at: dt.datetime | None = None) -> rules.Transition:
+    """The legal transition, at ``at`` (a received message's own time; now for this node's
+    steps): the status table and the clocks (a lapsed preservation is not extended)."""
     try:
-        return rules.check_transition(request.kind, request.status, action)
+        transition = rules.check_transition(request.kind, request.status, action)
+        rules.check_clock(action, request.preserved_until, at or timezone.now())
     except rules.RuleError as exc:
         raise Refused(f"{request.reference}: {exc}", exc.fields) from None
+    return transition
 
 
 def _step_data(request: Request, action: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -305,7 +309,7 @@ def _apply_one(message: signed.Signed, user: User | None) -> bool:
     if request.status in rules.TERMINAL:
         raise Refused(f"{where}: the request is {request.status}")
     _check_order(request, message, where)  # (5)
-    transition = _checked(request, str(body["action"]))  # (6)
+    transition = _checked(request, str(body["action"]), _parse_time(body["at"], "at"))  # (6)
     side_code = request.from_code if transition.side == rules.REQUESTER else request.to_code
     if body.get("agency") != side_code or body.get("from") != request.status:  # (7)
         raise Refused(
