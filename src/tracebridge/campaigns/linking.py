@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from typing import Any
@@ -577,10 +578,18 @@ def _slices(flat: list[Any], starts: IntArray) -> list[list[Any]]:
     bounds = np.append(starts, len(flat)).tolist()
     # Hundreds of thousands of small acyclic lists: the cycle collector would rescan them all
     # several times over while they are made (3-5x the time), and has nothing to find.
+    with collector_paused():
+        return [flat[a:b] for a, b in pairwise(bounds)]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while many small acyclic objects are made (it would rescan
+    them, and in a long-lived process trigger a full collection of everything it holds)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return [flat[a:b] for a, b in pairwise(bounds)]
+        yield
     finally:
         if enabled:
             gc.enable()

@@ -362,7 +362,9 @@ def link_one(complaint_id: int, listed: Callable[[str], str | None]) -> Joined:
     """Link one complaint by the full rule, on its neighbourhood (docs/campaigns.md, "One hub
     rule"): the campaigns and lone complaints that share a usable key with it are linked again
     with ``linking.link``, keys already refused (``Hub``) held refused."""
-    with transaction.atomic():
+    # Thousands of rows read and linked again: in a long-lived process, a full collection the
+    # allocations trigger cost up to 200 ms (the p99 of bench/linking.py --only incremental).
+    with transaction.atomic(), linking.collector_paused():
         refused = frozenset(Hub.objects.values_list("key", flat=True))
         keys = set(Sighting.objects.filter(complaint_id=complaint_id).values_list("key", flat=True))
         usable = [k for k in keys if k not in refused and not listed(k)]
