@@ -15,7 +15,7 @@ def test_every_app_with_the_module_in_pipeline_order() -> None:
     from django.conf import settings
 
     apps = [app for app, _ in app_modules("api")]
-    assert apps == [a for a in settings.TRACEBRIDGE_APPS if not a.endswith(("cases", "evidence"))]
+    assert apps == [a for a in settings.TRACEBRIDGE_APPS if not a.endswith("cases")]
     assert [module.__name__ for _, module in app_modules("urls")][:2] == [
         "tracebridge.agencies.urls",
         "tracebridge.complaints.urls",
