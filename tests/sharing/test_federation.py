@@ -25,6 +25,7 @@ from tracebridge.agencies.services import issue_token
 from tracebridge.campaigns.models import CampaignMember
 from tracebridge.complaints.models import Complaint
 from tracebridge.complaints.services import ingest
+from tracebridge.node.partner_node import BATCH
 from tracebridge.sharing import sync
 from tracebridge.sharing.models import Partner
 from tracebridge.sharing.sync import SyncError, add_partner, pull
@@ -33,18 +34,6 @@ from .conftest import record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BIN = Path(sys.executable).parent / "tracebridge"
-# Node B's commands go through ``tracebridge.cli.main``, as the ``tracebridge`` script does,
-# several to a process: a process and Django's start cost seconds, most commands milliseconds.
-BATCH = """
-import contextlib, io, json, sys
-from tracebridge.cli import main
-outputs = []
-for argv in json.loads(sys.argv[1]):
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        main(argv)
-    outputs.append(out.getvalue().strip())
-print(json.dumps(outputs))
-"""
 PHONE, UPI = "+919812345678", "fraud.desk@okaxis"
 
 
