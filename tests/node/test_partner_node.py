@@ -96,6 +96,9 @@ def test_the_second_node_is_a_witness_and_witnessed_and_answers_a_request(
     assert [(p["partner"], p["size"], p["last_error"]) for p in status["witnesses"]] == [
         ("us-node", log.size, "")
     ]
+    shown_logins = Console(record=True, width=400)
+    partner_node.print_logins(india, shown_logins)
+    assert "cbi.admin" in shown_logins.export_text()  # the Witnessing page is the admins'
     request = _b(india, "request", "show", sent.reference, "--json")
     assert (request["kind"], request["status"], request["from"]) == (
         "preservation", "acknowledged", "US-DOJ-CPB"

@@ -43,7 +43,9 @@ from tracebridge.witness import demo as witness_demo
 
 NAME, US_NAME = "in-node", "us-node"
 SPEAKS_FOR = ["IN-CBI", "IN-I4C"]  # the agencies node B holds; the US node sends it their requests
-ROLES = ("analyst", "supervisor")  # each password costs a second of a shared CPU to hash
+# Each password costs a second of a shared CPU to hash: no viewers. The admins see the
+# Witnessing page (who cosigns this node's ledger, whose ledgers it cosigns).
+ROLES = ("analyst", "supervisor", "agency_admin")
 US_AGENCY = "US-DOJ-CPB"  # the US node's account on node B acts for it
 PASSWORD_ENV = "IN_NODE_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
 # Node B's home holds it once set up: the tokens and keys the two nodes exchanged.
