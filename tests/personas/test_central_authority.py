@@ -40,7 +40,7 @@ def test_the_oia_reads_the_demo_requests_and_can_act_on_none(
     assert oia.agency is not None and oia.agency.central_authority
     browser_login(screen.page, live_server, oia, DEMO_PASSWORD)
     screen.go("/requests/")
-    assert "As the central authority of US" in screen.text("central-authority")
+    assert "central authority (United States)" in screen.text("central-authority")
     rows = screen.page.get_by_test_id("requests-outgoing").locator("tbody tr")
     cells = [row.locator("td").all_inner_texts()[:5] for row in rows.all()]
     assert sorted(cells) == sorted(

@@ -89,7 +89,7 @@ def test_doj_analyst_requests_preservation_and_reads_its_receipts_and_clocks(
     page.context.clear_cookies()
     screen.sign_in(mha, live_server)
     screen.go("/requests/")
-    assert "central authority of IN" in screen.text("central-authority")
+    assert "central authority (India)" in screen.text("central-authority")
     row = page.get_by_test_id("requests-incoming").locator("tbody tr", has_text=request.reference)
     cells = row.locator("td").all_inner_texts()
     until = timezone.localtime(request.preserved_until).strftime("%Y-%m-%d")
